@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""The project's two commands: ``python3 dev.py run`` and ``python3 dev.py test``.
+
+Both create ``.venv`` and install the project from its own files when needed, so a
+newcomer on a fresh machine (Linux or the clinic's Windows tablet) needs nothing but
+Python 3.11+. Only the standard library is used here, because this file runs before
+any dependency exists.
+
+    run        open the kiosk on the demo data in ./.kiosk-data (seeded on first use)
+    test       every check: ruff, ruff format, mypy, pytest (with the PostgreSQL and CUPS
+               test services on Linux; see scripts/test-services.sh)
+    bench      print the benchmark table (benchmarks/run.py)
+    staff      open the staff console on ./.kiosk-data
+    kiosk ...  run any `kiosk` sub-command inside the environment
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import platform
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+DEMO_DATA = ROOT / ".kiosk-data"
+STAMP = VENV / ".installed-from"
+
+
+def _venv_python() -> Path:
+    if platform.system() == "Windows":
+        return VENV / "Scripts" / "python.exe"
+    return VENV / "bin" / "python"
+
+
+def _install_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for name in ("pyproject.toml", "constraints.txt"):
+        path = ROOT / name
+        if path.exists():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def ensure_venv() -> Path:
+    """Create .venv and install the project with its dev extras, once per change of pyproject."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"Python 3.11 or newer is needed; this is {platform.python_version()}.")
+    python = _venv_python()
+    if not python.exists():
+        print("Creating .venv ...", flush=True)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    fingerprint = _install_fingerprint()
+    if not STAMP.exists() or STAMP.read_text() != fingerprint:
+        print("Installing the project and its dependencies into .venv ...", flush=True)
+        pip = [str(python), "-m", "pip", "--disable-pip-version-check", "-q"]
+        subprocess.run([*pip, "install", "--upgrade", "pip"], check=True)
+        cmd = [*pip, "install", "-e", f"{ROOT}[dev]"]
+        if (ROOT / "constraints.txt").exists():
+            cmd += ["-c", str(ROOT / "constraints.txt")]
+        subprocess.run(cmd, check=True)
+        STAMP.write_text(fingerprint)
+    return python
+
+
+def _run(args: list[str], env: dict[str, str] | None = None) -> int:
+    print("+ " + " ".join(args), flush=True)
+    return subprocess.run(args, cwd=ROOT, env=env).returncode
+
+
+def cmd_run(extra: list[str]) -> int:
+    python = ensure_venv()
+    code = _run([str(python), "-m", "kiosk", "--data-dir", str(DEMO_DATA), "demo", "--quiet"])
+    if code != 0:
+        return code
+    return _run([str(python), "-m", "kiosk", "--data-dir", str(DEMO_DATA), "run", "--windowed", *extra])
+
+
+def cmd_staff(extra: list[str]) -> int:
+    python = ensure_venv()
+    return _run([str(python), "-m", "kiosk", "--data-dir", str(DEMO_DATA), "staff", *extra])
+
+
+def cmd_test(extra: list[str]) -> int:
+    python = ensure_venv()
+    env = dict(os.environ)
+    if platform.system() == "Linux":
+        services = ROOT / "scripts" / "test-services.sh"
+        result = subprocess.run(["bash", str(services), "start"], cwd=ROOT, capture_output=True, text=True)
+        sys.stderr.write(result.stderr)
+        if result.returncode != 0:
+            print(result.stdout)
+            print("The test services (PostgreSQL, CUPS) could not be started; see the lines above.")
+            return result.returncode
+        for line in result.stdout.splitlines():
+            key, sep, value = line.partition("=")
+            if sep and key.startswith("KIOSK_TEST_"):
+                env[key] = value
+    checks = [
+        [str(python), "-m", "ruff", "check", "kiosk", "tests", "benchmarks", "dev.py"],
+        [str(python), "-m", "ruff", "format", "--check", "kiosk", "tests", "benchmarks", "dev.py"],
+        [str(python), "-m", "mypy"],
+        [str(python), "-m", "pytest", *extra],
+    ]
+    for check in checks:
+        code = _run(check, env)
+        if code != 0:
+            return code
+    return 0
+
+
+def cmd_bench(extra: list[str]) -> int:
+    python = ensure_venv()
+    return _run([str(python), str(ROOT / "benchmarks" / "run.py"), *extra])
+
+
+def cmd_kiosk(extra: list[str]) -> int:
+    python = ensure_venv()
+    return _run([str(python), "-m", "kiosk", *extra])
+
+
+COMMANDS = {"run": cmd_run, "test": cmd_test, "bench": cmd_bench, "staff": cmd_staff, "kiosk": cmd_kiosk}
+
+
+def main() -> int:
+    if len(sys.argv) < 2 or sys.argv[1] not in COMMANDS:
+        print(__doc__)
+        return 2
+    return COMMANDS[sys.argv[1]](sys.argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""The `kiosk` command. Each sub-command imports what it needs lazily so `kiosk forms check` stays quick.
+
+Every failure a person can act on ends as one clear message on stderr and a non-zero exit, never a
+traceback; details go to the log file in the data directory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from kiosk import __version__
+
+log = logging.getLogger("kiosk")
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+EXIT_USAGE = 2
+
+
+class CliError(Exception):
+    """A failure with a message for the person at the keyboard."""
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk.settings import default_data_dir
+
+    value = getattr(args, "data_dir", None)
+    return Path(value).expanduser().resolve() if value else default_data_dir()
+
+
+def _forms_dir(args: argparse.Namespace) -> Path:
+    from kiosk.resources import forms_dir
+
+    value = getattr(args, "forms_dir", None)
+    return Path(value).expanduser().resolve() if value else forms_dir()
+
+
+# ----------------------------------------------------------------------------------------------- forms
+
+
+def cmd_forms_check(args: argparse.Namespace) -> int:
+    from kiosk.domain.loader import check_forms
+
+    directory = Path(args.directory).resolve() if args.directory else _forms_dir(args)
+    forms, problems = check_forms(directory)
+    for problem in sorted(problems):
+        print(problem, file=sys.stderr)
+    if problems:
+        print(
+            f"{len(problems)} problem(s) in {directory}; no form with a problem is shown to patients.",
+            file=sys.stderr,
+        )
+        return EXIT_PROBLEM
+    print(f"{len(forms)} forms OK in {directory}: {', '.join(sorted(form.id for form in forms))}")
+    return EXIT_OK
+
+
+def cmd_forms_score(args: argparse.Namespace) -> int:
+    from kiosk.domain.loader import FormsInvalidError, load_forms
+    from kiosk.domain.scoring import AnswerError, parse_answers_json, resolve_answers, score
+
+    try:
+        library = load_forms(_forms_dir(args))
+    except FormsInvalidError as error:
+        raise CliError(f"the forms folder has problems:\n{error}") from None
+    if args.form_id not in library:
+        known = ", ".join(sorted(library.forms))
+        raise CliError(f"unknown form id {args.form_id!r} (known: {known})")
+    form = library.get(args.form_id)
+    try:
+        answers = resolve_answers(form, parse_answers_json(args.answers))
+    except AnswerError as error:
+        raise CliError(str(error)) from None
+    result = score(form, answers, args.language)
+    print(json.dumps(result.as_json(args.language), ensure_ascii=False))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------------- parser
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--data-dir",
+        default=argparse.SUPPRESS,
+        help="folder with settings.toml, the database and keys (default: the platform's user data folder)",
+    )
+    parser.add_argument("--forms-dir", default=argparse.SUPPRESS, help="forms folder (default: the bundled forms/)")
+
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kiosk", description="Patient intake and check-in kiosk.")
+    parser.add_argument("--version", action="version", version=f"kiosk {__version__}")
+    _add_common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    forms = commands.add_parser("forms", help="check and score forms")
+    _add_common(forms)
+    forms_commands = forms.add_subparsers(dest="forms_command", metavar="ACTION")
+    check = forms_commands.add_parser("check", help="validate every form; list each problem as file:line")
+    _add_common(check)
+    check.add_argument("directory", nargs="?", help="forms folder (default: the bundled forms/)")
+    check.set_defaults(handler=cmd_forms_check)
+    score_parser = forms_commands.add_parser("score", help="score answers to one form; prints one JSON object")
+    _add_common(score_parser)
+    score_parser.add_argument("form_id")
+    score_parser.add_argument("--answers", required=True, help='JSON object, e.g. \'{"q1": 2, "44260-8": 1}\'')
+    score_parser.add_argument("--language", default="en", choices=["en", "es"])
+    score_parser.set_defaults(handler=cmd_forms_score)
+
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler: Handler | None = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return handler(args)
+    except CliError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return EXIT_PROBLEM
+    except KeyboardInterrupt:
+        return 130

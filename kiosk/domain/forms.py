@@ -1,0 +1,202 @@
+"""The form model: questionnaires, consents and checklists as immutable values built from forms/*.yaml.
+
+Everything here is already validated (see loader.py); code that receives a Form can rely on every
+reference, language and score being present.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from kiosk.domain.conditions import Condition
+
+
+class FormKind(StrEnum):
+    QUESTIONNAIRE = "questionnaire"
+    CONSENT = "consent"
+    CHECKLIST = "checklist"
+
+
+class ItemType(StrEnum):
+    SINGLE_CHOICE = "single_choice"
+    MULTI_CHOICE = "multi_choice"
+    YES_NO = "yes_no"
+    TEXT = "text"
+    NUMBER = "number"
+    DATE = "date"
+    PHONE = "phone"
+    DISPLAY = "display"
+    GROUP = "group"
+
+
+CHOICE_TYPES = frozenset({ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE, ItemType.YES_NO})
+ANSWERED_TYPES = frozenset(ItemType) - {ItemType.DISPLAY, ItemType.GROUP}
+
+
+class FlagLevel(StrEnum):
+    URGENT = "urgent"
+    HOLD = "hold"
+    INFO = "info"
+
+
+# Texts keyed by language code ("en", "es"); a validated form has every language it declares.
+Localized = dict[str, str]
+
+
+def pick(texts: Localized, language: str) -> str:
+    """The text in `language`, falling back to English and then to any language present."""
+    if language in texts:
+        return texts[language]
+    if "en" in texts:
+        return texts["en"]
+    return next(iter(texts.values()), "")
+
+
+@dataclass(frozen=True, slots=True)
+class Option:
+    code: str
+    label: Localized
+    score: int | None = None
+
+
+YES_NO_OPTIONS: tuple[Option, ...] = (
+    Option(code="yes", label={"en": "Yes", "es": "Sí"}, score=1),
+    Option(code="no", label={"en": "No", "es": "No"}, score=0),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    id: str
+    type: ItemType
+    text: Localized
+    line: int
+    help: Localized | None = None
+    code: str | None = None
+    options: tuple[Option, ...] = ()
+    required: bool = True
+    when: Condition | None = None
+    children: tuple[Item, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    max_length: int = 500
+
+    @property
+    def is_answered_type(self) -> bool:
+        return self.type in ANSWERED_TYPES
+
+    def option(self, code: str) -> Option | None:
+        return next((option for option in self.options if option.code == code), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    minimum: int
+    maximum: int
+    code: str
+    label: Localized
+
+    def contains(self, total: int) -> bool:
+        return self.minimum <= total <= self.maximum
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreTerm:
+    """One addend of a total: a single item's score, or the highest score among several items."""
+
+    item_ids: tuple[str, ...]
+    take_max: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Scoring:
+    terms: tuple[ScoreTerm, ...]
+    bands: tuple[Band, ...]
+    minimum: int
+    maximum: int
+    code: str | None = None
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(item_id for term in self.terms for item_id in term.item_ids)
+
+    def band_for(self, total: int) -> Band | None:
+        return next((band for band in self.bands if band.contains(total)), None)
+
+
+@dataclass(frozen=True, slots=True)
+class FlagRule:
+    code: str
+    level: FlagLevel
+    when: Condition
+    message: Localized
+    patient_screen: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    major: int
+    minor: int
+    patch: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.major}.{self.minor}.{self.patch}"
+
+    @classmethod
+    def parse(cls, text: str) -> Version:
+        parts = text.split(".")
+        if not 2 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+            raise ValueError(f"{text!r} is not a version such as 1.0 or 1.2.3")
+        numbers = [int(part) for part in parts]
+        return cls(*numbers)
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    id: str
+    version: Version
+    kind: FormKind
+    languages: tuple[str, ...]
+    title: Localized
+    source: str
+    instructions: Localized | None = None
+    copyright: Localized | None = None
+    codes: dict[str, str] = field(default_factory=dict)
+    items: tuple[Item, ...] = ()
+    scoring: Scoring | None = None
+    flags: tuple[FlagRule, ...] = ()
+    body: Localized | None = None
+
+    def all_items(self) -> tuple[Item, ...]:
+        """Every item in order, with the children of a group right after it."""
+        result: list[Item] = []
+        for item in self.items:
+            result.append(item)
+            result.extend(item.children)
+        return tuple(result)
+
+    def answerable_items(self) -> tuple[Item, ...]:
+        return tuple(item for item in self.all_items() if item.is_answered_type)
+
+    def item(self, item_id: str) -> Item:
+        for item in self.all_items():
+            if item.id == item_id:
+                return item
+        raise KeyError(f"form {self.id} has no item {item_id!r}")
+
+    def find_item(self, key: str) -> Item | None:
+        """An item by id or by its code (e.g. a LOINC code)."""
+        for item in self.all_items():
+            if key in (item.id, item.code):
+                return item
+        return None
+
+    def consent_text(self, language: str) -> str:
+        return pick(self.body or {}, language)
+
+
+def text_sha256(text: str) -> str:
+    """The hash kept with a signed consent: SHA-256 of the exact text shown, UTF-8 encoded."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Installs and starts what the tests need beyond Python: poppler-utils (pdfsig, pdftoppm), a CUPS
+# daemon with a PDF print queue, and a throwaway PostgreSQL server on loopback.
+#
+#   scripts/test-services.sh start   install what is missing, start both services, and print
+#                                    KIOSK_TEST_* lines (KEY=VALUE) for the test run to export
+#   scripts/test-services.sh stop    stop both services
+#
+# Debian/Ubuntu only. Packages are installed with apt-get as root, or through `sudo -n` for a
+# developer who has passwordless sudo; otherwise the missing packages are named and it fails.
+set -euo pipefail
+
+PG_DIR="${KIOSK_TEST_PG_DIR:-/tmp/kiosk-test-pg}"
+PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
+PRINTER="KioskPDF"
+PACKAGES=(poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql fonts-dejavu-core)
+
+log() { echo "test-services: $*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" = 0 ]; then "$@"
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"
+    else return 1
+    fi
+}
+
+install_packages() {
+    local missing=()
+    for p in "${PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    log "installing ${missing[*]}"
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2; then
+        as_root apt-get update -qq >&2 || { log "need root to install: ${missing[*]}"; return 1; }
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >&2
+    fi
+}
+
+pg_bin() {
+    local d
+    d=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+    [ -n "$d" ] || { log "PostgreSQL binaries not found"; return 1; }
+    echo "$d"
+}
+
+start_postgres() {
+    local bin user run
+    bin=$(pg_bin)
+    if [ "$(id -u)" = 0 ]; then user=postgres; run=(runuser -u postgres --); else user=$(id -un); run=(); fi
+    if [ ! -f "$PG_DIR/PG_VERSION" ]; then
+        rm -rf "$PG_DIR"; mkdir -p "$PG_DIR"; chown "$user" "$PG_DIR"
+        "${run[@]}" "$bin/initdb" -D "$PG_DIR" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+    fi
+    if ! "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR" status >/dev/null 2>&1; then
+        "${run[@]}" "$bin/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w \
+            -o "-p $PG_PORT -k /tmp -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    fi
+    echo "KIOSK_TEST_PG_URL=postgresql+psycopg://postgres@127.0.0.1:$PG_PORT/postgres"
+}
+
+start_cups() {
+    if ! lpstat -r 2>/dev/null | grep -q "is running"; then
+        as_root cupsd || { log "could not start cupsd"; return 1; }
+        for _ in $(seq 50); do lpstat -r 2>/dev/null | grep -q "is running" && break; sleep 0.1; done
+    fi
+    if ! lpstat -p "$PRINTER" >/dev/null 2>&1; then
+        as_root lpadmin -p "$PRINTER" -E -v cups-pdf:/ -m lsb/usr/cups-pdf/CUPS-PDF_opt.ppd
+    fi
+    as_root cupsenable "$PRINTER" >/dev/null 2>&1 || true
+    as_root cupsaccept "$PRINTER" >/dev/null 2>&1 || true
+    # cups-pdf writes to ${HOME}/PDF of the job's user (root's home when run as root).
+    local home
+    home=$(getent passwd "$(id -un)" | cut -d: -f6)
+    echo "KIOSK_TEST_PRINTER=$PRINTER"
+    echo "KIOSK_TEST_PRINT_OUT=$home/PDF"
+}
+
+stop_all() {
+    local bin
+    if bin=$(pg_bin 2>/dev/null) && [ -f "$PG_DIR/PG_VERSION" ]; then
+        if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DIR" stop -m fast >/dev/null 2>&1 || true
+        else "$bin/pg_ctl" -D "$PG_DIR" stop -m fast >/dev/null 2>&1 || true; fi
+    fi
+}
+
+case "${1:-start}" in
+    start) install_packages; start_postgres; start_cups ;;
+    stop) stop_all ;;
+    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+esac
