@@ -12,8 +12,12 @@ import logging
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk import __version__
+
+if TYPE_CHECKING:
+    from kiosk.services.backend import Backend
 
 log = logging.getLogger("kiosk")
 
@@ -81,6 +85,80 @@ def cmd_forms_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ----------------------------------------------------------------------------------------------- database
+
+
+def _open_backend(args: argparse.Namespace) -> Backend:
+    """The backend for a command, or a CliError naming what stops it from opening."""
+    from kiosk.domain.loader import FormsInvalidError
+    from kiosk.services.backend import SetupError, open_backend
+    from kiosk.settings import SettingsError
+    from kiosk.store.crypto import DecryptionError, KeyFileError
+
+    forms = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
+    try:
+        return open_backend(_data_dir(args), forms_dir=forms)
+    except FormsInvalidError as error:
+        raise CliError(f"the forms folder has problems; fix them and start again:\n{error}") from None
+    except (SettingsError, SetupError, KeyFileError, DecryptionError) as error:
+        raise CliError(str(error)) from None
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from kiosk.settings import SettingsError, load_settings
+    from kiosk.store.engine import create_engine_for
+    from kiosk.store.migrate import current_revision, head_revision, upgrade_database
+
+    try:
+        settings = load_settings(_data_dir(args))
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+    engine = create_engine_for(settings.effective_database_url)
+    before = current_revision(engine)
+    upgrade_database(engine)
+    after = current_revision(engine)
+    engine.dispose()
+    if before == after:
+        print(f"database already at the newest schema ({after})")
+    else:
+        print(f"database upgraded from {before or 'empty'} to {after} (newest: {head_revision()})")
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from kiosk.services.demo import DEMO_PATIENTS, seed_demo
+
+    backend = _open_backend(args)
+    summary = seed_demo(backend)
+    if not args.quiet:
+        print(
+            f"demo data: {summary.patients_added} patients, {summary.appointments_added} appointments and "
+            f"{summary.intakes_added} earlier intakes added (all synthetic)"
+        )
+        person = DEMO_PATIENTS[0]
+        print(f"check in as: {person.first_name} {person.last_name}, born {person.dob:%m/%d/%Y}")
+        _print_schedule(backend)
+    backend.engine.dispose()
+    return EXIT_OK
+
+
+def _print_schedule(backend: Backend) -> None:
+    from kiosk.services.schedule import schedule_for_day
+
+    entries = schedule_for_day(backend)
+    print(f"{backend.settings.clinic_name}: {len(entries)} appointment(s) on {backend.local_now():%A %d %B %Y}")
+    for entry in entries:
+        label = entry.visit_label.get("en", entry.visit_type)
+        print(f"  {entry.starts_at:%H:%M}  {entry.patient_name:<24} {entry.dob:%m/%d/%Y}  {label:<24} {entry.status}")
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    backend = _open_backend(args)
+    _print_schedule(backend)
+    backend.engine.dispose()
+    return EXIT_OK
+
+
 # ----------------------------------------------------------------------------------------------- parser
 
 
@@ -115,6 +193,22 @@ def build_parser() -> argparse.ArgumentParser:
     score_parser.add_argument("--answers", required=True, help='JSON object, e.g. \'{"q1": 2, "44260-8": 1}\'')
     score_parser.add_argument("--language", default="en", choices=["en", "es"])
     score_parser.set_defaults(handler=cmd_forms_score)
+
+    db = commands.add_parser("db", help="database maintenance")
+    _add_common(db)
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION")
+    upgrade = db_commands.add_parser("upgrade", help="apply every pending migration (also done at start-up)")
+    _add_common(upgrade)
+    upgrade.set_defaults(handler=cmd_db_upgrade)
+
+    demo = commands.add_parser("demo", help="add a synthetic demo day (running it again adds nothing twice)")
+    _add_common(demo)
+    demo.add_argument("--quiet", action="store_true", help="print nothing")
+    demo.set_defaults(handler=cmd_demo)
+
+    schedule = commands.add_parser("schedule", help="print today's appointments and their check-in status")
+    _add_common(schedule)
+    schedule.set_defaults(handler=cmd_schedule)
 
     return parser
 

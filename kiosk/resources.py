@@ -1,42 +1,71 @@
-"""Where bundled files live: `resources/` (fonts, icons, stylesheet) and `forms/` (clinical content).
+"""Where the kiosk's bundled files (resources/, forms/) are, however the kiosk was installed.
 
-One lookup serves a source checkout (the folders beside the package), an installed wheel (copied into
-the package as kiosk/_bundled/) and the PyInstaller one-folder build (unpacked under sys._MEIPASS).
+One place answers this question so that fonts, the stylesheet and the forms are found the same
+way from a source checkout, an installed wheel and the PyInstaller one-folder build. Code never
+builds a path to resources/ by hand.
 """
 
 from __future__ import annotations
 
+import site
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
-_PACKAGE_DIR = Path(__file__).resolve().parent
+DISTRIBUTION_NAME = "intake-kiosk"
+"""Name of the installed distribution; a wheel installs the bundle under share/<this name>/."""
 
 
-def _bundle_roots() -> list[Path]:
+def bundle_roots(
+    *,
+    module_file: Path | None = None,
+    meipass: str | None = None,
+    prefixes: Sequence[Path] | None = None,
+) -> list[Path]:
+    """The folders that may hold resources/ and forms/, most specific first.
+
+    - PyInstaller unpacks the bundle into ``sys._MEIPASS`` (the build.spec adds ``resources``
+      and ``forms`` as data folders of the same name);
+    - a source checkout has them next to the ``kiosk`` package;
+    - a wheel installs them as data files under ``<prefix>/share/intake-kiosk/`` (the venv, the
+      system prefix, or the user base of ``pip install --user``).
+
+    The keyword arguments exist so tests can describe each layout without changing ``sys``.
+    """
+    if module_file is None:
+        module_file = Path(__file__)
+    if meipass is None:
+        meipass = getattr(sys, "_MEIPASS", None)
+    if prefixes is None:
+        prefixes = [Path(sys.prefix), Path(site.getuserbase())]
     roots: list[Path] = []
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        roots.append(Path(frozen_root))
-    roots.append(_PACKAGE_DIR.parent)  # source checkout: <repo>/kiosk/.. holds resources/ and forms/
-    roots.append(_PACKAGE_DIR / "_bundled")  # wheel install
+    if meipass:
+        roots.append(Path(meipass))
+    roots.append(module_file.resolve().parent.parent)
+    roots.extend(prefix / "share" / DISTRIBUTION_NAME for prefix in prefixes)
     return roots
 
 
-def bundled_dir(name: str) -> Path:
-    """The first existing top-level bundled folder called `name` ("resources" or "forms")."""
-    for root in _bundle_roots():
-        candidate = root / name
-        if candidate.is_dir():
+def bundled_path(folder: str, *parts: str, roots: Sequence[Path] | None = None) -> Path:
+    """Path of ``folder/parts...`` (``folder`` is ``resources`` or ``forms``) in the first root that has it.
+
+    Raises FileNotFoundError naming every place looked at, so a broken install says what is missing.
+    """
+    searched = list(roots) if roots is not None else bundle_roots()
+    for root in searched:
+        candidate = root.joinpath(folder, *parts)
+        if candidate.exists():
             return candidate
-    searched = ", ".join(str(root / name) for root in _bundle_roots())
-    raise FileNotFoundError(f"the bundled folder {name!r} was not found (looked in: {searched})")
+    wanted = "/".join((folder, *parts))
+    places = ", ".join(str(root) for root in searched)
+    raise FileNotFoundError(f"The kiosk's bundled file {wanted} is missing; looked in: {places}")
 
 
 def resource_path(*parts: str) -> Path:
-    """A path inside resources/, e.g. resource_path("fonts", "NotoSans-Regular.ttf")."""
-    return bundled_dir("resources").joinpath(*parts)
+    """Path of a file or folder under resources/, e.g. ``resource_path("fonts", "NotoSans-Regular.ttf")``."""
+    return bundled_path("resources", *parts)
 
 
 def forms_dir() -> Path:
-    """The forms/ folder shipped with the kiosk (a clinic may point --forms-dir elsewhere)."""
-    return bundled_dir("forms")
+    """The bundled forms/ folder (questionnaires, consents, checklists as YAML)."""
+    return bundled_path("forms")

@@ -168,30 +168,36 @@ class Form:
     scoring: Scoring | None = None
     flags: tuple[FlagRule, ...] = ()
     body: Localized | None = None
+    # Built once in __post_init__: every item in order, and each item by id and by code.
+    _flat: tuple[Item, ...] = field(default=(), init=False, repr=False, compare=False)
+    _by_key: dict[str, Item] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        flat = tuple(entry for item in self.items for entry in (item, *item.children))
+        by_key: dict[str, Item] = {}
+        for item in flat:
+            if item.code:
+                by_key.setdefault(item.code, item)
+        by_key.update({item.id: item for item in flat})
+        object.__setattr__(self, "_flat", flat)
+        object.__setattr__(self, "_by_key", by_key)
 
     def all_items(self) -> tuple[Item, ...]:
         """Every item in order, with the children of a group right after it."""
-        result: list[Item] = []
-        for item in self.items:
-            result.append(item)
-            result.extend(item.children)
-        return tuple(result)
+        return self._flat
 
     def answerable_items(self) -> tuple[Item, ...]:
         return tuple(item for item in self.all_items() if item.is_answered_type)
 
     def item(self, item_id: str) -> Item:
-        for item in self.all_items():
-            if item.id == item_id:
-                return item
-        raise KeyError(f"form {self.id} has no item {item_id!r}")
+        item = self._by_key.get(item_id)
+        if item is None or item.id != item_id:
+            raise KeyError(f"form {self.id} has no item {item_id!r}")
+        return item
 
     def find_item(self, key: str) -> Item | None:
         """An item by id or by its code (e.g. a LOINC code)."""
-        for item in self.all_items():
-            if key in (item.id, item.code):
-                return item
-        return None
+        return self._by_key.get(key)
 
     def consent_text(self, language: str) -> str:
         return pick(self.body or {}, language)

@@ -124,12 +124,16 @@ def load_forms(directory: Path) -> FormLibrary:
 
 
 def check_forms(directory: Path) -> tuple[list[Form], list[FormProblem]]:
-    """Validate every *.yaml / *.yml file in `directory`; return the valid forms and all problems."""
+    """Validate every *.yaml / *.yml file in `directory` (or the one file named); return the valid forms
+    and all problems."""
     problems: list[FormProblem] = []
     forms: list[Form] = []
-    if not directory.is_dir():
+    if directory.is_file():
+        files = [directory]
+    elif not directory.is_dir():
         return [], [FormProblem(str(directory), 0, "this forms folder does not exist")]
-    files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
+    else:
+        files = sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
     if not files:
         return [], [FormProblem(str(directory), 0, "no form files (*.yaml) in this folder")]
     first_seen: dict[str, str] = {}
@@ -174,6 +178,9 @@ class _FormChecker:
         self.file = file
         self.problems: list[FormProblem] = []
         self.languages: tuple[str, ...] = ("en",)
+        # Ids of every item that was declared, even one with its own problem, so that references to it
+        # from scoring and flags do not repeat that problem as "unknown item".
+        self.declared: set[str] = set()
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(FormProblem(self.file, line, message))
@@ -195,10 +202,12 @@ class _FormChecker:
         instructions = self.localized(document, "instructions", "the instructions", required=False)
         copyright_text = self.localized(document, "copyright", "the copyright notice", required=False)
         codes = self.codes(document)
-        if kind is None or form_id is None or version is None or title is None:
+        if kind is None:
             return None
         if kind is FormKind.CONSENT:
             body = self.consent_body(document)
+            if form_id is None or version is None or title is None:
+                return None
             return Form(
                 id=form_id,
                 version=version,
@@ -214,6 +223,8 @@ class _FormChecker:
         items = self.items(document, option_sets)
         scoring = self.scoring(document, items) if kind is FormKind.QUESTIONNAIRE else None
         flags = self.flags(document, items, has_total=scoring is not None)
+        if form_id is None or version is None or title is None:
+            return None
         return Form(
             id=form_id,
             version=version,
@@ -409,9 +420,11 @@ class _FormChecker:
         self.unknown_keys(raw, ITEM_KEYS, "an item")
         item_id = self.required_id(raw, "id", "an item")
         where = f"item {item_id!r}" if item_id else "an item"
-        if item_id is not None and item_id in known:
+        if item_id is not None and item_id in self.declared:
             self.problem(raw.line_of("id"), f"item id {item_id!r} is used twice in this form")
             item_id = None
+        elif item_id is not None:
+            self.declared.add(item_id)
         type_value = raw.get("type")
         try:
             item_type = ItemType(str(type_value))
@@ -594,17 +607,20 @@ class _FormChecker:
     def check_scored_item(self, item_id: str, by_id: dict[str, Item], line: int) -> bool:
         item = by_id.get(item_id)
         if item is None:
-            self.problem(line, f"scoring names {item_id!r}, which is not an item of this form")
+            if item_id not in self.declared:
+                self.problem(line, f"scoring names {item_id!r}, which is not an item of this form")
             return False
+        if not item.options:
+            return False  # the item's own problem (no options) is already reported
         if item.type not in CHOICE_TYPES or item.type is ItemType.MULTI_CHOICE:
             self.problem(line, f"scoring adds {item_id!r}, but only single-choice and yes/no items have a score")
             return False
         unscored = [option.code for option in item.options if option.score is None]
-        if unscored or not item.options:
+        if unscored:
             self.problem(
                 line,
                 f"scoring adds {item_id!r}, so every option of it needs a numeric score "
-                f"(missing for: {', '.join(unscored) or 'all'})",
+                f"(missing for: {', '.join(unscored)})",
             )
             return False
         return True
@@ -698,6 +714,9 @@ class _FormChecker:
             condition = self.condition(raw.get("when"), raw.line_of("when"), where)
             if condition is not None:
                 for name in condition.names:
+                    if name in self.declared and name not in names:
+                        condition = None  # that item's own problem is already reported
+                        break
                     if name not in names:
                         self.problem(
                             raw.line_of("when"),

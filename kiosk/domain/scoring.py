@@ -167,12 +167,16 @@ class AnswerSheet:
     def __init__(self, form: Form, answers: Mapping[str, AnswerData | None]) -> None:
         self.form = form
         self.answers = {key: value for key, value in answers.items() if value is not None}
+        self._values: dict[str, ItemValue | None] = {}
 
     def lookup(self, name: str) -> ItemValue | None:
+        """The answer to `name` as conditions see it; None when unanswered or not asked."""
+        if name in self._values:
+            return self._values[name]
         item = self.form.find_item(name)
-        if item is None or not self.applies(item):
-            return None
-        return item_value(item, self.answers.get(item.id))
+        value = None if item is None or not self.applies(item) else item_value(item, self.answers.get(item.id))
+        self._values[name] = value
+        return value
 
     def applies(self, item: Item) -> bool:
         """Whether `item` is asked, given the answers so far (conditions only look back)."""

@@ -1,0 +1,644 @@
+"""The consent packet PDF: render_packet(data) -> bytes, a pure function of plain data and a clock.
+
+No Qt and no database here: the services layer builds a PacketData and hands the bytes on to
+signing, storage and printing. reportlab runs in invariant mode and the only time it writes is
+the clock's, so the same data and clock always give byte-identical files (tests compare them).
+
+Layout (US Letter): a running header with the patient's name and date of birth and a footer
+with "page x of y" on every page; the cover page keeps its top-right corner free for the
+digital-signature stamp (SIGNATURE_STAMP_BOX); each consent starts on its own page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from io import BytesIO
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
+    Frame,
+    FrameBreak,
+    KeepInFrame,
+    KeepTogether,
+    NextPageTemplate,
+    PageBreak,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from kiosk import __version__
+from kiosk.documents.fonts import FontFaces, register_packet_fonts
+from kiosk.documents.labels import format_change, format_date, format_datetime, label
+from kiosk.documents.packet_data import (
+    ChecklistPage,
+    ConsentPage,
+    FlagLine,
+    PacketData,
+    PacketLanguage,
+    QuestionnairePage,
+    ScoreSummary,
+)
+from kiosk.documents.signature_drawing import signature_flowable
+
+Clock = Callable[[], datetime]
+
+PAGE_WIDTH, PAGE_HEIGHT = LETTER
+MARGIN_X = 54.0
+CONTENT_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
+HEADER_BASELINE = PAGE_HEIGHT - 38.0
+FRAME_TOP = PAGE_HEIGHT - 62.0
+FRAME_BOTTOM = 56.0
+FOOTER_BASELINE = 32.0
+
+STAMP_WIDTH = 216.0
+STAMP_HEIGHT = 66.0
+SIGNATURE_STAMP_BOX: tuple[int, int, int, int] = (
+    int(PAGE_WIDTH - MARGIN_X - STAMP_WIDTH),
+    int(FRAME_TOP - STAMP_HEIGHT),
+    int(PAGE_WIDTH - MARGIN_X),
+    int(FRAME_TOP),
+)
+"""(x1, y1, x2, y2) in points on page 1 that the cover leaves empty for the signing stamp."""
+
+RED = colors.Color(0.69, 0.0, 0.13)
+RED_TINT = colors.Color(0.99, 0.93, 0.93)
+AMBER = colors.Color(0.6, 0.33, 0.0)
+AMBER_TINT = colors.Color(1.0, 0.96, 0.88)
+GREY_TEXT = colors.Color(0.35, 0.35, 0.35)
+RULE = colors.Color(0.75, 0.75, 0.75)
+HEADER_FILL = colors.Color(0.93, 0.93, 0.93)
+
+
+@dataclass(frozen=True)
+class _Styles:
+    """Paragraph styles of the packet, all in the bundled Noto Sans."""
+
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    subheading: ParagraphStyle
+    body: ParagraphStyle
+    bullet: ParagraphStyle
+    cell: ParagraphStyle
+    cell_bold: ParagraphStyle
+    cell_muted: ParagraphStyle
+    cell_right: ParagraphStyle
+    small: ParagraphStyle
+    urgent_heading: ParagraphStyle
+    hold_heading: ParagraphStyle
+
+
+def _styles(faces: FontFaces) -> _Styles:
+    base = ParagraphStyle("body", fontName=faces.regular, fontSize=10, leading=14.2, spaceAfter=6)
+    cell = ParagraphStyle("cell", parent=base, fontSize=9, leading=12, spaceAfter=0)
+    return _Styles(
+        title=ParagraphStyle("title", parent=base, fontName=faces.bold, fontSize=17, leading=21, spaceAfter=4),
+        heading=ParagraphStyle(
+            "heading", parent=base, fontName=faces.bold, fontSize=14, leading=18, spaceBefore=4, spaceAfter=8
+        ),
+        subheading=ParagraphStyle(
+            "subheading", parent=base, fontName=faces.bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+        ),
+        body=base,
+        bullet=ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        cell=cell,
+        cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=faces.bold),
+        cell_muted=ParagraphStyle("cell_muted", parent=cell, fontName=faces.italic, textColor=GREY_TEXT),
+        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
+        small=ParagraphStyle(
+            "small", parent=base, fontName=faces.italic, fontSize=8, leading=10.5, textColor=GREY_TEXT
+        ),
+        urgent_heading=ParagraphStyle(
+            "urgent_heading", parent=base, fontName=faces.bold, fontSize=12, leading=16, textColor=RED
+        ),
+        hold_heading=ParagraphStyle(
+            "hold_heading", parent=base, fontName=faces.bold, fontSize=11, leading=15, textColor=AMBER
+        ),
+    )
+
+
+def _text(value: str) -> str:
+    """Plain text made safe for reportlab's paragraph markup (which is XML-like)."""
+    return escape(value)
+
+
+def _pdf_date(moment: datetime) -> str:
+    """A PDF date string (ISO 32000 7.9.4) for the document information dictionary."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{rest:02d}'"
+
+
+@dataclass(frozen=True)
+class _RunningText:
+    """What the header and footer of every page say."""
+
+    patient: str
+    date_of_birth: str
+    clinic: str
+    footer_left: str
+    page_of: Callable[[int, int], str]
+    faces: FontFaces
+
+
+class _PacketCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
+    """A canvas that holds pages back until the end so each can say "page x of y".
+
+    This is the usual reportlab recipe: one layout pass, page states saved at showPage() and the
+    header and footer drawn on all of them once the page count is known.
+    """
+
+    def __init__(self, *args: Any, running: _RunningText, created: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._running = running
+        self._saved_pages: list[dict[str, Any]] = []
+        # reportlab's invariant mode fixes the creation date at 2000-01-01; write the clock's instead.
+        self.setDateFormatter(lambda *_: created)
+
+    def showPage(self) -> None:
+        self._saved_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._saved_pages)
+        for state in self._saved_pages:
+            self.__dict__.update(state)
+            self._draw_running_text(total)
+            super().showPage()
+        super().save()
+
+    def _fit(self, text: str, font: str, size: float, width: float) -> str:
+        """Cut ``text`` with an ellipsis so that it fits ``width``; a header line never wraps."""
+        if self.stringWidth(text, font, size) <= width:
+            return text
+        while text and self.stringWidth(text + "…", font, size) > width:
+            text = text[:-1]
+        return text + "…"
+
+    def _draw_running_text(self, total: int) -> None:
+        running = self._running
+        faces = running.faces
+        self.saveState()
+        half = CONTENT_WIDTH / 2 - 6
+        patient = self._fit(running.patient, faces.bold, 9.5, half * 0.62)
+        self.setFont(faces.bold, 9.5)
+        self.drawString(MARGIN_X, HEADER_BASELINE, patient)
+        self.setFont(faces.regular, 9.5)
+        self.drawString(
+            MARGIN_X + self.stringWidth(patient, faces.bold, 9.5) + 8, HEADER_BASELINE, running.date_of_birth
+        )
+        self.setFillColor(GREY_TEXT)
+        self.drawRightString(
+            PAGE_WIDTH - MARGIN_X, HEADER_BASELINE, self._fit(running.clinic, faces.regular, 9.5, half)
+        )
+        self.setStrokeColor(RULE)
+        self.setLineWidth(0.6)
+        self.line(MARGIN_X, HEADER_BASELINE - 7, PAGE_WIDTH - MARGIN_X, HEADER_BASELINE - 7)
+        self.line(MARGIN_X, FOOTER_BASELINE + 12, PAGE_WIDTH - MARGIN_X, FOOTER_BASELINE + 12)
+        self.setFont(faces.regular, 8)
+        self.drawString(MARGIN_X, FOOTER_BASELINE, self._fit(running.footer_left, faces.regular, 8, half * 1.4))
+        self.setFillColor(colors.black)
+        self.setFont(faces.bold, 8.5)
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, FOOTER_BASELINE, running.page_of(self._pageNumber, total))
+        self.restoreState()
+
+
+def _boxed(content: Sequence[Flowable], border: colors.Color, fill: colors.Color, width: float) -> Table:
+    """Content set apart in a coloured, bordered box (urgent flags, holds)."""
+    box = Table([[list(content)]], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("BOX", (0, 0), (-1, -1), 1.6, border),
+                ("BACKGROUND", (0, 0), (-1, -1), fill),
+                ("LEFTPADDING", (0, 0), (-1, -1), 10),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 10),
+                ("TOPPADDING", (0, 0), (-1, -1), 8),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 8),
+            ]
+        )
+    )
+    box.hAlign = "LEFT"
+    return box
+
+
+def _grid(
+    rows: list[list[Any]], widths: Sequence[float], *, header: bool, extra: Sequence[tuple[Any, ...]] = ()
+) -> Table:
+    """A table with light rules that splits cleanly across pages, repeating its header row."""
+    table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
+    commands: list[tuple[Any, ...]] = [
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
+    ]
+    if header:
+        commands += [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL), ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY_TEXT)]
+    commands += list(extra)
+    table.setStyle(TableStyle(commands))
+    table.hAlign = "LEFT"
+    return table
+
+
+class _PacketBuilder:
+    """Turns one PacketData into the list of flowables of the packet."""
+
+    def __init__(self, data: PacketData, styles: _Styles) -> None:
+        self.data = data
+        self.lang: PacketLanguage = data.language
+        self.s = styles
+
+    def t(self, key: str, **values: object) -> str:
+        return label(key, self.lang, **values)
+
+    def p(self, text: str, style: ParagraphStyle) -> Paragraph:
+        return Paragraph(_text(text), style)
+
+    def build(self) -> list[Flowable]:
+        story: list[Flowable] = []
+        story += self.cover()
+        for consent in self.data.consents:
+            story += [PageBreak(), *self.consent(consent)]
+        for index, questionnaire in enumerate(self.data.questionnaires):
+            story += [PageBreak() if index == 0 else CondPageBreak(220), *self.questionnaire(questionnaire)]
+        if self.data.checklist is not None:
+            story += [PageBreak(), *self.checklist(self.data.checklist)]
+        return story
+
+    # -- cover -------------------------------------------------------------------------------------
+
+    def cover(self) -> list[Flowable]:
+        data = self.data
+        clinic_lines = [self.p(data.clinic.name, self.s.subheading)]
+        contact = f"{self.t('phone')}: {data.clinic.phone}" if data.clinic.phone else ""
+        if data.clinic.address:
+            contact = f"{contact} · {data.clinic.address}" if contact else data.clinic.address
+        if contact:
+            clinic_lines.append(self.p(contact, self.s.cell))
+        title_block = KeepInFrame(
+            0,
+            STAMP_HEIGHT,
+            [self.p(self.t("packet_title"), self.s.title), *clinic_lines],
+            mode="shrink",
+            hAlign="LEFT",
+        )
+        story: list[Flowable] = [title_block, FrameBreak(), NextPageTemplate("body")]
+        story += self.flag_box("urgent")
+        story.append(self.visit_table())
+        story.append(Spacer(0, 10))
+        story += self.flag_box("hold")
+        story += self.scores()
+        story += self.info_flags()
+        story += self.contents()
+        return story
+
+    def visit_table(self) -> Table:
+        data = self.data
+        visit = data.visit
+        submitted = (
+            format_datetime(visit.submitted_at, self.lang) if visit.submitted_at else self.t("not_submitted")
+        )
+        rows = [
+            ("patient", data.patient.name),
+            ("date_of_birth", format_date(data.patient.date_of_birth, self.lang)),
+            ("visit", visit.visit_type),
+            ("appointment", format_datetime(visit.scheduled_at, self.lang)),
+            ("submitted", submitted),
+        ]
+        if visit.reference:
+            rows.append(("reference", visit.reference))
+        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in rows]
+        return _grid(cells, [140, CONTENT_WIDTH - 140], header=False)
+
+    def _flags(self, level: str) -> list[FlagLine]:
+        return [flag for flag in self.data.flags if flag.level == level]
+
+    def _flag_paragraphs(self, flags: Sequence[FlagLine]) -> list[Flowable]:
+        return [
+            Paragraph(
+                f"{_text(flag.message)} <font color='#595959' size='8'>"
+                f"({self.t('raised_at')} {_text(format_datetime(flag.raised_at, self.lang))})</font>",
+                self.s.bullet,
+                bulletText="•",
+            )
+            for flag in flags
+        ]
+
+    def flag_box(self, level: str) -> list[Flowable]:
+        flags = self._flags(level)
+        if not flags:
+            return []
+        if level == "urgent":
+            heading, border, fill = self.p(self.t("urgent_heading"), self.s.urgent_heading), RED, RED_TINT
+        else:
+            heading, border, fill = self.p(self.t("holds_heading"), self.s.hold_heading), AMBER, AMBER_TINT
+        box = _boxed([heading, *self._flag_paragraphs(flags)], border, fill, CONTENT_WIDTH)
+        return [box, Spacer(0, 12)]
+
+    def info_flags(self) -> list[Flowable]:
+        flags = self._flags("info")
+        if not flags:
+            if not self.data.flags:
+                return [Spacer(0, 8), self.p(self.t("no_flags"), self.s.body)]
+            return []
+        return [self.p(self.t("info_heading"), self.s.subheading), *self._flag_paragraphs(flags)]
+
+    def scores(self) -> list[Flowable]:
+        story: list[Flowable] = [self.p(self.t("scores_heading"), self.s.subheading)]
+        if not self.data.scores:
+            return [*story, self.p(self.t("no_scores"), self.s.body)]
+        header = [
+            self.p(self.t(key), self.s.cell_bold)
+            for key in ("questionnaire", "total", "band", "change_first", "change_last")
+        ]
+        rows: list[list[Any]] = [header]
+        for summary in self.data.scores:
+            rows.append(self.score_row(summary))
+        widths = [148, 64, 108, 92, CONTENT_WIDTH - 148 - 64 - 108 - 92]
+        return [*story, _grid(rows, widths, header=True), Spacer(0, 6)]
+
+    def score_row(self, summary: ScoreSummary) -> list[Any]:
+        if summary.total is None:
+            total = self.p(self.t("incomplete"), self.s.cell_muted)
+        else:
+            total = self.p(f"{summary.total} / {summary.max_total}", self.s.cell_bold)
+        band = self.p(summary.band_label or "—", self.s.cell)
+        changes = [
+            self.p(format_change(change, self.lang), self.s.cell if change is not None else self.s.cell_muted)
+            for change in (summary.change_from_first, summary.change_from_last)
+        ]
+        return [self.p(summary.form_title, self.s.cell), total, band, *changes]
+
+    def contents(self) -> list[Flowable]:
+        entries: list[str] = [
+            f"{self.t('consent')}: {consent.title} ({self.t('version').lower()} {consent.version})"
+            for consent in self.data.consents
+        ]
+        if self.data.questionnaires:
+            titles = ", ".join(questionnaire.title for questionnaire in self.data.questionnaires)
+            entries.append(f"{self.t('questionnaires')}: {titles}")
+        if self.data.checklist is not None:
+            entries.append(self.data.checklist.title)
+        if not entries:
+            return []
+        return [
+            self.p(self.t("contents_heading"), self.s.subheading),
+            *[Paragraph(_text(entry), self.s.bullet, bulletText="•") for entry in entries],
+        ]
+
+    # -- consents ----------------------------------------------------------------------------------
+
+    def consent(self, consent: ConsentPage) -> list[Flowable]:
+        meta = [
+            ("version", consent.version),
+            ("language", consent.language),
+            ("reading_started", format_datetime(consent.reading_started_at, self.lang, seconds=True)),
+            ("signed_at", format_datetime(consent.signed_at, self.lang, seconds=True)),
+            ("text_sha256", consent.text_sha256.lower()),
+        ]
+        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in meta]
+        story: list[Flowable] = [
+            self.p(self.t("consent"), self.s.small),
+            self.p(consent.title, self.s.heading),
+            _grid(cells, [160, CONTENT_WIDTH - 160], header=False),
+            Spacer(0, 12),
+        ]
+        story += self.consent_body(consent.text)
+        story.append(self.signature_block(consent))
+        return story
+
+    def consent_body(self, text: str) -> list[Flowable]:
+        """Paragraphs of the consent text: a blank line separates them, "## " starts a heading,
+        "- " or "* " a bullet; other line breaks inside a paragraph are the author's wrapping."""
+        story: list[Flowable] = []
+        lines: list[str] = []
+        bullet: list[str] | None = None
+
+        def flush() -> None:
+            nonlocal bullet
+            if lines:
+                story.append(self.p(" ".join(lines), self.s.body))
+                lines.clear()
+            if bullet is not None:
+                story.append(Paragraph(_text(" ".join(bullet)), self.s.bullet, bulletText="•"))
+                bullet = None
+
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line:
+                flush()
+            elif line.startswith("## "):
+                flush()
+                story.append(self.p(line[3:].strip(), self.s.subheading))
+            elif line.startswith(("- ", "* ")):
+                flush()
+                bullet = [line[2:].strip()]
+            elif bullet is not None and raw[:1].isspace():
+                bullet.append(line)
+            else:
+                if bullet is not None:
+                    flush()
+                lines.append(line)
+        flush()
+        return story
+
+    def signature_block(self, consent: ConsentPage) -> Flowable:
+        drawing = signature_flowable(consent.signature_png, consent.strokes, 240, 76)
+        signature_cell: Any = drawing if drawing is not None else self.p(self.t("no_signature"), self.s.cell_muted)
+        rows = [
+            [self.p(self.t("signature"), self.s.cell_bold), signature_cell],
+            [self.p(self.t("typed_name"), self.s.cell_bold), self.p(consent.typed_name, self.s.cell)],
+            [
+                self.p(self.t("signed_at"), self.s.cell_bold),
+                self.p(format_datetime(consent.signed_at, self.lang, seconds=True), self.s.cell),
+            ],
+        ]
+        table = _grid(
+            rows,
+            [160, CONTENT_WIDTH - 160],
+            header=False,
+            extra=[("LINEBELOW", (1, 0), (1, 0), 0.9, colors.black), ("VALIGN", (1, 0), (1, 0), "BOTTOM")],
+        )
+        return KeepTogether([Spacer(0, 10), self.p(self.t("consent_statement"), self.s.body), table])
+
+    # -- questionnaires ----------------------------------------------------------------------------
+
+    def questionnaire(self, page: QuestionnairePage) -> list[Flowable]:
+        story: list[Flowable] = [self.p(self.t("questionnaires"), self.s.small), self.p(page.title, self.s.heading)]
+        if page.version:
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.small))
+        if page.instructions:
+            story.append(self.p(page.instructions, self.s.body))
+        header = [
+            self.p(self.t(key), self.s.cell_bold if key != "score" else self.s.cell_right)
+            for key in ("item_number", "question", "answer", "score")
+        ]
+        rows: list[list[Any]] = [header]
+        for line in page.items:
+            answer = (
+                self.p(line.answer, self.s.cell)
+                if line.answer is not None
+                else self.p(self.t("not_answered"), self.s.cell_muted)
+            )
+            score = self.p("—" if line.score is None else str(line.score), self.s.cell_right)
+            rows.append([self.p(line.number, self.s.cell), self.p(line.question, self.s.cell), answer, score])
+        widths = [30, 282, 146, CONTENT_WIDTH - 30 - 282 - 146]
+        story.append(_grid(rows, widths, header=True))
+        story.append(Spacer(0, 6))
+        story.append(self.p(self.total_line(page), self.s.subheading))
+        if page.copyright:
+            story.append(self.p(page.copyright, self.s.small))
+        return story
+
+    def total_line(self, page: QuestionnairePage) -> str:
+        if page.total is None:
+            unanswered = sum(1 for line in page.items if line.answer is None)
+            return self.t("total_incomplete", count=unanswered)
+        if page.max_total is not None:
+            text = self.t("total_of", total=page.total, maximum=page.max_total)
+        else:
+            text = self.t("total_plain", total=page.total)
+        return f"{text} — {page.band}" if page.band else text
+
+    # -- checklist ---------------------------------------------------------------------------------
+
+    def checklist(self, page: ChecklistPage) -> list[Flowable]:
+        story: list[Flowable] = [self.p(self.t("checklist"), self.s.small), self.p(page.title, self.s.heading)]
+        if page.version:
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.small))
+        header = [
+            self.p(self.t("question"), self.s.cell_bold),
+            self.p(self.t("answer"), self.s.cell_bold),
+            self.p(self.t("hold_column"), self.s.cell_bold),
+        ]
+        rows: list[list[Any]] = [header]
+        extra: list[tuple[Any, ...]] = []
+        hold_marker = ParagraphStyle("hold_marker", parent=self.s.cell_bold, textColor=AMBER)
+        for index, line in enumerate(page.lines, start=1):
+            answer_cell: list[Flowable] = [
+                self.p(line.answer, self.s.cell)
+                if line.answer is not None
+                else self.p(self.t("not_answered"), self.s.cell_muted)
+            ]
+            for follow_up in line.follow_ups:
+                answer_text = follow_up.answer if follow_up.answer is not None else self.t("not_answered")
+                answer_cell.append(
+                    Paragraph(
+                        f"<font color='#595959'>{_text(follow_up.question)}</font> {_text(answer_text)}",
+                        self.s.cell,
+                    )
+                )
+            if line.hold and line.hold_reason:
+                answer_cell.append(self.p(line.hold_reason, ParagraphStyle("reason", parent=hold_marker)))
+            marker = self.p(self.t("hold_marker"), hold_marker) if line.hold else self.p("", self.s.cell)
+            rows.append([self.p(line.question, self.s.cell), answer_cell, marker])
+            if line.hold:
+                extra += [
+                    ("BACKGROUND", (0, index), (-1, index), AMBER_TINT),
+                    ("LINEBEFORE", (0, index), (0, index), 3, AMBER),
+                ]
+        widths = [246, 196, CONTENT_WIDTH - 246 - 196]
+        story.append(_grid(rows, widths, header=True, extra=extra))
+        return story
+
+
+def render_packet(data: PacketData, *, clock: Clock | None = None) -> bytes:
+    """The consent packet for one intake as PDF bytes.
+
+    ``clock`` gives the generation time printed in the footer and stored as the PDF's creation
+    date; with a fixed clock the output is byte-identical for identical data.
+    """
+    now = clock() if clock is not None else datetime.now(UTC).astimezone()
+    faces = register_packet_fonts()
+    styles = _styles(faces)
+    lang = data.language
+    visit_day = format_date(data.visit.scheduled_at.date(), lang)
+
+    footer_parts = [label("packet_title", lang), visit_day]
+    if data.visit.reference:
+        footer_parts.append(data.visit.reference)
+    footer_parts.append(label("generated", lang, when=format_datetime(now, lang)))
+    running = _RunningText(
+        patient=data.patient.name,
+        date_of_birth=f"{label('dob_short', lang)} {format_date(data.patient.date_of_birth, lang)}",
+        clinic=data.clinic.name,
+        footer_left=" · ".join(footer_parts),
+        page_of=lambda page, total: label("page_of", lang, page=page, total=total),
+        faces=faces,
+    )
+
+    buffer = BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=LETTER,
+        leftMargin=MARGIN_X,
+        rightMargin=MARGIN_X,
+        topMargin=PAGE_HEIGHT - FRAME_TOP,
+        bottomMargin=FRAME_BOTTOM,
+        title=f"{label('packet_title', lang)}: {data.patient.name}, {visit_day}",
+        author=data.clinic.name,
+        subject=label("metadata_subject", lang, when=visit_day),
+        creator=f"Intake Kiosk {__version__}",
+        invariant=1,
+        lang="es-US" if lang == "es" else "en-US",
+        initialFontName=faces.regular,
+    )
+    frame_height = FRAME_TOP - FRAME_BOTTOM
+    title_frame = Frame(
+        MARGIN_X,
+        FRAME_TOP - STAMP_HEIGHT,
+        CONTENT_WIDTH - STAMP_WIDTH - 12,
+        STAMP_HEIGHT,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="cover-title",
+    )
+    cover_body = Frame(
+        MARGIN_X,
+        FRAME_BOTTOM,
+        CONTENT_WIDTH,
+        frame_height - STAMP_HEIGHT - 14,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="cover-body",
+    )
+    body = Frame(
+        MARGIN_X,
+        FRAME_BOTTOM,
+        CONTENT_WIDTH,
+        frame_height,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
+    )
+    doc.addPageTemplates(
+        [PageTemplate(id="cover", frames=[title_frame, cover_body]), PageTemplate(id="body", frames=[body])]
+    )
+    story = _PacketBuilder(data, styles).build()
+    doc.build(story, canvasmaker=partial(_PacketCanvas, running=running, created=_pdf_date(now)))
+    return buffer.getvalue()

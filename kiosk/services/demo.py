@@ -1,0 +1,283 @@
+"""A synthetic demo day: SYNTHETIC patients only, never real people.
+
+About ten appointments today across the visit types, four patients with five earlier weekly sessions of
+PHQ-9 and GAD-7 (so trends have something to show, improving as treatment usually goes), and one of them
+with a positive PHQ-9 item 9 in the past, acknowledged by a clinician. Everything goes through the same
+service functions the kiosk uses, with a clock set to the past, so demo records are shaped exactly like
+real ones. Running it again adds nothing that is already there (patients are keyed by chart number,
+appointments by a source reference).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kiosk.domain.forms import Form, FormKind, ItemType
+from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.services.backend import Backend, Clock
+from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
+from kiosk.services.patients import EmergencyContact, add_patient
+from kiosk.services.review import acknowledge_flag, mark_reviewed
+from kiosk.services.signature_image import strokes_to_png
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Appointment, AppointmentStatus, Patient
+
+DEMO_CLINICIAN = "demo-clinician"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoPatient:
+    chart_number: str
+    first_name: str
+    last_name: str
+    dob: dt.date
+    language: str
+    phone: str
+
+
+# Synthetic people. Any resemblance to a real person is accidental.
+DEMO_PATIENTS = (
+    DemoPatient("DEMO-0001", "Sam", "Taylor", dt.date(1979, 7, 2), "en", "(555) 010-0101"),
+    DemoPatient("DEMO-0002", "Ana", "García", dt.date(1984, 3, 15), "es", "(555) 010-0102"),
+    DemoPatient("DEMO-0003", "Daniel", "Okafor", dt.date(1991, 11, 23), "en", "(555) 010-0103"),
+    DemoPatient("DEMO-0004", "Priya", "Raman", dt.date(1972, 1, 9), "en", "(555) 010-0104"),
+    DemoPatient("DEMO-0005", "José", "Núñez", dt.date(1968, 5, 30), "es", "(555) 010-0105"),
+    DemoPatient("DEMO-0006", "Morgan", "Lee", dt.date(1995, 9, 14), "en", "(555) 010-0106"),
+    DemoPatient("DEMO-0007", "Elena", "Petrova", dt.date(1988, 12, 1), "en", "(555) 010-0107"),
+    DemoPatient("DEMO-0008", "Chris", "O'Neil", dt.date(1982, 4, 27), "en", "(555) 010-0108"),
+    DemoPatient("DEMO-0009", "Lucía", "Fernández", dt.date(1999, 2, 18), "es", "(555) 010-0109"),
+    DemoPatient("DEMO-0010", "Robin", "Park", dt.date(1975, 8, 8), "en", "(555) 010-0110"),
+)
+
+# Today's schedule: (patient index, local time, visit type)
+TODAY = (
+    (0, dt.time(8, 0), "im_ketamine"),
+    (1, dt.time(8, 30), "spravato"),
+    (2, dt.time(9, 0), "im_ketamine"),
+    (3, dt.time(9, 30), "integration"),
+    (4, dt.time(10, 0), "spravato"),
+    (5, dt.time(10, 30), "im_ketamine"),
+    (6, dt.time(11, 0), "integration"),
+    (7, dt.time(13, 0), "im_ketamine"),
+    (8, dt.time(13, 30), "spravato"),
+    (9, dt.time(14, 0), "im_ketamine"),
+)
+
+# Patients with a treatment series behind them: (patient index, visit type, PHQ-9 baseline, GAD-7 baseline)
+SERIES = ((0, "im_ketamine", 19, 15), (1, "spravato", 22, 17), (2, "im_ketamine", 16, 12), (3, "im_ketamine", 13, 11))
+SERIES_SESSIONS = 5
+ITEM9_PATIENT = 2  # Daniel Okafor answered item 9 above 0 at his second session
+ITEM9_SESSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSummary:
+    patients_added: int
+    appointments_added: int
+    intakes_added: int
+
+
+def _local(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time).astimezone().astimezone(dt.UTC)
+
+
+def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
+    with unit_of_work(backend.sessions) as session:
+        existing = session.scalars(select(Patient.id).where(Patient.chart_number == person.chart_number)).first()
+        if existing is not None:
+            return existing, False
+        patient = add_patient(
+            session,
+            backend.cipher,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            dob=person.dob,
+            language=person.language,
+            now=backend.now(),
+            chart_number=person.chart_number,
+            phone=person.phone,
+            emergency_contact=EmergencyContact(name="Jordan Example (synthetic)", phone="(555) 010-0199"),
+        )
+        return patient.id, True
+
+
+def _ensure_appointment(
+    backend: Backend, patient_id: int, starts_at: dt.datetime, visit_type: str, ref: str
+) -> tuple[int, bool]:
+    with unit_of_work(backend.sessions) as session:
+        existing = session.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first()
+        if existing is not None:
+            return existing, False
+        appointment = Appointment(
+            patient_id=patient_id,
+            starts_at=starts_at,
+            visit_type=visit_type,
+            status=AppointmentStatus.SCHEDULED.value,
+            source_ref=ref,
+            created_at=backend.now(),
+        )
+        session.add(appointment)
+        session.flush()
+        return appointment.id, True
+
+
+def demo_signature(seed: int) -> list[list[tuple[float, float]]]:
+    """A cursive-looking synthetic scribble, different for each seed."""
+    rng = random.Random(seed)
+    points = []
+    for step in range(80):
+        t = step / 79
+        x = 0.08 + 0.84 * t
+        y = 0.55 + 0.22 * math.sin(t * math.pi * (6 + rng.random() * 3)) * (1 - 0.5 * t) + rng.uniform(-0.01, 0.01)
+        points.append((round(x, 4), round(y, 4)))
+    underline = [(0.12, 0.85), (0.5, 0.82), (0.86, 0.86)]
+    return [points, underline]
+
+
+def _item_scores(total: int, count: int, rng: random.Random) -> list[int]:
+    """`count` item scores of 0..3 adding up to `total`, spread a little at random."""
+    scores = [0] * count
+    for _ in range(min(total, 3 * count)):
+        choices = [index for index in range(count) if scores[index] < 3]
+        scores[rng.choice(choices)] += 1
+    return scores
+
+
+def _answer_questionnaire(
+    backend: Backend, intake_id: int, form_id: str, scores: list[int], rng: random.Random
+) -> None:
+    form = backend.forms.get(form_id)
+    for item, value in zip(form.answerable_items(), scores, strict=False):
+        record_answer(backend, intake_id, form_id, item.id, value)
+    if any(scores):
+        difficulty = form.find_item("difficulty")
+        if difficulty is not None:
+            record_answer(backend, intake_id, form_id, difficulty.id, min(3, max(scores) - rng.randint(0, 1)))
+
+
+SYNTHETIC_TEXT = {
+    ItemType.TEXT: "Jordan Example (synthetic)",
+    ItemType.PHONE: "(555) 010-0199",
+    ItemType.DATE: "2026-01-01",
+}
+
+
+def prepared_patient_answers(form: Form) -> list[tuple[str, AnswerData]]:
+    """Answers of a well-prepared patient: at each question the first option that raises no flag.
+
+    Worked out from the form's own flags, so it holds for any checklist a clinic writes.
+    """
+    answers: dict[str, AnswerData] = {}
+    for item in form.all_items():
+        sheet = AnswerSheet(form, answers)
+        if not item.is_answered_type or not item.required or not sheet.group_applies(item):
+            continue
+        if item.options:
+            baseline = {flag.code for flag in score(form, answers).flags}
+            chosen = item.options[-1].code
+            for option in item.options:
+                trial = {**answers, item.id: option.code}
+                if {flag.code for flag in score(form, trial).flags} <= baseline:
+                    chosen = option.code
+                    break
+            answers[item.id] = [chosen] if item.type is ItemType.MULTI_CHOICE else chosen
+        elif item.type is ItemType.NUMBER:
+            answers[item.id] = item.minimum if item.minimum is not None else 0
+        else:
+            answers[item.id] = SYNTHETIC_TEXT.get(item.type, "Synthetic answer")
+    return list(answers.items())
+
+
+def _answer_checklist(backend: Backend, intake_id: int, form_id: str) -> None:
+    for item_id, value in prepared_patient_answers(backend.forms.get(form_id)):
+        record_answer(backend, intake_id, form_id, item_id, value)
+
+
+def _complete_session(backend: Backend, appointment_id: int, person: DemoPatient, seed: int, phq: int, gad: int) -> int:
+    rng = random.Random(seed)
+    state = begin_intake(backend, appointment_id, person.language)
+    reading_started = backend.now() - dt.timedelta(minutes=4)
+    for task in state.tasks:
+        if task.kind is FormKind.CONSENT:
+            strokes = demo_signature(seed)
+            sign_consent(
+                backend,
+                state.intake_id,
+                task.form_id,
+                typed_name=f"{person.first_name} {person.last_name}",
+                strokes=strokes,
+                signature_png=strokes_to_png(strokes),
+                reading_started_at=reading_started,
+            )
+        elif task.form_id == "phq9":
+            scores = _item_scores(phq, 9, rng)
+            if seed % 100 == ITEM9_SESSION and person is DEMO_PATIENTS[ITEM9_PATIENT]:
+                scores[8] = max(scores[8], 1)
+            _answer_questionnaire(backend, state.intake_id, "phq9", scores, rng)
+        elif task.kind is FormKind.QUESTIONNAIRE:
+            _answer_questionnaire(backend, state.intake_id, task.form_id, _item_scores(gad, 7, rng), rng)
+        else:
+            _answer_checklist(backend, state.intake_id, task.form_id)
+    submit_intake(backend, state.intake_id)
+    return state.intake_id
+
+
+def seed_demo(backend: Backend) -> DemoSummary:
+    """Add the demo day and the demo treatment series; what is already there is left as it is."""
+    today = backend.local_now().date()
+    patients_added = appointments_added = intakes_added = 0
+    patient_ids: list[int] = []
+    for person in DEMO_PATIENTS:
+        patient_id, added = _ensure_patient(backend, person)
+        patient_ids.append(patient_id)
+        patients_added += added
+    for index, time, visit_type in TODAY:
+        ref = f"demo:{today.isoformat()}:{DEMO_PATIENTS[index].chart_number}"
+        _, added = _ensure_appointment(backend, patient_ids[index], _local(today, time), visit_type, ref)
+        appointments_added += added
+    for index, visit_type, phq_baseline, gad_baseline in SERIES:
+        person = DEMO_PATIENTS[index]
+        for session_number in range(SERIES_SESSIONS):
+            weeks_ago = SERIES_SESSIONS - session_number
+            day = today - dt.timedelta(weeks=weeks_ago)
+            starts_at = _local(day, dt.time(9, 0))
+            ref = f"demo:series:{person.chart_number}:{session_number + 1}"
+            appointment_id, added = _ensure_appointment(backend, patient_ids[index], starts_at, visit_type, ref)
+            appointments_added += added
+            if not added:
+                continue
+            past = dataclasses.replace(backend, clock=_fixed_clock(starts_at + dt.timedelta(minutes=5)))
+            improvement = 0.78**session_number
+            intake_id = _complete_session(
+                past,
+                appointment_id,
+                person,
+                seed=index * 100 + session_number,
+                phq=round(phq_baseline * improvement),
+                gad=round(gad_baseline * improvement),
+            )
+            reviewed = dataclasses.replace(backend, clock=_fixed_clock(starts_at + dt.timedelta(minutes=40)))
+            for flag_id in _urgent_flag_ids(reviewed, intake_id):
+                acknowledge_flag(reviewed, flag_id, DEMO_CLINICIAN)
+            mark_reviewed(reviewed, intake_id, DEMO_CLINICIAN)
+            intakes_added += 1
+    return DemoSummary(patients_added, appointments_added, intakes_added)
+
+
+def _fixed_clock(at: dt.datetime) -> Clock:
+    def clock() -> dt.datetime:
+        return at
+
+    return clock
+
+
+def _urgent_flag_ids(backend: Backend, intake_id: int) -> list[int]:
+    from kiosk.services.intake import intake_state
+
+    return [flag.id for flag in intake_state(backend, intake_id).flags if flag.level.value == "urgent"]

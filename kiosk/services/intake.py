@@ -1,0 +1,465 @@
+"""The intake use cases: begin or resume, record an answer, sign a consent, submit, correct.
+
+Each call is one unit of work: one session, one transaction, committed before it returns, so an answer
+the patient saw accepted survives a crash or a power cut. A submitted intake is never changed in place:
+every write to one is refused with IntakeLockedError, and a correction is a new record pointing at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.forms import FlagLevel, Form, FormKind, Version, pick, text_sha256
+from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
+from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
+from kiosk.services.backend import Backend
+from kiosk.services.patients import normalize_name, patient_view
+from kiosk.store.audit import append_audit
+from kiosk.store.crypto import FieldCipher
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+
+KIOSK_ACTOR = "kiosk"
+NAME_MISMATCH_FLAG = "consent_name_mismatch"
+
+Strokes = Sequence[Sequence[tuple[float, float]]]
+
+
+class IntakeLockedError(Exception):
+    """A write to an intake that was already submitted; a correction must be a new record."""
+
+
+class IncompleteIntakeError(Exception):
+    """Submit was asked for while something the visit needs is still unanswered or unsigned."""
+
+    def __init__(self, missing: Sequence[str]) -> None:
+        self.missing = tuple(missing)
+        super().__init__("still to do: " + ", ".join(self.missing))
+
+
+class UnknownIntakeError(LookupError):
+    """No intake with that id."""
+
+
+@dataclass(frozen=True, slots=True)
+class FlagView:
+    id: int
+    form_id: str
+    code: str
+    level: FlagLevel
+    message: str
+    raised_at: dt.datetime
+    cleared_at: dt.datetime | None
+    acknowledged_at: dt.datetime | None
+    acknowledged_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeState:
+    """Everything the patient flow needs to continue an intake; plain data, safe to hand to the UI."""
+
+    intake_id: int
+    appointment_id: int | None
+    patient_first_name: str
+    visit_type: str
+    language: str
+    status: IntakeStatus
+    tasks: tuple[VisitTask, ...]
+    answers: Mapping[str, Mapping[str, AnswerData]]
+    signed_consents: frozenset[str]
+    resume_step: str | None
+    flags: tuple[FlagView, ...] = field(default=())
+
+    def answers_for(self, form_id: str) -> Mapping[str, AnswerData]:
+        return self.answers.get(form_id, {})
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What recording one answer changed: flags newly raised (and which patient screens they ask for)."""
+
+    value: AnswerData
+    raised: tuple[RaisedFlag, ...]
+
+    @property
+    def patient_screens(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(f.patient_screen for f in self.raised if f.patient_screen))
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentOutcome:
+    record_id: int
+    name_matches: bool
+    text_sha256: str
+
+
+# ------------------------------------------------------------------------------------------ helpers
+
+
+def _intake(session: Session, intake_id: int) -> Intake:
+    intake = session.get(Intake, intake_id)
+    if intake is None:
+        raise UnknownIntakeError(f"no intake with id {intake_id}")
+    return intake
+
+
+def _writable(session: Session, intake_id: int) -> Intake:
+    intake = _intake(session, intake_id)
+    if intake.status != IntakeStatus.DRAFT.value:
+        when = intake.submitted_at.isoformat(timespec="minutes") if intake.submitted_at else "earlier"
+        raise IntakeLockedError(
+            f"intake {intake_id} was submitted ({when}) and cannot be changed; a correction is a new intake "
+            "that points at it"
+        )
+    return intake
+
+
+def _decrypt_answers(cipher: FieldCipher, answers: Sequence[Answer]) -> dict[str, dict[str, AnswerData]]:
+    result: dict[str, dict[str, AnswerData]] = {}
+    for answer in answers:
+        value = cipher.decrypt_json(answer.value_enc, context="answers.value")
+        result.setdefault(answer.form_id, {})[answer.item_id] = value
+    return result
+
+
+def _form_answers(session: Session, cipher: FieldCipher, intake_id: int, form_id: str) -> dict[str, AnswerData]:
+    rows = session.scalars(select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id))
+    return _decrypt_answers(cipher, list(rows)).get(form_id, {})
+
+
+def _flag_view(flag: Flag) -> FlagView:
+    return FlagView(
+        id=flag.id,
+        form_id=flag.form_id,
+        code=flag.code,
+        level=FlagLevel(flag.level),
+        message=flag.message,
+        raised_at=flag.raised_at,
+        cleared_at=flag.cleared_at,
+        acknowledged_at=flag.acknowledged_at,
+        acknowledged_by=flag.acknowledged_by,
+    )
+
+
+def _history(session: Session, patient_id: int, excluding_intake: int | None) -> list[SignedConsent]:
+    query = select(ConsentRecord).where(ConsentRecord.patient_id == patient_id)
+    if excluding_intake is not None:
+        query = query.where(ConsentRecord.intake_id != excluding_intake)
+    return [
+        SignedConsent(record.form_id, Version.parse(record.form_version), record.signed_at)
+        for record in session.scalars(query)
+    ]
+
+
+def _state(backend: Backend, session: Session, intake: Intake) -> IntakeState:
+    patient = session.get_one(Patient, intake.patient_id)
+    visit_type = backend.settings.visit_type(intake.visit_type)
+    tasks = tasks_for_visit(
+        visit_type, backend.forms, _history(session, intake.patient_id, intake.id), intake.started_at
+    )
+    answers = list(session.scalars(select(Answer).where(Answer.intake_id == intake.id)))
+    signed = frozenset(session.scalars(select(ConsentRecord.form_id).where(ConsentRecord.intake_id == intake.id)))
+    flags = session.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
+    return IntakeState(
+        intake_id=intake.id,
+        appointment_id=intake.appointment_id,
+        patient_first_name=backend.cipher.decrypt_text(patient.first_name_enc, context="patients.first_name"),
+        visit_type=intake.visit_type,
+        language=intake.language,
+        status=IntakeStatus(intake.status),
+        tasks=tasks,
+        answers=_decrypt_answers(backend.cipher, answers),
+        signed_consents=signed,
+        resume_step=intake.resume_step,
+        flags=tuple(_flag_view(flag) for flag in flags),
+    )
+
+
+# ------------------------------------------------------------------------------------------ use cases
+
+
+def begin_intake(backend: Backend, appointment_id: int, language: str) -> IntakeState:
+    """The draft intake of this appointment, resumed if one exists, otherwise started now.
+
+    A submitted one is returned as it is (status submitted) so the flow can say the check-in is done.
+    """
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        appointment = session.get_one(Appointment, appointment_id)
+        intake = session.scalars(
+            select(Intake)
+            .where(Intake.appointment_id == appointment_id, Intake.supersedes_id.is_(None))
+            .order_by(Intake.id.desc())
+            .limit(1)
+        ).first()
+        if intake is None:
+            intake = Intake(
+                appointment_id=appointment.id,
+                patient_id=appointment.patient_id,
+                visit_type=appointment.visit_type,
+                language=language,
+                status=IntakeStatus.DRAFT.value,
+                started_at=now,
+                updated_at=now,
+            )
+            session.add(intake)
+            session.flush()
+        elif intake.status == IntakeStatus.DRAFT.value and intake.language != language:
+            intake.language = language
+            intake.updated_at = now
+        return _state(backend, session, intake)
+
+
+def intake_state(backend: Backend, intake_id: int) -> IntakeState:
+    with unit_of_work(backend.sessions) as session:
+        return _state(backend, session, _intake(session, intake_id))
+
+
+def set_language(backend: Backend, intake_id: int, language: str) -> None:
+    with unit_of_work(backend.sessions) as session:
+        intake = _writable(session, intake_id)
+        intake.language = language
+        intake.updated_at = backend.now()
+
+
+def save_position(backend: Backend, intake_id: int, step: str) -> None:
+    """Remember where the patient is, so staff can see how far a draft got."""
+    with unit_of_work(backend.sessions) as session:
+        intake = _writable(session, intake_id)
+        intake.resume_step = step[:128]
+        intake.updated_at = backend.now()
+
+
+def record_answer(backend: Backend, intake_id: int, form_id: str, item_id: str, raw_value: object) -> AnswerOutcome:
+    """Check and store one answer in its own committed transaction, and raise or clear its form's flags.
+
+    Raises AnswerError for a value the item does not take, IntakeLockedError for a submitted intake.
+    """
+    form = backend.forms.get(form_id)
+    item = form.item(item_id)
+    value = normalize_answer(item, raw_value)
+    now = backend.now()
+    cipher = backend.cipher
+    with unit_of_work(backend.sessions) as session:
+        intake = _writable(session, intake_id)
+        answer = session.scalars(
+            select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id, Answer.item_id == item_id)
+        ).first()
+        encrypted = cipher.encrypt_json(value, context="answers.value")
+        if answer is None:
+            session.add(
+                Answer(
+                    intake_id=intake_id,
+                    form_id=form_id,
+                    form_version=str(form.version),
+                    item_id=item_id,
+                    language=intake.language,
+                    value_enc=encrypted,
+                    answered_at=now,
+                )
+            )
+        else:
+            answer.value_enc = encrypted
+            answer.form_version = str(form.version)
+            answer.language = intake.language
+            answer.answered_at = now
+        intake.updated_at = now
+        intake.resume_step = f"{form_id}/{item_id}"
+        session.flush()
+        answers = _form_answers(session, cipher, intake_id, form_id)
+        raised = _sync_flags(session, form, intake, answers, now)
+    return AnswerOutcome(value=value, raised=raised)
+
+
+def _sync_flags(
+    session: Session, form: Form, intake: Intake, answers: Mapping[str, AnswerData], now: dt.datetime
+) -> tuple[RaisedFlag, ...]:
+    """Store flags the moment their condition holds; mark cleared the ones whose condition stopped holding.
+
+    Urgent flags stay on the board until a clinician acknowledges them, even if the answer changes later.
+    """
+    current = {flag.code: flag for flag in score(form, answers, "en").flags}
+    existing = {
+        flag.code: flag
+        for flag in session.scalars(select(Flag).where(Flag.intake_id == intake.id, Flag.form_id == form.id))
+    }
+    newly: list[RaisedFlag] = []
+    for code, raised in current.items():
+        stored = existing.get(code)
+        if stored is None:
+            session.add(
+                Flag(
+                    intake_id=intake.id,
+                    patient_id=intake.patient_id,
+                    form_id=form.id,
+                    code=code,
+                    level=raised.level.value,
+                    message=raised.message,
+                    raised_at=now,
+                )
+            )
+            newly.append(raised)
+        elif stored.cleared_at is not None:
+            stored.cleared_at = None
+            newly.append(raised)
+    for code, stored in existing.items():
+        if code not in current and stored.cleared_at is None:
+            stored.cleared_at = now
+    return tuple(newly)
+
+
+def names_match(typed: str, first_name: str, last_name: str) -> bool:
+    """The typed full name is the record's, ignoring case, accents, spacing and word order."""
+    typed_words = normalize_name(typed.replace(",", " ")).split()
+    record_words = normalize_name(f"{first_name} {last_name}").split()
+    return bool(typed_words) and sorted(typed_words) == sorted(record_words)
+
+
+def sign_consent(
+    backend: Backend,
+    intake_id: int,
+    form_id: str,
+    *,
+    typed_name: str,
+    strokes: Strokes,
+    signature_png: bytes,
+    reading_started_at: dt.datetime,
+) -> ConsentOutcome:
+    """Keep the exact text shown (and its SHA-256), version, language, typed name, strokes and image.
+
+    A typed name that does not match the record is still accepted (never refuse the patient) and marked
+    for staff review with an info flag.
+    """
+    form = backend.forms.get(form_id)
+    if form.kind is not FormKind.CONSENT:
+        raise ValueError(f"form {form_id!r} is not a consent")
+    now = backend.now()
+    cipher = backend.cipher
+    with unit_of_work(backend.sessions) as session:
+        intake = _writable(session, intake_id)
+        patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
+        text = form.consent_text(intake.language)
+        matches = names_match(typed_name, patient.first_name, patient.last_name)
+        record = ConsentRecord(
+            intake_id=intake_id,
+            patient_id=intake.patient_id,
+            form_id=form_id,
+            form_version=str(form.version),
+            language=intake.language,
+            text_snapshot=text,
+            text_sha256=text_sha256(text),
+            typed_name_enc=cipher.encrypt(typed_name.strip(), context="consent_records.typed_name"),
+            signature_strokes_enc=cipher.encrypt_json(
+                [[[round(x, 2), round(y, 2)] for x, y in stroke] for stroke in strokes],
+                context="consent_records.signature_strokes",
+            ),
+            signature_png_enc=cipher.encrypt(signature_png, context="consent_records.signature_png"),
+            reading_started_at=reading_started_at,
+            signed_at=now,
+            name_matches=matches,
+        )
+        session.add(record)
+        if not matches:
+            session.add(
+                Flag(
+                    intake_id=intake_id,
+                    patient_id=intake.patient_id,
+                    form_id=form_id,
+                    code=NAME_MISMATCH_FLAG,
+                    level=FlagLevel.INFO.value,
+                    message=f"The name typed on “{pick(form.title, 'en')}” does not match the patient record: "
+                    "check the signature before relying on it.",
+                    raised_at=now,
+                )
+            )
+        intake.updated_at = now
+        intake.resume_step = f"{form_id}/signed"
+        session.flush()
+        return ConsentOutcome(record_id=record.id, name_matches=matches, text_sha256=record.text_sha256)
+
+
+def missing_tasks(backend: Backend, state: IntakeState) -> list[str]:
+    """What is still to do before submit, as `form_id` or `form_id/item_id` strings."""
+    missing: list[str] = []
+    for task in state.tasks:
+        if task.kind is FormKind.CONSENT:
+            if task.form_id not in state.signed_consents:
+                missing.append(task.form_id)
+            continue
+        sheet = AnswerSheet(backend.forms.get(task.form_id), state.answers_for(task.form_id))
+        missing.extend(f"{task.form_id}/{item_id}" for item_id in sheet.unanswered_required())
+    return missing
+
+
+def submit_intake(backend: Backend, intake_id: int) -> IntakeState:
+    """Lock the intake as submitted once everything the visit needs is there."""
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        intake = _writable(session, intake_id)
+        state = _state(backend, session, intake)
+        missing = missing_tasks(backend, state)
+        if missing:
+            raise IncompleteIntakeError(missing)
+        intake.status = IntakeStatus.SUBMITTED.value
+        intake.submitted_at = now
+        intake.updated_at = now
+        intake.resume_step = None
+        append_audit(
+            session,
+            at=now,
+            actor=KIOSK_ACTOR,
+            action="intake.submit",
+            patient_id=intake.patient_id,
+            intake_id=intake.id,
+        )
+        session.flush()
+        return _state(backend, session, intake)
+
+
+def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeState:
+    """A new draft that supersedes a submitted intake, starting from a copy of its answers."""
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        original = _intake(session, intake_id)
+        if original.status == IntakeStatus.DRAFT.value:
+            raise ValueError(f"intake {intake_id} is still a draft; it can be finished instead of corrected")
+        correction = Intake(
+            appointment_id=original.appointment_id,
+            patient_id=original.patient_id,
+            visit_type=original.visit_type,
+            language=original.language,
+            status=IntakeStatus.DRAFT.value,
+            started_at=now,
+            updated_at=now,
+            supersedes_id=original.id,
+        )
+        session.add(correction)
+        session.flush()
+        for answer in session.scalars(select(Answer).where(Answer.intake_id == original.id)):
+            session.add(
+                Answer(
+                    intake_id=correction.id,
+                    form_id=answer.form_id,
+                    form_version=answer.form_version,
+                    item_id=answer.item_id,
+                    language=answer.language,
+                    value_enc=answer.value_enc,
+                    answered_at=answer.answered_at,
+                )
+            )
+        append_audit(
+            session,
+            at=now,
+            actor=actor,
+            action="intake.correct",
+            patient_id=original.patient_id,
+            intake_id=correction.id,
+            detail=f"supersedes intake {original.id}",
+        )
+        session.flush()
+        return _state(backend, session, correction)

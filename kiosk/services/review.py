@@ -1,0 +1,50 @@
+"""Clinician actions on a submitted intake: acknowledge a flag, mark the intake reviewed. Both audited."""
+
+from __future__ import annotations
+
+from kiosk.services.backend import Backend
+from kiosk.store.audit import append_audit
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Flag, Intake, IntakeStatus
+
+
+class ReviewError(Exception):
+    """A review action that does not apply, said in words staff can act on."""
+
+
+def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
+    """Record who saw an urgent flag and when; it then leaves the top of the board."""
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        flag = session.get(Flag, flag_id)
+        if flag is None:
+            raise ReviewError(f"there is no flag {flag_id}")
+        if flag.acknowledged_at is not None:
+            raise ReviewError(f"flag {flag_id} was already acknowledged by {flag.acknowledged_by}")
+        flag.acknowledged_at = now
+        flag.acknowledged_by = actor
+        append_audit(
+            session,
+            at=now,
+            actor=actor,
+            action="flag.acknowledge",
+            patient_id=flag.patient_id,
+            intake_id=flag.intake_id,
+            detail=f"flag {flag.id} {flag.code}",
+        )
+
+
+def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        intake = session.get(Intake, intake_id)
+        if intake is None:
+            raise ReviewError(f"there is no intake {intake_id}")
+        if intake.status != IntakeStatus.SUBMITTED.value:
+            raise ReviewError(f"intake {intake_id} is {intake.status}; only a submitted intake can be marked reviewed")
+        intake.status = IntakeStatus.REVIEWED.value
+        intake.reviewed_at = now
+        intake.reviewed_by = actor
+        append_audit(
+            session, at=now, actor=actor, action="intake.review", patient_id=intake.patient_id, intake_id=intake.id
+        )

@@ -1,0 +1,86 @@
+"""The day's schedule: appointments with their patients and check-in status, for the front desk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from sqlalchemy import select
+
+from kiosk.services.backend import Backend
+from kiosk.services.checkin import local_day_bounds
+from kiosk.services.patients import patient_view
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
+
+
+class VisitStatus(StrEnum):
+    NOT_ARRIVED = "not arrived"
+    CHECKING_IN = "checking in"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleEntry:
+    appointment_id: int
+    starts_at: dt.datetime
+    patient_id: int
+    patient_name: str
+    dob: dt.date
+    visit_type: str
+    visit_label: Mapping[str, str]
+    status: VisitStatus
+    intake_id: int | None
+
+
+def _status(appointment: Appointment, intake: Intake | None) -> VisitStatus:
+    if appointment.status == AppointmentStatus.CANCELLED.value:
+        return VisitStatus.CANCELLED
+    if intake is None:
+        return VisitStatus.NOT_ARRIVED
+    return {
+        IntakeStatus.DRAFT.value: VisitStatus.CHECKING_IN,
+        IntakeStatus.SUBMITTED.value: VisitStatus.SUBMITTED,
+        IntakeStatus.REVIEWED.value: VisitStatus.REVIEWED,
+    }[intake.status]
+
+
+def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
+    """Every appointment of the local day, in time order, with its newest intake's status."""
+    start, end = local_day_bounds(day or backend.local_now().date())
+    with unit_of_work(backend.sessions) as session:
+        rows = session.execute(
+            select(Appointment, Patient)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+            .order_by(Appointment.starts_at, Appointment.id)
+        ).all()
+        ids = [appointment.id for appointment, _ in rows]
+        newest: dict[int, Intake] = {}
+        if ids:
+            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(ids)).order_by(Intake.id)):
+                assert intake.appointment_id is not None
+                newest[intake.appointment_id] = intake
+        entries = []
+        for appointment, patient in rows:
+            view = patient_view(backend.cipher, patient)
+            visit = backend.settings.visit_type(appointment.visit_type)
+            latest = newest.get(appointment.id)
+            entries.append(
+                ScheduleEntry(
+                    appointment_id=appointment.id,
+                    starts_at=appointment.starts_at.astimezone(),
+                    patient_id=patient.id,
+                    patient_name=view.full_name,
+                    dob=view.dob,
+                    visit_type=visit.id,
+                    visit_label=dict(visit.label),
+                    status=_status(appointment, latest),
+                    intake_id=latest.id if latest else None,
+                )
+            )
+        return tuple(entries)

@@ -1,0 +1,27 @@
+"""Tie a database to the key it was written with, so a wrong key is caught at start-up.
+
+Without this, a restored database opened with another key file would only fail later, one
+unreadable value at a time, possibly after new records were written with the wrong key.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from kiosk.store.crypto import FieldCipher, KeyMismatchError
+from kiosk.store.models import StoreMeta
+
+KEY_FINGERPRINT = "key_fingerprint"
+
+
+def ensure_key_matches(session: Session, cipher: FieldCipher) -> None:
+    """Record the key's fingerprint in a database that has none; raise KeyMismatchError if it differs."""
+    recorded = session.get(StoreMeta, KEY_FINGERPRINT)
+    if recorded is None:
+        session.add(StoreMeta(name=KEY_FINGERPRINT, value=cipher.key_fingerprint))
+        session.flush()
+        return
+    if recorded.value != cipher.key_fingerprint:
+        raise KeyMismatchError(
+            f"database key fingerprint {recorded.value}, key file fingerprint {cipher.key_fingerprint}"
+        )

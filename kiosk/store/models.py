@@ -1,0 +1,250 @@
+"""The database schema as SQLAlchemy 2 typed models.
+
+Columns ending in ``_enc`` hold FieldCipher output (see kiosk.store.crypto); the services encrypt
+and decrypt them with the context ``"<table>.<column without _enc>"``, e.g. ``"patients.first_name"``.
+Enumerations are plain strings guarded by CHECK constraints, which behave the same on SQLite and
+PostgreSQL; every constraint is named by the naming convention so Alembic can find it again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from kiosk.store.types import UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose metadata names every constraint deterministically."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class AppointmentStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class IntakeStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    REVIEWED = "reviewed"
+
+
+class FlagLevel(StrEnum):
+    URGENT = "urgent"
+    HOLD = "hold"
+    INFO = "info"
+
+
+class ArrivalOutcome(StrEnum):
+    MATCHED = "matched"
+    UNMATCHED = "unmatched"
+    AMBIGUOUS = "ambiguous"
+
+
+class StaffRole(StrEnum):
+    FRONT_DESK = "front_desk"
+    CLINICIAN = "clinician"
+    ADMIN = "admin"
+
+
+def _one_of(column: str, allowed: type[StrEnum]) -> CheckConstraint:
+    """A portable CHECK constraint that keeps a string column within an enumeration."""
+    values = ", ".join(f"'{member.value}'" for member in allowed)
+    return CheckConstraint(f"{column} IN ({values})", name=f"{column}_allowed")
+
+
+class StoreMeta(Base):
+    """Facts about the database itself, such as the fingerprint of the key it was written with."""
+
+    __tablename__ = "store_meta"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class Patient(Base):
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chart_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    last_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    dob_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    lookup_key: Mapped[str] = mapped_column(String(64), index=True)
+    preferred_language: Mapped[str] = mapped_column(String(16))
+    phone_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    emergency_contact_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Appointment(Base):
+    __tablename__ = "appointments"
+    __table_args__ = (_one_of("status", AppointmentStatus),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    visit_type: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16), default=AppointmentStatus.SCHEDULED.value)
+    source_ref: Mapped[str | None] = mapped_column(String(128), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Intake(Base):
+    __tablename__ = "intakes"
+    __table_args__ = (
+        _one_of("status", IntakeStatus),
+        # Leads with patient_id, so it also serves every lookup by patient alone.
+        Index("ix_intakes_patient_id_submitted_at", "patient_id", "submitted_at"),
+        Index("ix_intakes_status", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    visit_type: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=IntakeStatus.DRAFT.value)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by: Mapped[str | None] = mapped_column(String(64))
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
+    resume_step: Mapped[str | None] = mapped_column(String(128))
+    packet_sha256: Mapped[str | None] = mapped_column(String(64))
+    packet_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+
+
+class Answer(Base):
+    __tablename__ = "answers"
+    __table_args__ = (UniqueConstraint("intake_id", "form_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id", ondelete="CASCADE"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(32))
+    item_id: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(16))
+    value_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ConsentRecord(Base):
+    __tablename__ = "consent_records"
+    __table_args__ = (Index("ix_consent_records_patient_id_form_id", "patient_id", "form_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(32))
+    language: Mapped[str] = mapped_column(String(16))
+    text_snapshot: Mapped[str] = mapped_column(Text)
+    text_sha256: Mapped[str] = mapped_column(String(64))
+    typed_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    signature_strokes_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    signature_png_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    reading_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    name_matches: Mapped[bool] = mapped_column(Boolean)
+
+
+class Flag(Base):
+    __tablename__ = "flags"
+    __table_args__ = (
+        _one_of("level", FlagLevel),
+        Index("ix_flags_level_acknowledged_at", "level", "acknowledged_at"),
+        Index("ix_flags_intake_id", "intake_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
+    form_id: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(64))
+    level: Mapped[str] = mapped_column(String(16))
+    message: Mapped[str] = mapped_column(Text)
+    detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class Arrival(Base):
+    __tablename__ = "arrivals"
+    __table_args__ = (_one_of("outcome", ArrivalOutcome),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    outcome: Mapped[str] = mapped_column(String(16))
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointments.id"))
+    typed_first_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    typed_last_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    typed_dob_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    # Added by migration 0002: the front desk marks an unmatched or ambiguous arrival as handled.
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolved_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+    __table_args__ = (_one_of("role", StaffRole),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    role: Mapped[str] = mapped_column(String(16))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AuditEntry(Base):
+    """One append-only, hash-chained audit record; written only through kiosk.store.audit.
+
+    patient_id and intake_id are plain integers, not foreign keys, so the log outlives any record.
+    ``detail`` is stored in clear text and must not contain personal health information.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    # The two indexes below are added by migration 0002.
+    patient_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    intake_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    # Unique, so two writers can never both chain onto the same predecessor (a fork).
+    prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64))

@@ -1,0 +1,48 @@
+"""Matching a patient to today's appointment, and recording every arrival (matched or not)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import select
+
+from kiosk.services.backend import Backend
+from kiosk.services.checkin import identify
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Arrival, ArrivalOutcome
+from tests.services.conftest import schedule
+
+DOB = dt.date(1984, 3, 15)
+
+
+def test_matching_ignores_case_accents_and_extra_spaces(backend: Backend) -> None:
+    appointment_id = schedule(backend, "Ana", "García Núñez", DOB, "spravato")
+    result = identify(backend, "  ANA ", "garcia   nunez", DOB)
+    assert result.outcome is ArrivalOutcome.MATCHED
+    assert result.match is not None
+    assert result.match.appointment_id == appointment_id
+    assert result.match.display_name == "Ana G."  # first name and last initial only
+    assert result.match.visit_label["es"] == "Sesión de Spravato"
+
+
+def test_no_appointment_today_is_unmatched_and_recorded(backend: Backend) -> None:
+    schedule(backend, "Ana", "Garcia", DOB)
+    result = identify(backend, "Ana", "Garcia", dt.date(1984, 3, 16))
+    assert result.outcome is ArrivalOutcome.UNMATCHED
+    assert result.match is None
+    with unit_of_work(backend.sessions) as session:
+        arrival = session.scalars(select(Arrival)).one()
+        assert arrival.outcome == "unmatched"
+        assert backend.cipher.decrypt_text(arrival.typed_first_enc, context="arrivals.typed_first") == "Ana"
+
+
+def test_two_appointments_today_is_ambiguous(backend: Backend) -> None:
+    schedule(backend, "Sam", "Taylor", DOB, hour=9)
+    schedule(backend, "Sam", "Taylor", DOB, hour=15)
+    assert identify(backend, "Sam", "Taylor", DOB).outcome is ArrivalOutcome.AMBIGUOUS
+
+
+def test_an_appointment_on_another_day_does_not_match(backend: Backend, clock) -> None:  # type: ignore[no-untyped-def]
+    schedule(backend, "Sam", "Taylor", DOB)
+    clock.advance(days=1)
+    assert identify(backend, "Sam", "Taylor", DOB).outcome is ArrivalOutcome.UNMATCHED

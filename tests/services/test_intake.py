@@ -1,0 +1,228 @@
+"""Answers are committed one by one, flags are stored the moment they arise, submitted intakes are locked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.domain.forms import FlagLevel, text_sha256
+from kiosk.domain.scoring import AnswerError
+from kiosk.services.backend import Backend
+from kiosk.services.demo import prepared_patient_answers
+from kiosk.services.intake import (
+    IncompleteIntakeError,
+    IntakeLockedError,
+    begin_intake,
+    intake_state,
+    record_answer,
+    sign_consent,
+    start_correction,
+    submit_intake,
+)
+from kiosk.services.signature_image import strokes_to_png
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Answer, ConsentRecord, Intake
+from tests.services.conftest import BackendFactory, schedule
+
+DOB = dt.date(1979, 7, 2)
+STROKES = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.7), (0.9, 0.4)]]
+
+
+def start(backend: Backend, visit_type: str = "im_ketamine") -> int:
+    appointment_id = schedule(backend, "Sam", "Taylor", DOB, visit_type)
+    return begin_intake(backend, appointment_id, "en").intake_id
+
+
+def sign_all_consents(backend: Backend, intake_id: int, name: str = "Sam Taylor") -> None:
+    for task in intake_state(backend, intake_id).tasks:
+        if task.kind.value == "consent":
+            sign_consent(
+                backend,
+                intake_id,
+                task.form_id,
+                typed_name=name,
+                strokes=STROKES,
+                signature_png=strokes_to_png(STROKES),
+                reading_started_at=backend.now(),
+            )
+
+
+def answer_everything(backend: Backend, intake_id: int) -> None:
+    sign_all_consents(backend, intake_id)
+    for form_id in ("phq9", "gad7"):
+        for item in backend.forms.get(form_id).answerable_items():
+            if item.id != "difficulty":
+                record_answer(backend, intake_id, form_id, item.id, 0)
+    for item_id, value in prepared_patient_answers(backend.forms.get("checklist_im_ketamine")):
+        record_answer(backend, intake_id, "checklist_im_ketamine", item_id, value)
+
+
+def test_each_answer_is_committed_at_once(backend: Backend) -> None:
+    intake_id = start(backend)
+    record_answer(backend, intake_id, "phq9", "q1", 2)
+    # A second, independent connection sees it: nothing waits for submit.
+    path = backend.settings.effective_database_url.removeprefix("sqlite:///")
+    with sqlite3.connect(path) as raw:
+        assert raw.execute("select item_id from answers").fetchall() == [("q1",)]
+    assert intake_state(backend, intake_id).answers_for("phq9") == {"q1": "LA6570-1"}
+
+
+def test_a_changed_answer_replaces_the_old_one(backend: Backend) -> None:
+    intake_id = start(backend)
+    record_answer(backend, intake_id, "phq9", "q1", 2)
+    record_answer(backend, intake_id, "phq9", "q1", "LA6568-5")
+    assert intake_state(backend, intake_id).answers_for("phq9") == {"q1": "LA6568-5"}
+
+
+def test_item9_flag_is_stored_at_the_moment_of_the_answer(backend: Backend) -> None:
+    intake_id = start(backend)
+    outcome = record_answer(backend, intake_id, "phq9", "q9", 1)
+    assert outcome.patient_screens == ("crisis",)
+    flags = intake_state(backend, intake_id).flags
+    assert [(f.code, f.level) for f in flags] == [("phq9_item9_positive", FlagLevel.URGENT)]
+    # Changing the answer marks the flag cleared but keeps it for the clinician to see.
+    record_answer(backend, intake_id, "phq9", "q9", 0)
+    flag = intake_state(backend, intake_id).flags[0]
+    assert flag.cleared_at is not None
+    assert flag.acknowledged_at is None
+
+
+def test_checklist_hold_is_stored_as_it_happens(backend: Backend) -> None:
+    intake_id = start(backend)
+    form = backend.forms.get("checklist_im_ketamine")
+    ride = next(item for item in form.all_items() if "ride" in item.id)
+    outcome = record_answer(backend, intake_id, form.id, ride.id, "no")
+    assert [f.level for f in outcome.raised] == [FlagLevel.HOLD]
+    assert intake_state(backend, intake_id).flags[0].level is FlagLevel.HOLD
+
+
+def test_a_bad_value_is_refused_and_nothing_is_stored(backend: Backend) -> None:
+    intake_id = start(backend)
+    with pytest.raises(AnswerError):
+        record_answer(backend, intake_id, "phq9", "q1", 7)
+    assert intake_state(backend, intake_id).answers == {}
+
+
+def test_a_draft_is_resumed_with_its_answers(backend: Backend) -> None:
+    appointment_id = schedule(backend, "Sam", "Taylor", DOB)
+    first = begin_intake(backend, appointment_id, "en")
+    record_answer(backend, first.intake_id, "phq9", "q1", 1)
+    record_answer(backend, first.intake_id, "phq9", "q2", 3)
+    again = begin_intake(backend, appointment_id, "es")
+    assert again.intake_id == first.intake_id
+    assert again.answers_for("phq9") == {"q1": "LA6569-3", "q2": "LA6571-9"}
+    assert again.language == "es"
+
+
+def test_submit_refuses_an_incomplete_intake(backend: Backend) -> None:
+    intake_id = start(backend)
+    record_answer(backend, intake_id, "phq9", "q1", 1)
+    with pytest.raises(IncompleteIntakeError) as caught:
+        submit_intake(backend, intake_id)
+    assert "consent_im_ketamine" in caught.value.missing
+    assert "phq9/q2" in caught.value.missing
+    assert intake_state(backend, intake_id).status.value == "draft"
+
+
+def test_a_submitted_intake_cannot_be_changed(backend: Backend) -> None:
+    intake_id = start(backend)
+    answer_everything(backend, intake_id)
+    submitted = submit_intake(backend, intake_id)
+    assert submitted.status.value == "submitted"
+    before = intake_state(backend, intake_id).answers
+    with pytest.raises(IntakeLockedError, match="cannot be changed; a correction is a new intake"):
+        record_answer(backend, intake_id, "phq9", "q1", 3)
+    with pytest.raises(IntakeLockedError):
+        sign_all_consents(backend, intake_id)
+    assert intake_state(backend, intake_id).answers == before
+
+
+def test_a_correction_is_a_new_record_pointing_at_the_old(backend: Backend) -> None:
+    intake_id = start(backend)
+    answer_everything(backend, intake_id)
+    submit_intake(backend, intake_id)
+    correction = start_correction(backend, intake_id, "dr-lee")
+    assert correction.intake_id != intake_id
+    assert correction.answers == intake_state(backend, intake_id).answers
+    record_answer(backend, correction.intake_id, "phq9", "q1", 3)
+    with unit_of_work(backend.sessions) as session:
+        assert session.get_one(Intake, correction.intake_id).supersedes_id == intake_id
+    assert intake_state(backend, intake_id).answers_for("phq9")["q1"] == "LA6568-5"
+
+
+def test_a_consent_keeps_text_hash_version_language_name_strokes_and_image(backend: Backend) -> None:
+    intake_id = start(backend)
+    sign_all_consents(backend, intake_id, name="sam  TAYLOR")
+    form = backend.forms.get("consent_im_ketamine")
+    with unit_of_work(backend.sessions) as session:
+        record = session.scalars(select(ConsentRecord).where(ConsentRecord.form_id == form.id)).one()
+        assert record.text_snapshot == form.consent_text("en")
+        assert record.text_sha256 == text_sha256(form.consent_text("en"))
+        assert record.form_version == str(form.version)
+        assert record.language == "en"
+        assert record.name_matches is True
+        strokes = backend.cipher.decrypt_json(record.signature_strokes_enc, context="consent_records.signature_strokes")
+        assert strokes == [[[0.1, 0.5], [0.3, 0.3], [0.5, 0.7], [0.9, 0.4]]]
+        png = backend.cipher.decrypt(record.signature_png_enc, context="consent_records.signature_png")
+        assert png.startswith(b"\x89PNG")
+
+
+def test_a_name_that_does_not_match_is_kept_and_marked_for_staff(backend: Backend) -> None:
+    intake_id = start(backend)
+    sign_all_consents(backend, intake_id, name="Samuel T")
+    state = intake_state(backend, intake_id)
+    assert state.signed_consents == {"consent_im_ketamine", "privacy_notice", "esign_consent"}
+    assert {f.code for f in state.flags} == {"consent_name_mismatch"}
+
+
+def test_returning_patient_is_not_asked_to_sign_again(backend: Backend) -> None:
+    intake_id = start(backend)
+    answer_everything(backend, intake_id)
+    submit_intake(backend, intake_id)
+    with unit_of_work(backend.sessions) as session:
+        patient_id = session.get_one(Intake, intake_id).patient_id
+    from kiosk.store.models import Appointment
+
+    with unit_of_work(backend.sessions) as session:
+        later = Appointment(
+            patient_id=patient_id,
+            starts_at=backend.now(),
+            visit_type="im_ketamine",
+            status="scheduled",
+            created_at=backend.now(),
+        )
+        session.add(later)
+        session.flush()
+        later_id = later.id
+    state = begin_intake(backend, later_id, "en")
+    assert [t.form_id for t in state.tasks] == ["phq9", "gad7", "checklist_im_ketamine"]
+
+
+def test_personal_health_information_is_encrypted_at_rest(backend: Backend) -> None:
+    intake_id = start(backend)
+    form = backend.forms.get("checklist_im_ketamine")
+    text_item = next(item for item in form.all_items() if item.type.value == "text")
+    record_answer(backend, intake_id, form.id, text_item.id, "Sertraline 50 mg")
+    sign_all_consents(backend, intake_id)
+    backend.engine.dispose()
+    raw = (backend.data_dir / "kiosk.sqlite3").read_bytes()
+    wal = backend.data_dir / "kiosk.sqlite3-wal"
+    raw += wal.read_bytes() if wal.exists() else b""
+    for secret in (b"Taylor", b"1979-07-02", b"Sam Taylor", b"Sertraline"):
+        assert secret not in raw
+
+
+def test_a_wrong_key_refuses_to_open(make_backend: BackendFactory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from kiosk.store.crypto import KeyMismatchError
+
+    backend = make_backend()
+    backend.engine.dispose()
+    key = backend.data_dir / "secrets" / "phi.key"
+    key.write_bytes(bytes(32))
+    with pytest.raises(KeyMismatchError):
+        make_backend()
+    with unit_of_work(backend.sessions) as session:
+        assert session.scalars(select(Answer)).all() == []

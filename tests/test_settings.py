@@ -1,0 +1,68 @@
+"""settings.toml: created with documented defaults, and refused with the key and the problem when invalid."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kiosk.settings import DEFAULT_SETTINGS, SettingsError, default_data_dir, load_settings
+
+
+def test_a_missing_file_is_created_with_the_defaults(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path / "data")
+    assert (tmp_path / "data" / "settings.toml").read_text() == DEFAULT_SETTINGS
+    assert settings.idle_seconds == 90
+    assert settings.languages == ("en", "es")
+    assert "988" in settings.crisis_message["en"]
+    assert settings.visit_type("im_ketamine").checklist == "checklist_im_ketamine"
+    assert settings.visit_type("spravato").consents[0] == "consent_spravato"
+    assert settings.effective_database_url == f"sqlite:///{(tmp_path / 'data' / 'kiosk.sqlite3').as_posix()}"
+
+
+def test_the_default_data_dir_follows_the_platform_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_data_dir() == tmp_path / "intake-kiosk"
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (("idle_seconds = 90", "idle_seconds = 2"), "[kiosk.idle_seconds] must be between 10 and 3600, not 2"),
+        (("idle_seconds = 90", 'idle_seconds = "soon"'), "[kiosk.idle_seconds] must be a whole number"),
+        (('languages = ["en", "es"]', 'languages = ["en", "fr"]'), "'fr' is not a supported language"),
+        (('name = "Riverside Ketamine Clinic (demo)"', 'name = ""'), "[clinic.name] must not be empty"),
+        (('url = ""', 'url = "kiosk.db"'), "[database.url] 'kiosk.db' is not a database URL"),
+        (('certificate = ""', 'certificate = "c.p12"'), "give both 'certificate' and 'passphrase_file'"),
+        (("[crisis]", "[crisis]\nextra = 1\n[crisiss]"), "[crisiss] is not a known setting"),
+        (('id = "spravato"', 'id = "im_ketamine"'), "'im_ketamine' is used by two visit types"),
+        (
+            (
+                'consent_valid_days = 365\n\n[[visit_types]]\nid = "spravato"',
+                'consent_valid_days = 0\n\n[[visit_types]]\nid = "spravato"',
+            ),
+            "consent_valid_days] must be between 1 and 3650",
+        ),
+        (
+            ('label = { en = "Spravato session", es = "Sesión de Spravato" }', 'label = { en = "Spravato session" }'),
+            "label] has no 'es' text",
+        ),
+        (("[kiosk]", "[kiosk"), "not valid TOML"),
+    ],
+)
+def test_invalid_settings_name_the_key_and_the_problem(tmp_path: Path, change: tuple[str, str], words: str) -> None:
+    old, new = change
+    assert old in DEFAULT_SETTINGS
+    (tmp_path / "settings.toml").write_text(DEFAULT_SETTINGS.replace(old, new, 1))
+    with pytest.raises(SettingsError) as caught:
+        load_settings(tmp_path)
+    assert words in str(caught.value)
+    assert str(tmp_path / "settings.toml") in str(caught.value)
+
+
+def test_an_invalid_file_is_left_as_it_was(tmp_path: Path) -> None:
+    broken = DEFAULT_SETTINGS.replace("idle_seconds = 90", "idle_seconds = -1")
+    (tmp_path / "settings.toml").write_text(broken)
+    with pytest.raises(SettingsError):
+        load_settings(tmp_path)
+    assert (tmp_path / "settings.toml").read_text() == broken
