@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url
 
 # Qt must never try to open a real display in tests; this runs before any test module imports PySide6.
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
@@ -22,3 +25,55 @@ def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("LOCALAPPDATA", str(home / "localappdata"))
+
+
+# ------------------------------------------------------------------------------------------- PostgreSQL
+# The database is created once per test run on the server from scripts/test-services.sh (found through
+# KIOSK_TEST_PG_URL), emptied before each test that uses it, and dropped at the end. Without that server
+# the postgres tests fail and say how to start it; they are never skipped.
+
+PG_URL_VARIABLE = "KIOSK_TEST_PG_URL"
+PG_MISSING_MESSAGE = (
+    f"{PG_URL_VARIABLE} is not set, so the PostgreSQL tests cannot run. Start the test services with "
+    "`bash scripts/test-services.sh start` and export the KIOSK_TEST_* lines it prints "
+    "(`python3 dev.py test` does both)."
+)
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url() -> str:
+    """The admin URL of the test server; fails the test (never skips) when it is not configured."""
+    url = os.environ.get(PG_URL_VARIABLE)
+    if not url:
+        pytest.fail(PG_MISSING_MESSAGE, pytrace=False)
+    return url
+
+
+@pytest.fixture(scope="session")
+def postgres_database_url(postgres_server_url: str) -> Iterator[str]:
+    """A uniquely named database for this test run, dropped afterwards even if tests failed."""
+    name = f"kiosk_test_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine(postgres_server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        try:
+            yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+        finally:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(postgres_database_url: str) -> str:
+    """The run's PostgreSQL database with an empty public schema, as a never-migrated clinic has."""
+    engine = create_engine(postgres_database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+    finally:
+        engine.dispose()
+    return postgres_database_url

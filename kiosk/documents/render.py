@@ -75,6 +75,9 @@ SIGNATURE_STAMP_BOX: tuple[int, int, int, int] = (
 )
 """(x1, y1, x2, y2) in points on page 1 that the cover leaves empty for the signing stamp."""
 
+TAIL_KEPT_WITH_SIGNATURE = 220.0
+"""Height (points) up to which a consent's last section is kept on the page of the signature."""
+
 RED = colors.Color(0.69, 0.0, 0.13)
 RED_TINT = colors.Color(0.99, 0.93, 0.93)
 AMBER = colors.Color(0.6, 0.33, 0.0)
@@ -98,6 +101,9 @@ class _Styles:
     cell_muted: ParagraphStyle
     cell_right: ParagraphStyle
     small: ParagraphStyle
+    kicker: ParagraphStyle
+    follow_up_question: ParagraphStyle
+    hold_reason: ParagraphStyle
     urgent_heading: ParagraphStyle
     hold_heading: ParagraphStyle
 
@@ -108,10 +114,24 @@ def _styles(faces: FontFaces) -> _Styles:
     return _Styles(
         title=ParagraphStyle("title", parent=base, fontName=faces.bold, fontSize=17, leading=21, spaceAfter=4),
         heading=ParagraphStyle(
-            "heading", parent=base, fontName=faces.bold, fontSize=14, leading=18, spaceBefore=4, spaceAfter=8
+            "heading",
+            parent=base,
+            fontName=faces.bold,
+            fontSize=14,
+            leading=18,
+            spaceBefore=4,
+            spaceAfter=8,
+            keepWithNext=1,
         ),
         subheading=ParagraphStyle(
-            "subheading", parent=base, fontName=faces.bold, fontSize=11, leading=15, spaceBefore=8, spaceAfter=4
+            "subheading",
+            parent=base,
+            fontName=faces.bold,
+            fontSize=11,
+            leading=15,
+            spaceBefore=8,
+            spaceAfter=4,
+            keepWithNext=1,
         ),
         body=base,
         bullet=ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=3),
@@ -120,8 +140,27 @@ def _styles(faces: FontFaces) -> _Styles:
         cell_muted=ParagraphStyle("cell_muted", parent=cell, fontName=faces.italic, textColor=GREY_TEXT),
         cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
         small=ParagraphStyle(
-            "small", parent=base, fontName=faces.italic, fontSize=8, leading=10.5, textColor=GREY_TEXT
+            "small",
+            parent=base,
+            fontName=faces.italic,
+            fontSize=8,
+            leading=10.5,
+            textColor=GREY_TEXT,
         ),
+        kicker=ParagraphStyle(
+            "kicker",
+            parent=base,
+            fontName=faces.italic,
+            fontSize=8.5,
+            leading=11,
+            textColor=GREY_TEXT,
+            spaceAfter=0,
+            keepWithNext=1,
+        ),
+        follow_up_question=ParagraphStyle(
+            "follow_up_question", parent=cell, fontSize=8, leading=10.5, textColor=GREY_TEXT, spaceBefore=3
+        ),
+        hold_reason=ParagraphStyle("hold_reason", parent=cell, textColor=AMBER, spaceBefore=3),
         urgent_heading=ParagraphStyle(
             "urgent_heading", parent=base, fontName=faces.bold, fontSize=12, leading=16, textColor=RED
         ),
@@ -212,7 +251,8 @@ class _PacketCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         self.line(MARGIN_X, HEADER_BASELINE - 7, PAGE_WIDTH - MARGIN_X, HEADER_BASELINE - 7)
         self.line(MARGIN_X, FOOTER_BASELINE + 12, PAGE_WIDTH - MARGIN_X, FOOTER_BASELINE + 12)
         self.setFont(faces.regular, 8)
-        self.drawString(MARGIN_X, FOOTER_BASELINE, self._fit(running.footer_left, faces.regular, 8, half * 1.4))
+        footer_width = CONTENT_WIDTH - 80
+        self.drawString(MARGIN_X, FOOTER_BASELINE, self._fit(running.footer_left, faces.regular, 8, footer_width))
         self.setFillColor(colors.black)
         self.setFont(faces.bold, 8.5)
         self.drawRightString(PAGE_WIDTH - MARGIN_X, FOOTER_BASELINE, running.page_of(self._pageNumber, total))
@@ -312,12 +352,13 @@ class _PacketBuilder:
         return story
 
     def visit_table(self) -> Table:
+        """Who and which visit, as two pairs of label and value per row to keep the cover on one page."""
         data = self.data
         visit = data.visit
         submitted = (
             format_datetime(visit.submitted_at, self.lang) if visit.submitted_at else self.t("not_submitted")
         )
-        rows = [
+        pairs = [
             ("patient", data.patient.name),
             ("date_of_birth", format_date(data.patient.date_of_birth, self.lang)),
             ("visit", visit.visit_type),
@@ -325,9 +366,12 @@ class _PacketBuilder:
             ("submitted", submitted),
         ]
         if visit.reference:
-            rows.append(("reference", visit.reference))
-        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in rows]
-        return _grid(cells, [140, CONTENT_WIDTH - 140], header=False)
+            pairs.append(("reference", visit.reference))
+        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in pairs]
+        if len(cells) % 2:
+            cells.append([self.p("", self.s.cell), self.p("", self.s.cell)])
+        rows = [cells[index] + cells[index + 1] for index in range(0, len(cells), 2)]
+        return _grid(rows, [78, 166, 112, CONTENT_WIDTH - 78 - 166 - 112], header=False)
 
     def _flags(self, level: str) -> list[FlagLine]:
         return [flag for flag in self.data.flags if flag.level == level]
@@ -389,21 +433,22 @@ class _PacketBuilder:
         return [self.p(summary.form_title, self.s.cell), total, band, *changes]
 
     def contents(self) -> list[Flowable]:
-        entries: list[str] = [
-            f"{self.t('consent')}: {consent.title} ({self.t('version').lower()} {consent.version})"
-            for consent in self.data.consents
-        ]
-        if self.data.questionnaires:
-            titles = ", ".join(questionnaire.title for questionnaire in self.data.questionnaires)
-            entries.append(f"{self.t('questionnaires')}: {titles}")
-        if self.data.checklist is not None:
-            entries.append(self.data.checklist.title)
-        if not entries:
+        data = self.data
+        rows: list[tuple[str, list[str]]] = []
+        if data.consents:
+            version = self.t("version").lower()
+            rows.append(("consents", [f"{consent.title} ({version} {consent.version})" for consent in data.consents]))
+        if data.questionnaires:
+            rows.append(("questionnaires", [questionnaire.title for questionnaire in data.questionnaires]))
+        if data.checklist is not None:
+            rows.append(("checklist", [data.checklist.title]))
+        if not rows:
             return []
-        return [
-            self.p(self.t("contents_heading"), self.s.subheading),
-            *[Paragraph(_text(entry), self.s.bullet, bulletText="•") for entry in entries],
+        cells = [
+            [self.p(self.t(key), self.s.cell_bold), [self.p(entry, self.s.cell) for entry in entries]]
+            for key, entries in rows
         ]
+        return [self.p(self.t("contents_heading"), self.s.subheading), _grid(cells, [140, CONTENT_WIDTH - 140], header=False)]
 
     # -- consents ----------------------------------------------------------------------------------
 
@@ -417,13 +462,23 @@ class _PacketBuilder:
         ]
         cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in meta]
         story: list[Flowable] = [
-            self.p(self.t("consent"), self.s.small),
+            self.p(self.t("consent"), self.s.kicker),
             self.p(consent.title, self.s.heading),
             _grid(cells, [160, CONTENT_WIDTH - 160], header=False),
             Spacer(0, 12),
         ]
-        story += self.consent_body(consent.text)
-        story.append(self.signature_block(consent))
+        body = self.consent_body(consent.text)
+        # The signature stays on the page of the text it agrees to: the consent's last section
+        # (from its last heading) moves with it when that section is short, else its last paragraph.
+        tail_start = max(
+            (index for index, flowable in enumerate(body) if getattr(flowable, "style", None) is self.s.subheading),
+            default=len(body) - 1,
+        )
+        tail_height = sum(flowable.wrap(CONTENT_WIDTH, PAGE_HEIGHT)[1] for flowable in body[tail_start:])
+        if tail_height > TAIL_KEPT_WITH_SIGNATURE:
+            tail_start = max(len(body) - 1, 0)
+        story += body[:tail_start]
+        story.append(KeepTogether([*body[tail_start:], *self.signature_block(consent)]))
         return story
 
     def consent_body(self, text: str) -> list[Flowable]:
@@ -461,7 +516,7 @@ class _PacketBuilder:
         flush()
         return story
 
-    def signature_block(self, consent: ConsentPage) -> Flowable:
+    def signature_block(self, consent: ConsentPage) -> list[Flowable]:
         drawing = signature_flowable(consent.signature_png, consent.strokes, 240, 76)
         signature_cell: Any = drawing if drawing is not None else self.p(self.t("no_signature"), self.s.cell_muted)
         rows = [
@@ -478,14 +533,14 @@ class _PacketBuilder:
             header=False,
             extra=[("LINEBELOW", (1, 0), (1, 0), 0.9, colors.black), ("VALIGN", (1, 0), (1, 0), "BOTTOM")],
         )
-        return KeepTogether([Spacer(0, 10), self.p(self.t("consent_statement"), self.s.body), table])
+        return [Spacer(0, 10), self.p(self.t("consent_statement"), self.s.body), table]
 
     # -- questionnaires ----------------------------------------------------------------------------
 
     def questionnaire(self, page: QuestionnairePage) -> list[Flowable]:
-        story: list[Flowable] = [self.p(self.t("questionnaires"), self.s.small), self.p(page.title, self.s.heading)]
+        story: list[Flowable] = [self.p(self.t("questionnaire"), self.s.kicker), self.p(page.title, self.s.heading)]
         if page.version:
-            story.append(self.p(f"{self.t('version')} {page.version}", self.s.small))
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.kicker))
         if page.instructions:
             story.append(self.p(page.instructions, self.s.body))
         header = [
@@ -499,10 +554,16 @@ class _PacketBuilder:
                 if line.answer is not None
                 else self.p(self.t("not_answered"), self.s.cell_muted)
             )
-            score = self.p("—" if line.score is None else str(line.score), self.s.cell_right)
-            rows.append([self.p(line.number, self.s.cell), self.p(line.question, self.s.cell), answer, score])
+            # Item numbers and scores never wrap: plain table strings are much cheaper than paragraphs.
+            score = "—" if line.score is None else str(line.score)
+            rows.append([line.number, self.p(line.question, self.s.cell), answer, score])
         widths = [30, 282, 146, CONTENT_WIDTH - 30 - 282 - 146]
-        story.append(_grid(rows, widths, header=True))
+        plain_cells = [
+            ("FONT", (0, 1), (0, -1), self.s.cell.fontName, self.s.cell.fontSize, self.s.cell.leading),
+            ("FONT", (3, 1), (3, -1), self.s.cell.fontName, self.s.cell.fontSize, self.s.cell.leading),
+            ("ALIGN", (3, 1), (3, -1), "RIGHT"),
+        ]
+        story.append(_grid(rows, widths, header=True, extra=plain_cells))
         story.append(Spacer(0, 6))
         story.append(self.p(self.total_line(page), self.s.subheading))
         if page.copyright:
@@ -522,9 +583,9 @@ class _PacketBuilder:
     # -- checklist ---------------------------------------------------------------------------------
 
     def checklist(self, page: ChecklistPage) -> list[Flowable]:
-        story: list[Flowable] = [self.p(self.t("checklist"), self.s.small), self.p(page.title, self.s.heading)]
+        story: list[Flowable] = [self.p(self.t("checklist"), self.s.kicker), self.p(page.title, self.s.heading)]
         if page.version:
-            story.append(self.p(f"{self.t('version')} {page.version}", self.s.small))
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.kicker))
         header = [
             self.p(self.t("question"), self.s.cell_bold),
             self.p(self.t("answer"), self.s.cell_bold),
@@ -540,15 +601,14 @@ class _PacketBuilder:
                 else self.p(self.t("not_answered"), self.s.cell_muted)
             ]
             for follow_up in line.follow_ups:
-                answer_text = follow_up.answer if follow_up.answer is not None else self.t("not_answered")
+                answer_cell.append(self.p(follow_up.question, self.s.follow_up_question))
                 answer_cell.append(
-                    Paragraph(
-                        f"<font color='#595959'>{_text(follow_up.question)}</font> {_text(answer_text)}",
-                        self.s.cell,
-                    )
+                    self.p(follow_up.answer, self.s.cell)
+                    if follow_up.answer is not None
+                    else self.p(self.t("not_answered"), self.s.cell_muted)
                 )
             if line.hold and line.hold_reason:
-                answer_cell.append(self.p(line.hold_reason, ParagraphStyle("reason", parent=hold_marker)))
+                answer_cell.append(self.p(line.hold_reason, self.s.hold_reason))
             marker = self.p(self.t("hold_marker"), hold_marker) if line.hold else self.p("", self.s.cell)
             rows.append([self.p(line.question, self.s.cell), answer_cell, marker])
             if line.hold:

@@ -8,7 +8,6 @@ work every time. ``demo_signed_packet()`` is the whole pipeline the benchmarks t
 
 from __future__ import annotations
 
-import math
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -117,27 +116,49 @@ def _pick(texts: Any, language: str) -> str:
     return str(texts or "")
 
 
+def _catmull_rom(points: list[tuple[float, float]], steps: int) -> Stroke:
+    """A smooth pen path through ``points`` (Catmull-Rom spline), as a finger on the pad would draw it."""
+    padded = [points[0], *points, points[-1]]
+    path: list[tuple[float, float]] = []
+    for index in range(1, len(padded) - 2):
+        p0, p1, p2, p3 = padded[index - 1 : index + 3]
+        for step in range(steps):
+            t = step / steps
+            coords = [
+                0.5
+                * (
+                    2 * p1[axis]
+                    + (p2[axis] - p0[axis]) * t
+                    + (2 * p0[axis] - 5 * p1[axis] + 4 * p2[axis] - p3[axis]) * t * t
+                    + (3 * p1[axis] - p0[axis] - 3 * p2[axis] + p3[axis]) * t * t * t
+                )
+                for axis in (0, 1)
+            ]
+            path.append((round(coords[0], 1), round(coords[1], 1)))
+    path.append(points[-1])
+    return tuple(path)
+
+
 def sample_signature_strokes() -> tuple[Stroke, ...]:
-    """A made-up handwritten signature in pad coordinates (600 x 200, y down): loops, a flourish, a dot."""
-    capital: list[tuple[float, float]] = []
-    for step in range(41):
-        t = step / 40
-        # A tall looped capital: up, a loop at the top, down past the baseline.
-        x = 52 + 46 * t + 16 * math.sin(t * math.pi * 2.2)
-        y = 150 - 105 * math.sin(t * math.pi) + 10 * math.cos(t * math.pi * 3)
-        capital.append((round(x, 2), round(y, 2)))
-    cursive: list[tuple[float, float]] = []
-    for step in range(160):
-        t = step * 0.16
-        envelope = 0.65 + 0.35 * math.sin(step / 159 * math.pi)
-        x = 108 + 15.5 * t + 13 * math.cos(t * 1.9 + 1.2)
-        y = 128 - 34 * envelope * (0.5 + 0.5 * math.sin(t * 1.9))
-        cursive.append((round(x, 2), round(y, 2)))
-    flourish = tuple(
-        (round(70 + 4.6 * step, 2), round(172 - 9 * math.sin(step / 15) + step * 0.06, 2)) for step in range(101)
+    """A made-up handwritten "MJ Núñez" in pad coordinates (600 x 200, y down), with tilde and underline."""
+    capital_m = [(40, 150), (52, 95), (66, 45), (74, 60), (82, 120), (92, 58), (104, 40), (110, 80), (116, 138)]
+    capital_j = [(150, 52), (158, 100), (160, 150), (150, 178), (134, 172), (142, 140), (170, 118)]
+    surname = [
+        (196, 110), (204, 92), (212, 126), (216, 104), (230, 90), (238, 104), (238, 126),
+        (248, 104), (252, 125), (262, 128), (272, 104), (272, 126),
+        (282, 108), (290, 94), (296, 126), (302, 104), (314, 92), (320, 106), (322, 126),
+        (336, 118), (352, 104), (346, 92), (334, 102), (338, 124), (356, 126),
+        (372, 104), (392, 102), (372, 130), (396, 128), (402, 150), (390, 176), (376, 168), (404, 140), (440, 126),
+    ]  # fmt: skip
+    tilde = [(286, 76), (296, 68), (306, 76), (316, 68)]
+    underline = [(60, 186), (200, 180), (360, 176), (470, 170), (520, 160)]
+    return (
+        _catmull_rom(capital_m, 6),
+        _catmull_rom(capital_j, 8),
+        _catmull_rom(surname, 7),
+        _catmull_rom(tilde, 5),
+        _catmull_rom(underline, 8),
     )
-    dot = ((round(cursive[74][0] + 4, 2), 58.0),)
-    return (tuple(capital), tuple(cursive), flourish, dot)
 
 
 def sample_signature_png(strokes: tuple[Stroke, ...]) -> bytes:

@@ -85,7 +85,8 @@ class SignaturePad(QWidget):
     :meth:`set_hint_text`.
 
     Signals:
-        changed: ink was added, removed or replaced (enable "Clear" / "I agree" on it).
+        changed: ink was added (a stroke began or ended), cleared or replaced; not on every move,
+            so a listener may re-check has_enough_ink() and enable "Clear" / "I agree" cheaply.
         stroke_finished: the finger, pen or mouse button was lifted, ending one stroke.
     """
 
@@ -353,7 +354,6 @@ class SignaturePad(QWidget):
             return
         stroke.append(point)
         self.update()
-        self.changed.emit()
 
     def _end_stroke(self, *, notify: bool) -> None:
         was_drawing = self._drawing
@@ -362,6 +362,7 @@ class SignaturePad(QWidget):
         self._finished_path_cache = None
         self.update()
         if was_drawing and notify:
+            self.changed.emit()
             self.stroke_finished.emit()
 
     def _invalidate(self) -> None:

@@ -1,0 +1,215 @@
+"""Which screen comes next in a patient's intake: plain Python, no Qt, driven by unit tests directly.
+
+The steps are recomputed from the forms and the answers each time, because an answer can make a later
+question apply or not (the difficulty question, a follow-up such as "which medication?"). A step is
+identified by a key such as "phq9/q3", so the position survives that recomputation.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from kiosk.domain.forms import Form, FormKind, Item, ItemType
+from kiosk.domain.loader import FormLibrary
+from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.visit_needs import VisitTask
+
+
+class StepKind(StrEnum):
+    CONSENT = "consent"
+    QUESTION = "question"
+    CRISIS = "crisis"
+    REVIEW = "review"
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    kind: StepKind
+    form_id: str
+    item_id: str | None = None
+    number: int = 0  # 1-based position among the questions of its form
+    count: int = 0  # questions of its form that apply now
+
+    @property
+    def key(self) -> str:
+        if self.kind is StepKind.QUESTION:
+            return f"{self.form_id}/{self.item_id}"
+        return f"{self.form_id}/{self.kind.value}"
+
+
+REVIEW_STEP = Step(StepKind.REVIEW, form_id="")
+
+
+def item_is_answered(item: Item, answers: Mapping[str, AnswerData]) -> bool:
+    """A question screen is done when its answer (or, for a group, every required child's) is stored."""
+    if item.type is ItemType.DISPLAY:
+        return False
+    if item.type is ItemType.GROUP:
+        return all(child.id in answers for child in item.children if child.required)
+    return item.id in answers
+
+
+class PatientFlow:
+    """The ordered steps of one intake and where the patient is among them."""
+
+    def __init__(
+        self,
+        forms: FormLibrary,
+        tasks: tuple[VisitTask, ...],
+        answers: Mapping[str, Mapping[str, AnswerData]],
+        signed_consents: frozenset[str],
+    ) -> None:
+        self.forms = forms
+        self.tasks = tasks
+        self.answers: dict[str, dict[str, AnswerData]] = {form_id: dict(a) for form_id, a in answers.items()}
+        self.signed: set[str] = set(signed_consents)
+        self.seen_displays: set[str] = set()
+        self.position = 0
+        self.returning_to_review = False
+
+    # ----------------------------------------------------------------------------------- the steps
+
+    def steps(self) -> list[Step]:
+        steps: list[Step] = []
+        for task in self.tasks:
+            form = self.forms.get(task.form_id)
+            if task.kind is FormKind.CONSENT:
+                steps.append(Step(StepKind.CONSENT, form.id))
+                continue
+            questions = AnswerSheet(form, self.answers.get(form.id, {})).questions()
+            steps.extend(
+                Step(StepKind.QUESTION, form.id, item.id, number, len(questions))
+                for number, item in enumerate(questions, start=1)
+            )
+            if self.crisis_screen_due(form):
+                steps.append(Step(StepKind.CRISIS, form.id))
+        steps.append(REVIEW_STEP)
+        return steps
+
+    def crisis_screen_due(self, form: Form) -> bool:
+        """Whether this form's answers raise a flag that asks for the crisis message after the form."""
+        result = score(form, self.answers.get(form.id, {}))
+        return any(flag.patient_screen == "crisis" for flag in result.flags)
+
+    @property
+    def current(self) -> Step:
+        steps = self.steps()
+        return steps[min(self.position, len(steps) - 1)]
+
+    def index_of(self, key: str) -> int | None:
+        return next((index for index, step in enumerate(self.steps()) if step.key == key), None)
+
+    def is_done(self, step: Step) -> bool:
+        if step.kind is StepKind.CONSENT:
+            return step.form_id in self.signed
+        if step.kind is StepKind.QUESTION:
+            assert step.item_id is not None
+            item = self.forms.get(step.form_id).item(step.item_id)
+            if item.type is ItemType.DISPLAY:
+                return step.key in self.seen_displays or self._later_answered(step)
+            return item_is_answered(item, self.answers.get(step.form_id, {})) or not item.required
+        if step.kind is StepKind.CRISIS:
+            return step.key in self.seen_displays
+        return False
+
+    # ----------------------------------------------------------------------------------- moving
+
+    def resume(self) -> Step:
+        """Go to the first step not yet done: where a patient who left (or whose tablet crashed) stopped.
+
+        The crisis message is not shown again on resume: its flag is already on the staff board.
+        """
+        for index, step in enumerate(self.steps()):
+            if step.kind is not StepKind.CRISIS and not self.is_done(step):
+                self.position = index
+                return step
+        self.position = len(self.steps()) - 1
+        return self.current
+
+    def advance(self) -> Step:
+        """Move on from the current step (after it was answered, signed or read)."""
+        step = self.current
+        if step.kind is StepKind.CRISIS or (
+            step.kind is StepKind.QUESTION and self._item(step).type is ItemType.DISPLAY
+        ):
+            self.seen_displays.add(step.key)
+        if self.returning_to_review:
+            # After a change made from the review, ask only what the change made necessary, then go back.
+            steps = self.steps()
+            pending = next(
+                (
+                    i
+                    for i, later in enumerate(steps)
+                    if later.form_id == step.form_id and later.kind is StepKind.QUESTION and not self.is_done(later)
+                ),
+                None,
+            )
+            if pending is not None:
+                self.position = pending
+                return self.current
+            self.returning_to_review = False
+            self.position = len(steps) - 1
+            return self.current
+        index = self.index_of(step.key)
+        self.position = (index if index is not None else self.position) + 1
+        return self.current
+
+    def back(self) -> Step:
+        self.position = max(0, self.position - 1)
+        return self.current
+
+    def go_to(self, key: str, *, from_review: bool = False) -> Step:
+        index = self.index_of(key)
+        if index is None:
+            raise KeyError(f"no step {key!r} in this intake")
+        self.position = index
+        self.returning_to_review = from_review
+        return self.current
+
+    @property
+    def can_go_back(self) -> bool:
+        return self.position > 0
+
+    # ----------------------------------------------------------------------------------- record
+
+    def record(self, form_id: str, item_id: str, value: AnswerData) -> None:
+        self.answers.setdefault(form_id, {})[item_id] = value
+
+    def record_signed(self, form_id: str) -> None:
+        self.signed.add(form_id)
+
+    def answer(self, form_id: str, item_id: str) -> AnswerData | None:
+        return self.answers.get(form_id, {}).get(item_id)
+
+    def _later_answered(self, step: Step) -> bool:
+        """Whether the patient already answered a question after this one in the same form."""
+        answers = self.answers.get(step.form_id, {})
+        form = self.forms.get(step.form_id)
+        items = [item.id for item in form.items]
+        assert step.item_id is not None
+        later = items[items.index(step.item_id) + 1 :]
+        return any(item_is_answered(form.item(item_id), answers) for item_id in later)
+
+    def _item(self, step: Step) -> Item:
+        assert step.item_id is not None
+        return self.forms.get(step.form_id).item(step.item_id)
+
+    def _form_complete(self, form_id: str) -> bool:
+        return all(
+            self.is_done(step) for step in self.steps() if step.form_id == form_id and step.kind is StepKind.QUESTION
+        )
+
+    def question_steps(self) -> list[Step]:
+        return [step for step in self.steps() if step.kind is StepKind.QUESTION]
+
+    def missing(self) -> list[Step]:
+        """Steps still to do before the intake can be submitted."""
+        return [
+            step
+            for step in self.steps()
+            if step.kind in (StepKind.CONSENT, StepKind.QUESTION)
+            and not self.is_done(step)
+            and not (step.kind is StepKind.QUESTION and self._item(step).type is ItemType.DISPLAY)
+        ]

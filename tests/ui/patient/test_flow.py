@@ -1,0 +1,104 @@
+"""The patient flow as plain Python: order of steps, conditional questions, crisis screen, resume, review."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from kiosk.domain.forms import FormKind
+from kiosk.domain.loader import FormLibrary, load_forms
+from kiosk.domain.visit_needs import ConsentReason, VisitTask
+from kiosk.ui.patient.flow import PatientFlow, StepKind
+from tests.conftest import FORMS_DIR
+
+TASKS = (
+    VisitTask("consent_im_ketamine", FormKind.CONSENT, ConsentReason.NEVER_SIGNED),
+    VisitTask("phq9", FormKind.QUESTIONNAIRE),
+    VisitTask("gad7", FormKind.QUESTIONNAIRE),
+    VisitTask("checklist_im_ketamine", FormKind.CHECKLIST),
+)
+
+
+@cache
+def forms() -> FormLibrary:
+    return load_forms(FORMS_DIR)
+
+
+def new_flow(answers: dict[str, dict[str, object]] | None = None, signed: frozenset[str] = frozenset()) -> PatientFlow:
+    return PatientFlow(forms(), TASKS, answers or {}, signed)  # type: ignore[arg-type]
+
+
+def answer_phq(flow: PatientFlow, scores: list[int]) -> None:
+    codes = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+    for number, value in enumerate(scores, start=1):
+        flow.record("phq9", f"q{number}", codes[value])
+
+
+def test_consent_first_then_one_question_per_step_then_review() -> None:
+    steps = new_flow().steps()
+    assert steps[0].kind is StepKind.CONSENT
+    phq = [s for s in steps if s.form_id == "phq9"]
+    assert [s.item_id for s in phq] == [f"q{n}" for n in range(1, 10)]  # no difficulty until something > 0
+    assert (phq[2].number, phq[2].count) == (3, 9)
+    assert steps[-1].kind is StepKind.REVIEW
+
+
+def test_difficulty_appears_once_an_item_is_above_zero() -> None:
+    flow = new_flow()
+    answer_phq(flow, [0, 1])
+    phq = [s for s in flow.steps() if s.form_id == "phq9"]
+    assert phq[-1].item_id == "difficulty"
+    assert phq[0].count == 10
+
+
+def test_crisis_screen_follows_the_phq9_when_item9_is_positive() -> None:
+    flow = new_flow()
+    answer_phq(flow, [0] * 8 + [2])
+    kinds = [(s.form_id, s.kind) for s in flow.steps()]
+    crisis = kinds.index(("phq9", StepKind.CRISIS))
+    assert kinds[crisis - 1] == ("phq9", StepKind.QUESTION)
+    assert kinds[crisis + 1] == ("gad7", StepKind.QUESTION)
+
+
+def test_advance_and_back() -> None:
+    flow = new_flow()
+    assert flow.current.kind is StepKind.CONSENT
+    flow.record_signed("consent_im_ketamine")
+    assert flow.advance().key == "phq9/q1"
+    flow.record("phq9", "q1", "LA6568-5")
+    assert flow.advance().key == "phq9/q2"
+    assert flow.back().key == "phq9/q1"
+    assert flow.back().kind is StepKind.CONSENT
+    assert not flow.can_go_back
+
+
+def test_resume_goes_to_the_first_unanswered_question() -> None:
+    flow = new_flow(signed=frozenset({"consent_im_ketamine"}))
+    answer_phq(flow, [1, 2, 0])
+    assert flow.resume().key == "phq9/q4"
+
+
+def test_resume_skips_the_crisis_screen_already_seen() -> None:
+    flow = new_flow(signed=frozenset({"consent_im_ketamine"}))
+    answer_phq(flow, [0] * 8 + [1])
+    flow.record("phq9", "difficulty", "LA6573-5")
+    assert flow.resume().key == "gad7/q1"
+
+
+def test_change_from_review_returns_to_review() -> None:
+    flow = new_flow(signed=frozenset({"consent_im_ketamine"}))
+    answer_phq(flow, [0] * 9)
+    for number in range(1, 8):
+        flow.record("gad7", f"q{number}", "LA6568-5")
+    flow.go_to("phq9/q4", from_review=True)
+    flow.record("phq9", "q4", "LA6569-3")
+    # q4 > 0 makes the difficulty question apply: the patient is asked it before going back to review
+    assert flow.advance().key == "phq9/difficulty"
+    flow.record("phq9", "difficulty", "LA6572-7")
+    assert flow.advance().kind is StepKind.REVIEW
+
+
+def test_missing_lists_what_submit_needs() -> None:
+    flow = new_flow()
+    missing = {s.key for s in flow.missing()}
+    assert "consent_im_ketamine/consent" in missing
+    assert "phq9/q1" in missing
