@@ -94,13 +94,14 @@ def _open_backend(args: argparse.Namespace) -> Backend:
     from kiosk.services.backend import SetupError, open_backend
     from kiosk.settings import SettingsError
     from kiosk.store.crypto import DecryptionError, KeyFileError
+    from kiosk.store.migrate import MigrationError
 
     forms = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
     try:
         return open_backend(_data_dir(args), forms_dir=forms)
     except FormsInvalidError as error:
         raise CliError(f"the forms folder has problems; fix them and start again:\n{error}") from None
-    except (SettingsError, SetupError, KeyFileError, DecryptionError) as error:
+    except (SettingsError, SetupError, KeyFileError, DecryptionError, MigrationError) as error:
         raise CliError(str(error)) from None
 
 
@@ -159,6 +160,13 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    backend = _open_backend(args)
+    from kiosk.app import run_kiosk
+
+    return run_kiosk(backend, windowed=args.windowed)
+
+
 # ----------------------------------------------------------------------------------------------- parser
 
 
@@ -205,6 +213,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(demo)
     demo.add_argument("--quiet", action="store_true", help="print nothing")
     demo.set_defaults(handler=cmd_demo)
+
+    run = commands.add_parser("run", help="start the patient kiosk (full screen unless --windowed)")
+    _add_common(run)
+    run.add_argument("--windowed", action="store_true", help="a normal window, for a desktop (no kiosk lock)")
+    run.set_defaults(handler=cmd_run)
 
     schedule = commands.add_parser("schedule", help="print today's appointments and their check-in status")
     _add_common(schedule)

@@ -39,6 +39,8 @@ es = "Si está en crisis o piensa en hacerse daño, puede llamar o enviar un men
 # Seconds without a touch before "Are you still there?", then seconds of countdown before returning to Welcome.
 idle_seconds = 90
 idle_countdown_seconds = 30
+# Milliseconds between tapping an answer and the next question, so the patient sees their choice taken.
+answer_beat_ms = 300
 languages = ["en", "es"]
 # Where PDF forms and packets are printed; empty means the system default printer.
 printer = ""
@@ -105,6 +107,7 @@ class Settings:
     crisis_message: Mapping[str, str]
     idle_seconds: int
     idle_countdown_seconds: int
+    answer_beat_ms: int
     languages: tuple[str, ...]
     printer: str
     database_url: str
@@ -248,10 +251,11 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
         clinic_address=read.text(clinic, "clinic.address", "address", ""),
         crisis_line=read.text(crisis, "crisis.line", "line", "988", required=True),
         crisis_message=crisis_message,
-        idle_seconds=read.integer(kiosk, "kiosk.idle_seconds", "idle_seconds", 90, 10, 3600),
+        idle_seconds=read.integer(kiosk, "kiosk.idle_seconds", "idle_seconds", 90, 2, 3600),
         idle_countdown_seconds=read.integer(
             kiosk, "kiosk.idle_countdown_seconds", "idle_countdown_seconds", 30, 5, 600
         ),
+        answer_beat_ms=read.integer(kiosk, "kiosk.answer_beat_ms", "answer_beat_ms", 300, 0, 2000),
         languages=languages,
         printer=read.text(kiosk, "kiosk.printer", "printer", ""),
         database_url=url,

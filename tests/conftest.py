@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, make_url
 
-# Qt must never try to open a real display in tests; this runs before any test module imports PySide6.
-os.environ["QT_QPA_PLATFORM"] = "offscreen"
-os.environ.setdefault("QT_SCALE_FACTOR", "1")
-
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Qt must never try to open a real display in tests; this runs before any test module imports PySide6.
+# The offscreen screen is made 1920x1920 (its default is 800x600) so that touch events, which Qt routes
+# by screen position, reach windows of tablet size in either orientation.
+os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen_screens.json')}"
+os.environ.setdefault("QT_SCALE_FACTOR", "1")
 FORMS_DIR = REPO_ROOT / "forms"
 
 

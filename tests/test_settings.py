@@ -28,7 +28,7 @@ def test_the_default_data_dir_follows_the_platform_folder(tmp_path: Path, monkey
 @pytest.mark.parametrize(
     ("change", "words"),
     [
-        (("idle_seconds = 90", "idle_seconds = 2"), "[kiosk.idle_seconds] must be between 10 and 3600, not 2"),
+        (("idle_seconds = 90", "idle_seconds = 1"), "[kiosk.idle_seconds] must be between 2 and 3600, not 1"),
         (("idle_seconds = 90", 'idle_seconds = "soon"'), "[kiosk.idle_seconds] must be a whole number"),
         (('languages = ["en", "es"]', 'languages = ["en", "fr"]'), "'fr' is not a supported language"),
         (('name = "Riverside Ketamine Clinic (demo)"', 'name = ""'), "[clinic.name] must not be empty"),

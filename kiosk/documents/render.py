@@ -20,13 +20,12 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
-    CondPageBreak,
     Flowable,
     Frame,
     FrameBreak,
@@ -42,7 +41,7 @@ from reportlab.platypus import (
 )
 
 from kiosk import __version__
-from kiosk.documents.fonts import FontFaces, register_packet_fonts
+from kiosk.documents.fonts import NOTO_SANS, FontFaces, register_packet_fonts
 from kiosk.documents.labels import format_change, format_date, format_datetime, label
 from kiosk.documents.packet_data import (
     ChecklistPage,
@@ -66,7 +65,7 @@ FRAME_BOTTOM = 56.0
 FOOTER_BASELINE = 32.0
 
 STAMP_WIDTH = 216.0
-STAMP_HEIGHT = 66.0
+STAMP_HEIGHT = 72.0
 SIGNATURE_STAMP_BOX: tuple[int, int, int, int] = (
     int(PAGE_WIDTH - MARGIN_X - STAMP_WIDTH),
     int(FRAME_TOP - STAMP_HEIGHT),
@@ -99,9 +98,9 @@ class _Styles:
     cell: ParagraphStyle
     cell_bold: ParagraphStyle
     cell_muted: ParagraphStyle
-    cell_right: ParagraphStyle
     small: ParagraphStyle
     kicker: ParagraphStyle
+    version: ParagraphStyle
     follow_up_question: ParagraphStyle
     hold_reason: ParagraphStyle
     urgent_heading: ParagraphStyle
@@ -134,11 +133,12 @@ def _styles(faces: FontFaces) -> _Styles:
             keepWithNext=1,
         ),
         body=base,
-        bullet=ParagraphStyle("bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=3),
+        bullet=ParagraphStyle(
+            "bullet", parent=base, leftIndent=14, bulletIndent=3, spaceAfter=3, bulletFontName=faces.regular
+        ),
         cell=cell,
         cell_bold=ParagraphStyle("cell_bold", parent=cell, fontName=faces.bold),
         cell_muted=ParagraphStyle("cell_muted", parent=cell, fontName=faces.italic, textColor=GREY_TEXT),
-        cell_right=ParagraphStyle("cell_right", parent=cell, alignment=TA_RIGHT),
         small=ParagraphStyle(
             "small",
             parent=base,
@@ -155,6 +155,16 @@ def _styles(faces: FontFaces) -> _Styles:
             leading=11,
             textColor=GREY_TEXT,
             spaceAfter=0,
+            keepWithNext=1,
+        ),
+        version=ParagraphStyle(
+            "version",
+            parent=base,
+            fontName=faces.italic,
+            fontSize=8.5,
+            leading=11,
+            textColor=GREY_TEXT,
+            spaceAfter=6,
             keepWithNext=1,
         ),
         follow_up_question=ParagraphStyle(
@@ -210,7 +220,7 @@ class _PacketCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         # reportlab's invariant mode fixes the creation date at 2000-01-01; write the clock's instead.
         self.setDateFormatter(lambda *_: created)
 
-    def showPage(self) -> None:
+    def showPage(self) -> None:  # noqa: N802  # reportlab's name
         self._saved_pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -265,6 +275,7 @@ def _boxed(content: Sequence[Flowable], border: colors.Color, fill: colors.Color
     box.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), NOTO_SANS.regular, 9),
                 ("BOX", (0, 0), (-1, -1), 1.6, border),
                 ("BACKGROUND", (0, 0), (-1, -1), fill),
                 ("LEFTPADDING", (0, 0), (-1, -1), 10),
@@ -278,21 +289,41 @@ def _boxed(content: Sequence[Flowable], border: colors.Color, fill: colors.Color
     return box
 
 
+CELL_PADDING = 5.0
+"""Left and right padding of table cells, in points."""
+
+
 def _grid(
-    rows: list[list[Any]], widths: Sequence[float], *, header: bool, extra: Sequence[tuple[Any, ...]] = ()
+    rows: list[list[Any]],
+    widths: Sequence[float],
+    *,
+    header: bool,
+    bold_columns: Sequence[int] = (),
+    extra: Sequence[tuple[Any, ...]] = (),
 ) -> Table:
-    """A table with light rules that splits cleanly across pages, repeating its header row."""
+    """A table with light rules that splits cleanly across pages, repeating its header row.
+
+    Plain-string cells take the table's font: regular, bold in the header row and in
+    ``bold_columns`` (the label column of a label/value table).
+    """
     table = Table(rows, colWidths=list(widths), repeatRows=1 if header else 0)
     commands: list[tuple[Any, ...]] = [
+        # Without a FONT command reportlab would select Helvetica for plain-string cells.
+        ("FONT", (0, 0), (-1, -1), NOTO_SANS.regular, 9, 12),
+        *[("FONT", (column, 0), (column, -1), NOTO_SANS.bold, 9, 12) for column in bold_columns],
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
-        ("LEFTPADDING", (0, 0), (-1, -1), 5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 5),
+        ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+        ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 4),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
     ]
     if header:
-        commands += [("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL), ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY_TEXT)]
+        commands += [
+            ("FONT", (0, 0), (-1, 0), NOTO_SANS.bold, 9, 12),
+            ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+            ("LINEBELOW", (0, 0), (-1, 0), 0.8, GREY_TEXT),
+        ]
     commands += list(extra)
     table.setStyle(TableStyle(commands))
     table.hAlign = "LEFT"
@@ -313,13 +344,23 @@ class _PacketBuilder:
     def p(self, text: str, style: ParagraphStyle) -> Paragraph:
         return Paragraph(_text(text), style)
 
+    def c(self, text: str, width: float, *, bold: bool = False) -> str | Paragraph:
+        """A table cell ``width`` points wide: a plain string when the text fits on one line, else a
+        wrapping paragraph. Plain strings cost a fraction of a paragraph to lay out, and most cells
+        are short; the table's FONT commands must give the cell the matching face (see _grid)."""
+        style = self.s.cell_bold if bold else self.s.cell
+        if "\n" not in text and stringWidth(text, style.fontName, style.fontSize) <= width - 2 * CELL_PADDING:
+            return text
+        return self.p(text, style)
+
     def build(self) -> list[Flowable]:
         story: list[Flowable] = []
         story += self.cover()
         for consent in self.data.consents:
             story += [PageBreak(), *self.consent(consent)]
         for index, questionnaire in enumerate(self.data.questionnaires):
-            story += [PageBreak() if index == 0 else CondPageBreak(220), *self.questionnaire(questionnaire)]
+            # A questionnaire that fits on a page is never split; a longer one breaks between rows.
+            story += [PageBreak() if index == 0 else Spacer(0, 18), KeepTogether(self.questionnaire(questionnaire))]
         if self.data.checklist is not None:
             story += [PageBreak(), *self.checklist(self.data.checklist)]
         return story
@@ -355,9 +396,7 @@ class _PacketBuilder:
         """Who and which visit, as two pairs of label and value per row to keep the cover on one page."""
         data = self.data
         visit = data.visit
-        submitted = (
-            format_datetime(visit.submitted_at, self.lang) if visit.submitted_at else self.t("not_submitted")
-        )
+        submitted = format_datetime(visit.submitted_at, self.lang) if visit.submitted_at else self.t("not_submitted")
         pairs = [
             ("patient", data.patient.name),
             ("date_of_birth", format_date(data.patient.date_of_birth, self.lang)),
@@ -367,11 +406,15 @@ class _PacketBuilder:
         ]
         if visit.reference:
             pairs.append(("reference", visit.reference))
-        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in pairs]
+        widths = [74, 158, 108, CONTENT_WIDTH - 74 - 158 - 108]
+        cells: list[list[Any]] = []
+        for index, (key, value) in enumerate(pairs):
+            column = 2 * (index % 2)
+            cells.append([self.c(self.t(key), widths[column], bold=True), self.c(value, widths[column + 1])])
         if len(cells) % 2:
-            cells.append([self.p("", self.s.cell), self.p("", self.s.cell)])
+            cells.append(["", ""])
         rows = [cells[index] + cells[index + 1] for index in range(0, len(cells), 2)]
-        return _grid(rows, [78, 166, 112, CONTENT_WIDTH - 78 - 166 - 112], header=False)
+        return _grid(rows, widths, header=False, bold_columns=(0, 2))
 
     def _flags(self, level: str) -> list[FlagLine]:
         return [flag for flag in self.data.flags if flag.level == level]
@@ -410,27 +453,28 @@ class _PacketBuilder:
         story: list[Flowable] = [self.p(self.t("scores_heading"), self.s.subheading)]
         if not self.data.scores:
             return [*story, self.p(self.t("no_scores"), self.s.body)]
-        header = [
-            self.p(self.t(key), self.s.cell_bold)
-            for key in ("questionnaire", "total", "band", "change_first", "change_last")
-        ]
-        rows: list[list[Any]] = [header]
-        for summary in self.data.scores:
-            rows.append(self.score_row(summary))
         widths = [148, 64, 108, 92, CONTENT_WIDTH - 148 - 64 - 108 - 92]
+        keys = ("questionnaire", "total", "band", "change_first", "change_last")
+        rows: list[list[Any]] = [
+            [self.c(self.t(key), width, bold=True) for key, width in zip(keys, widths, strict=True)]
+        ]
+        for summary in self.data.scores:
+            rows.append(self.score_row(summary, widths))
         return [*story, _grid(rows, widths, header=True), Spacer(0, 6)]
 
-    def score_row(self, summary: ScoreSummary) -> list[Any]:
+    def score_row(self, summary: ScoreSummary, widths: Sequence[float]) -> list[Any]:
         if summary.total is None:
             total = self.p(self.t("incomplete"), self.s.cell_muted)
         else:
             total = self.p(f"{summary.total} / {summary.max_total}", self.s.cell_bold)
-        band = self.p(summary.band_label or "—", self.s.cell)
+        band = self.c(summary.band_label or "—", widths[2])
         changes = [
-            self.p(format_change(change, self.lang), self.s.cell if change is not None else self.s.cell_muted)
+            self.c(format_change(change, self.lang), widths[3])
+            if change is not None
+            else self.p(format_change(change, self.lang), self.s.cell_muted)
             for change in (summary.change_from_first, summary.change_from_last)
         ]
-        return [self.p(summary.form_title, self.s.cell), total, band, *changes]
+        return [self.c(summary.form_title, widths[0]), total, band, *changes]
 
     def contents(self) -> list[Flowable]:
         data = self.data
@@ -448,7 +492,10 @@ class _PacketBuilder:
             [self.p(self.t(key), self.s.cell_bold), [self.p(entry, self.s.cell) for entry in entries]]
             for key, entries in rows
         ]
-        return [self.p(self.t("contents_heading"), self.s.subheading), _grid(cells, [140, CONTENT_WIDTH - 140], header=False)]
+        return [
+            self.p(self.t("contents_heading"), self.s.subheading),
+            _grid(cells, [140, CONTENT_WIDTH - 140], header=False),
+        ]
 
     # -- consents ----------------------------------------------------------------------------------
 
@@ -460,11 +507,12 @@ class _PacketBuilder:
             ("signed_at", format_datetime(consent.signed_at, self.lang, seconds=True)),
             ("text_sha256", consent.text_sha256.lower()),
         ]
-        cells = [[self.p(self.t(key), self.s.cell_bold), self.p(value, self.s.cell)] for key, value in meta]
+        widths = [160, CONTENT_WIDTH - 160]
+        cells = [[self.c(self.t(key), widths[0], bold=True), self.c(value, widths[1])] for key, value in meta]
         story: list[Flowable] = [
             self.p(self.t("consent"), self.s.kicker),
             self.p(consent.title, self.s.heading),
-            _grid(cells, [160, CONTENT_WIDTH - 160], header=False),
+            _grid(cells, widths, header=False, bold_columns=(0,)),
             Spacer(0, 12),
         ]
         body = self.consent_body(consent.text)
@@ -519,18 +567,18 @@ class _PacketBuilder:
     def signature_block(self, consent: ConsentPage) -> list[Flowable]:
         drawing = signature_flowable(consent.signature_png, consent.strokes, 240, 76)
         signature_cell: Any = drawing if drawing is not None else self.p(self.t("no_signature"), self.s.cell_muted)
+        widths = [160, CONTENT_WIDTH - 160]
+        signed = format_datetime(consent.signed_at, self.lang, seconds=True)
         rows = [
-            [self.p(self.t("signature"), self.s.cell_bold), signature_cell],
-            [self.p(self.t("typed_name"), self.s.cell_bold), self.p(consent.typed_name, self.s.cell)],
-            [
-                self.p(self.t("signed_at"), self.s.cell_bold),
-                self.p(format_datetime(consent.signed_at, self.lang, seconds=True), self.s.cell),
-            ],
+            [self.c(self.t("signature"), widths[0], bold=True), signature_cell],
+            [self.c(self.t("typed_name"), widths[0], bold=True), self.c(consent.typed_name, widths[1])],
+            [self.c(self.t("signed_at"), widths[0], bold=True), self.c(signed, widths[1])],
         ]
         table = _grid(
             rows,
-            [160, CONTENT_WIDTH - 160],
+            widths,
             header=False,
+            bold_columns=(0,),
             extra=[("LINEBELOW", (1, 0), (1, 0), 0.9, colors.black), ("VALIGN", (1, 0), (1, 0), "BOTTOM")],
         )
         return [Spacer(0, 10), self.p(self.t("consent_statement"), self.s.body), table]
@@ -540,30 +588,23 @@ class _PacketBuilder:
     def questionnaire(self, page: QuestionnairePage) -> list[Flowable]:
         story: list[Flowable] = [self.p(self.t("questionnaire"), self.s.kicker), self.p(page.title, self.s.heading)]
         if page.version:
-            story.append(self.p(f"{self.t('version')} {page.version}", self.s.kicker))
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.version))
         if page.instructions:
             story.append(self.p(page.instructions, self.s.body))
-        header = [
-            self.p(self.t(key), self.s.cell_bold if key != "score" else self.s.cell_right)
-            for key in ("item_number", "question", "answer", "score")
+        widths = [30, 282, 146, CONTENT_WIDTH - 30 - 282 - 146]
+        keys = ("item_number", "question", "answer", "score")
+        rows: list[list[Any]] = [
+            [self.c(self.t(key), width, bold=True) for key, width in zip(keys, widths, strict=True)]
         ]
-        rows: list[list[Any]] = [header]
         for line in page.items:
             answer = (
-                self.p(line.answer, self.s.cell)
+                self.c(line.answer, widths[2])
                 if line.answer is not None
                 else self.p(self.t("not_answered"), self.s.cell_muted)
             )
-            # Item numbers and scores never wrap: plain table strings are much cheaper than paragraphs.
             score = "—" if line.score is None else str(line.score)
-            rows.append([line.number, self.p(line.question, self.s.cell), answer, score])
-        widths = [30, 282, 146, CONTENT_WIDTH - 30 - 282 - 146]
-        plain_cells = [
-            ("FONT", (0, 1), (0, -1), self.s.cell.fontName, self.s.cell.fontSize, self.s.cell.leading),
-            ("FONT", (3, 1), (3, -1), self.s.cell.fontName, self.s.cell.fontSize, self.s.cell.leading),
-            ("ALIGN", (3, 1), (3, -1), "RIGHT"),
-        ]
-        story.append(_grid(rows, widths, header=True, extra=plain_cells))
+            rows.append([self.c(line.number, widths[0]), self.c(line.question, widths[1]), answer, score])
+        story.append(_grid(rows, widths, header=True, extra=[("ALIGN", (3, 0), (3, -1), "RIGHT")]))
         story.append(Spacer(0, 6))
         story.append(self.p(self.total_line(page), self.s.subheading))
         if page.copyright:
@@ -585,38 +626,40 @@ class _PacketBuilder:
     def checklist(self, page: ChecklistPage) -> list[Flowable]:
         story: list[Flowable] = [self.p(self.t("checklist"), self.s.kicker), self.p(page.title, self.s.heading)]
         if page.version:
-            story.append(self.p(f"{self.t('version')} {page.version}", self.s.kicker))
-        header = [
-            self.p(self.t("question"), self.s.cell_bold),
-            self.p(self.t("answer"), self.s.cell_bold),
-            self.p(self.t("hold_column"), self.s.cell_bold),
+            story.append(self.p(f"{self.t('version')} {page.version}", self.s.version))
+        widths = [246, 196, CONTENT_WIDTH - 246 - 196]
+        keys = ("question", "answer", "hold_column")
+        rows: list[list[Any]] = [
+            [self.c(self.t(key), width, bold=True) for key, width in zip(keys, widths, strict=True)]
         ]
-        rows: list[list[Any]] = [header]
         extra: list[tuple[Any, ...]] = []
-        hold_marker = ParagraphStyle("hold_marker", parent=self.s.cell_bold, textColor=AMBER)
         for index, line in enumerate(page.lines, start=1):
-            answer_cell: list[Flowable] = [
-                self.p(line.answer, self.s.cell)
-                if line.answer is not None
-                else self.p(self.t("not_answered"), self.s.cell_muted)
-            ]
-            for follow_up in line.follow_ups:
-                answer_cell.append(self.p(follow_up.question, self.s.follow_up_question))
-                answer_cell.append(
-                    self.p(follow_up.answer, self.s.cell)
-                    if follow_up.answer is not None
-                    else self.p(self.t("not_answered"), self.s.cell_muted)
-                )
-            if line.hold and line.hold_reason:
-                answer_cell.append(self.p(line.hold_reason, self.s.hold_reason))
-            marker = self.p(self.t("hold_marker"), hold_marker) if line.hold else self.p("", self.s.cell)
-            rows.append([self.p(line.question, self.s.cell), answer_cell, marker])
+            answer_cell: Any
+            if line.answer is None:
+                answer_cell = self.p(self.t("not_answered"), self.s.cell_muted)
+            else:
+                answer_cell = self.c(line.answer, widths[1])
+            if line.follow_ups or (line.hold and line.hold_reason):
+                answer_cell = [
+                    answer_cell if isinstance(answer_cell, Paragraph) else self.p(line.answer or "", self.s.cell)
+                ]
+                for follow_up in line.follow_ups:
+                    answer_cell.append(self.p(follow_up.question, self.s.follow_up_question))
+                    answer_cell.append(
+                        self.p(follow_up.answer, self.s.cell)
+                        if follow_up.answer is not None
+                        else self.p(self.t("not_answered"), self.s.cell_muted)
+                    )
+                if line.hold and line.hold_reason:
+                    answer_cell.append(self.p(line.hold_reason, self.s.hold_reason))
+            rows.append([self.c(line.question, widths[0]), answer_cell, self.t("hold_marker") if line.hold else ""])
             if line.hold:
                 extra += [
                     ("BACKGROUND", (0, index), (-1, index), AMBER_TINT),
                     ("LINEBEFORE", (0, index), (0, index), 3, AMBER),
+                    ("FONT", (2, index), (2, index), NOTO_SANS.bold, 9, 12),
+                    ("TEXTCOLOR", (2, index), (2, index), AMBER),
                 ]
-        widths = [246, 196, CONTENT_WIDTH - 246 - 196]
         story.append(_grid(rows, widths, header=True, extra=extra))
         return story
 

@@ -3,11 +3,13 @@
 The wording comes from the bundled forms (read with yaml.safe_load) so the demo shows the real
 consent lengths and the instruments word for word; the patient, answers and signature are made
 up. Everything is deterministic, so two calls give equal data and a benchmark measures the same
-work every time. ``demo_signed_packet()`` is the whole pipeline the benchmarks time.
+work every time. ``signed_sample_packet()`` is the whole pipeline (render, then sign) that the
+benchmarks time.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta, timezone
 from io import BytesIO
 from pathlib import Path
@@ -16,6 +18,7 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw
 
+from kiosk.documents.certificates import ClinicSigner
 from kiosk.documents.packet_data import (
     AnswerLine,
     ChecklistLine,
@@ -32,6 +35,8 @@ from kiosk.documents.packet_data import (
     Stroke,
     VisitInfo,
 )
+from kiosk.documents.render import render_packet
+from kiosk.documents.signing import sign_pdf
 from kiosk.domain.forms import text_sha256
 from kiosk.resources import forms_dir
 
@@ -62,6 +67,7 @@ _GAD7_ANSWERS = {
     "q5": "LA6568-5",
     "q6": "LA6569-3",
     "q7": "LA6569-3",
+    "difficulty": "LA6572-7",
 }
 _CHECKLIST_ANSWERS: dict[str, dict[str, Any]] = {
     "en": {
@@ -116,7 +122,7 @@ def _pick(texts: Any, language: str) -> str:
     return str(texts or "")
 
 
-def _catmull_rom(points: list[tuple[float, float]], steps: int) -> Stroke:
+def _catmull_rom(points: Sequence[tuple[float, float]], steps: int) -> Stroke:
     """A smooth pen path through ``points`` (Catmull-Rom spline), as a finger on the pad would draw it."""
     padded = [points[0], *points, points[-1]]
     path: list[tuple[float, float]] = []
@@ -238,9 +244,7 @@ def _questionnaire(
                 score=int(chosen["score"]) if chosen and scored else None,
             )
         )
-    band = next(
-        (_pick(b["label"], language) for b in scoring.get("bands", []) if b["min"] <= total <= b["max"]), ""
-    )
+    band = next((_pick(b["label"], language) for b in scoring.get("bands", []) if b["min"] <= total <= b["max"]), "")
     page = QuestionnairePage(
         title=_pick(form.get("title"), language),
         items=tuple(lines),
@@ -259,9 +263,7 @@ def _answer_words(form: dict[str, Any], item: dict[str, Any], value: Any, langua
         return None
     options = _options(form, item)
     codes = value if isinstance(value, list) else [value]
-    labels = [
-        _pick(option["label"], language) for option in options if option["code"] in codes
-    ]
+    labels = [_pick(option["label"], language) for option in options if option["code"] in codes]
     return ", ".join(labels) if labels else str(value)
 
 
@@ -326,7 +328,9 @@ def sample_packet_data(language: PacketLanguage = "en", *, forms_directory: Path
     gad7_form = _forms_file(directory, "gad7.yaml")
     checklist_form = _forms_file(directory, "checklist_im_ketamine.yaml")
     if phq9_form is None or gad7_form is None or checklist_form is None:
-        raise FileNotFoundError(f"the sample packet needs phq9.yaml, gad7.yaml and checklist_im_ketamine.yaml in {directory}")
+        raise FileNotFoundError(
+            f"the sample packet needs phq9.yaml, gad7.yaml and checklist_im_ketamine.yaml in {directory}"
+        )
 
     start = VISIT_START - timedelta(minutes=24)
     consents = (
@@ -383,3 +387,14 @@ def sample_packet_data(language: PacketLanguage = "en", *, forms_directory: Path
         questionnaires=(phq9, gad7),
         checklist=checklist,
     )
+
+
+def sample_clock() -> datetime:
+    """The fixed generation time of the sample packet (so its PDF is byte-stable)."""
+    return SAMPLE_CLOCK_TIME
+
+
+def signed_sample_packet(data: PacketData, signer: ClinicSigner) -> bytes:
+    """Render ``data`` with the sample clock and sign it as the clinic would: the benchmarked pipeline."""
+    pdf = render_packet(data, clock=sample_clock)
+    return sign_pdf(pdf, signer, when=SAMPLE_CLOCK_TIME, language=data.language)

@@ -7,6 +7,7 @@ reference, language and score being present.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -45,7 +46,7 @@ class FlagLevel(StrEnum):
 Localized = dict[str, str]
 
 
-def pick(texts: Localized, language: str) -> str:
+def pick(texts: Mapping[str, str], language: str) -> str:
     """The text in `language`, falling back to English and then to any language present."""
     if language in texts:
         return texts[language]

@@ -244,7 +244,7 @@ QPushButton {{
     border: 2px solid {c.border};
     border-radius: 12px;
     padding: 8px 20px;
-    min-height: 40px;
+    min-height: 44px;
 }}
 QPushButton:pressed {{ background-color: {c.disabled_surface}; }}
 QPushButton:focus {{ border: 3px solid {c.focus}; }}
@@ -273,7 +273,9 @@ OnScreenKeyboard QPushButton, NumberPad QPushButton {{
     font-size: {s.key}pt;
     padding: 4px 6px;
     border-radius: 10px;
-    min-height: 0px;
+}}
+OnScreenKeyboard QPushButton[keyRole="named"], NumberPad QPushButton[keyRole="named"] {{
+    font-size: {s.button}pt;
 }}
 OnScreenKeyboard QPushButton:checked {{
     color: {c.on_accent};
@@ -302,6 +304,7 @@ QLineEdit:focus {{ border: 3px solid {c.focus}; }}
 #idleCard QLabel, #pinCard QLabel {{ background-color: transparent; }}
 #idleTitle {{ font-size: {s.title}pt; font-weight: 600; }}
 #idleCountdown {{ font-size: {s.countdown}pt; font-weight: 700; color: {c.accent}; }}
+#idleStillHereButton {{ font-size: {s.question}pt; min-height: 56px; }}
 
 QScrollBar:vertical {{ width: 28px; background: {c.window}; }}
 QScrollBar::handle:vertical {{ min-height: 56px; border-radius: 10px; background: {c.border}; }}

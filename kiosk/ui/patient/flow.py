@@ -142,7 +142,9 @@ class PatientFlow:
                 (
                     i
                     for i, later in enumerate(steps)
-                    if later.form_id == step.form_id and later.kind is StepKind.QUESTION and not self.is_done(later)
+                    if later.form_id == step.form_id
+                    and later.kind in (StepKind.QUESTION, StepKind.CRISIS)
+                    and not self.is_done(later)
                 ),
                 None,
             )

@@ -57,6 +57,7 @@ class IdleOverlay(QWidget):
         self._countdown.setFont(countdown_font)
         self._button = QPushButton("I'm still here", self._card)
         self._button.setAccessibleName("I'm still here")
+        self._button.setObjectName("idleStillHereButton")
         self._button.setMinimumHeight(80)
         self._button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         set_button_role(self._button, ButtonRole.PRIMARY)

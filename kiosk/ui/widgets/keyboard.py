@@ -51,7 +51,6 @@ class OnScreenKeyboard(KeypadBase):
     ) -> None:
         super().__init__(parent)
         self._auto_capitalize = auto_capitalize
-        self._shift = False
         self._letter_keys: dict[str, QPushButton] = {}
         self._accent_keys: list[QPushButton] = []
         self._watched_field: QLineEdit | None = None
@@ -69,34 +68,34 @@ class OnScreenKeyboard(KeypadBase):
             self._accent_keys.append(key)
             grid.addWidget(key, 0, accent_offset + 2 * index, 1, 2)
 
-        for row_index, (letters, indent) in enumerate(zip(_ROWS, (0, 1, 3), strict=True), start=1):
+        for row_index, (letters, indent) in enumerate(zip(_ROWS, (0, 1, 2), strict=True), start=1):
             for index, letter in enumerate(letters):
                 grid.addWidget(self._letter_key(letter), row_index, indent + 2 * index, 1, 2)
 
-        self._shift_key = self._make_key("Shift")
+        self._shift_key = self._make_key("Shift", named=True)
         self._shift_key.setCheckable(True)
         self._shift_key.toggled.connect(self._on_shift_key_toggled)
-        grid.addWidget(self._shift_key, 3, 0, 1, 3)
-        self._backspace_key = self._make_key("Backspace")
+        grid.addWidget(self._shift_key, 3, 0, 1, 2)
+        self._backspace_key = self._make_key("Backspace", named=True)
         self._backspace_key.setAutoRepeat(True)
         self._backspace_key.setAutoRepeatDelay(500)
         self._backspace_key.setAutoRepeatInterval(90)
         self._backspace_key.clicked.connect(self._on_backspace_key_clicked)
-        grid.addWidget(self._backspace_key, 3, 17, 1, 3)
+        grid.addWidget(self._backspace_key, 3, 16, 1, 4)
 
-        self._accents_key = self._make_key(ACCENTS_KEY_LABEL)
+        self._accents_key = self._make_key(ACCENTS_KEY_LABEL, named=True)
         self._accents_key.setCheckable(True)
         self._accents_key.toggled.connect(self._on_accents_key_toggled)
         grid.addWidget(self._accents_key, 4, 0, 1, 3)
         grid.addWidget(self._symbol_key("-"), 4, 3, 1, 2)
-        self._space_key = self._make_key("Space")
+        self._space_key = self._make_key("Space", named=True)
         self._space_key.clicked.connect(self._on_space_key_clicked)
-        grid.addWidget(self._space_key, 4, 5, 1, 8)
-        grid.addWidget(self._symbol_key("'"), 4, 13, 1, 2)
-        grid.addWidget(self._symbol_key("."), 4, 15, 1, 2)
-        self._action_key = self._make_key(action_label)
+        grid.addWidget(self._space_key, 4, 5, 1, 7)
+        grid.addWidget(self._symbol_key("'"), 4, 12, 1, 2)
+        grid.addWidget(self._symbol_key("."), 4, 14, 1, 2)
+        self._action_key = self._make_key(action_label, named=True)
         self._action_key.clicked.connect(self._on_action_key_clicked)
-        grid.addWidget(self._action_key, 4, 17, 1, 3)
+        grid.addWidget(self._action_key, 4, 16, 1, 4)
 
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_accents_visible(False)

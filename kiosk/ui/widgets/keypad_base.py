@@ -7,7 +7,7 @@ the same code types into a QLineEdit, a QPlainTextEdit or a QSpinBox.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, Slot
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
@@ -22,6 +22,10 @@ from PySide6.QtWidgets import (
 KEY_HEIGHT = 64
 """Height of every key in logical px: well above the 44-48 px touch-target guidance, for unsteady hands."""
 
+_MIN_KEY_WIDTH = 48
+_KEY_TEXT_MARGIN = 24
+"""Room around a key's label for the theme's padding and border, so the label is never clipped."""
+
 _TEXT_WIDGETS = (QLineEdit, QPlainTextEdit, QTextEdit, QAbstractSpinBox)
 
 
@@ -35,6 +39,30 @@ def key_code_for(text: str) -> int:
     if len(upper) == 1 and ord(upper) <= 0xFF:
         return ord(upper)
     return int(Qt.Key.Key_unknown.value)
+
+
+class KeypadKey(QPushButton):
+    """A key at least KEY_HEIGHT tall and never narrower than its label, whatever the stylesheet says.
+
+    Stylesheet ``min-height`` rules replace a widget's minimum size, so the touch-target size is
+    enforced here, in the size hints, where no theme can shrink it.
+    """
+
+    def __init__(self, label: str, parent: QWidget | None = None) -> None:
+        super().__init__(label, parent)
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.setAutoDefault(False)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        return QSize(max(hint.width(), self._label_width()), max(hint.height(), KEY_HEIGHT))
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(max(_MIN_KEY_WIDTH, self._label_width()), KEY_HEIGHT)
+
+    def _label_width(self) -> int:
+        return self.fontMetrics().horizontalAdvance(self.text()) + _KEY_TEXT_MARGIN
 
 
 class KeypadBase(QWidget):
@@ -70,14 +98,16 @@ class KeypadBase(QWidget):
     def _on_target_destroyed(self, _obj: QObject | None = None) -> None:
         self._target = None
 
-    def _make_key(self, label: str) -> QPushButton:
-        """A large key that never takes the focus, so the field being typed into keeps its cursor."""
-        key = QPushButton(label, self)
-        key.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    def _make_key(self, label: str, *, named: bool = False) -> KeypadKey:
+        """A large key that never takes the focus, so the field being typed into keeps its cursor.
+
+        ``named`` keys (Shift, Space, Backspace, Next) carry a word rather than a character; the
+        theme sets them in a smaller size so a long translation still fits.
+        """
+        key = KeypadKey(label, self)
         key.setAccessibleName(label)
-        key.setMinimumHeight(KEY_HEIGHT)
-        key.setMinimumWidth(48)
-        key.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if named:
+            key.setProperty("keyRole", "named")
         return key
 
     @staticmethod

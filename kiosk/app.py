@@ -1,0 +1,87 @@
+"""Composition root: settings -> backend (database, forms, key) -> services -> windows.
+
+`build_kiosk(data_dir)` builds the whole patient kiosk in-process for tests and outside drivers, exactly
+as `kiosk run --data-dir DIR` does; `run_kiosk` adds the event loop, full screen and the exception hook.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+from types import TracebackType
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from kiosk.services.backend import Backend, open_backend
+from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.theme import apply_theme
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The process's QApplication, created once."""
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        return app
+    app = QApplication(sys.argv[:1])
+    app.setApplicationName("Intake kiosk")
+    app.setOrganizationName("Intake kiosk")
+    return app
+
+
+def setup_logging(data_dir: Path) -> None:
+    """Details of every error go to data_dir/logs/kiosk.log (rotated), never to the patient's screen."""
+    logs = data_dir / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.handlers.RotatingFileHandler(
+        logs / "kiosk.log", maxBytes=2_000_000, backupCount=5, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def build_patient_window(backend: Backend, *, kiosk_mode: bool = True) -> PatientWindow:
+    app = application()
+    apply_theme(app, large_text=False, high_contrast=False)
+    return PatientWindow(backend, kiosk_mode=kiosk_mode)
+
+
+def build_kiosk(data_dir: Path) -> QWidget:
+    """The patient window (not yet shown), on `data_dir`'s settings and database, as `kiosk run` builds it."""
+    backend = open_backend(data_dir)
+    return build_patient_window(backend, kiosk_mode=True)
+
+
+def install_exception_hook(window: PatientWindow) -> None:
+    """An unexpected error anywhere shows the front-desk screen and is logged; the patient never sees a traceback."""
+
+    def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
+        log.critical("Unexpected error in the kiosk", exc_info=(kind, error, trace))
+        if issubclass(kind, KeyboardInterrupt):
+            QApplication.quit()
+            return
+        window.show_unexpected_error()
+
+    sys.excepthook = hook
+
+
+def run_kiosk(backend: Backend, *, windowed: bool) -> int:
+    app = application()
+    setup_logging(backend.data_dir)
+    window = build_patient_window(backend, kiosk_mode=not windowed)
+    install_exception_hook(window)
+    if windowed:
+        window.resize(1280, 800)
+        window.show()
+    else:
+        from PySide6.QtCore import Qt
+
+        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+        window.showFullScreen()
+    return app.exec()

@@ -1,0 +1,115 @@
+"""The admin's view of the audit log: filtered pages of entries, and whether the hash chain is intact.
+
+Entries name records by id and never hold health information, so listing them is not itself audited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, func, select
+
+from kiosk.services.backend import Backend
+from kiosk.services.checkin import local_day_bounds
+from kiosk.store.audit import verify_audit_chain
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import AuditEntry
+
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class AuditRecord:
+    entry_id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    patient_id: int | None
+    intake_id: int | None
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditPage:
+    """One page of entries, newest first, and how many match the filter in all."""
+
+    entries: tuple[AuditRecord, ...]
+    total: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class AuditStatus:
+    intact: bool
+    entries_checked: int
+    first_bad: AuditRecord | None
+    message: str
+
+
+def _record(entry: AuditEntry) -> AuditRecord:
+    return AuditRecord(
+        entry_id=entry.id,
+        at=entry.at.astimezone(),
+        actor=entry.actor,
+        action=entry.action,
+        patient_id=entry.patient_id,
+        intake_id=entry.intake_id,
+        detail=entry.detail,
+    )
+
+
+def audit_entries(
+    backend: Backend,
+    *,
+    actor: str | None = None,
+    patient_id: int | None = None,
+    day_from: dt.date | None = None,
+    day_to: dt.date | None = None,
+    limit: int = 100,
+    offset: int = 0,
+) -> AuditPage:
+    """Entries matching every filter given (local days, both ends included), newest first."""
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValueError(f"limit must be between 1 and {MAX_PAGE}, not {limit}")
+    if offset < 0:
+        raise ValueError(f"offset must not be negative, not {offset}")
+
+    conditions: list[ColumnElement[bool]] = []
+    if actor:
+        conditions.append(AuditEntry.actor == actor)
+    if patient_id is not None:
+        conditions.append(AuditEntry.patient_id == patient_id)
+    if day_from is not None:
+        conditions.append(AuditEntry.at >= local_day_bounds(day_from)[0])
+    if day_to is not None:
+        conditions.append(AuditEntry.at < local_day_bounds(day_to)[1])
+    with unit_of_work(backend.sessions) as session:
+        total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
+        rows = session.scalars(
+            select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+        )
+        return AuditPage(entries=tuple(_record(row) for row in rows), total=int(total), offset=offset)
+
+
+def audit_status(backend: Backend) -> AuditStatus:
+    """Recompute the whole hash chain and say, in words, whether it is intact or where it breaks."""
+    with unit_of_work(backend.sessions) as session:
+        report = verify_audit_chain(session)
+        bad = session.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
+        first_bad = _record(bad) if bad is not None else None
+    if report.intact:
+        return AuditStatus(
+            True, report.entries_checked, None, f"Audit log intact: {report.entries_checked} entries checked."
+        )
+    where = f"entry {report.first_bad_id}"
+    if first_bad is not None:
+        where += f" ({first_bad.at:%Y-%m-%d %H:%M:%S}, {first_bad.actor}, {first_bad.action})"
+    return AuditStatus(
+        False,
+        report.entries_checked,
+        first_bad,
+        f"Audit log BROKEN at {where}: it, or the entry before it, was altered or removed after it was written. "
+        f"The {report.entries_checked} entries before it are intact. Keep a copy of the database and tell the "
+        "clinic's privacy officer.",
+    )

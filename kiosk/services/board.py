@@ -1,0 +1,474 @@
+"""The front-desk and clinician board: today's visits, check-ins that need a person, and flags in the
+order they must be dealt with.
+
+Flag lines are ordered so nothing urgent hides: an urgent flag nobody has acknowledged is always on top
+(oldest first, it has waited longest), then holds ("see staff before dosing"), then information, each tier
+in time order. An acknowledged urgent flag has been seen by a clinician, so it drops into the information
+tier at its time. Two information lines are derived here rather than stored: a questionnaire total in its
+form's "severe" band (PHQ-9 20 or more) and a worsening of 5 points or more since the patient's previous
+submitted session; a stored flag with the same code (phq9_severe) stands for the derived one.
+
+The console polls `board_signature` every second (a handful of aggregates over today's rows, reached
+through indexes) and rebuilds the board with `board_for_day` only when the signature changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from kiosk.domain.forms import FlagLevel
+from kiosk.domain.scoring import ScoreResult
+from kiosk.services.backend import Backend
+from kiosk.services.checkin import local_day_bounds
+from kiosk.services.schedule import VisitStatus
+from kiosk.services.trends import (
+    SessionRef,
+    chunks,
+    questionnaire_scores,
+    scored_questionnaires,
+    submitted_sessions,
+)
+from kiosk.store.audit import append_audit
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import (
+    Answer,
+    Appointment,
+    AppointmentStatus,
+    Arrival,
+    ArrivalOutcome,
+    Flag,
+    Intake,
+    IntakeStatus,
+    Patient,
+)
+
+SEVERE_BAND = "severe"
+WORSENING_POINTS = 5
+HEADLINES = {
+    FlagLevel.URGENT: "Urgent: a clinician must check in",
+    FlagLevel.HOLD: "See staff before dosing",
+    FlagLevel.INFO: "For review",
+}
+
+
+class BoardError(Exception):
+    """A board action that does not apply, said in words staff can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLine:
+    """One flag on the board, stored (flag_id set, can be acknowledged) or derived (flag_id None)."""
+
+    level: FlagLevel
+    headline: str
+    message: str
+    code: str
+    form_id: str
+    happened_at: dt.datetime
+    appointment_id: int
+    intake_id: int
+    patient_id: int
+    patient_name: str
+    flag_id: int | None
+    acknowledged_at: dt.datetime | None = None
+    acknowledged_by: str | None = None
+    cleared_at: dt.datetime | None = None
+
+    @property
+    def needs_acknowledgement(self) -> bool:
+        return self.level is FlagLevel.URGENT and self.flag_id is not None and self.acknowledged_at is None
+
+    @property
+    def tier(self) -> int:
+        if self.needs_acknowledgement:
+            return 0
+        if self.level is FlagLevel.HOLD:
+            return 1
+        return 2
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One appointment of the day with its newest intake and that visit's flag lines."""
+
+    appointment_id: int
+    starts_at: dt.datetime
+    patient_id: int
+    patient_name: str
+    dob: dt.date
+    visit_type: str
+    visit_label: Mapping[str, str]
+    status: VisitStatus
+    intake_id: int | None
+    flags: tuple[BoardLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UnresolvedArrival:
+    """A check-in the tablet could not match to exactly one appointment: the front desk must help."""
+
+    arrival_id: int
+    at: dt.datetime
+    outcome: ArrivalOutcome
+    typed_name: str
+    typed_dob: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    day: dt.date
+    rows: tuple[BoardRow, ...]
+    arrivals: tuple[UnresolvedArrival, ...]
+    lines: tuple[BoardLine, ...]
+
+    @property
+    def urgent_count(self) -> int:
+        return sum(1 for line in self.lines if line.needs_acknowledgement)
+
+
+def sort_lines(lines: Sequence[BoardLine]) -> tuple[BoardLine, ...]:
+    """Unacknowledged urgent first, then holds, then the rest; each tier oldest first."""
+    return tuple(sorted(lines, key=lambda line: (line.tier, line.happened_at, line.appointment_id, line.code)))
+
+
+def _visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
+    if appointment_status == AppointmentStatus.CANCELLED.value:
+        return VisitStatus.CANCELLED
+    if intake is None:
+        return VisitStatus.NOT_ARRIVED
+    return {
+        IntakeStatus.DRAFT.value: VisitStatus.CHECKING_IN,
+        IntakeStatus.SUBMITTED.value: VisitStatus.SUBMITTED,
+        IntakeStatus.REVIEWED.value: VisitStatus.REVIEWED,
+    }[intake.status]
+
+
+def _pending(flag: Flag) -> bool:
+    return flag.level == FlagLevel.URGENT.value and flag.acknowledged_at is None
+
+
+def _stored_lines(flags: Sequence[Flag], newest_intake: int) -> list[Flag]:
+    """The visit's flags as the board shows them: the newest intake's, plus any urgent flag of an
+    earlier intake of the visit (a corrected one) that no clinician has acknowledged yet.
+
+    A cleared hold or information flag no longer applies; a cleared urgent flag still waits for a clinician.
+    """
+    chosen: dict[str, Flag] = {}
+    for flag in sorted(flags, key=lambda f: (f.intake_id, f.id)):
+        if flag.intake_id != newest_intake and not _pending(flag):
+            continue
+        if flag.cleared_at is not None and flag.level != FlagLevel.URGENT.value:
+            continue
+        current = chosen.get(flag.code)
+        if current is not None and _pending(current) and not _pending(flag):
+            continue
+        chosen[flag.code] = flag
+    return list(chosen.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _Visit:
+    appointment: Appointment
+    patient_name: str
+    dob: dt.date
+    intake: Intake | None
+
+
+def _derived_lines(
+    backend: Backend,
+    session: Session,
+    visits: Sequence[_Visit],
+    stored_codes: Mapping[int, set[str]],
+) -> dict[int, list[BoardLine]]:
+    """Severe-band and worsening lines for each visit's newest intake, by appointment id."""
+    current = [visit for visit in visits if visit.intake is not None]
+    if not current:
+        return {}
+    forms = {form.id: form for form in scored_questionnaires(backend)}
+    intake_ids = [visit.intake.id for visit in current if visit.intake is not None]
+    scores = questionnaire_scores(backend, session, intake_ids)
+    answered_at = _last_answer_times(session, intake_ids, list(forms))
+    history = submitted_sessions(session, [visit.appointment.patient_id for visit in current])
+    previous: dict[int, SessionRef] = {}
+    for visit in current:
+        assert visit.intake is not None
+        earlier = [
+            ref
+            for ref in history.get(visit.appointment.patient_id, [])
+            if ref.appointment_id != visit.appointment.id and ref.at < visit.intake.started_at
+        ]
+        if earlier:
+            previous[visit.intake.id] = earlier[-1]
+    previous_scores = questionnaire_scores(backend, session, [ref.intake_id for ref in previous.values()])
+    lines: dict[int, list[BoardLine]] = {}
+    for visit in current:
+        assert visit.intake is not None
+        intake = visit.intake
+        before = previous.get(intake.id)
+        for form_id, result in scores.get(intake.id, {}).items():
+            if result.total is None:
+                continue
+            title = forms[form_id].title.get("en", form_id)
+            when = answered_at.get((intake.id, form_id), intake.updated_at)
+
+            severe_code = f"{form_id}_{SEVERE_BAND}"
+            if (
+                result.band is not None
+                and result.band.code == SEVERE_BAND
+                and severe_code not in stored_codes.get(visit.appointment.id, set())
+            ):
+                message = f"{title}: total {result.total}, in the severe range: review today."
+                lines.setdefault(visit.appointment.id, []).append(
+                    _info_line(visit, form_id, severe_code, message, when)
+                )
+            earlier_result: ScoreResult | None = (
+                previous_scores.get(before.intake_id, {}).get(form_id) if before is not None else None
+            )
+            if before is not None and earlier_result is not None and earlier_result.total is not None:
+                rise = result.total - earlier_result.total
+                if rise >= WORSENING_POINTS:
+                    message = (
+                        f"{title}: total {result.total}, up {rise} points since the previous session "
+                        f"({earlier_result.total} on {before.at.astimezone():%m/%d/%Y})."
+                    )
+                    lines.setdefault(visit.appointment.id, []).append(
+                        _info_line(visit, form_id, f"{form_id}_worsened", message, when)
+                    )
+    return lines
+
+
+def _info_line(visit: _Visit, form_id: str, code: str, message: str, when: dt.datetime) -> BoardLine:
+    assert visit.intake is not None
+    return BoardLine(
+        level=FlagLevel.INFO,
+        headline=HEADLINES[FlagLevel.INFO],
+        message=message,
+        code=code,
+        form_id=form_id,
+        happened_at=when.astimezone(),
+        appointment_id=visit.appointment.id,
+        intake_id=visit.intake.id,
+        patient_id=visit.appointment.patient_id,
+        patient_name=visit.patient_name,
+        flag_id=None,
+    )
+
+
+def _last_answer_times(
+    session: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
+) -> dict[tuple[int, str], dt.datetime]:
+    times: dict[tuple[int, str], dt.datetime] = {}
+    for part in chunks(sorted(set(intake_ids))):
+        rows = session.execute(
+            select(Answer.intake_id, Answer.form_id, func.max(Answer.answered_at).label("last"))
+            .where(Answer.intake_id.in_(part), Answer.form_id.in_(list(form_ids)))
+            .group_by(Answer.intake_id, Answer.form_id)
+        )
+        for row in rows:
+            times[(row.intake_id, row.form_id)] = row.last
+    return times
+
+
+def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
+    """Everything the board shows for the local day (today by default), read in one transaction."""
+    day = day or backend.local_now().date()
+    start, end = local_day_bounds(day)
+    cipher = backend.cipher
+    with unit_of_work(backend.sessions) as session:
+        pairs = session.execute(
+            select(Appointment, Patient)
+            .join(Patient, Patient.id == Appointment.patient_id)
+            .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+            .order_by(Appointment.starts_at, Appointment.id)
+        ).all()
+        appointment_ids = [appointment.id for appointment, _ in pairs]
+        intakes_by_appointment: dict[int, list[Intake]] = {}
+        for part in chunks(appointment_ids):
+            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(part)).order_by(Intake.id)):
+                assert intake.appointment_id is not None
+                intakes_by_appointment.setdefault(intake.appointment_id, []).append(intake)
+        all_intakes = {intake.id: intake for group in intakes_by_appointment.values() for intake in group}
+        flags_by_intake: dict[int, list[Flag]] = {}
+        for part in chunks(list(all_intakes)):
+            for flag in session.scalars(select(Flag).where(Flag.intake_id.in_(part))):
+                flags_by_intake.setdefault(flag.intake_id, []).append(flag)
+
+        visits: list[_Visit] = []
+        for appointment, patient in pairs:
+            first = cipher.decrypt_text(patient.first_name_enc, context="patients.first_name")
+            last = cipher.decrypt_text(patient.last_name_enc, context="patients.last_name")
+            dob = dt.date.fromisoformat(cipher.decrypt_text(patient.dob_enc, context="patients.dob"))
+            group = intakes_by_appointment.get(appointment.id, [])
+            visits.append(_Visit(appointment, f"{first} {last}", dob, group[-1] if group else None))
+
+        stored: dict[int, list[BoardLine]] = {}
+        stored_codes: dict[int, set[str]] = {}
+        for visit in visits:
+            if visit.intake is None:
+                continue
+            flags = [
+                flag
+                for intake in intakes_by_appointment[visit.appointment.id]
+                for flag in flags_by_intake.get(intake.id, [])
+            ]
+            chosen = _stored_lines(flags, visit.intake.id)
+            stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
+            stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
+        derived = _derived_lines(backend, session, visits, stored_codes)
+        arrivals = _unresolved_arrivals(backend, session, start, end)
+
+    rows = []
+    every_line: list[BoardLine] = []
+    for visit in visits:
+        appointment = visit.appointment
+        lines = sort_lines([*stored.get(appointment.id, []), *derived.get(appointment.id, [])])
+        every_line.extend(lines)
+        visit_type = backend.settings.visit_type(appointment.visit_type)
+        rows.append(
+            BoardRow(
+                appointment_id=appointment.id,
+                starts_at=appointment.starts_at.astimezone(),
+                patient_id=appointment.patient_id,
+                patient_name=visit.patient_name,
+                dob=visit.dob,
+                visit_type=visit_type.id,
+                visit_label=dict(visit_type.label),
+                status=_visit_status(appointment.status, visit.intake),
+                intake_id=visit.intake.id if visit.intake else None,
+                flags=lines,
+            )
+        )
+    return Board(day=day, rows=tuple(rows), arrivals=arrivals, lines=sort_lines(every_line))
+
+
+def _stored_line(flag: Flag, visit: _Visit) -> BoardLine:
+    level = FlagLevel(flag.level)
+    return BoardLine(
+        level=level,
+        headline=HEADLINES[level],
+        message=flag.message,
+        code=flag.code,
+        form_id=flag.form_id,
+        happened_at=flag.raised_at.astimezone(),
+        appointment_id=visit.appointment.id,
+        intake_id=flag.intake_id,
+        patient_id=flag.patient_id,
+        patient_name=visit.patient_name,
+        flag_id=flag.id,
+        acknowledged_at=flag.acknowledged_at.astimezone() if flag.acknowledged_at else None,
+        acknowledged_by=flag.acknowledged_by,
+        cleared_at=flag.cleared_at.astimezone() if flag.cleared_at else None,
+    )
+
+
+def _unresolved_arrivals(
+    backend: Backend, session: Session, start: dt.datetime, end: dt.datetime
+) -> tuple[UnresolvedArrival, ...]:
+    cipher = backend.cipher
+    rows = session.scalars(
+        select(Arrival)
+        .where(
+            Arrival.at >= start,
+            Arrival.at < end,
+            Arrival.outcome != ArrivalOutcome.MATCHED.value,
+            Arrival.resolved_at.is_(None),
+        )
+        .order_by(Arrival.at, Arrival.id)
+    )
+    return tuple(
+        UnresolvedArrival(
+            arrival_id=arrival.id,
+            at=arrival.at.astimezone(),
+            outcome=ArrivalOutcome(arrival.outcome),
+            typed_name=" ".join(
+                (
+                    cipher.decrypt_text(arrival.typed_first_enc, context="arrivals.typed_first"),
+                    cipher.decrypt_text(arrival.typed_last_enc, context="arrivals.typed_last"),
+                )
+            ),
+            typed_dob=dt.date.fromisoformat(cipher.decrypt_text(arrival.typed_dob_enc, context="arrivals.typed_dob")),
+        )
+        for arrival in rows
+    )
+
+
+# ------------------------------------------------------------------------------------------ polling
+
+BoardSignature = tuple[object, ...]
+
+
+def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignature:
+    """A cheap fingerprint of everything the day's board shows; equal fingerprints mean nothing changed.
+
+    Every kiosk write to an intake (answer, consent, flag raised or cleared, submit) also moves that
+    intake's updated_at, so aggregates over the day's intakes see it. Acknowledgements and reviews set
+    their own columns; arrivals and appointments are counted over the day. All rows are reached through
+    the indexes on appointments.starts_at, intakes.appointment_id, flags.intake_id and arrivals.at, so
+    the cost follows the size of the day, not of the database.
+    """
+    day = day or backend.local_now().date()
+    start, end = local_day_bounds(day)
+    todays_appointments = select(Appointment.id).where(Appointment.starts_at >= start, Appointment.starts_at < end)
+    todays_intakes = select(Intake.id).where(Intake.appointment_id.in_(todays_appointments))
+    intake_stats = select(
+        func.count(Intake.id), func.max(Intake.id), func.max(Intake.updated_at), func.max(Intake.reviewed_at)
+    ).where(Intake.appointment_id.in_(todays_appointments))
+    flag_stats = select(
+        func.count(Flag.id), func.max(Flag.id), func.max(Flag.acknowledged_at), func.count(Flag.acknowledged_at)
+    ).where(Flag.intake_id.in_(todays_intakes))
+    arrival_stats = select(func.count(Arrival.id), func.max(Arrival.id), func.count(Arrival.resolved_at)).where(
+        Arrival.at >= start, Arrival.at < end
+    )
+    with unit_of_work(backend.sessions) as session:
+        # A moved or cancelled appointment changes none of the counts, so the day's few rows are read whole.
+        appointments = tuple(
+            tuple(row)
+            for row in session.execute(
+                select(Appointment.id, Appointment.starts_at, Appointment.status)
+                .where(Appointment.starts_at >= start, Appointment.starts_at < end)
+                .order_by(Appointment.id)
+            )
+        )
+        counts = (
+            *session.execute(intake_stats).one(),
+            *session.execute(flag_stats).one(),
+            *session.execute(arrival_stats).one(),
+        )
+    return (day.isoformat(), *counts, appointments)
+
+
+# ------------------------------------------------------------------------------------------ arrivals
+
+
+def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_id: int | None = None) -> None:
+    """Mark an unmatched or ambiguous check-in as handled by the front desk, optionally naming the
+    appointment it turned out to be; it then leaves the board."""
+    now = backend.now()
+    with unit_of_work(backend.sessions) as session:
+        arrival = session.get(Arrival, arrival_id)
+        if arrival is None:
+            raise BoardError(f"There is no check-in {arrival_id}; reload the board.")
+        if arrival.resolved_at is not None:
+            raise BoardError(f"This check-in was already handled by {arrival.resolved_by}.")
+        patient_id = None
+        if appointment_id is not None:
+            appointment = session.get(Appointment, appointment_id)
+            if appointment is None:
+                raise BoardError(f"There is no appointment {appointment_id}; reload the board.")
+            arrival.appointment_id = appointment.id
+            patient_id = appointment.patient_id
+        arrival.resolved_at = now
+        arrival.resolved_by = actor
+        append_audit(
+            session,
+            at=now,
+            actor=actor,
+            action="arrival.resolve",
+            patient_id=patient_id,
+            detail=f"arrival {arrival.id}" + (f" is appointment {appointment_id}" if appointment_id else ""),
+        )

@@ -1,0 +1,319 @@
+"""Everything a clinician reads about one intake before dosing: scores with their change over the
+series, every answer as the patient saw it, each signed consent, the checklist with its holds, and flags.
+
+Opening it is a staff view of health information, so it is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
+from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.services.backend import Backend
+from kiosk.services.intake import FlagView, UnknownIntakeError
+from kiosk.services.patients import PatientView, patient_view
+from kiosk.services.trends import (
+    STAFF_LANGUAGE,
+    is_remission,
+    is_response,
+    questionnaire_scores,
+    submitted_sessions,
+)
+from kiosk.store.audit import append_audit
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+
+
+@dataclass(frozen=True, slots=True)
+class ItemAnswer:
+    """One question with the answer as the patient saw it (label None: not answered)."""
+
+    item_id: str
+    question: str
+    answer_label: str | None
+    score: int | None
+    value: AnswerData | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionnaireReview:
+    form_id: str
+    title: str
+    total: int | None
+    maximum: int | None
+    band_code: str | None
+    band_label: str | None
+    complete: bool
+    missing: tuple[str, ...]
+    baseline_total: int | None
+    previous_total: int | None
+    change_from_baseline: int | None
+    change_from_previous: int | None
+    response: bool
+    remission: bool
+    items: tuple[ItemAnswer, ...]
+
+    @property
+    def incomplete(self) -> bool:
+        return self.total is None
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentReview:
+    record_id: int
+    form_id: str
+    title: str
+    version: str
+    language: str
+    text_sha256: str
+    typed_name: str
+    name_matches: bool
+    signature_png: bytes
+    reading_started_at: dt.datetime
+    signed_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistLine:
+    """A checklist answer, with the hold messages (if any) this answer raised."""
+
+    item_id: str
+    question: str
+    answer_label: str | None
+    holds: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistReview:
+    form_id: str
+    title: str
+    lines: tuple[ChecklistLine, ...]
+    holds: tuple[FlagView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class IntakeReview:
+    intake_id: int
+    status: IntakeStatus
+    patient: PatientView
+    visit_type: str
+    visit_label: Mapping[str, str]
+    appointment_starts_at: dt.datetime | None
+    language: str
+    started_at: dt.datetime
+    submitted_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    reviewed_by: str | None
+    supersedes_id: int | None
+    questionnaires: tuple[QuestionnaireReview, ...]
+    consents: tuple[ConsentReview, ...]
+    checklist: ChecklistReview | None
+    flags: tuple[FlagView, ...]
+
+
+def answer_label(item: Item, value: AnswerData | None, language: str = STAFF_LANGUAGE) -> str | None:
+    """The answer in words: an option's label (labels joined for several), otherwise the value typed."""
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return "; ".join(_option_label(item, code, language) for code in value)
+    if item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
+        return _option_label(item, str(value), language)
+    return str(value)
+
+
+def _option_label(item: Item, code: str, language: str) -> str:
+    option = item.option(code)
+    return pick(option.label, language) if option is not None else code
+
+
+def _item_score(item: Item, value: AnswerData | None) -> int | None:
+    if value is None or isinstance(value, list) or item.type not in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
+        return None
+    option = item.option(str(value))
+    return option.score if option is not None else None
+
+
+def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, ...]:
+    """The questions that were asked given the answers, plus any answered one (kept for the record)."""
+    sheet = AnswerSheet(form, answers)
+    return tuple(item for item in form.answerable_items() if item.id in answers or sheet.group_applies(item))
+
+
+def _flag_view(flag: Flag) -> FlagView:
+    return FlagView(
+        id=flag.id,
+        form_id=flag.form_id,
+        code=flag.code,
+        level=FlagLevel(flag.level),
+        message=flag.message,
+        raised_at=flag.raised_at,
+        cleared_at=flag.cleared_at,
+        acknowledged_at=flag.acknowledged_at,
+        acknowledged_by=flag.acknowledged_by,
+    )
+
+
+def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
+    """The whole intake for a clinician, audited as a view of the patient's record."""
+    cipher = backend.cipher
+    forms = backend.forms
+    with unit_of_work(backend.sessions) as session:
+        intake = session.get(Intake, intake_id)
+        if intake is None:
+            raise UnknownIntakeError(f"there is no intake {intake_id}")
+        patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
+        appointment = session.get(Appointment, intake.appointment_id) if intake.appointment_id else None
+        answers: dict[str, dict[str, AnswerData]] = {}
+        for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id)):
+            answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(
+                row.value_enc, context="answers.value"
+            )
+        records = list(
+            session.scalars(
+                select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.signed_at)
+            )
+        )
+        consents = tuple(
+            ConsentReview(
+                record_id=record.id,
+                form_id=record.form_id,
+                title=pick(forms.get(record.form_id).title, STAFF_LANGUAGE)
+                if record.form_id in forms
+                else record.form_id,
+                version=record.form_version,
+                language=record.language,
+                text_sha256=record.text_sha256,
+                typed_name=cipher.decrypt_text(record.typed_name_enc, context="consent_records.typed_name"),
+                name_matches=record.name_matches,
+                signature_png=cipher.decrypt(record.signature_png_enc, context="consent_records.signature_png"),
+                reading_started_at=record.reading_started_at,
+                signed_at=record.signed_at,
+            )
+            for record in records
+        )
+        flags = tuple(
+            _flag_view(flag)
+            for flag in session.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
+        )
+        history = [
+            ref
+            for ref in submitted_sessions(session, [intake.patient_id]).get(intake.patient_id, [])
+            if ref.intake_id != intake.id
+            and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
+            and ref.at < (intake.submitted_at or intake.updated_at)
+        ]
+        earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
+        earlier = questionnaire_scores(backend, session, earlier_ids)
+        append_audit(
+            session,
+            at=backend.now(),
+            actor=actor,
+            action="intake.view",
+            patient_id=intake.patient_id,
+            intake_id=intake.id,
+        )
+        visit = backend.settings.visit_type(intake.visit_type)
+    # The session kept the loaded intake readable (expire_on_commit=False); nothing below touches the database.
+    baseline = earlier.get(history[0].intake_id, {}) if history else {}
+    previous = earlier.get(history[-1].intake_id, {}) if history else {}
+    questionnaires = []
+    for form_id in visit.questionnaires:
+        if form_id not in forms:
+            continue
+        form = forms.get(form_id)
+        values = answers.get(form_id, {})
+        result = score(form, values, STAFF_LANGUAGE)
+        first = baseline.get(form_id)
+        last = previous.get(form_id)
+        first_total = first.total if first is not None else None
+        last_total = last.total if last is not None else None
+        total = result.total
+        questionnaires.append(
+            QuestionnaireReview(
+                form_id=form_id,
+                title=pick(form.title, STAFF_LANGUAGE),
+                total=total,
+                maximum=result.maximum,
+                band_code=result.band.code if result.band else None,
+                band_label=pick(result.band.label, STAFF_LANGUAGE) if result.band else None,
+                complete=result.complete,
+                missing=result.missing,
+                baseline_total=first_total,
+                previous_total=last_total,
+                change_from_baseline=total - first_total if total is not None and first_total is not None else None,
+                change_from_previous=total - last_total if total is not None and last_total is not None else None,
+                response=is_response(first_total, total),
+                remission=is_remission(form, total),
+                items=tuple(
+                    ItemAnswer(
+                        item_id=item.id,
+                        question=pick(item.text, STAFF_LANGUAGE),
+                        answer_label=answer_label(item, values.get(item.id)),
+                        score=_item_score(item, values.get(item.id)),
+                        value=values.get(item.id),
+                    )
+                    for item in _shown_items(form, values)
+                ),
+            )
+        )
+    checklist = _checklist(backend, visit.checklist, answers, flags)
+    return IntakeReview(
+        intake_id=intake_id,
+        status=IntakeStatus(intake.status),
+        patient=patient,
+        visit_type=visit.id,
+        visit_label=dict(visit.label),
+        appointment_starts_at=appointment.starts_at.astimezone() if appointment else None,
+        language=intake.language,
+        started_at=intake.started_at,
+        submitted_at=intake.submitted_at,
+        reviewed_at=intake.reviewed_at,
+        reviewed_by=intake.reviewed_by,
+        supersedes_id=intake.supersedes_id,
+        questionnaires=tuple(questionnaires),
+        consents=consents,
+        checklist=checklist,
+        flags=flags,
+    )
+
+
+def _checklist(
+    backend: Backend,
+    form_id: str | None,
+    answers: Mapping[str, Mapping[str, AnswerData]],
+    flags: tuple[FlagView, ...],
+) -> ChecklistReview | None:
+    """The checklist's answers, each with the holds whose rule looks at that question."""
+    if not form_id or form_id not in backend.forms:
+        return None
+    form = backend.forms.get(form_id)
+    if form.kind is not FormKind.CHECKLIST:
+        return None
+    values = answers.get(form_id, {})
+    holds = tuple(
+        flag for flag in flags if flag.form_id == form_id and flag.level is FlagLevel.HOLD and flag.cleared_at is None
+    )
+    rules = {rule.code: rule for rule in form.flags}
+    by_item: dict[str, list[str]] = {}
+    for flag in holds:
+        rule = rules.get(flag.code)
+        for name in rule.when.names if rule is not None else ():
+            target = form.find_item(name)
+            if target is not None:
+                by_item.setdefault(target.id, []).append(flag.message)
+    lines = tuple(
+        ChecklistLine(
+            item_id=item.id,
+            question=pick(item.text, STAFF_LANGUAGE),
+            answer_label=answer_label(item, values.get(item.id)),
+            holds=tuple(by_item.get(item.id, ())),
+        )
+        for item in _shown_items(form, values)
+    )
+    return ChecklistReview(form_id=form_id, title=pick(form.title, STAFF_LANGUAGE), lines=lines, holds=holds)

@@ -1,0 +1,93 @@
+"""What every patient screen shares: retranslation on a language change, reset, and a few builders.
+
+Every control's accessible name is set to its visible label (in the current language) by the helpers
+here, so a screen reader and a test driver find a button by the words a patient sees on it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.ui.theme import ButtonRole, TextRole, set_button_role, set_text_role
+
+TOUCH_HEIGHT = 64
+"""Height of the buttons a patient taps: above the 56 px minimum, for unsteady hands."""
+CONTENT_WIDTH = 980
+"""The widest a screen's content grows, so lines stay readable on a 1920 px wide screen."""
+
+
+def set_label(widget: QLabel | QAbstractButton, text: str) -> None:
+    """Show `text` and make it the accessible name too."""
+    widget.setText(text)
+    widget.setAccessibleName(text.replace("&&", "&"))
+
+
+def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
+    widget = QLabel()
+    widget.setWordWrap(wrap)
+    widget.setTextFormat(Qt.TextFormat.PlainText)
+    set_text_role(widget, role)
+    set_label(widget, text)
+    return widget
+
+
+def button(text: str = "", role: ButtonRole = ButtonRole.SECONDARY) -> QPushButton:
+    widget = QPushButton()
+    widget.setMinimumHeight(TOUCH_HEIGHT)
+    widget.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    set_button_role(widget, role)
+    set_label(widget, text)
+    return widget
+
+
+class Screen(QWidget):
+    """A patient screen: content in a centred column, texts set again whenever the language changes."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(32, 24, 32, 24)
+        outer.addStretch(1)
+        self.column = QWidget()
+        self.column.setMaximumWidth(CONTENT_WIDTH)
+        self.column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        outer.addWidget(self.column, 100)
+        outer.addStretch(1)
+        self.body = QVBoxLayout(self.column)
+        self.body.setContentsMargins(0, 0, 0, 0)
+        self.body.setSpacing(18)
+
+    def retranslate(self) -> None:
+        """Set every fixed text in the current language; subclasses call this from their constructor."""
+
+    def reset(self) -> None:
+        """Forget everything about the patient shown on this screen."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+
+def button_row(*buttons: QWidget, stretch_first: bool = True) -> QBoxLayout:
+    """A row of buttons: the first (Back) at the left, the rest at the right."""
+    row = QHBoxLayout()
+    row.setSpacing(16)
+    if buttons:
+        row.addWidget(buttons[0])
+        if stretch_first:
+            row.addStretch(1)
+        for widget in buttons[1:]:
+            row.addWidget(widget)
+    return row

@@ -1,0 +1,255 @@
+"""Consent: read the full text (kinetic scrolling), then type the full name and sign with a finger.
+
+"I agree" is enabled only once the end of the text has been reached; "Sign" only when a name is typed
+and the signature has enough ink. The date is filled in. When reading started is kept for the record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QDate, QLocale, Qt, Signal, Slot
+from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.forms import Form, pick
+from kiosk.ui.i18n import tr
+from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.theme import ButtonRole, TextRole
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.signature_pad import SignaturePad
+
+
+@dataclass(frozen=True, slots=True)
+class SignedConsent:
+    form_id: str
+    typed_name: str
+    strokes: tuple[tuple[tuple[float, float], ...], ...]
+    png: bytes
+    reading_started_at: dt.datetime
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def consent_html(text: str) -> str:
+    """The consent body as simple HTML: '## ' lines are headings, blank lines separate paragraphs."""
+    from html import escape
+
+    parts = []
+    for raw_block in text.split("\n\n"):
+        block = raw_block.strip()
+        if not block:
+            continue
+        if block.startswith("## "):
+            heading, _, rest = block.partition("\n")
+            parts.append(f"<h2>{escape(heading[3:].strip())}</h2>")
+            if rest.strip():
+                parts.append(f"<p>{escape(' '.join(rest.split()))}</p>")
+        else:
+            parts.append(f"<p>{escape(' '.join(block.split()))}</p>")
+    return "\n".join(parts)
+
+
+class ConsentScreen(Screen):
+    """Shows one consent and collects the typed name and the drawn signature.
+
+    Signals:
+        signed(object): a SignedConsent.
+        back_requested: the patient tapped Back.
+    """
+
+    signed = Signal(object)
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form: Form | None = None
+        self.language = "en"
+        self.clock: Callable[[], dt.datetime] = _utc_now
+        self.reading_started_at: dt.datetime | None = None
+        self.title = label(TextRole.TITLE)
+        self.progress = label(TextRole.HINT)
+        self.body.addWidget(self.progress)
+        self.body.addWidget(self.title)
+        self.pages = QStackedWidget()
+        self.body.addWidget(self.pages, 1)
+
+        reading = QWidget()
+        reading_layout = QVBoxLayout(reading)
+        reading_layout.setContentsMargins(0, 0, 0, 0)
+        self.hint = label(TextRole.HINT)
+        reading_layout.addWidget(self.hint)
+        # A word-wrapped label in a scroll area, not a QTextBrowser: a text browser lays long documents out
+        # lazily, so its scroll range grows while the patient scrolls and "the end" would come too early.
+        self.text = QScrollArea()
+        self.text.setWidgetResizable(True)
+        self.text.setObjectName("consentText")
+        self.text_label = QLabel()
+        self.text_label.setObjectName("consentBody")
+        self.text_label.setWordWrap(True)
+        self.text_label.setTextFormat(Qt.TextFormat.RichText)
+        self.text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.text_label.setContentsMargins(16, 8, 24, 24)
+        self.text.setWidget(self.text_label)
+        QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.text.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
+        self.text.verticalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
+        reading_layout.addWidget(self.text, 1)
+        self.back = button()
+        self.back.clicked.connect(self._on_back_clicked)
+        self.agree = button(role=ButtonRole.PRIMARY)
+        self.agree.setEnabled(False)
+        self.agree.clicked.connect(self._on_agree_clicked)
+        reading_layout.addLayout(button_row(self.back, self.agree))
+        self.pages.addWidget(reading)
+
+        signing = QWidget()
+        signing_layout = QVBoxLayout(signing)
+        signing_layout.setContentsMargins(0, 0, 0, 0)
+        signing_layout.setSpacing(10)
+        self.name_label = label(TextRole.BODY)
+        self.name = QLineEdit()
+        self.name.setMinimumHeight(TOUCH_HEIGHT)
+        self.name.setMaxLength(120)
+        self.name.textChanged.connect(self._update_sign_button)
+        signing_layout.addWidget(self.name_label)
+        signing_layout.addWidget(self.name)
+        self.pad_label = label(TextRole.BODY)
+        signing_layout.addWidget(self.pad_label)
+        self.pad = SignaturePad()
+        self.pad.setMinimumHeight(180)
+        self.pad.changed.connect(self._update_sign_button)
+        signing_layout.addWidget(self.pad, 1)
+        self.date = label(TextRole.BODY)
+        self.clear = button()
+        self.clear.clicked.connect(self._on_clear_clicked)
+        date_row = button_row(self.clear)
+        date_row.addWidget(self.date)
+        signing_layout.addLayout(date_row)
+        self.ink_hint = label(TextRole.HINT)
+        signing_layout.addWidget(self.ink_hint)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.set_target(self.name)
+        self.keyboard.action_pressed.connect(self.name.clearFocus)
+        signing_layout.addWidget(self.keyboard)
+        self.sign_back = button()
+        self.sign_back.clicked.connect(self._on_sign_back_clicked)
+        self.sign = button(role=ButtonRole.PRIMARY)
+        self.sign.setEnabled(False)
+        self.sign.clicked.connect(self._on_sign_clicked)
+        signing_layout.addLayout(button_row(self.sign_back, self.sign))
+        self.pages.addWidget(signing)
+        self.retranslate()
+
+    # ----------------------------------------------------------------------------------- content
+
+    def show_consent(self, form: Form, language: str, number: int, count: int) -> None:
+        self.form = form
+        self.language = language
+        self.reading_started_at = self.clock()
+        self._fill(number, count)
+        self.pages.setCurrentIndex(0)
+        self.agree.setEnabled(False)
+        self.text.verticalScrollBar().setValue(0)
+        self.name.clear()
+        self.pad.clear()
+        self._on_scroll_range_changed(0, self.text.verticalScrollBar().maximum())
+
+    def set_language(self, language: str) -> None:
+        """Switch the consent text mid-reading; the patient reads from the top in the new language."""
+        if self.form is not None and language != self.language:
+            self.language = language
+            position = self.text.verticalScrollBar().value()
+            self._fill(*self._progress)
+            self.text.verticalScrollBar().setValue(position)
+
+    def _fill(self, number: int, count: int) -> None:
+        assert self.form is not None
+        self._progress = (number, count)
+        set_label(self.title, pick(self.form.title, self.language))
+        self.text_label.setText(consent_html(self.form.consent_text(self.language)))
+        self.text_label.setAccessibleName(pick(self.form.title, self.language))
+        self.text.setAccessibleName(pick(self.form.title, self.language))
+        set_label(self.progress, tr("Consent %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
+
+    def retranslate(self) -> None:
+        set_label(self.hint, tr("Please read to the end. You can scroll with your finger."))
+        set_label(self.back, tr("Back"))
+        set_label(self.agree, tr("I agree"))
+        set_label(self.name_label, tr("Type your full name"))
+        self.name.setAccessibleName(tr("Full name"))
+        set_label(self.pad_label, tr("Sign with your finger in the box"))
+        self.pad.setAccessibleName(tr("Signature"))
+        self.pad.set_hint_text(tr("Sign above the line"))
+        set_label(self.clear, tr("Clear"))
+        set_label(self.sign_back, tr("Back"))
+        set_label(self.sign, tr("Sign"))
+        today = QLocale().toString(QDate.currentDate(), QLocale.FormatType.LongFormat)
+        set_label(self.date, tr("Date: %1").replace("%1", today))
+        self.keyboard.set_action_label(tr("Done"))
+        self.keyboard.set_key_labels(space=tr("Space"), backspace=tr("Backspace"), shift=tr("Shift"))
+        self._update_sign_button()
+        if self.form is not None:
+            self._fill(*self._progress)
+
+    def reset(self) -> None:
+        self.form = None
+        self.name.clear()
+        self.pad.clear()
+        self.text_label.clear()
+        set_label(self.title, "")
+        set_label(self.progress, "")
+        self.pages.setCurrentIndex(0)
+
+    # ----------------------------------------------------------------------------------- slots
+
+    @Slot(int)
+    def _on_scroll_value_changed(self, value: int) -> None:
+        if value >= self.text.verticalScrollBar().maximum() - 4:
+            self.agree.setEnabled(True)
+
+    @Slot(int, int)
+    def _on_scroll_range_changed(self, _minimum: int, maximum: int) -> None:
+        if maximum == 0 and self.form is not None:
+            self.agree.setEnabled(True)  # the whole text fits on the screen
+
+    @Slot()
+    def _on_agree_clicked(self) -> None:
+        self.pages.setCurrentIndex(1)
+        self.name.setFocus()
+
+    @Slot()
+    def _on_back_clicked(self) -> None:
+        self.back_requested.emit()
+
+    @Slot()
+    def _on_sign_back_clicked(self) -> None:
+        self.pages.setCurrentIndex(0)
+
+    @Slot()
+    def _on_clear_clicked(self) -> None:
+        self.pad.clear()
+
+    @Slot()
+    def _update_sign_button(self) -> None:
+        enough = self.pad.has_enough_ink()
+        self.sign.setEnabled(bool(self.name.text().strip()) and enough)
+        hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
+        set_label(self.ink_hint, hint)
+
+    @Slot()
+    def _on_sign_clicked(self) -> None:
+        if self.form is None or not self.sign.isEnabled():
+            return
+        self.signed.emit(
+            SignedConsent(
+                form_id=self.form.id,
+                typed_name=" ".join(self.name.text().split()),
+                strokes=self.pad.strokes(),
+                png=self.pad.to_png(),
+                reading_started_at=self.reading_started_at or self.clock(),
+            )
+        )

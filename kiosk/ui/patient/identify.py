@@ -1,0 +1,204 @@
+"""Identify: first name, last name and date of birth, typed on the kiosk's own keyboard and number pad.
+
+The checks (a date that does not exist, a future date, an age over 120, an empty name) are plain Python
+in `check_identity`, and each problem is shown beside its field in the patient's language.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QWidget
+
+from kiosk.ui.i18n import tr
+from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.theme import ButtonRole, TextRole
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.number_pad import NumberPad
+
+MAX_AGE_YEARS = 120
+NAME_LIMIT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    first_name: str
+    last_name: str
+    dob: dt.date
+
+
+@dataclass(frozen=True, slots=True)
+class IdentityProblems:
+    first_name: str = ""
+    last_name: str = ""
+    dob: str = ""
+
+    @property
+    def any(self) -> bool:
+        return bool(self.first_name or self.last_name or self.dob)
+
+
+def check_identity(
+    first: str, last: str, month: str, day: str, year: str, today: dt.date
+) -> Identity | IdentityProblems:
+    """The typed identity, or what is wrong with each field (texts already translated)."""
+    first, last = " ".join(first.split()), " ".join(last.split())
+    first_problem = "" if first else tr("Please type your first name.")
+    last_problem = "" if last else tr("Please type your last name.")
+    dob_problem = ""
+    dob: dt.date | None = None
+    if not (month and day and year):
+        dob_problem = tr("Please type your date of birth: month, day and year.")
+    elif len(year) != 4:
+        dob_problem = tr("Please type the year with four digits, for example 1980.")
+    else:
+        try:
+            dob = dt.date(int(year), int(month), int(day))
+        except ValueError:
+            dob_problem = tr("That date does not exist. Please check the month and day.")
+        else:
+            if dob > today:
+                dob_problem = tr("That date is in the future. Please check the year.")
+            elif today.year - dob.year > MAX_AGE_YEARS:
+                dob_problem = tr("Please check the year of your date of birth.")
+    if first_problem or last_problem or dob_problem or dob is None:
+        return IdentityProblems(first_problem, last_problem, dob_problem)
+    return Identity(first, last, dob)
+
+
+class IdentifyScreen(Screen):
+    """Asks who the patient is; the letter keyboard shows for names and the number pad for the date.
+
+    Signals:
+        identified(object): an Identity that passed the checks.
+        back_requested: the patient tapped Back.
+    """
+
+    identified = Signal(object)
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label(TextRole.TITLE)
+        self.body.addWidget(self.title)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(6)
+        self.first_label = label(TextRole.BODY)
+        self.first = self._field(NAME_LIMIT)
+        self.first_error = label(TextRole.ERROR)
+        self.last_label = label(TextRole.BODY)
+        self.last = self._field(NAME_LIMIT)
+        self.last_error = label(TextRole.ERROR)
+        self.dob_label = label(TextRole.BODY)
+        self.month = self._field(2, digits=True)
+        self.day = self._field(2, digits=True)
+        self.year = self._field(4, digits=True)
+        self.dob_error = label(TextRole.ERROR)
+        grid.addWidget(self.first_label, 0, 0, 1, 3)
+        grid.addWidget(self.first, 1, 0, 1, 3)
+        grid.addWidget(self.first_error, 2, 0, 1, 3)
+        grid.addWidget(self.last_label, 3, 0, 1, 3)
+        grid.addWidget(self.last, 4, 0, 1, 3)
+        grid.addWidget(self.last_error, 5, 0, 1, 3)
+        grid.addWidget(self.dob_label, 6, 0, 1, 3)
+        grid.addWidget(self.month, 7, 0)
+        grid.addWidget(self.day, 7, 1)
+        grid.addWidget(self.year, 7, 2)
+        grid.addWidget(self.dob_error, 8, 0, 1, 3)
+        self.body.addLayout(grid)
+        self.keys = QStackedWidget()
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
+        self.number_pad = NumberPad()
+        self.keys.addWidget(self.keyboard)
+        self.keys.addWidget(self.number_pad)
+        self.body.addWidget(self.keys)
+        self.back = button()
+        self.back.clicked.connect(self.back_requested)
+        self.next = button(role=ButtonRole.PRIMARY)
+        self.next.clicked.connect(self._on_next_clicked)
+        self.body.addLayout(button_row(self.back, self.next))
+        self.today = dt.date.today
+        self.month.textChanged.connect(self._on_month_text_changed)
+        self.day.textChanged.connect(self._on_day_text_changed)
+        self.retranslate()
+
+    def _field(self, limit: int, *, digits: bool = False) -> QLineEdit:
+        field = QLineEdit()
+        field.setMaxLength(limit)
+        field.setMinimumHeight(TOUCH_HEIGHT)
+        if digits:
+            field.setInputMask("9" * limit)
+            field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        field.installEventFilter(self)
+        return field
+
+    def retranslate(self) -> None:
+        set_label(self.title, tr("Please tell us who you are"))
+        set_label(self.first_label, tr("First name"))
+        set_label(self.last_label, tr("Last name"))
+        set_label(self.dob_label, tr("Date of birth"))
+        for field, name in (
+            (self.first, tr("First name")),
+            (self.last, tr("Last name")),
+            (self.month, tr("Month")),
+            (self.day, tr("Day")),
+            (self.year, tr("Year")),
+        ):
+            field.setAccessibleName(name)
+            field.setPlaceholderText(name)
+        set_label(self.back, tr("Back"))
+        set_label(self.next, tr("Next"))
+        self.keyboard.set_action_label(tr("Next"))
+        self.keyboard.set_key_labels(space=tr("Space"), backspace=tr("Backspace"), shift=tr("Shift"))
+        self.number_pad.set_key_labels(clear=tr("Clear"), backspace=tr("Backspace"))
+
+    def reset(self) -> None:
+        for field in (self.first, self.last, self.month, self.day, self.year):
+            field.clear()
+        for error in (self.first_error, self.last_error, self.dob_error):
+            set_label(error, "")
+        self.first.setFocus()
+        self.keys.setCurrentWidget(self.keyboard)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
+            digits = watched in (self.month, self.day, self.year)
+            self.keys.setCurrentWidget(self.number_pad if digits else self.keyboard)
+        return super().eventFilter(watched, event)
+
+    @Slot(str)
+    def _on_month_text_changed(self, text: str) -> None:
+        if len(text) == 2 and self.month.hasFocus():
+            self.day.setFocus()
+
+    @Slot(str)
+    def _on_day_text_changed(self, text: str) -> None:
+        if len(text) == 2 and self.day.hasFocus():
+            self.year.setFocus()
+
+    @Slot()
+    def _on_keyboard_action_pressed(self) -> None:
+        if self.first.hasFocus():
+            self.last.setFocus()
+        elif self.last.hasFocus():
+            self.month.setFocus()
+        else:
+            self._on_next_clicked()
+
+    @Slot()
+    def _on_next_clicked(self) -> None:
+        result = check_identity(
+            self.first.text(), self.last.text(), self.month.text(), self.day.text(), self.year.text(), self.today()
+        )
+        if isinstance(result, IdentityProblems):
+            set_label(self.first_error, result.first_name)
+            set_label(self.last_error, result.last_name)
+            set_label(self.dob_error, result.dob)
+            return
+        for error in (self.first_error, self.last_error, self.dob_error):
+            set_label(error, "")
+        self.identified.emit(result)

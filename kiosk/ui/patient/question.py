@@ -1,0 +1,347 @@
+"""One question per screen: the stem above it, large answer buttons, a progress line, Back always there.
+
+Tapping an answer button answers at once (the controller saves it and moves on after a short beat);
+typed answers, several choices and groups of fields have a Next button. Answer buttons are kept in a pool
+and reused from question to question, so changing question costs a relabel, not new widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QLineEdit,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
+from kiosk.domain.scoring import AnswerData, AnswerError, normalize_phone
+from kiosk.ui.i18n import tr
+from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.theme import ButtonRole, TextRole
+from kiosk.ui.widgets.answer_button import AnswerButton
+from kiosk.ui.widgets.keyboard import OnScreenKeyboard
+from kiosk.ui.widgets.number_pad import NumberPad
+
+DIGIT_TYPES = frozenset({ItemType.PHONE, ItemType.NUMBER, ItemType.DATE})
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerBatch:
+    """What one screen answered: one item, or the fields of a group; tapped answers move on by themselves."""
+
+    form_id: str
+    answers: tuple[tuple[str, AnswerData], ...]
+    tapped: bool
+
+
+def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
+    """The value to store for a typed answer and "", or None and a message (translated) saying what to fix."""
+    text = " ".join(text.split())
+    if item.type is ItemType.PHONE:
+        try:
+            return normalize_phone(text), ""
+        except AnswerError:
+            return None, tr("Please type a phone number with its area code, for example 555 010 0199.")
+    if item.type is ItemType.NUMBER:
+        try:
+            value = float(text)
+        except ValueError:
+            return None, tr("Please type a number.")
+        if (item.minimum is not None and value < item.minimum) or (item.maximum is not None and value > item.maximum):
+            low = "" if item.minimum is None else f"{item.minimum:g}"
+            high = "" if item.maximum is None else f"{item.maximum:g}"
+            return None, tr("Please type a number between %1 and %2.").replace("%1", low).replace("%2", high)
+        return (int(value) if value.is_integer() else value), ""
+    if item.type is ItemType.DATE:
+        month, _, rest = text.partition("/")
+        day, _, year = rest.partition("/")
+        try:
+            return dt.date(int(year), int(month), int(day)).isoformat(), ""
+        except ValueError:
+            return None, tr("Please type the date as month/day/year, for example 04/27/2026.")
+    if not text:
+        return None, tr("Please type an answer.")
+    return text[: item.max_length], ""
+
+
+class _Field(QWidget):
+    """A typed answer: its label, the line edit and the message under it."""
+
+    def __init__(self, item: Item, language: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.title = label(TextRole.BODY, pick(item.text, language))
+        self.edit = QLineEdit()
+        self.edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.edit.setMaxLength(item.max_length)
+        self.edit.setAccessibleName(pick(item.text, language))
+        if item.type is ItemType.DATE:
+            self.edit.setInputMask("99/99/9999")
+        self.error = label(TextRole.ERROR)
+        layout.addWidget(self.title)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.error)
+
+
+class QuestionScreen(Screen):
+    """Shows one question of a form.
+
+    Signals:
+        answered(object): an AnswerBatch to save.
+        skipped: an optional question was skipped.
+        back_requested: the patient tapped Back.
+    """
+
+    answered = Signal(object)
+    skipped = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.form: Form | None = None
+        self.item: Item | None = None
+        self.language = "en"
+        self.progress = label(TextRole.HINT)
+        self.form_title = label(TextRole.HINT)
+        self.stem = label(TextRole.BODY)
+        self.question = label(TextRole.QUESTION)
+        self.question.setObjectName("questionText")
+        self.help = label(TextRole.HINT)
+        for widget in (self.form_title, self.progress, self.stem, self.question, self.help):
+            self.body.addWidget(widget)
+
+        self.options_area = QScrollArea()
+        self.options_area.setWidgetResizable(True)
+        self.options_area.setFrameShape(QScrollArea.Shape.NoFrame)
+        self.options = QWidget()
+        self.options_layout = QVBoxLayout(self.options)
+        self.options_layout.setContentsMargins(0, 0, 0, 0)
+        self.options_layout.setSpacing(14)
+        self.options_layout.addStretch(1)
+        self.options_area.setWidget(self.options)
+        self.body.addWidget(self.options_area, 1)
+        self.pool: list[AnswerButton] = []
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(False)
+        self.group.buttonClicked.connect(self._on_group_button_clicked)
+
+        self.fields_box = QWidget()
+        self.fields_layout = QGridLayout(self.fields_box)
+        self.fields_layout.setContentsMargins(0, 0, 0, 0)
+        self.fields: list[_Field] = []
+        self.body.addWidget(self.fields_box)
+        self.keys = QStackedWidget()
+        self.keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.set_auto_capitalize(False)
+        self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
+        self.number_pad = NumberPad()
+        self.keys.addWidget(self.keyboard)
+        self.keys.addWidget(self.number_pad)
+        self.body.addWidget(self.keys)
+
+        self.back = button()
+        self.back.clicked.connect(self.back_requested)
+        self.skip = button()
+        self.skip.clicked.connect(self.skipped)
+        self.next = button(role=ButtonRole.PRIMARY)
+        self.next.clicked.connect(self._on_next_clicked)
+        self.body.addLayout(button_row(self.back, self.skip, self.next))
+        self.retranslate()
+
+    # ----------------------------------------------------------------------------------- content
+
+    def show_item(
+        self, form: Form, item: Item, language: str, number: int, count: int, current: dict[str, AnswerData]
+    ) -> None:
+        """Show `item` (question `number` of `count`), with the answers already given pre-selected."""
+        self.form, self.item, self.language = form, item, language
+        self._position = (number, count)
+        self._current = dict(current)
+        self._fill()
+
+    def _fill(self) -> None:
+        assert self.form is not None and self.item is not None
+        form, item, language = self.form, self.item, self.language
+        number, count = self._position
+        set_label(self.form_title, pick(form.title, language))
+        set_label(self.progress, tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
+        scored = form.scoring is not None and item.id in form.scoring.item_ids
+        show_stem = form.instructions is not None and (scored or form.kind is FormKind.CHECKLIST)
+        set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
+        self.stem.setVisible(show_stem)
+        set_label(self.question, pick(item.text, language))
+        set_label(self.help, pick(item.help, language) if item.help else "")
+        self.help.setVisible(item.help is not None)
+        self._fill_options()
+        self._fill_fields()
+        typed = bool(self.fields) or item.type in (ItemType.DISPLAY, ItemType.MULTI_CHOICE)
+        self.next.setVisible(typed)
+        self.skip.setVisible(not item.required and item.type not in (ItemType.DISPLAY, ItemType.GROUP))
+        self.next.setEnabled(True)
+
+    def _fill_options(self) -> None:
+        assert self.item is not None
+        item = self.item
+        options = item.options if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE, ItemType.YES_NO) else ()
+        while len(self.pool) < len(options):
+            answer_button = AnswerButton("")
+            self.pool.append(answer_button)
+            self.group.addButton(answer_button, len(self.pool) - 1)
+            self.options_layout.insertWidget(self.options_layout.count() - 1, answer_button)
+        chosen = self._current.get(item.id)
+        chosen_codes = set(chosen) if isinstance(chosen, list) else {chosen}
+        for index, answer_button in enumerate(self.pool):
+            if index < len(options):
+                option = options[index]
+                answer_button.setText(pick(option.label, self.language))
+                answer_button.setChecked(option.code in chosen_codes)
+                answer_button.setProperty("code", option.code)
+                answer_button.show()
+            else:
+                answer_button.setChecked(False)
+                answer_button.hide()
+        self.options_area.setVisible(bool(options))
+
+    def _fill_fields(self) -> None:
+        assert self.item is not None
+        for field in self.fields:
+            field.edit.removeEventFilter(self)
+            field.deleteLater()
+        self.fields = []
+        item = self.item
+        typed = (
+            [child for child in item.children if child.is_answered_type]
+            if item.type is ItemType.GROUP
+            else ([item] if item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER, ItemType.DATE) else [])
+        )
+        for row, typed_item in enumerate(typed):
+            field = _Field(typed_item, self.language)
+            value = self._current.get(typed_item.id)
+            if value is not None:
+                field.edit.setText(_display_value(typed_item, value))
+            field.edit.installEventFilter(self)
+            self.fields_layout.addWidget(field, row, 0)
+            self.fields.append(field)
+        self.fields_box.setVisible(bool(self.fields))
+        self.keys.setVisible(bool(self.fields))
+        if self.fields:
+            self._focus_field(self.fields[0])
+
+    def _focus_field(self, field: _Field) -> None:
+        field.edit.setFocus()
+        self.keys.setCurrentWidget(self.number_pad if field.item.type in DIGIT_TYPES else self.keyboard)
+
+    def set_language(self, language: str) -> None:
+        if self.form is not None and language != self.language:
+            typed = {field.item.id: field.edit.text() for field in self.fields}
+            self.language = language
+            self._fill()
+            for field in self.fields:
+                field.edit.setText(typed.get(field.item.id, ""))
+
+    def retranslate(self) -> None:
+        set_label(self.back, tr("Back"))
+        set_label(self.skip, tr("Skip"))
+        set_label(self.next, tr("Next"))
+        self.keyboard.set_action_label(tr("Next"))
+        self.keyboard.set_key_labels(space=tr("Space"), backspace=tr("Backspace"), shift=tr("Shift"))
+        self.number_pad.set_key_labels(clear=tr("Clear"), backspace=tr("Backspace"))
+        if self.form is not None:
+            number, count = self._position
+            set_label(self.progress, tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
+
+    def reset(self) -> None:
+        self.form = self.item = None
+        self._current = {}
+        for answer_button in self.pool:
+            answer_button.setChecked(False)
+            answer_button.setText("")
+            answer_button.hide()
+        for field in self.fields:
+            field.deleteLater()
+        self.fields = []
+        for widget in (self.form_title, self.progress, self.stem, self.question, self.help):
+            set_label(widget, "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FocusIn:
+            for field in self.fields:
+                if field.edit is watched:
+                    self.keys.setCurrentWidget(self.number_pad if field.item.type in DIGIT_TYPES else self.keyboard)
+        return super().eventFilter(watched, event)
+
+    # ----------------------------------------------------------------------------------- answering
+
+    @Slot(object)
+    def _on_group_button_clicked(self, clicked: object) -> None:
+        if self.form is None or self.item is None or not isinstance(clicked, AnswerButton):
+            return
+        code = str(clicked.property("code"))
+        if self.item.type is ItemType.MULTI_CHOICE:
+            return  # several may be chosen; Next sends them
+        for answer_button in self.pool:
+            answer_button.setChecked(answer_button is clicked)
+        self.answered.emit(AnswerBatch(self.form.id, ((self.item.id, code),), tapped=True))
+
+    @Slot()
+    def _on_keyboard_action_pressed(self) -> None:
+        focused = next((index for index, field in enumerate(self.fields) if field.edit.hasFocus()), None)
+        if focused is not None and focused + 1 < len(self.fields):
+            self._focus_field(self.fields[focused + 1])
+        else:
+            self._on_next_clicked()
+
+    @Slot()
+    def _on_next_clicked(self) -> None:
+        if self.form is None or self.item is None:
+            return
+        item = self.item
+        if item.type is ItemType.DISPLAY:
+            self.answered.emit(AnswerBatch(self.form.id, (), tapped=False))
+            return
+        if item.type is ItemType.MULTI_CHOICE:
+            codes = [str(b.property("code")) for b in self.pool if b.isVisible() and b.isChecked()]
+            if not codes:
+                return
+            self.answered.emit(AnswerBatch(self.form.id, ((item.id, codes),), tapped=False))
+            return
+        answers: list[tuple[str, AnswerData]] = []
+        problems = False
+        for field in self.fields:
+            text = field.edit.text()
+            if not text.replace("/", "").strip() and not field.item.required:
+                set_label(field.error, "")
+                continue
+            value, problem = check_typed(field.item, text)
+            set_label(field.error, problem)
+            if value is None:
+                problems = True
+            else:
+                answers.append((field.item.id, value))
+        if not problems and answers:
+            self.answered.emit(AnswerBatch(self.form.id, tuple(answers), tapped=False))
+        elif not problems and not item.required:
+            self.skipped.emit()
+
+
+def _display_value(item: Item, value: AnswerData) -> str:
+    if item.type is ItemType.DATE and isinstance(value, str):
+        try:
+            date = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+        return f"{date.month:02d}/{date.day:02d}/{date.year:04d}"
+    return str(value)

@@ -1,0 +1,162 @@
+"""Review: every answer with "Change" beside it, the consents signed, then Submit."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
+
+from kiosk.domain.forms import Form, Item, ItemType, pick
+from kiosk.domain.loader import FormLibrary
+from kiosk.domain.scoring import AnswerData
+from kiosk.ui.i18n import tr
+from kiosk.ui.patient.base import Screen, button, button_row, label, set_label
+from kiosk.ui.patient.flow import PatientFlow, StepKind
+from kiosk.ui.theme import ButtonRole, TextRole
+
+
+def answer_text(item: Item, value: AnswerData | None, language: str) -> str:
+    """How an answer reads to the patient: the option's label, the typed text, or "not answered"."""
+    if value is None:
+        return tr("Not answered")
+    if isinstance(value, list):
+        return ", ".join(pick(o.label, language) for code in value if (o := item.option(code)) is not None)
+    option = item.option(str(value)) if item.options else None
+    if option is not None:
+        return pick(option.label, language)
+    if item.type is ItemType.DATE and isinstance(value, str) and len(value) == 10:
+        return f"{value[5:7]}/{value[8:10]}/{value[:4]}"
+    return str(value)
+
+
+class ReviewScreen(Screen):
+    """Lists the answers so the patient can check them before sending.
+
+    Signals:
+        change_requested(str): the key of the step to go back to ("phq9/q3").
+        submit_requested: the patient tapped Submit.
+        back_requested: the patient tapped Back.
+    """
+
+    change_requested = Signal(str)
+    submit_requested = Signal()
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = label(TextRole.TITLE)
+        self.hint = label(TextRole.BODY)
+        self.body.addWidget(self.title)
+        self.body.addWidget(self.hint)
+        self.area = QScrollArea()
+        self.area.setWidgetResizable(True)
+        self.area.setFrameShape(QFrame.Shape.NoFrame)
+        QScroller.grabGesture(self.area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+        self.list = QWidget()
+        self.list_layout = QVBoxLayout(self.list)
+        self.list_layout.setSpacing(12)
+        self.area.setWidget(self.list)
+        self.body.addWidget(self.area, 1)
+        self.missing = label(TextRole.ERROR)
+        self.body.addWidget(self.missing)
+        self.back = button()
+        self.back.clicked.connect(self.back_requested)
+        self.submit = button(role=ButtonRole.PRIMARY)
+        self.submit.setMinimumWidth(240)
+        self.submit.clicked.connect(self.submit_requested)
+        self.body.addLayout(button_row(self.back, self.submit))
+        self._shown: tuple[FormLibrary, PatientFlow, str] | None = None
+        self.retranslate()
+
+    def show_review(self, forms: FormLibrary, flow: PatientFlow, language: str) -> None:
+        self._shown = (forms, flow, language)
+        self._clear_list()
+        for task in flow.tasks:
+            form = forms.get(task.form_id)
+            if task.kind.value == "consent":
+                continue
+            self._add_form(form, flow, language)
+        signed = [pick(forms.get(t.form_id).title, language) for t in flow.tasks if t.kind.value == "consent"]
+        if signed:
+            heading = label(TextRole.QUESTION, tr("Consents you signed today"))
+            self.list_layout.addWidget(heading)
+            for title in signed:
+                self.list_layout.addWidget(label(TextRole.BODY, "✓ " + title))
+        self.list_layout.addStretch(1)
+        missing = flow.missing()
+        self.submit.setEnabled(not missing)
+        set_label(self.missing, tr("Some questions still need an answer.") if missing else "")
+
+    def _add_form(self, form: Form, flow: PatientFlow, language: str) -> None:
+        self.list_layout.addWidget(label(TextRole.QUESTION, pick(form.title, language)))
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(16)
+        grid.setVerticalSpacing(8)
+        grid.setColumnStretch(0, 3)
+        grid.setColumnStretch(1, 2)
+        row = 0
+        for step in flow.steps():
+            if step.form_id != form.id or step.kind is not StepKind.QUESTION or step.item_id is None:
+                continue
+            item = form.item(step.item_id)
+            if item.type is ItemType.DISPLAY:
+                continue
+            entries = item.children if item.type is ItemType.GROUP else (item,)
+            for entry in entries:
+                if not entry.is_answered_type:
+                    continue
+                question = label(TextRole.BODY, pick(entry.text, language))
+                answer = label(TextRole.BODY, answer_text(entry, flow.answer(form.id, entry.id), language))
+                answer.setObjectName("reviewAnswer")
+                change = button(tr("Change"))
+                change.setAccessibleDescription(pick(entry.text, language))
+                change.clicked.connect(lambda _=False, key=step.key: self.change_requested.emit(key))
+                grid.addWidget(question, row, 0)
+                grid.addWidget(answer, row, 1)
+                grid.addWidget(change, row, 2)
+                row += 1
+        self.list_layout.addLayout(grid)
+
+    def _clear_list(self) -> None:
+        while self.list_layout.count():
+            entry = self.list_layout.takeAt(0)
+            if entry is None:
+                break
+            _delete_layout_item(entry)
+
+    def retranslate(self) -> None:
+        set_label(self.title, tr("Please check your answers"))
+        set_label(self.hint, tr("Tap Change to correct an answer. When everything looks right, tap Submit."))
+        set_label(self.back, tr("Back"))
+        set_label(self.submit, tr("Submit"))
+        if self._shown is not None:
+            self.show_review(*self._shown)
+
+    def set_language(self, language: str) -> None:
+        if self._shown is not None:
+            forms, flow, _ = self._shown
+            self.show_review(forms, flow, language)
+
+    def reset(self) -> None:
+        self._shown = None
+        self._clear_list()
+        set_label(self.missing, "")
+
+
+def _delete_layout_item(entry: object) -> None:
+    from PySide6.QtWidgets import QLayout, QLayoutItem
+
+    if not isinstance(entry, QLayoutItem):
+        return
+    widget = entry.widget()
+    if widget is not None:
+        widget.hide()
+        widget.deleteLater()
+        return
+    layout = entry.layout()
+    if isinstance(layout, QLayout):
+        while layout.count():
+            child = layout.takeAt(0)
+            if child is None:
+                break
+            _delete_layout_item(child)
+        layout.deleteLater()

@@ -1,0 +1,468 @@
+"""The patient kiosk window: the controller that wires the screens, the flow and the services together.
+
+Service calls run on the ServiceRunner's worker thread; the window moves on only when a call reports
+back that its transaction is committed, so nothing the patient saw accepted can be lost. Any unexpected
+failure shows "Please see the front desk" (never a traceback) and is logged in full; what the patient
+entered before it stays saved.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import QLocale, Qt, QTime, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QKeyEvent
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+
+from kiosk.domain.forms import pick
+from kiosk.services.backend import Backend
+from kiosk.services.checkin import CheckinResult, identify
+from kiosk.services.intake import (
+    IntakeState,
+    begin_intake,
+    record_answer,
+    set_language,
+    sign_consent,
+    submit_intake,
+)
+from kiosk.store.models import IntakeStatus
+from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
+from kiosk.ui.patient.base import Screen, set_label
+from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
+from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
+from kiosk.ui.patient.identify import Identity, IdentifyScreen
+from kiosk.ui.patient.messages import (
+    already_done_screen,
+    confirm_screen,
+    crisis_screen,
+    front_desk_screen,
+    problem_screen,
+    thank_you_screen,
+)
+from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
+from kiosk.ui.patient.review import ReviewScreen
+from kiosk.ui.patient.welcome import WelcomeScreen
+from kiosk.ui.service_runner import ServiceRunner
+from kiosk.ui.theme import apply_theme
+from kiosk.ui.widgets.corner_gesture import HiddenCornerGesture
+from kiosk.ui.widgets.idle_guard import IdleGuard
+from kiosk.ui.widgets.idle_overlay import IdleOverlay
+
+log = logging.getLogger(__name__)
+
+THANK_YOU_SECONDS = 20
+MESSAGE_SECONDS = 45
+
+
+@dataclass
+class _Session:
+    """Everything about the patient at the tablet now; dropped whole when they finish or walk away."""
+
+    checkin: CheckinResult | None = None
+    state: IntakeState | None = None
+    flow: PatientFlow | None = None
+
+
+class PatientWindow(QWidget):
+    """The full-screen kiosk.
+
+    Signals:
+        submitted(int): an intake was submitted (its id); packets are made from this, in the background.
+        staff_requested: the hidden corner gesture was completed; the owner asks for the staff PIN.
+    """
+
+    submitted = Signal(int)
+    staff_requested = Signal()
+
+    def __init__(self, backend: Backend, *, kiosk_mode: bool = True, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.backend = backend
+        self.kiosk_mode = kiosk_mode
+        self.allow_close = not kiosk_mode
+        self.session = _Session()
+        self.language = "en"
+        self.large_text = False
+        self.high_contrast = False
+        self.runner = ServiceRunner(self)
+        app = QApplication.instance()
+        assert isinstance(app, QApplication)
+        self.app = app
+        self.language_switch = LanguageSwitch(app)
+        self.setObjectName("patientWindow")
+        self.setWindowTitle(backend.settings.clinic_name)
+        self._build()
+        self.idle_guard = IdleGuard(
+            app,
+            quiet_seconds=backend.settings.idle_seconds,
+            countdown_seconds=backend.settings.idle_countdown_seconds,
+        )
+        self.idle_guard.timed_out.connect(self._on_idle_guard_timed_out)
+        self.idle_guard.set_enabled(False)
+        self.idle_overlay = IdleOverlay(self)
+        self.idle_overlay.bind(self.idle_guard)
+        self.corner_gesture = HiddenCornerGesture(self)
+        self.corner_gesture.triggered.connect(self.staff_requested)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(self.end_session)
+        self.retranslate()
+        self.show_screen(self.welcome)
+
+    # ----------------------------------------------------------------------------------- building
+
+    def _build(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        header = QWidget()
+        header.setObjectName("kioskHeader")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(24, 10, 24, 10)
+        self.header_title = QLabel(self.backend.settings.clinic_name)
+        self.header_title.setAccessibleName(self.backend.settings.clinic_name)
+        row.addWidget(self.header_title)
+        row.addStretch(1)
+        self.language_button = self._header_button(self._on_language_button_clicked)
+        self.large_text_button = self._header_button(self._on_large_text_button_clicked, checkable=True)
+        self.contrast_button = self._header_button(self._on_contrast_button_clicked, checkable=True)
+        for widget in (self.large_text_button, self.contrast_button, self.language_button):
+            row.addWidget(widget)
+        layout.addWidget(header)
+        self.stack = QStackedWidget()
+        layout.addWidget(self.stack, 1)
+
+        settings = self.backend.settings
+        self.welcome = WelcomeScreen(settings.clinic_name)
+        self.welcome.start_requested.connect(self._on_welcome_start_requested)
+        self.identify_screen = IdentifyScreen()
+        self.identify_screen.today = lambda: self.backend.local_now().date()
+        self.identify_screen.identified.connect(self._on_identify_identified)
+        self.identify_screen.back_requested.connect(self.end_session)
+        self.confirm = confirm_screen()
+        self.confirm.accepted.connect(self._on_confirm_accepted)
+        self.confirm.declined.connect(self._on_confirm_declined)
+        self.front_desk = front_desk_screen()
+        self.front_desk.accepted.connect(self.end_session)
+        self.already_done = already_done_screen()
+        self.already_done.accepted.connect(self.end_session)
+        self.problem = problem_screen()
+        self.problem.accepted.connect(self.end_session)
+        self.crisis = crisis_screen(lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"]))
+        self.crisis.accepted.connect(self._on_crisis_accepted)
+        self.thank_you = thank_you_screen()
+        self.thank_you.accepted.connect(self.end_session)
+        self.consent = ConsentScreen()
+        self.consent.clock = self.backend.now
+        self.consent.signed.connect(self._on_consent_signed)
+        self.consent.back_requested.connect(self._on_back_requested)
+        self.question = QuestionScreen()
+        self.question.answered.connect(self._on_question_answered)
+        self.question.skipped.connect(self._on_question_skipped)
+        self.question.back_requested.connect(self._on_back_requested)
+        self.review = ReviewScreen()
+        self.review.change_requested.connect(self._on_review_change_requested)
+        self.review.submit_requested.connect(self._on_review_submit_requested)
+        self.review.back_requested.connect(self._on_back_requested)
+        self.screens: list[Screen] = [
+            self.welcome,
+            self.identify_screen,
+            self.confirm,
+            self.front_desk,
+            self.already_done,
+            self.problem,
+            self.crisis,
+            self.thank_you,
+            self.consent,
+            self.question,
+            self.review,
+        ]
+        for screen in self.screens:
+            self.stack.addWidget(screen)
+
+    def _header_button(self, slot: Callable[[], None], *, checkable: bool = False) -> QPushButton:
+        widget = QPushButton()
+        widget.setCheckable(checkable)
+        widget.setMinimumHeight(56)
+        widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        widget.clicked.connect(slot)
+        return widget
+
+    def retranslate(self) -> None:
+        other = "es" if self.language == "en" else "en"
+        set_label(self.language_button, LANGUAGE_NAMES[other])
+        set_label(self.large_text_button, tr("Larger text"))
+        set_label(self.contrast_button, tr("High contrast"))
+        self.idle_overlay.set_texts(
+            title=tr("Are you still there?"),
+            message=tr("For your privacy, this screen will start over in"),
+            button=tr("I'm still here"),
+        )
+
+    # ----------------------------------------------------------------------------------- navigation
+
+    def show_screen(self, screen: Screen) -> None:
+        self.stack.setCurrentWidget(screen)
+        at_rest = screen is self.welcome
+        self.idle_guard.set_enabled(not at_rest)
+        self._message_timer.stop()
+        if screen in (self.front_desk, self.already_done, self.problem):
+            self._message_timer.start(MESSAGE_SECONDS * 1000)
+        elif screen is self.thank_you:
+            self._message_timer.start(THANK_YOU_SECONDS * 1000)
+
+    @Slot()
+    def end_session(self) -> None:
+        """Back to Welcome with nothing of the patient left on any screen; their answers stay saved."""
+        self.runner.forget_pending()
+        self.session = _Session()
+        for screen in self.screens:
+            screen.reset()
+        self.idle_overlay.hide()
+        if self.language != "en":
+            self._set_language("en")
+        self.show_screen(self.welcome)
+
+    def _run(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
+        """Run a service call on the worker; any failure ends at the front-desk screen."""
+        session = self.session
+
+        def done(result: Any) -> None:
+            if session is self.session:  # the patient may have walked away meanwhile
+                on_done(result)
+
+        def failed(error: Exception) -> None:
+            if session is self.session:
+                log.error("A service call for the patient failed: %r", error)
+                self.show_screen(self.problem)
+
+        self.runner.submit(job, done, failed)
+
+    def show_step(self, step: Step) -> None:
+        flow, state = self.session.flow, self.session.state
+        assert flow is not None and state is not None
+        forms = self.backend.forms
+        if step.kind is StepKind.CONSENT:
+            consents = [t for t in flow.tasks if t.kind.value == "consent"]
+            number = next(i for i, t in enumerate(consents, start=1) if t.form_id == step.form_id)
+            self.consent.show_consent(forms.get(step.form_id), self.language, number, len(consents))
+            self.show_screen(self.consent)
+        elif step.kind is StepKind.QUESTION:
+            assert step.item_id is not None
+            form = forms.get(step.form_id)
+            self.question.show_item(
+                form,
+                form.item(step.item_id),
+                self.language,
+                step.number,
+                step.count,
+                dict(flow.answers.get(form.id, {})),
+            )
+            self.show_screen(self.question)
+        elif step.kind is StepKind.CRISIS:
+            self.show_screen(self.crisis)
+        else:
+            self.review.show_review(forms, flow, self.language)
+            self.show_screen(self.review)
+
+    # ----------------------------------------------------------------------------------- slots
+
+    @Slot()
+    def _on_welcome_start_requested(self) -> None:
+        self.session = _Session()
+        self.identify_screen.reset()
+        self.show_screen(self.identify_screen)
+
+    @Slot(object)
+    def _on_identify_identified(self, identity: Identity) -> None:
+        backend = self.backend
+        self._run(
+            lambda: identify(backend, identity.first_name, identity.last_name, identity.dob),
+            self._on_checkin_result,
+        )
+
+    def _on_checkin_result(self, result: CheckinResult) -> None:
+        self.session.checkin = result
+        match = result.match
+        if match is None:
+            self.show_screen(self.front_desk)
+            return
+        starts = QTime(match.starts_at.hour, match.starts_at.minute)
+
+        def detail() -> str:
+            time = QLocale().toString(starts, QLocale.FormatType.ShortFormat)
+            return f"{match.display_name} · {time} · {pick(match.visit_label, self.language)}"
+
+        self.confirm.set_detail(detail)
+        self.show_screen(self.confirm)
+
+    @Slot()
+    def _on_confirm_declined(self) -> None:
+        self.show_screen(self.front_desk)
+
+    @Slot()
+    def _on_confirm_accepted(self) -> None:
+        checkin = self.session.checkin
+        assert checkin is not None and checkin.match is not None
+        backend, appointment_id, language = self.backend, checkin.match.appointment_id, self.language
+        self._run(lambda: begin_intake(backend, appointment_id, language), self._on_intake_begun)
+
+    def _on_intake_begun(self, state: IntakeState) -> None:
+        self.session.state = state
+        if state.status is not IntakeStatus.DRAFT:
+            self.show_screen(self.already_done)
+            return
+        flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
+        self.session.flow = flow
+        self.show_step(flow.resume())
+
+    @Slot(object)
+    def _on_consent_signed(self, signed: SignedConsent) -> None:
+        state = self.session.state
+        assert state is not None
+        backend, intake_id = self.backend, state.intake_id
+
+        def job() -> object:
+            return sign_consent(
+                backend,
+                intake_id,
+                signed.form_id,
+                typed_name=signed.typed_name,
+                strokes=signed.strokes,
+                signature_png=signed.png,
+                reading_started_at=signed.reading_started_at,
+            )
+
+        def done(_: object) -> None:
+            flow = self.session.flow
+            assert flow is not None
+            flow.record_signed(signed.form_id)
+            self.show_step(flow.advance())
+
+        self._run(job, done)
+
+    @Slot(object)
+    def _on_question_answered(self, batch: AnswerBatch) -> None:
+        state = self.session.state
+        assert state is not None
+        backend, intake_id = self.backend, state.intake_id
+
+        def job() -> list[object]:
+            return [
+                record_answer(backend, intake_id, batch.form_id, item_id, value) for item_id, value in batch.answers
+            ]
+
+        def done(outcomes: list[Any]) -> None:
+            flow = self.session.flow
+            assert flow is not None
+            for (item_id, _), outcome in zip(batch.answers, outcomes, strict=True):
+                flow.record(batch.form_id, item_id, outcome.value)
+            if batch.tapped and self.backend.settings.answer_beat_ms:
+                session = self.session
+                QTimer.singleShot(self.backend.settings.answer_beat_ms, lambda: self._advance_if(session))
+            else:
+                self.show_step(flow.advance())
+
+        self._run(job, done)
+
+    def _advance_if(self, session: _Session) -> None:
+        if session is self.session and session.flow is not None:
+            self.show_step(session.flow.advance())
+
+    @Slot()
+    def _on_question_skipped(self) -> None:
+        flow = self.session.flow
+        assert flow is not None
+        self.show_step(flow.advance())
+
+    @Slot()
+    def _on_crisis_accepted(self) -> None:
+        flow = self.session.flow
+        assert flow is not None
+        self.show_step(flow.advance())
+
+    @Slot()
+    def _on_back_requested(self) -> None:
+        flow = self.session.flow
+        if flow is None:
+            return
+        if not flow.can_go_back:
+            self.show_screen(self.confirm)
+            return
+        self.show_step(flow.back())
+
+    @Slot(str)
+    def _on_review_change_requested(self, key: str) -> None:
+        flow = self.session.flow
+        assert flow is not None
+        self.show_step(flow.go_to(key, from_review=True))
+
+    @Slot()
+    def _on_review_submit_requested(self) -> None:
+        state = self.session.state
+        assert state is not None
+        backend, intake_id = self.backend, state.intake_id
+
+        def done(_: object) -> None:
+            self.show_screen(self.thank_you)
+            self.submitted.emit(intake_id)
+
+        self._run(lambda: submit_intake(backend, intake_id), done)
+
+    @Slot()
+    def _on_idle_guard_timed_out(self) -> None:
+        self.end_session()
+
+    @Slot()
+    def _on_language_button_clicked(self) -> None:
+        language = "es" if self.language == "en" else "en"
+        self._set_language(language)
+        state = self.session.state
+        if state is not None and state.status is IntakeStatus.DRAFT:
+            backend, intake_id = self.backend, state.intake_id
+            self._run(lambda: set_language(backend, intake_id, language), lambda _: None)
+
+    def _set_language(self, language: str) -> None:
+        self.language = language
+        QLocale.setDefault(QLocale(QLocale.Language.Spanish if language == "es" else QLocale.Language.English))
+        self.language_switch.set_language(language)
+        self.consent.set_language(language)
+        self.question.set_language(language)
+        self.review.set_language(language)
+        self.retranslate()
+
+    @Slot()
+    def _on_large_text_button_clicked(self) -> None:
+        self.large_text = self.large_text_button.isChecked()
+        apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
+
+    @Slot()
+    def _on_contrast_button_clicked(self) -> None:
+        self.high_contrast = self.contrast_button.isChecked()
+        apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
+
+    # ----------------------------------------------------------------------------------- kiosk mode
+
+    def show_unexpected_error(self) -> None:
+        """Called by the application's exception hook: the patient sees the front desk screen, not a traceback."""
+        self.runner.forget_pending()
+        self.show_screen(self.problem)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.allow_close:
+            event.ignore()
+            return
+        self.idle_guard.uninstall()
+        self.runner.shutdown()
+        super().closeEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11):
+            event.accept()  # a hardware keyboard must not leave kiosk mode
+            return
+        super().keyPressEvent(event)
+
+    def current_screen(self) -> QWidget | None:
+        return self.stack.currentWidget()

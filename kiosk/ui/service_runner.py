@@ -1,0 +1,101 @@
+"""Service calls off the GUI thread: one worker thread runs them in order, results come back by signal.
+
+All database work goes through this one serialised worker (as in Anki), so the GUI thread never waits on
+a disk flush or a network round trip, and two calls never race each other. Callbacks run on the GUI
+thread. A failure reaches the caller's error callback with the exception; it is also logged in full.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+log = logging.getLogger(__name__)
+
+Job = Callable[[], Any]
+Done = Callable[[Any], None]
+Failed = Callable[[Exception], None]
+
+
+class _Worker(QObject):
+    """Lives on the worker thread and runs each job it is sent."""
+
+    finished = Signal(int, object)
+    failed = Signal(int, object)
+
+    @Slot(int, object)
+    def run(self, job_id: int, job: Job) -> None:
+        try:
+            result = job()
+        except Exception as error:  # every failure goes back to the caller, who decides what the person sees
+            log.exception("A background service call failed")
+            self.failed.emit(job_id, error)
+        else:
+            self.finished.emit(job_id, result)
+
+
+class ServiceRunner(QObject):
+    """Runs service calls on one worker thread, in the order they were submitted.
+
+    Signals:
+        busy_changed(bool): True while any job is waiting or running.
+    """
+
+    busy_changed = Signal(bool)
+    _dispatch = Signal(int, object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread = QThread(self)
+        self._thread.setObjectName("kiosk-service-worker")
+        self._worker = _Worker()
+        self._worker.moveToThread(self._thread)
+        self._dispatch.connect(self._worker.run)
+        self._worker.finished.connect(self._on_worker_finished)
+        self._worker.failed.connect(self._on_worker_failed)
+        self._thread.finished.connect(self._worker.deleteLater)
+        self._ids = itertools.count(1)
+        self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._thread.start()
+
+    def submit(self, job: Job, on_done: Done | None = None, on_error: Failed | None = None) -> int:
+        job_id = next(self._ids)
+        self._callbacks[job_id] = (on_done, on_error)
+        if len(self._callbacks) == 1:
+            self.busy_changed.emit(True)
+        self._dispatch.emit(job_id, job)
+        return job_id
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._callbacks)
+
+    def forget_pending(self) -> None:
+        """Drop the callbacks of jobs still running (their screens are gone); the jobs themselves finish."""
+        for job_id in self._callbacks:
+            self._callbacks[job_id] = (None, None)
+
+    def shutdown(self) -> None:
+        """Finish the jobs already sent, then stop the thread."""
+        self._thread.quit()
+        self._thread.wait()
+
+    @Slot(int, object)
+    def _on_worker_finished(self, job_id: int, result: object) -> None:
+        on_done, _ = self._callbacks.pop(job_id, (None, None))
+        if not self._callbacks:
+            self.busy_changed.emit(False)
+        if on_done is not None:
+            on_done(result)
+
+    @Slot(int, object)
+    def _on_worker_failed(self, job_id: int, error: object) -> None:
+        _, on_error = self._callbacks.pop(job_id, (None, None))
+        if not self._callbacks:
+            self.busy_changed.emit(False)
+        if on_error is not None and isinstance(error, Exception):
+            on_error(error)

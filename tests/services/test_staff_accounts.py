@@ -1,0 +1,212 @@
+"""Staff accounts: hashed credentials, lockout after five failures, the shared and persistent PIN pad lock."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.services.backend import Backend
+from kiosk.services.staff_accounts import (
+    SignInError,
+    StaffAccountError,
+    create_staff_user,
+    disable_user,
+    enable_user,
+    has_admin,
+    list_staff_users,
+    pin_pad_locked_for,
+    reset_password,
+    set_pin,
+    sign_in,
+    verify_kiosk_pin,
+)
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import AuditEntry, StaffRole, StaffUser
+from tests.services.conftest import BackendFactory, FakeClock
+
+PASSWORD = "correct horse battery"
+
+
+def add_user(backend: Backend, username: str = "dana", role: StaffRole = StaffRole.CLINICIAN) -> None:
+    create_staff_user(
+        backend, username=username, display_name="Dana Lee", role=role, password=PASSWORD, actor="setup"
+    )
+
+
+def audit_actions(backend: Backend) -> list[tuple[str, str, str]]:
+    with unit_of_work(backend.sessions) as session:
+        return [(e.actor, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+
+
+def test_first_start_has_no_admin_until_one_is_added(backend: Backend) -> None:
+    assert has_admin(backend) is False
+    add_user(backend, "front", StaffRole.FRONT_DESK)
+    assert has_admin(backend) is False
+    add_user(backend, "boss", StaffRole.ADMIN)
+    assert has_admin(backend) is True
+
+
+def test_sign_in_returns_who_it_is_and_stores_only_a_hash(backend: Backend) -> None:
+    add_user(backend)
+    identity = sign_in(backend, " Dana ", PASSWORD)
+    assert (identity.username, identity.display_name, identity.role) == ("dana", "Dana Lee", StaffRole.CLINICIAN)
+    assert identity.can_review and not identity.is_admin
+    with unit_of_work(backend.sessions) as session:
+        stored = session.scalars(select(StaffUser.password_hash)).one()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+    assert ("dana", "staff.sign_in", "") in audit_actions(backend)
+
+
+def test_five_wrong_passwords_lock_the_account_for_five_minutes(backend: Backend, clock: FakeClock) -> None:
+    add_user(backend)
+    for _ in range(4):
+        with pytest.raises(SignInError, match="not right") as caught:
+            sign_in(backend, "dana", "wrong password")
+        assert caught.value.locked_for is None
+    with pytest.raises(SignInError, match="locked for 5 min") as caught:
+        sign_in(backend, "dana", "wrong password")
+    assert caught.value.locked_for is not None and caught.value.locked_for.total_seconds() == 300
+    # Even the right password is refused while locked, and the message says how long to wait.
+    clock.advance(minutes=4)
+    with pytest.raises(SignInError, match="Try again in 1 min") as caught:
+        sign_in(backend, "dana", PASSWORD)
+    clock.advance(minutes=1, seconds=1)
+    assert sign_in(backend, "dana", PASSWORD).username == "dana"
+    actions = [action for _, action, _ in audit_actions(backend)]
+    assert actions.count("staff.sign_in_failed") == 4
+    assert actions.count("staff.locked") == 1
+    assert "staff.sign_in_refused" in actions
+
+
+def test_a_success_resets_the_count(backend: Backend) -> None:
+    add_user(backend)
+    for _ in range(4):
+        with pytest.raises(SignInError):
+            sign_in(backend, "dana", "wrong password")
+    sign_in(backend, "dana", PASSWORD)
+    for _ in range(4):
+        with pytest.raises(SignInError, match="not right"):
+            sign_in(backend, "dana", "wrong password")
+    assert sign_in(backend, "dana", PASSWORD).username == "dana"
+
+
+def test_an_admin_reset_unlocks_at_once(backend: Backend) -> None:
+    add_user(backend)
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            sign_in(backend, "dana", "wrong password")
+    reset_password(backend, "dana", "a brand new password", actor="boss")
+    assert sign_in(backend, "dana", "a brand new password").username == "dana"
+
+
+def test_unknown_user_gets_the_same_answer_as_a_wrong_password(backend: Backend) -> None:
+    add_user(backend)
+    with pytest.raises(SignInError) as unknown:
+        sign_in(backend, "nobody", PASSWORD)
+    with pytest.raises(SignInError) as wrong:
+        sign_in(backend, "dana", "wrong password")
+    assert str(unknown.value) == str(wrong.value)
+    assert ("(unknown user)", "staff.sign_in_failed", "no such user") in audit_actions(backend)
+
+
+def test_a_disabled_account_cannot_sign_in_until_enabled(backend: Backend) -> None:
+    add_user(backend, "boss", StaffRole.ADMIN)
+    add_user(backend)
+    disable_user(backend, "dana", actor="boss")
+    with pytest.raises(SignInError, match="disabled"):
+        sign_in(backend, "dana", PASSWORD)
+    enable_user(backend, "dana", actor="boss")
+    assert sign_in(backend, "dana", PASSWORD).username == "dana"
+
+
+def test_the_only_admin_cannot_be_disabled(backend: Backend) -> None:
+    add_user(backend, "boss", StaffRole.ADMIN)
+    with pytest.raises(StaffAccountError, match="only enabled admin"):
+        disable_user(backend, "boss", actor="boss")
+
+
+def test_account_rules_are_explained(backend: Backend) -> None:
+    with pytest.raises(StaffAccountError, match="at least 8"):
+        create_staff_user(backend, username="sam", display_name="Sam", role=StaffRole.ADMIN, password="short", actor="x")
+    with pytest.raises(StaffAccountError, match="cannot be a username"):
+        create_staff_user(
+            backend, username="no spaces", display_name="Sam", role=StaffRole.ADMIN, password=PASSWORD, actor="x"
+        )
+    add_user(backend)
+    with pytest.raises(StaffAccountError, match="taken"):
+        add_user(backend)
+    with pytest.raises(StaffAccountError, match="4 to 8 digits"):
+        set_pin(backend, "dana", "12a4", actor="x")
+
+
+def test_no_secret_reaches_the_audit_log(backend: Backend) -> None:
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    with pytest.raises(SignInError):
+        sign_in(backend, "dana", "my secret guess")
+    with pytest.raises(SignInError):
+        verify_kiosk_pin(backend, "9999")
+    for entry in audit_actions(backend):
+        text = " ".join(entry)
+        assert PASSWORD not in text and "4821" not in text and "my secret guess" not in text and "9999" not in text
+
+
+def test_the_pin_pad_finds_the_user_by_pin(backend: Backend) -> None:
+    add_user(backend, "dana")
+    add_user(backend, "sam", StaffRole.FRONT_DESK)
+    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "sam", "123456", actor="sam")
+    assert verify_kiosk_pin(backend, "123456").username == "sam"
+    assert verify_kiosk_pin(backend, "4821").username == "dana"
+    with pytest.raises(StaffAccountError, match="choose a different one"):
+        set_pin(backend, "sam", "4821", actor="sam")
+    assert [user.has_pin for user in list_staff_users(backend)] == [True, True]
+
+
+def test_five_wrong_pins_across_users_lock_the_pad_across_a_restart(
+    make_backend: BackendFactory, clock: FakeClock
+) -> None:
+    backend = make_backend()
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    for guess in ("0000", "1111", "2222", "3333"):
+        with pytest.raises(SignInError, match="not right"):
+            verify_kiosk_pin(backend, guess)
+    with pytest.raises(SignInError, match="locked for 5 min"):
+        verify_kiosk_pin(backend, "4444")
+    backend.engine.dispose()
+
+    restarted = make_backend(backend.data_dir)
+    locked_for = pin_pad_locked_for(restarted)
+    assert locked_for is not None and locked_for.total_seconds() == 300
+    clock.advance(minutes=2)
+    with pytest.raises(SignInError, match="Try again in 3 min") as caught:
+        verify_kiosk_pin(restarted, "4821")  # the right PIN, but the pad is locked
+    assert caught.value.locked_for is not None
+    clock.advance(minutes=3)
+    assert pin_pad_locked_for(restarted) is None
+    assert verify_kiosk_pin(restarted, "4821").username == "dana"
+    actions = [action for _, action, _ in audit_actions(restarted)]
+    assert actions.count("staff.pin_failed") == 4
+    assert actions.count("staff.pin_pad_locked") == 1
+    assert actions[-1] == "staff.pin_unlock"
+
+
+def test_a_right_pin_resets_the_pad_count(backend: Backend) -> None:
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    for guess in ("0000", "1111", "2222", "3333"):
+        with pytest.raises(SignInError):
+            verify_kiosk_pin(backend, guess)
+    verify_kiosk_pin(backend, "4821")
+    with pytest.raises(SignInError, match="4 more wrong"):
+        verify_kiosk_pin(backend, "0000")
+
+
+def test_a_disabled_users_pin_no_longer_opens_the_pad(backend: Backend) -> None:
+    add_user(backend, "boss", StaffRole.ADMIN)
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    disable_user(backend, "dana", actor="boss")
+    with pytest.raises(SignInError, match="not right"):
+        verify_kiosk_pin(backend, "4821")

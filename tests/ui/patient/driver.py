@@ -1,0 +1,144 @@
+"""Drives the kiosk the way a patient (or a screen reader) does: find controls by their accessible name
+on the visible screen, tap them with real mouse events, type on the on-screen keyboard."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QPointingDevice
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.widgets.signature_pad import SignaturePad
+
+TIMEOUT_MS = 5000
+_TOUCHSCREEN: list[QPointingDevice] = []
+
+
+def touchscreen() -> QPointingDevice:
+    """One test touch screen for the whole run (Qt keeps every registered device)."""
+    if not _TOUCHSCREEN:
+        _TOUCHSCREEN.append(QTest.createTouchDevice())
+    return _TOUCHSCREEN[0]
+
+
+def visible(widget: QWidget) -> bool:
+    return widget.isVisible() and widget.isEnabled()
+
+
+class Patient:
+    """A test's hands on the kiosk."""
+
+    def __init__(self, qtbot: QtBot, window: PatientWindow) -> None:
+        self.qtbot = qtbot
+        self.window = window
+
+    # ----------------------------------------------------------------------------------- looking
+
+    @property
+    def screen(self) -> QWidget:
+        current = self.window.stack.currentWidget()
+        assert current is not None
+        return current
+
+    def buttons(self, root: QWidget | None = None) -> list[QAbstractButton]:
+        roots: Iterable[QWidget] = [root] if root else [self.screen, self.window]
+        found: list[QAbstractButton] = []
+        for widget in roots:
+            found.extend(b for b in widget.findChildren(QAbstractButton) if b.isVisible())
+        return list(dict.fromkeys(found))
+
+    def button(self, name: str) -> QAbstractButton:
+        matches = [b for b in self.buttons() if b.accessibleName() == name]
+        assert matches, f"no visible button named {name!r}; visible: {[b.accessibleName() for b in self.buttons()]}"
+        return matches[0]
+
+    def has_button(self, name: str) -> bool:
+        return any(b.accessibleName() == name for b in self.buttons())
+
+    def texts(self) -> list[str]:
+        return [label.text() for label in self.screen.findChildren(QLabel) if label.isVisible()]
+
+    def wait_for_text(self, text: str) -> None:
+        self.qtbot.waitUntil(lambda: any(text in shown for shown in self.texts()), timeout=TIMEOUT_MS)
+
+    def wait_for_button(self, name: str) -> None:
+        self.qtbot.waitUntil(lambda: any(b.accessibleName() == name and b.isEnabled() for b in self.buttons()),
+                             timeout=TIMEOUT_MS)
+
+    # ----------------------------------------------------------------------------------- acting
+
+    def tap(self, name: str) -> None:
+        self.wait_for_button(name)
+        target = self.button(name)
+        self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().center())
+
+    def tap_field(self, accessible_name: str) -> QLineEdit:
+        fields = [f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name]
+        assert fields, f"no field named {accessible_name!r}"
+        self.qtbot.mouseClick(fields[0], Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+        self.qtbot.waitUntil(fields[0].hasFocus, timeout=TIMEOUT_MS)
+        return fields[0]
+
+    def type_on_screen(self, text: str) -> None:
+        """Tap each key of the on-screen keyboard or number pad currently shown."""
+        for char in text:
+            if char == " ":
+                name = next(b.accessibleName().lower() for b in self.buttons() if b.accessibleName() in ("Space", "Espacio"))
+            else:
+                name = char.lower() if char.isalpha() else char
+            keys = [b for b in self.buttons() if b.accessibleName().lower() == name and b.focusPolicy() == Qt.FocusPolicy.NoFocus]
+            if not keys and not char.isascii():
+                self.qtbot.mouseClick(self.button("á é ñ"), Qt.MouseButton.LeftButton)
+                keys = [b for b in self.buttons() if b.accessibleName().lower() == name]
+            assert keys, f"no key for {char!r}"
+            self.qtbot.mouseClick(keys[0], Qt.MouseButton.LeftButton, pos=keys[0].rect().center())
+
+    def identify(self, first: str, last: str, dob: dt.date, *, names: tuple[str, ...] = ("First name", "Last name", "Month", "Day", "Year")) -> None:
+        first_name, last_name, month, day, year = names
+        self.tap_field(first_name)
+        self.type_on_screen(first)
+        self.tap_field(last_name)
+        self.type_on_screen(last)
+        self.tap_field(month)
+        self.type_on_screen(f"{dob.month:02d}")
+        self.qtbot.waitUntil(lambda: self.focused_name() == day, timeout=TIMEOUT_MS)
+        self.type_on_screen(f"{dob.day:02d}")
+        self.qtbot.waitUntil(lambda: self.focused_name() == year, timeout=TIMEOUT_MS)
+        self.type_on_screen(f"{dob.year:04d}")
+
+    def focused_name(self) -> str:
+        focused = QApplication.focusWidget()
+        return focused.accessibleName() if focused is not None else ""
+
+    def scroll_consent_to_end(self) -> None:
+        """Swipe up with a finger (kinetic scrolling) until the end of the consent text is reached."""
+        text = self.window.consent.text
+        bar = text.verticalScrollBar()
+        viewport = text.viewport()
+        device = touchscreen()
+        for _ in range(100):
+            if bar.value() >= bar.maximum() - 4:
+                break
+            x, bottom = viewport.width() // 2, viewport.height() - 20
+            QTest.touchEvent(viewport, device).press(0, QPoint(x, bottom), viewport).commit()
+            for step in range(1, 11):
+                self.qtbot.wait(8)
+                y = bottom - step * (viewport.height() - 60) // 10
+                QTest.touchEvent(viewport, device).move(0, QPoint(x, y), viewport).commit()
+            QTest.touchEvent(viewport, device).release(0, QPoint(x, 40), viewport).commit()
+            self.qtbot.wait(30)
+        self.qtbot.waitUntil(lambda: bar.value() >= bar.maximum() - 4, timeout=TIMEOUT_MS)
+
+    def draw_signature(self) -> None:
+        pad = next(p for p in self.screen.findChildren(SignaturePad) if p.isVisible())
+        width, height = pad.width(), pad.height()
+        points = [QPoint(int(width * (0.1 + 0.02 * i)), int(height * (0.55 + (0.2 if i % 4 < 2 else -0.2)))) for i in range(40)]
+        QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
+        for point in points[1:]:
+            QTest.mouseMove(pad, point)
+        QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])

@@ -1,0 +1,146 @@
+"""A patient walks the whole check-in by tapping and typing: IM ketamine and Spravato, English and Spanish."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kiosk.domain.forms import ItemType, pick
+from kiosk.services.backend import open_backend
+from kiosk.services.demo import prepared_patient_answers
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import ConsentRecord, Flag, Intake
+from kiosk.ui.patient.flow import StepKind
+from kiosk.ui.patient.window import PatientWindow
+from tests.ui.patient.driver import Patient
+
+# Spanish accessible names are the translations shipped in resources/i18n/kiosk_es.qm.
+WORDS = {
+    "en": {
+        "Start": "Start", "Yes, this is me": "Yes, this is me", "I agree": "I agree", "Full name": "Full name",
+        "Sign": "Sign", "Continue": "Continue", "Submit": "Submit", "Next": "Next", "Done": "Done",
+        "fields": ("First name", "Last name", "Month", "Day", "Year"), "thanks": "Thank you, you are checked in",
+    },
+    "es": {
+        "Start": "Comenzar", "Yes, this is me": "Sí, soy yo", "I agree": "Acepto", "Full name": "Nombre completo",
+        "Sign": "Firmar", "Continue": "Continuar", "Submit": "Enviar", "Next": "Siguiente", "Done": "Listo",
+        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"), "thanks": "Gracias, ya está registrado",
+    },
+}
+
+# (first, last, date of birth, visit type): demo patients without earlier sessions, so every consent is due.
+WALKS = {
+    "im_ketamine-en": ("Morgan", "Lee", dt.date(1995, 9, 14), "en"),
+    "im_ketamine-es": ("Chris", "O'Neil", dt.date(1982, 4, 27), "es"),
+    "spravato-en": ("Lucía", "Fernández", dt.date(1999, 2, 18), "en"),
+    "spravato-es": ("José", "Núñez", dt.date(1968, 5, 30), "es"),
+}
+
+
+def choose(patient: Patient, window: PatientWindow, language: str, phq_item9: int) -> None:
+    """Answer whatever the current question is, as a calm well-prepared patient would."""
+    screen = window.question
+    form, item = screen.form, screen.item
+    assert form is not None and item is not None
+    if item.type is ItemType.DISPLAY:
+        patient.tap(WORDS[language]["Next"])
+        return
+    if form.kind.value == "questionnaire":
+        code = item.options[1 if item.id == "q1" else 0].code
+        if item.id == "q9":
+            code = item.options[phq_item9].code
+        patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
+        return
+    wanted = dict(prepared_patient_answers(form))
+    if item.type is ItemType.GROUP:
+        for child in item.children:
+            if child.is_answered_type:
+                field = patient.tap_field(pick(child.text, language))
+                field.clear()
+                patient.qtbot.keyClicks(field, "5550100188" if child.type is ItemType.PHONE else "Jordan Example")
+        patient.tap(WORDS[language]["Next"])
+        return
+    if item.options:
+        value = wanted.get(item.id, item.options[-1].code)
+        codes = value if isinstance(value, list) else [value]
+        for code in codes:
+            patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
+        if item.type is ItemType.MULTI_CHOICE:
+            patient.tap(WORDS[language]["Next"])
+        return
+    if not item.required:
+        patient.tap({"en": "Skip", "es": "Omitir"}[language])
+        return
+    field = patient.tap_field(pick(item.text, language))
+    patient.qtbot.keyClicks(field, "5550100188" if item.type is ItemType.PHONE else "Nothing new")
+    patient.tap(WORDS[language]["Next"])
+
+
+@pytest.mark.parametrize("walk", sorted(WALKS))
+def test_a_patient_checks_in_from_start_to_thank_you(walk: str, patient: Patient, kiosk: PatientWindow, data_dir: Path) -> None:
+    first, last, dob, language = WALKS[walk]
+    words = WORDS[language]
+    phq_item9 = 1 if walk == "spravato-es" else 0
+    if language == "es":
+        patient.tap("Español")
+    patient.tap(words["Start"])
+    patient.identify(first, last, dob, names=words["fields"])
+    patient.tap(words["Next"])
+    patient.tap(words["Yes, this is me"])
+
+    flow = None
+    seen_crisis = False
+    for _ in range(80):
+        patient.qtbot.waitUntil(lambda: kiosk.session.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm)
+        flow = kiosk.session.flow
+        assert flow is not None
+        step = flow.current
+        patient.qtbot.waitUntil(lambda step=step: kiosk.stack.currentWidget() is _screen_for(kiosk, step.kind))
+        if step.kind is StepKind.REVIEW:
+            break
+        if step.kind is StepKind.CONSENT:
+            patient.scroll_consent_to_end()
+            patient.tap(words["I agree"])
+            patient.tap_field(words["Full name"])
+            patient.type_on_screen(f"{first} {last}")
+            patient.draw_signature()
+            patient.tap(words["Sign"])
+        elif step.kind is StepKind.CRISIS:
+            seen_crisis = True
+            assert "988" in " ".join(patient.texts())
+            patient.tap(words["Continue"])
+        else:
+            choose(patient, kiosk, language, phq_item9)
+        patient.qtbot.waitUntil(lambda step=step: flow.current.key != step.key or flow.current.kind is StepKind.REVIEW)
+    assert flow is not None and flow.current.kind is StepKind.REVIEW
+    assert seen_crisis is (phq_item9 > 0)
+    patient.tap(words["Submit"])
+    patient.wait_for_text(words["thanks"])
+
+    backend = open_backend(data_dir)
+    with unit_of_work(backend.sessions) as session:
+        intake = session.scalars(select(Intake).order_by(Intake.id.desc())).first()
+        assert intake is not None and intake.status == "submitted" and intake.language == language
+        consents = session.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake.id)).all()
+        assert len(consents) == 3
+        assert all(record.name_matches for record in consents)
+        assert {record.language for record in consents} == {language}
+        strokes = backend.cipher.decrypt_json(consents[0].signature_strokes_enc, context="consent_records.signature_strokes")
+        assert len(strokes) == 1 and len(strokes[0]) == 40  # the drawn stroke, point for point
+        flags = {flag.code for flag in session.scalars(select(Flag).where(Flag.intake_id == intake.id))}
+        assert ("phq9_item9_positive" in flags) is (phq_item9 > 0)
+    backend.engine.dispose()
+    patient.tap(words["Done"])
+    patient.qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.welcome)
+
+
+def _screen_for(kiosk: PatientWindow, kind: StepKind) -> object:
+    return {
+        StepKind.CONSENT: kiosk.consent,
+        StepKind.QUESTION: kiosk.question,
+        StepKind.CRISIS: kiosk.crisis,
+        StepKind.REVIEW: kiosk.review,
+    }[kind]
