@@ -27,8 +27,9 @@ def bundle_roots(
     - PyInstaller unpacks the bundle into ``sys._MEIPASS`` (the build.spec adds ``resources``
       and ``forms`` as data folders of the same name);
     - a source checkout has them next to the ``kiosk`` package;
-    - a wheel installs them as data files under ``<prefix>/share/intake-kiosk/`` (the venv, the
-      system prefix, or the user base of ``pip install --user``).
+    - a wheel carries them inside the package as ``kiosk/_bundled/``, or installs them as data
+      files under ``<prefix>/share/intake-kiosk/`` (the venv, the system prefix, or the user base
+      of ``pip install --user``); both layouts are looked at.
 
     The keyword arguments exist so tests can describe each layout without changing ``sys``.
     """
@@ -41,7 +42,9 @@ def bundle_roots(
     roots: list[Path] = []
     if meipass:
         roots.append(Path(meipass))
-    roots.append(module_file.resolve().parent.parent)
+    package_dir = module_file.resolve().parent
+    roots.append(package_dir.parent)
+    roots.append(package_dir / "_bundled")
     roots.extend(prefix / "share" / DISTRIBUTION_NAME for prefix in prefixes)
     return roots
 
@@ -59,6 +62,11 @@ def bundled_path(folder: str, *parts: str, roots: Sequence[Path] | None = None) 
     wanted = "/".join((folder, *parts))
     places = ", ".join(str(root) for root in searched)
     raise FileNotFoundError(f"The kiosk's bundled file {wanted} is missing; looked in: {places}")
+
+
+def bundled_dir(name: str) -> Path:
+    """The first existing top-level bundled folder called ``name`` ("resources" or "forms")."""
+    return bundled_path(name)
 
 
 def resource_path(*parts: str) -> Path:

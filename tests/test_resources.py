@@ -39,6 +39,13 @@ def test_an_installed_wheel_finds_its_data_files(tmp_path: Path) -> None:
     assert bundled_path("resources", "fonts", "Face.ttf", roots=roots) == font
 
 
+def test_a_wheel_may_carry_the_bundle_inside_the_package(tmp_path: Path) -> None:
+    package = tmp_path / "site-packages" / "kiosk"
+    font = make_bundle(package / "_bundled")
+    roots = bundle_roots(module_file=package / "resources.py", meipass="", prefixes=[])
+    assert bundled_path("resources", "fonts", "Face.ttf", roots=roots) == font
+
+
 def test_a_missing_file_names_every_place_looked(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"resources/fonts/Nope\.ttf is missing; looked in: .*a, .*b"):
         bundled_path("resources", "fonts", "Nope.ttf", roots=[tmp_path / "a", tmp_path / "b"])

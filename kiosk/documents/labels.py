@@ -113,7 +113,7 @@ def format_date(value: date, language: PacketLanguage) -> str:
 
 
 def format_offset(value: datetime) -> str:
-    """The UTC offset as "UTC-05:00" (a true minus sign would not survive every PDF text extractor)."""
+    """The UTC offset as "UTC-05:00", with an ASCII sign so the text can be searched and copied as typed."""
     offset = value.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "-" if minutes < 0 else "+"

@@ -140,9 +140,10 @@ def _item_score(item: Item, value: AnswerData | None) -> int | None:
 
 
 def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, ...]:
-    """The questions that were asked given the answers, plus any answered one (kept for the record)."""
+    """The questions asked given the answers; an answer left over from a changed earlier answer (a driver's
+    name after "no ride home") no longer applies and is not shown."""
     sheet = AnswerSheet(form, answers)
-    return tuple(item for item in form.answerable_items() if item.id in answers or sheet.group_applies(item))
+    return tuple(item for item in form.answerable_items() if sheet.group_applies(item))
 
 
 def _flag_view(flag: Flag) -> FlagView:

@@ -14,6 +14,7 @@ from kiosk.services.board import BoardError, board_for_day, board_signature, res
 from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
+from kiosk.services.intake_review import intake_review
 from kiosk.services.review import acknowledge_flag, mark_reviewed
 from kiosk.services.schedule import VisitStatus
 from kiosk.store.engine import unit_of_work
@@ -70,7 +71,12 @@ def complete_visit(
 
 
 def past_visit(
-    backend: Backend, clock: FakeClock, patient_id: int, days_ago: int, phq: Sequence[int], gad: Sequence[int] = (0,) * 7
+    backend: Backend,
+    clock: FakeClock,
+    patient_id: int,
+    days_ago: int,
+    phq: Sequence[int],
+    gad: Sequence[int] = (0,) * 7,
 ) -> int:
     """A visit submitted `days_ago` days ago, with the clock moved back and forward again."""
     clock.advance(days=-days_ago)
@@ -223,6 +229,8 @@ def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Back
     record_answer(backend, intake_id, "phq9", "q9", 1)
     assert changed()
     flag_id = board_for_day(backend).lines[0].flag_id  # reading the board changes nothing
+    assert not changed()
+    intake_review(backend, intake_id, "dr-lee")  # nor does opening the intake (an audited view)
     assert not changed()
     assert flag_id is not None
     acknowledge_flag(backend, flag_id, "dr-lee")

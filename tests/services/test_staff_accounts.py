@@ -28,9 +28,7 @@ PASSWORD = "correct horse battery"
 
 
 def add_user(backend: Backend, username: str = "dana", role: StaffRole = StaffRole.CLINICIAN) -> None:
-    create_staff_user(
-        backend, username=username, display_name="Dana Lee", role=role, password=PASSWORD, actor="setup"
-    )
+    create_staff_user(backend, username=username, display_name="Dana Lee", role=role, password=PASSWORD, actor="setup")
 
 
 def audit_actions(backend: Backend) -> list[tuple[str, str, str]]:
@@ -127,7 +125,9 @@ def test_the_only_admin_cannot_be_disabled(backend: Backend) -> None:
 
 def test_account_rules_are_explained(backend: Backend) -> None:
     with pytest.raises(StaffAccountError, match="at least 8"):
-        create_staff_user(backend, username="sam", display_name="Sam", role=StaffRole.ADMIN, password="short", actor="x")
+        create_staff_user(
+            backend, username="sam", display_name="Sam", role=StaffRole.ADMIN, password="short", actor="x"
+        )
     with pytest.raises(StaffAccountError, match="cannot be a username"):
         create_staff_user(
             backend, username="no spaces", display_name="Sam", role=StaffRole.ADMIN, password=PASSWORD, actor="x"

@@ -24,6 +24,8 @@ TOUCH_HEIGHT = 64
 """Height of the buttons a patient taps: above the 56 px minimum, for unsteady hands."""
 CONTENT_WIDTH = 980
 """The widest a screen's content grows, so lines stay readable on a 1920 px wide screen."""
+WIDE_CONTENT_WIDTH = 1280
+"""Screens with a keyboard beside their fields need more room."""
 
 
 def set_label(widget: QLabel | QAbstractButton, text: str) -> None:
@@ -54,13 +56,13 @@ def button(text: str = "", role: ButtonRole = ButtonRole.SECONDARY) -> QPushButt
 class Screen(QWidget):
     """A patient screen: content in a centred column, texts set again whenever the language changes."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, max_width: int = CONTENT_WIDTH) -> None:
         super().__init__(parent)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(32, 24, 32, 24)
         outer.addStretch(1)
         self.column = QWidget()
-        self.column.setMaximumWidth(CONTENT_WIDTH)
+        self.column.setMaximumWidth(max_width)
         self.column.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         outer.addWidget(self.column, 100)
         outer.addStretch(1)
@@ -74,10 +76,50 @@ class Screen(QWidget):
     def reset(self) -> None:
         """Forget everything about the patient shown on this screen."""
 
+    def set_landscape(self, landscape: bool) -> None:
+        """Arrange the screen for a landscape (wide) or portrait (tall) window."""
+
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+
+class Panes(QWidget):
+    """Two panes: side by side on a landscape screen, one above the other in portrait.
+
+    A tablet at 1024x768 has no room for fields above a 4-row keyboard, so in landscape the keyboard
+    goes beside what it types into; in portrait it goes below.
+    """
+
+    def __init__(self, first: QWidget, second: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self.box.setContentsMargins(0, 0, 0, 0)
+        self.box.setSpacing(24)
+        self.box.addWidget(first, 1)
+        self.box.addWidget(second, 0)
+        self.first, self.second = first, second
+
+    def set_landscape(self, landscape: bool) -> None:
+        direction = QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
+        if self.box.direction() != direction:
+            self.box.setDirection(direction)
+            self.box.setStretch(0, 4 if landscape else 1)
+            self.box.setStretch(1, 7 if landscape else 0)
+
+
+def pane(*widgets: QWidget, stretch_last: bool = False) -> QWidget:
+    """A plain vertical pane holding `widgets` in order."""
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(10)
+    for widget in widgets:
+        layout.addWidget(widget)
+    if not stretch_last:
+        layout.addStretch(1)
+    return holder
 
 
 def button_row(*buttons: QWidget, stretch_first: bool = True) -> QBoxLayout:

@@ -10,12 +10,12 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal, Slot
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.forms import Form, pick
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, pane, set_label
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.signature_pad import SignaturePad
@@ -115,26 +115,35 @@ class ConsentScreen(Screen):
         self.name.setMinimumHeight(TOUCH_HEIGHT)
         self.name.setMaxLength(120)
         self.name.textChanged.connect(self._update_sign_button)
-        signing_layout.addWidget(self.name_label)
-        signing_layout.addWidget(self.name)
+        self.keyboard = OnScreenKeyboard()
+        self.keyboard.set_target(self.name)
+        self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.pad_label = label(TextRole.BODY)
-        signing_layout.addWidget(self.pad_label)
         self.pad = SignaturePad()
-        self.pad.setMinimumHeight(180)
+        self.pad.setMinimumHeight(170)
         self.pad.changed.connect(self._update_sign_button)
-        signing_layout.addWidget(self.pad, 1)
         self.date = label(TextRole.BODY)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
-        date_row = button_row(self.clear)
-        date_row.addWidget(self.date)
-        signing_layout.addLayout(date_row)
         self.ink_hint = label(TextRole.HINT)
-        signing_layout.addWidget(self.ink_hint)
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.set_target(self.name)
-        self.keyboard.action_pressed.connect(self.name.clearFocus)
-        signing_layout.addWidget(self.keyboard)
+        signature = QWidget()
+        signature_layout = QVBoxLayout(signature)
+        signature_layout.setContentsMargins(0, 0, 0, 0)
+        signature_layout.setSpacing(10)
+        signature_layout.addWidget(self.pad_label)
+        signature_layout.addWidget(self.pad, 1)
+        clear_row = button_row(self.clear)
+        clear_row.addWidget(self.date)
+        signature_layout.addLayout(clear_row)
+        signature_layout.addWidget(self.ink_hint)
+        signing_layout.addWidget(self.name_label)
+        signing_layout.addWidget(self.name)
+        # The keyboard shows while the name is typed; "Done" puts it away and gives the signature the room.
+        self.signing_area = QStackedWidget()
+        self.signing_area.addWidget(signature)
+        self.signing_area.addWidget(pane(self.keyboard))
+        signing_layout.addWidget(self.signing_area, 1)
+        self.name.installEventFilter(self)
         self.sign_back = button()
         self.sign_back.clicked.connect(self._on_sign_back_clicked)
         self.sign = button(role=ButtonRole.PRIMARY)
@@ -187,7 +196,7 @@ class ConsentScreen(Screen):
         set_label(self.clear, tr("Clear"))
         set_label(self.sign_back, tr("Back"))
         set_label(self.sign, tr("Sign"))
-        today = QLocale().toString(QDate.currentDate(), QLocale.FormatType.LongFormat)
+        today = QLocale().toString(QDate.currentDate(), tr("MMMM d, yyyy"))
         set_label(self.date, tr("Date: %1").replace("%1", today))
         self.keyboard.set_action_label(tr("Done"))
         self.keyboard.set_key_labels(space=tr("Space"), backspace=tr("Backspace"), shift=tr("Shift"))
@@ -220,6 +229,17 @@ class ConsentScreen(Screen):
     def _on_agree_clicked(self) -> None:
         self.pages.setCurrentIndex(1)
         self.name.setFocus()
+        self.signing_area.setCurrentIndex(1)
+
+    @Slot()
+    def _on_keyboard_action_pressed(self) -> None:
+        self.name.clearFocus()
+        self.signing_area.setCurrentIndex(0)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.name and event.type() == QEvent.Type.FocusIn:
+            self.signing_area.setCurrentIndex(1)
+        return super().eventFilter(watched, event)
 
     @Slot()
     def _on_back_clicked(self) -> None:

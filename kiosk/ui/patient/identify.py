@@ -10,10 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QWidget
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.patient.base import TOUCH_HEIGHT, WIDE_CONTENT_WIDTH, Panes, Screen, button, button_row, label, set_label
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
@@ -80,7 +80,7 @@ class IdentifyScreen(Screen):
     back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, max_width=WIDE_CONTENT_WIDTH)
         self.title = label(TextRole.TITLE)
         self.body.addWidget(self.title)
         grid = QGridLayout()
@@ -108,14 +108,19 @@ class IdentifyScreen(Screen):
         grid.addWidget(self.day, 7, 1)
         grid.addWidget(self.year, 7, 2)
         grid.addWidget(self.dob_error, 8, 0, 1, 3)
-        self.body.addLayout(grid)
+        fields = QWidget()
+        fields_layout = QVBoxLayout(fields)
+        fields_layout.setContentsMargins(0, 0, 0, 0)
+        fields_layout.addLayout(grid)
+        fields_layout.addStretch(1)
         self.keys = QStackedWidget()
         self.keyboard = OnScreenKeyboard()
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.number_pad = NumberPad()
         self.keys.addWidget(self.keyboard)
         self.keys.addWidget(self.number_pad)
-        self.body.addWidget(self.keys)
+        self.panes = Panes(fields, self.keys)
+        self.body.addWidget(self.panes, 1)
         self.back = button()
         self.back.clicked.connect(self.back_requested)
         self.next = button(role=ButtonRole.PRIMARY)
@@ -135,6 +140,9 @@ class IdentifyScreen(Screen):
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
         field.installEventFilter(self)
         return field
+
+    def set_landscape(self, landscape: bool) -> None:
+        self.panes.set_landscape(landscape)
 
     def retranslate(self) -> None:
         set_label(self.title, tr("Please tell us who you are"))

@@ -25,7 +25,17 @@ from PySide6.QtWidgets import (
 from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerError, normalize_phone
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, set_label
+from kiosk.ui.patient.base import (
+    TOUCH_HEIGHT,
+    WIDE_CONTENT_WIDTH,
+    Panes,
+    Screen,
+    button,
+    button_row,
+    label,
+    pane,
+    set_label,
+)
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
@@ -109,17 +119,17 @@ class QuestionScreen(Screen):
     back_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, max_width=WIDE_CONTENT_WIDTH)
         self.form: Form | None = None
         self.item: Item | None = None
         self.language = "en"
+        # One line says where the patient is: the form's name and the question number.
         self.progress = label(TextRole.HINT)
-        self.form_title = label(TextRole.HINT)
         self.stem = label(TextRole.BODY)
         self.question = label(TextRole.QUESTION)
         self.question.setObjectName("questionText")
         self.help = label(TextRole.HINT)
-        for widget in (self.form_title, self.progress, self.stem, self.question, self.help):
+        for widget in (self.progress, self.stem, self.question, self.help):
             self.body.addWidget(widget)
 
         self.options_area = QScrollArea()
@@ -128,7 +138,7 @@ class QuestionScreen(Screen):
         self.options = QWidget()
         self.options_layout = QVBoxLayout(self.options)
         self.options_layout.setContentsMargins(0, 0, 0, 0)
-        self.options_layout.setSpacing(14)
+        self.options_layout.setSpacing(10)
         self.options_layout.addStretch(1)
         self.options_area.setWidget(self.options)
         self.body.addWidget(self.options_area, 1)
@@ -141,7 +151,6 @@ class QuestionScreen(Screen):
         self.fields_layout = QGridLayout(self.fields_box)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
         self.fields: list[_Field] = []
-        self.body.addWidget(self.fields_box)
         self.keys = QStackedWidget()
         self.keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.keyboard = OnScreenKeyboard()
@@ -150,7 +159,8 @@ class QuestionScreen(Screen):
         self.number_pad = NumberPad()
         self.keys.addWidget(self.keyboard)
         self.keys.addWidget(self.number_pad)
-        self.body.addWidget(self.keys)
+        self.entry = Panes(pane(self.fields_box), self.keys)
+        self.body.addWidget(self.entry)
 
         self.back = button()
         self.back.clicked.connect(self.back_requested)
@@ -175,9 +185,7 @@ class QuestionScreen(Screen):
     def _fill(self) -> None:
         assert self.form is not None and self.item is not None
         form, item, language = self.form, self.item, self.language
-        number, count = self._position
-        set_label(self.form_title, pick(form.title, language))
-        set_label(self.progress, tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
+        self._set_progress()
         scored = form.scoring is not None and item.id in form.scoring.item_ids
         show_stem = form.instructions is not None and (scored or form.kind is FormKind.CHECKLIST)
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
@@ -217,10 +225,7 @@ class QuestionScreen(Screen):
 
     def _fill_fields(self) -> None:
         assert self.item is not None
-        for field in self.fields:
-            field.edit.removeEventFilter(self)
-            field.deleteLater()
-        self.fields = []
+        self._drop_fields()
         item = self.item
         typed = (
             [child for child in item.children if child.is_answered_type]
@@ -229,16 +234,25 @@ class QuestionScreen(Screen):
         )
         for row, typed_item in enumerate(typed):
             field = _Field(typed_item, self.language)
+            # A lone typed question is already asked above the field; a group's fields need their own labels.
+            field.title.setVisible(item.type is ItemType.GROUP)
             value = self._current.get(typed_item.id)
             if value is not None:
                 field.edit.setText(_display_value(typed_item, value))
             field.edit.installEventFilter(self)
             self.fields_layout.addWidget(field, row, 0)
             self.fields.append(field)
-        self.fields_box.setVisible(bool(self.fields))
-        self.keys.setVisible(bool(self.fields))
+        self.entry.setVisible(bool(self.fields))
         if self.fields:
             self._focus_field(self.fields[0])
+
+    def _drop_fields(self) -> None:
+        for field in self.fields:
+            field.edit.removeEventFilter(self)
+            self.fields_layout.removeWidget(field)
+            field.hide()
+            field.deleteLater()
+        self.fields = []
 
     def _focus_field(self, field: _Field) -> None:
         field.edit.setFocus()
@@ -252,6 +266,9 @@ class QuestionScreen(Screen):
             for field in self.fields:
                 field.edit.setText(typed.get(field.item.id, ""))
 
+    def set_landscape(self, landscape: bool) -> None:
+        self.entry.set_landscape(landscape)
+
     def retranslate(self) -> None:
         set_label(self.back, tr("Back"))
         set_label(self.skip, tr("Skip"))
@@ -260,8 +277,13 @@ class QuestionScreen(Screen):
         self.keyboard.set_key_labels(space=tr("Space"), backspace=tr("Backspace"), shift=tr("Shift"))
         self.number_pad.set_key_labels(clear=tr("Clear"), backspace=tr("Backspace"))
         if self.form is not None:
-            number, count = self._position
-            set_label(self.progress, tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
+            self._set_progress()
+
+    def _set_progress(self) -> None:
+        assert self.form is not None
+        number, count = self._position
+        where = tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count))
+        set_label(self.progress, f"{pick(self.form.title, self.language)} · {where}")
 
     def reset(self) -> None:
         self.form = self.item = None
@@ -270,10 +292,8 @@ class QuestionScreen(Screen):
             answer_button.setChecked(False)
             answer_button.setText("")
             answer_button.hide()
-        for field in self.fields:
-            field.deleteLater()
-        self.fields = []
-        for widget in (self.form_title, self.progress, self.stem, self.question, self.help):
+        self._drop_fields()
+        for widget in (self.progress, self.stem, self.question, self.help):
             set_label(widget, "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

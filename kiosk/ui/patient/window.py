@@ -14,8 +14,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QLocale, Qt, QTime, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QKeyEvent
-from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QPushButton, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.forms import pick
 from kiosk.services.backend import Backend
@@ -33,7 +42,7 @@ from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
 from kiosk.ui.patient.base import Screen, set_label
 from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
-from kiosk.ui.patient.identify import Identity, IdentifyScreen
+from kiosk.ui.patient.identify import IdentifyScreen, Identity
 from kiosk.ui.patient.messages import (
     already_done_screen,
     confirm_screen,
@@ -117,12 +126,16 @@ class PatientWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # The screens arrange themselves for the window's shape (set_landscape); the window must not grow to
+        # the largest arrangement's minimum, or a 1024x768 tablet would be pushed off its own screen.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         header = QWidget()
         header.setObjectName("kioskHeader")
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 10, 24, 10)
         self.header_title = QLabel(self.backend.settings.clinic_name)
         self.header_title.setAccessibleName(self.backend.settings.clinic_name)
+        self.header_title.setWordWrap(True)
         row.addWidget(self.header_title)
         row.addStretch(1)
         self.language_button = self._header_button(self._on_language_button_clicked)
@@ -205,6 +218,12 @@ class PatientWindow(QWidget):
 
     def show_screen(self, screen: Screen) -> None:
         self.stack.setCurrentWidget(screen)
+        if screen not in (self.identify_screen, self.consent, self.question):
+            # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.
+            # Tab still reaches every control for a keyboard or a screen reader.
+            focused = QApplication.focusWidget()
+            if focused is not None:
+                focused.clearFocus()
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
@@ -463,6 +482,12 @@ class PatientWindow(QWidget):
             event.accept()  # a hardware keyboard must not leave kiosk mode
             return
         super().keyPressEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        landscape = event.size().width() >= event.size().height() * 1.1
+        for screen in self.screens:
+            screen.set_landscape(landscape)
+        super().resizeEvent(event)
 
     def current_screen(self) -> QWidget | None:
         return self.stack.currentWidget()

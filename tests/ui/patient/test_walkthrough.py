@@ -27,7 +27,7 @@ WORDS = {
     "es": {
         "Start": "Comenzar", "Yes, this is me": "Sí, soy yo", "I agree": "Acepto", "Full name": "Nombre completo",
         "Sign": "Firmar", "Continue": "Continuar", "Submit": "Enviar", "Next": "Siguiente", "Done": "Listo",
-        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"), "thanks": "Gracias, ya está registrado",
+        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"), "thanks": "Gracias, ya está registrado(a)",
     },
 }
 
@@ -106,6 +106,7 @@ def test_a_patient_checks_in_from_start_to_thank_you(walk: str, patient: Patient
             patient.tap(words["I agree"])
             patient.tap_field(words["Full name"])
             patient.type_on_screen(f"{first} {last}")
+            patient.tap(words["Done"])  # puts the keyboard away and shows the signature box
             patient.draw_signature()
             patient.tap(words["Sign"])
         elif step.kind is StepKind.CRISIS:

@@ -1,0 +1,138 @@
+"""Render every patient screen to PNG at tablet sizes, to look at them as a patient would.
+
+    .venv/bin/python scripts/render_screens.py [OUT_DIR]        (default: screenshots/)
+
+Uses a throw-away data directory with the synthetic demo day. Each screen is shown at 1280x800
+(landscape) and 800x1280 (portrait), in English and Spanish, in the normal and the large-text /
+high-contrast looks, and saved as <size>-<language>-<look>-<screen>.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from kiosk.app import build_patient_window  # noqa: E402
+from kiosk.services.backend import open_backend  # noqa: E402
+from kiosk.services.checkin import identify  # noqa: E402
+from kiosk.services.demo import DEMO_PATIENTS, seed_demo  # noqa: E402
+from kiosk.services.intake import begin_intake  # noqa: E402
+from kiosk.ui.patient.flow import PatientFlow, Step, StepKind  # noqa: E402
+from kiosk.ui.patient.window import PatientWindow  # noqa: E402
+from kiosk.ui.theme import apply_theme  # noqa: E402
+
+SIZES = {"landscape": (1280, 800), "portrait": (800, 1280), "small": (1024, 768)}
+
+
+def settle(app: QApplication) -> None:
+    for _ in range(5):
+        app.processEvents()
+
+
+def shots(window: PatientWindow, app: QApplication, out: Path, prefix: str) -> list[Path]:
+    saved: list[Path] = []
+
+    def save(name: str) -> None:
+        settle(app)
+        path = out / f"{prefix}-{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+
+    backend = window.backend
+    language = window.language
+    window.end_session()
+    window._set_language(language)
+    save("01-welcome")
+    window.show_screen(window.identify_screen)
+    window.identify_screen.first.setText("José")
+    window.identify_screen.last.setText("Núñez")
+    window.identify_screen.month.setText("02")
+    window.identify_screen.day.setText("30")
+    window.identify_screen.year.setText("1968")
+    window.identify_screen.first.setFocus()
+    window.identify_screen._on_next_clicked()  # shows the "date does not exist" message beside the field
+    save("02-identify-error")
+    person = DEMO_PATIENTS[4]
+    result = identify(backend, person.first_name, person.last_name, person.dob)
+    window._on_checkin_result(result)
+    save("03-confirm")
+    window.show_screen(window.front_desk)
+    save("04-front-desk")
+    assert result.match is not None
+    state = begin_intake(backend, result.match.appointment_id, window.language)
+    window.session.state = state
+    flow = PatientFlow(backend.forms, state.tasks, state.answers, state.signed_consents)
+    window.session.flow = flow
+    window.show_step(flow.resume())
+    save("05-consent-reading")
+    window.consent._on_agree_clicked()
+    window.consent.name.setText(f"{person.first_name} {person.last_name}")
+    save("06-consent-signing")
+    for kind, form_id, item_id, name in (
+        (StepKind.QUESTION, "phq9", "q1", "07-question-phq9"),
+        (StepKind.QUESTION, "phq9", "q8", "08-question-phq9-long"),
+        (StepKind.QUESTION, "gad7", "difficulty", "09-question-difficulty"),
+    ):
+        window.show_step(Step(kind, form_id, item_id, 1, 10))
+        save(name)
+    checklist = backend.forms.get("checklist_spravato")
+    for item in checklist.items:
+        if item.type.value in ("group", "multi_choice", "text"):
+            window.show_step(Step(StepKind.QUESTION, checklist.id, item.id, 5, 12))
+            save(f"10-checklist-{item.type.value}-{item.id}")
+    window.show_screen(window.crisis)
+    save("11-crisis")
+    for form_id in ("phq9", "gad7"):
+        for number, item in enumerate(backend.forms.get(form_id).answerable_items()[:9]):
+            flow.record(form_id, item.id, item.options[number % 3].code)
+    window.show_step(Step(StepKind.REVIEW, ""))
+    save("12-review")
+    window.show_screen(window.thank_you)
+    save("13-thank-you")
+    window.idle_overlay.show_countdown(27)
+    save("14-idle-overlay")
+    window.idle_overlay.hide()
+    return saved
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    with tempfile.TemporaryDirectory(prefix="kiosk-shots-") as folder:
+        backend = open_backend(Path(folder))
+        seed_demo(backend)
+        window = build_patient_window(backend, kiosk_mode=False)
+        window.show()
+        count = 0
+        for size_name, size in SIZES.items():
+            window.resize(*size)
+            for language in ("en", "es"):
+                for look in ("normal", "large-contrast"):
+                    if look != "normal" and (size_name != "landscape" or language != "en"):
+                        continue
+                    large = look != "normal"
+                    window.large_text, window.high_contrast = large, large
+                    apply_theme(app, large_text=large, high_contrast=large)
+                    window._set_language(language)
+                    count += len(shots(window, app, out, f"{size_name}-{language}-{look}"))
+                    window._set_language("en")
+        apply_theme(app, large_text=False, high_contrast=False)
+        window.allow_close = True
+        window.close()
+        backend.engine.dispose()
+    print(f"{count} screenshots in {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

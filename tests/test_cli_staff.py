@@ -1,0 +1,144 @@
+"""The staff sub-commands of `kiosk`, run through a parser built the way kiosk/cli.py builds its own."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from kiosk import cli
+from kiosk.cli_staff import register
+from kiosk.services.backend import Backend, open_backend
+from kiosk.services.staff_accounts import sign_in, verify_kiosk_pin
+from kiosk.store.engine import unit_of_work
+from tests.conftest import FORMS_DIR
+
+
+def run(data_dir: Path, argv: Sequence[str], stdin: str = "", *, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Parse and dispatch like cli.main: a CliError is one message and exit 1."""
+    parser = argparse.ArgumentParser(prog="kiosk")
+    commands = parser.add_subparsers(dest="command")
+    register(commands, cli._add_common, cli._open_backend)
+    args = parser.parse_args([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    try:
+        return int(args.handler(args))
+    except cli.CliError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return cli.EXIT_PROBLEM
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    """A data directory with default settings; the commands create the database and key themselves."""
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def make_backend() -> Iterator[Callable[[Path], Backend]]:
+    opened: list[Backend] = []
+
+    def make(data_dir: Path) -> Backend:
+        backend = open_backend(data_dir, forms_dir=FORMS_DIR)
+        opened.append(backend)
+        return backend
+
+    yield make
+    for backend in opened:
+        backend.engine.dispose()
+
+
+def test_staff_user_commands(
+    data_dir: Path,
+    make_backend: Callable[[Path], Backend],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    def kiosk(*argv: str, stdin: str = "") -> int:
+        return run(data_dir, argv, stdin, monkeypatch=monkeypatch)
+
+    assert (
+        kiosk(
+            "staff-user",
+            "add",
+            "Boss",
+            "--role",
+            "admin",
+            "--name",
+            "Dana Lee",
+            "--password-stdin",
+            stdin="first password\n",
+        )
+        == 0
+    )
+    assert "added boss (Dana Lee), role admin" in capsys.readouterr().out
+    assert (
+        kiosk(
+            "staff-user", "add", "boss", "--role", "admin", "--name", "X", "--password-stdin", stdin="first password\n"
+        )
+        == 1
+    )
+    assert "The username 'boss' is taken" in capsys.readouterr().err
+    assert kiosk("staff-user", "set-pin", "boss", "--pin-stdin", stdin="4821\n") == 0
+    assert kiosk("staff-user", "reset", "boss", "--password-stdin", stdin="second password\n") == 0
+    assert kiosk("staff-user", "list") == 0
+    listing = capsys.readouterr().out
+    assert "boss" in listing and "admin" in listing and "yes" in listing and "active" in listing
+
+    backend = make_backend(data_dir)
+    assert sign_in(backend, "boss", "second password").role.value == "admin"
+    assert verify_kiosk_pin(backend, "4821").username == "boss"
+    with unit_of_work(backend.sessions) as session:
+        actors = set(session.scalars(text("SELECT DISTINCT actor FROM audit_log")))
+    assert any(actor.startswith("cli") for actor in actors)
+
+    assert kiosk("staff-user", "disable", "boss") == 1
+    assert "only enabled admin" in capsys.readouterr().err
+    assert kiosk("staff-user", "reset", "nobody", "--password-stdin", stdin="whatever password\n") == 1
+    assert "There is no staff account named 'nobody'" in capsys.readouterr().err
+
+
+def test_secrets_need_a_terminal_or_the_stdin_flag(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert run(data_dir, ["staff-user", "set-pin", "boss"], monkeypatch=monkeypatch) == 1
+    assert "pass it on standard input with --pin-stdin" in capsys.readouterr().err
+
+
+def test_audit_verify_exit_codes(
+    data_dir: Path,
+    make_backend: Callable[[Path], Backend],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        run(
+            data_dir,
+            ["staff-user", "add", "sam", "--role", "front_desk", "--name", "Sam", "--password-stdin"],
+            "a fine password\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert run(data_dir, ["audit", "verify"], monkeypatch=monkeypatch) == 0
+    assert "Audit log intact: 1 entries checked." in capsys.readouterr().out
+    backend = make_backend(data_dir)
+    with unit_of_work(backend.sessions) as session:
+        session.execute(text("UPDATE audit_log SET detail = 'edited'"))
+    backend.engine.dispose()
+    assert run(data_dir, ["audit", "verify"], monkeypatch=monkeypatch) == 1
+    assert "Audit log BROKEN at entry 1" in capsys.readouterr().err
+
+
+def test_demo_history(data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(data_dir, ["demo-history", "--intakes", "60", "--patients", "5"], monkeypatch=monkeypatch) == 0
+    assert "synthetic history: 5 patients, 60 submitted intakes" in capsys.readouterr().out
+    assert run(data_dir, ["demo-history", "--intakes", "60", "--patients", "5"], monkeypatch=monkeypatch) == 0
+    assert "already in this database" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        run(data_dir, ["demo-history", "--intakes", "0"], monkeypatch=monkeypatch)
