@@ -120,10 +120,17 @@ def bench_answers() -> list[Row]:
         return rows
 
 
+def bench_staff() -> list[Row]:
+    from benchmarks.staff import benchmarks
+
+    return benchmarks()
+
+
 BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "forms": bench_forms,
     "scoring": bench_scoring,
     "answers": bench_answers,
+    "staff": bench_staff,
 }
 
 

@@ -15,6 +15,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.services.backend import Backend, open_backend
+from kiosk.ui.patient.staff_unlock import StaffUnlock
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.theme import apply_theme
 
@@ -47,9 +48,12 @@ def setup_logging(data_dir: Path) -> None:
 
 
 def build_patient_window(backend: Backend, *, kiosk_mode: bool = True) -> PatientWindow:
+    """The patient window with its way to staff (hidden gesture, PIN) attached."""
     app = application()
     apply_theme(app, large_text=False, high_contrast=False)
-    return PatientWindow(backend, kiosk_mode=kiosk_mode)
+    window = PatientWindow(backend, kiosk_mode=kiosk_mode)
+    window.staff_unlock = StaffUnlock(window)
+    return window
 
 
 def build_kiosk(data_dir: Path) -> QWidget:
@@ -80,8 +84,5 @@ def run_kiosk(backend: Backend, *, windowed: bool) -> int:
         window.resize(1280, 800)
         window.show()
     else:
-        from PySide6.QtCore import Qt
-
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
     return app.exec()

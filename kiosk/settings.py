@@ -253,7 +253,7 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
         crisis_message=crisis_message,
         idle_seconds=read.integer(kiosk, "kiosk.idle_seconds", "idle_seconds", 90, 2, 3600),
         idle_countdown_seconds=read.integer(
-            kiosk, "kiosk.idle_countdown_seconds", "idle_countdown_seconds", 30, 5, 600
+            kiosk, "kiosk.idle_countdown_seconds", "idle_countdown_seconds", 30, 1, 600
         ),
         answer_beat_ms=read.integer(kiosk, "kiosk.answer_beat_ms", "answer_beat_ms", 300, 0, 2000),
         languages=languages,

@@ -21,12 +21,13 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel
+from kiosk.domain.forms import FlagLevel, pick
 from kiosk.domain.scoring import ScoreResult
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.schedule import VisitStatus
 from kiosk.services.trends import (
+    STAFF_LANGUAGE,
     SessionRef,
     chunks,
     questionnaire_scores,
@@ -213,9 +214,8 @@ def _derived_lines(
         for form_id, result in scores.get(intake.id, {}).items():
             if result.total is None:
                 continue
-            title = forms[form_id].title.get("en", form_id)
+            title = pick(forms[form_id].title, STAFF_LANGUAGE)
             when = answered_at.get((intake.id, form_id), intake.updated_at)
-
             severe_code = f"{form_id}_{SEVERE_BAND}"
             if (
                 result.band is not None

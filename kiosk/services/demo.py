@@ -25,8 +25,9 @@ from kiosk.services.intake import begin_intake, record_answer, sign_consent, sub
 from kiosk.services.patients import EmergencyContact, add_patient
 from kiosk.services.review import acknowledge_flag, mark_reviewed
 from kiosk.services.signature_image import strokes_to_png
+from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Patient
+from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole
 
 DEMO_CLINICIAN = "demo-clinician"
 
@@ -77,10 +78,47 @@ ITEM9_SESSION = 1
 
 
 @dataclass(frozen=True, slots=True)
+class DemoStaff:
+    username: str
+    display_name: str
+    role: StaffRole
+    password: str
+    pin: str
+
+
+# Demo accounts, printed in the README; a real clinic disables them (kiosk staff-user disable NAME).
+DEMO_STAFF = (
+    DemoStaff("admin", "Demo Admin", StaffRole.ADMIN, "demo-admin-2026", "9753"),
+    DemoStaff("dr.rivera", "Dr. Alex Rivera (demo)", StaffRole.CLINICIAN, "demo-clinician-2026", "2468"),
+    DemoStaff("frontdesk", "Front Desk (demo)", StaffRole.FRONT_DESK, "demo-frontdesk-2026", "1357"),
+)
+
+
+@dataclass(frozen=True, slots=True)
 class DemoSummary:
     patients_added: int
     appointments_added: int
     intakes_added: int
+    staff_added: int = 0
+
+
+def _ensure_staff(backend: Backend) -> int:
+    existing = {user.username for user in list_staff_users(backend)}
+    added = 0
+    for person in DEMO_STAFF:
+        if person.username in existing:
+            continue
+        create_staff_user(
+            backend,
+            username=person.username,
+            display_name=person.display_name,
+            role=person.role,
+            password=person.password,
+            actor="demo",
+        )
+        set_pin(backend, person.username, person.pin, actor="demo")
+        added += 1
+    return added
 
 
 def _local(day: dt.date, time: dt.time) -> dt.datetime:
@@ -267,7 +305,8 @@ def seed_demo(backend: Backend) -> DemoSummary:
                 acknowledge_flag(reviewed, flag_id, DEMO_CLINICIAN)
             mark_reviewed(reviewed, intake_id, DEMO_CLINICIAN)
             intakes_added += 1
-    return DemoSummary(patients_added, appointments_added, intakes_added)
+    staff_added = _ensure_staff(backend)
+    return DemoSummary(patients_added, appointments_added, intakes_added, staff_added)
 
 
 def _fixed_clock(at: dt.datetime) -> Clock:

@@ -452,6 +452,12 @@ def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeStat
                     answered_at=answer.answered_at,
                 )
             )
+        session.flush()
+        # The correction carries the holds and flags its answers raise, so the board shows them at once.
+        for form_id, answers in _decrypt_answers(
+            backend.cipher, list(session.scalars(select(Answer).where(Answer.intake_id == correction.id)))
+        ).items():
+            _sync_flags(session, backend.forms.get(form_id), correction, answers, now)
         append_audit(
             session,
             at=now,

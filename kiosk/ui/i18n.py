@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 # lupdate files `tr("...")` calls under the empty context, so the runtime lookup uses it too.
 CONTEXT = ""
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
+TRANSLATOR_NAME = "kiosk-translator"
 
 
 def tr(text: str, disambiguation: str | None = None) -> str:
@@ -33,6 +34,11 @@ class LanguageSwitch:
         self._app = app
         self._translator: QTranslator | None = None
         self.language = "en"
+        # A translator left installed by an earlier kiosk window of this process would make this one start
+        # in the wrong language; the translators are children of the application, so they can be found.
+        for stale in app.findChildren(QTranslator, TRANSLATOR_NAME):
+            app.removeTranslator(stale)
+            stale.deleteLater()
 
     def set_language(self, language: str) -> None:
         if language == self.language and (language == "en" or self._translator is not None):
@@ -42,6 +48,7 @@ class LanguageSwitch:
             self._translator = None
         if language != "en":
             translator = QTranslator(self._app)
+            translator.setObjectName(TRANSLATOR_NAME)
             path = resource_path("i18n", f"kiosk_{language}.qm")
             if translator.load(str(path)):
                 self._app.installTranslator(translator)

@@ -2,7 +2,8 @@
 
 All database work goes through this one serialised worker (as in Anki), so the GUI thread never waits on
 a disk flush or a network round trip, and two calls never race each other. Callbacks run on the GUI
-thread. A failure reaches the caller's error callback with the exception; it is also logged in full.
+thread. A failure reaches the caller's error callback with the exception, which decides what the person
+sees and logs it (an expected refusal, such as a wrong PIN, is not an error worth a traceback in the log).
 """
 
 from __future__ import annotations
@@ -32,7 +33,6 @@ class _Worker(QObject):
         try:
             result = job()
         except Exception as error:  # every failure goes back to the caller, who decides what the person sees
-            log.exception("A background service call failed")
             self.failed.emit(job_id, error)
         else:
             self.finished.emit(job_id, result)
@@ -99,3 +99,5 @@ class ServiceRunner(QObject):
             self.busy_changed.emit(False)
         if on_error is not None and isinstance(error, Exception):
             on_error(error)
+        else:
+            log.error("A background service call failed and nobody was waiting for it: %r", error)

@@ -143,10 +143,14 @@ def test_a_submitted_intake_cannot_be_changed(backend: Backend) -> None:
 def test_a_correction_is_a_new_record_pointing_at_the_old(backend: Backend) -> None:
     intake_id = start(backend)
     answer_everything(backend, intake_id)
+    record_answer(backend, intake_id, "phq9", "q9", 1)
+    record_answer(backend, intake_id, "phq9", "difficulty", "LA6573-5")
     submit_intake(backend, intake_id)
     correction = start_correction(backend, intake_id, "dr-lee")
     assert correction.intake_id != intake_id
     assert correction.answers == intake_state(backend, intake_id).answers
+    # The correction raises what its answers raise, so the board shows the hold or flag at once.
+    assert {(f.code, f.level) for f in correction.flags} == {("phq9_item9_positive", FlagLevel.URGENT)}
     record_answer(backend, correction.intake_id, "phq9", "q1", 3)
     with unit_of_work(backend.sessions) as session:
         assert session.get_one(Intake, correction.intake_id).supersedes_id == intake_id

@@ -39,6 +39,8 @@ def test_every_text_in_the_code_has_a_spanish_translation(tmp_path: Path) -> Non
 def test_the_shipped_qm_is_compiled_from_the_ts(tmp_path: Path) -> None:
     compiled = tmp_path / "kiosk_es.qm"
     subprocess.run(
-        [str(BIN / "pyside6-lrelease"), str(I18N / "kiosk_es.ts"), "-qm", str(compiled)], check=True, capture_output=True
+        [str(BIN / "pyside6-lrelease"), str(I18N / "kiosk_es.ts"), "-qm", str(compiled)],
+        check=True,
+        capture_output=True,
     )
     assert compiled.read_bytes() == (I18N / "kiosk_es.qm").read_bytes(), "run scripts/update-translations.sh"

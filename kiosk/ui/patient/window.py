@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QLocale, Qt, QTime, QTimer, Signal, Slot
+from PySide6.QtCore import QLocale, QObject, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -102,6 +102,11 @@ class PatientWindow(QWidget):
         self.language_switch = LanguageSwitch(app)
         self.setObjectName("patientWindow")
         self.setWindowTitle(backend.settings.clinic_name)
+        if kiosk_mode:
+            # Full screen without a frame: no title bar button to close, minimise or move the kiosk.
+            self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+        self.staff_unlock: QObject | None = None
         self._build()
         self.idle_guard = IdleGuard(
             app,
@@ -254,7 +259,7 @@ class PatientWindow(QWidget):
 
         def failed(error: Exception) -> None:
             if session is self.session:
-                log.error("A service call for the patient failed: %r", error)
+                log.error("A service call for the patient failed", exc_info=error)
                 self.show_screen(self.problem)
 
         self.runner.submit(job, done, failed)
@@ -380,7 +385,7 @@ class PatientWindow(QWidget):
                 flow.record(batch.form_id, item_id, outcome.value)
             if batch.tapped and self.backend.settings.answer_beat_ms:
                 session = self.session
-                QTimer.singleShot(self.backend.settings.answer_beat_ms, lambda: self._advance_if(session))
+                QTimer.singleShot(self.backend.settings.answer_beat_ms, self, lambda: self._advance_if(session))
             else:
                 self.show_step(flow.advance())
 

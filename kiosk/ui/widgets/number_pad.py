@@ -59,7 +59,7 @@ class NumberPad(KeypadBase):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
             # The keys are restyled after the pad itself; measure them once they are.
-            QTimer.singleShot(0, self._equalize_columns)
+            QTimer.singleShot(0, self, self._equalize_columns)
         super().changeEvent(event)
 
     @Slot()

@@ -67,8 +67,9 @@ class Patient:
         self.qtbot.waitUntil(lambda: any(text in shown for shown in self.texts()), timeout=TIMEOUT_MS)
 
     def wait_for_button(self, name: str) -> None:
-        self.qtbot.waitUntil(lambda: any(b.accessibleName() == name and b.isEnabled() for b in self.buttons()),
-                             timeout=TIMEOUT_MS)
+        self.qtbot.waitUntil(
+            lambda: any(b.accessibleName() == name and b.isEnabled() for b in self.buttons()), timeout=TIMEOUT_MS
+        )
 
     # ----------------------------------------------------------------------------------- acting
 
@@ -78,7 +79,9 @@ class Patient:
         self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().center())
 
     def tap_field(self, accessible_name: str) -> QLineEdit:
-        fields = [f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name]
+        fields = [
+            f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name
+        ]
         assert fields, f"no field named {accessible_name!r}"
         self.qtbot.mouseClick(fields[0], Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
         self.qtbot.waitUntil(fields[0].hasFocus, timeout=TIMEOUT_MS)
@@ -88,17 +91,30 @@ class Patient:
         """Tap each key of the on-screen keyboard or number pad currently shown."""
         for char in text:
             if char == " ":
-                name = next(b.accessibleName().lower() for b in self.buttons() if b.accessibleName() in ("Space", "Espacio"))
+                name = next(
+                    b.accessibleName().lower() for b in self.buttons() if b.accessibleName() in ("Space", "Espacio")
+                )
             else:
                 name = char.lower() if char.isalpha() else char
-            keys = [b for b in self.buttons() if b.accessibleName().lower() == name and b.focusPolicy() == Qt.FocusPolicy.NoFocus]
+            keys = [
+                b
+                for b in self.buttons()
+                if b.accessibleName().lower() == name and b.focusPolicy() == Qt.FocusPolicy.NoFocus
+            ]
             if not keys and not char.isascii():
                 self.qtbot.mouseClick(self.button("á é ñ"), Qt.MouseButton.LeftButton)
                 keys = [b for b in self.buttons() if b.accessibleName().lower() == name]
             assert keys, f"no key for {char!r}"
             self.qtbot.mouseClick(keys[0], Qt.MouseButton.LeftButton, pos=keys[0].rect().center())
 
-    def identify(self, first: str, last: str, dob: dt.date, *, names: tuple[str, ...] = ("First name", "Last name", "Month", "Day", "Year")) -> None:
+    def identify(
+        self,
+        first: str,
+        last: str,
+        dob: dt.date,
+        *,
+        names: tuple[str, ...] = ("First name", "Last name", "Month", "Day", "Year"),
+    ) -> None:
         first_name, last_name, month, day, year = names
         self.tap_field(first_name)
         self.type_on_screen(first)
@@ -137,7 +153,10 @@ class Patient:
     def draw_signature(self) -> None:
         pad = next(p for p in self.screen.findChildren(SignaturePad) if p.isVisible())
         width, height = pad.width(), pad.height()
-        points = [QPoint(int(width * (0.1 + 0.02 * i)), int(height * (0.55 + (0.2 if i % 4 < 2 else -0.2)))) for i in range(40)]
+        points = [
+            QPoint(int(width * (0.1 + 0.02 * i)), int(height * (0.55 + (0.2 if i % 4 < 2 else -0.2))))
+            for i in range(40)
+        ]
         QTest.mousePress(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[0])
         for point in points[1:]:
             QTest.mouseMove(pad, point)

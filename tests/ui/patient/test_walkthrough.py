@@ -20,14 +20,30 @@ from tests.ui.patient.driver import Patient
 # Spanish accessible names are the translations shipped in resources/i18n/kiosk_es.qm.
 WORDS = {
     "en": {
-        "Start": "Start", "Yes, this is me": "Yes, this is me", "I agree": "I agree", "Full name": "Full name",
-        "Sign": "Sign", "Continue": "Continue", "Submit": "Submit", "Next": "Next", "Done": "Done",
-        "fields": ("First name", "Last name", "Month", "Day", "Year"), "thanks": "Thank you, you are checked in",
+        "Start": "Start",
+        "Yes, this is me": "Yes, this is me",
+        "I agree": "I agree",
+        "Full name": "Full name",
+        "Sign": "Sign",
+        "Continue": "Continue",
+        "Submit": "Submit",
+        "Next": "Next",
+        "Done": "Done",
+        "fields": ("First name", "Last name", "Month", "Day", "Year"),
+        "thanks": "Thank you, you are checked in",
     },
     "es": {
-        "Start": "Comenzar", "Yes, this is me": "Sí, soy yo", "I agree": "Acepto", "Full name": "Nombre completo",
-        "Sign": "Firmar", "Continue": "Continuar", "Submit": "Enviar", "Next": "Siguiente", "Done": "Listo",
-        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"), "thanks": "Gracias, ya está registrado(a)",
+        "Start": "Comenzar",
+        "Yes, this is me": "Sí, soy yo",
+        "I agree": "Acepto",
+        "Full name": "Nombre completo",
+        "Sign": "Firmar",
+        "Continue": "Continuar",
+        "Submit": "Enviar",
+        "Next": "Siguiente",
+        "Done": "Listo",
+        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
+        "thanks": "Gracias, ya está registrado(a)",
     },
 }
 
@@ -80,7 +96,9 @@ def choose(patient: Patient, window: PatientWindow, language: str, phq_item9: in
 
 
 @pytest.mark.parametrize("walk", sorted(WALKS))
-def test_a_patient_checks_in_from_start_to_thank_you(walk: str, patient: Patient, kiosk: PatientWindow, data_dir: Path) -> None:
+def test_a_patient_checks_in_from_start_to_thank_you(
+    walk: str, patient: Patient, kiosk: PatientWindow, data_dir: Path
+) -> None:
     first, last, dob, language = WALKS[walk]
     words = WORDS[language]
     phq_item9 = 1 if walk == "spravato-es" else 0
@@ -94,7 +112,9 @@ def test_a_patient_checks_in_from_start_to_thank_you(walk: str, patient: Patient
     flow = None
     seen_crisis = False
     for _ in range(80):
-        patient.qtbot.waitUntil(lambda: kiosk.session.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm)
+        patient.qtbot.waitUntil(
+            lambda: kiosk.session.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm
+        )
         flow = kiosk.session.flow
         assert flow is not None
         step = flow.current
@@ -129,7 +149,9 @@ def test_a_patient_checks_in_from_start_to_thank_you(walk: str, patient: Patient
         assert len(consents) == 3
         assert all(record.name_matches for record in consents)
         assert {record.language for record in consents} == {language}
-        strokes = backend.cipher.decrypt_json(consents[0].signature_strokes_enc, context="consent_records.signature_strokes")
+        strokes = backend.cipher.decrypt_json(
+            consents[0].signature_strokes_enc, context="consent_records.signature_strokes"
+        )
         assert len(strokes) == 1 and len(strokes[0]) == 40  # the drawn stroke, point for point
         flags = {flag.code for flag in session.scalars(select(Flag).where(Flag.intake_id == intake.id))}
         assert ("phq9_item9_positive" in flags) is (phq_item9 > 0)

@@ -1,0 +1,182 @@
+"""The packet side of the `kiosk` command: save a signed packet, check a packet file, print a packet.
+
+`register` adds the sub-commands to the parser kiosk/cli.py builds; handlers open the backend through
+the function they are given, so this module shares cli.py's data-directory and error handling.
+
+    kiosk packet 42 -o packet-42.pdf     the stored signed packet (made now if missing)
+    kiosk verify packet-42.pdf           exit 0 only when the signature is intact
+    kiosk print 42 [--printer NAME]      exit 0 only when the job completed
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import getpass
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.services.backend import Backend
+
+EXIT_OK = 0
+EXIT_PROBLEM = 1
+
+OpenBackend = Callable[[argparse.Namespace], "Backend"]
+AddCommon = Callable[[argparse.ArgumentParser], None]
+
+
+def _fail(message: str) -> Exception:
+    """cli.py's CliError (imported late: cli.py imports this module while it is being set up)."""
+    from kiosk.cli import CliError
+
+    return CliError(message)
+
+
+def _actor() -> str:
+    """Who ran the command, for the audit log: the operating-system account."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
+    """Run ``action`` on the backend, turning every packet problem staff can act on into one message."""
+    from kiosk.documents.certificates import CertificateError
+    from kiosk.documents.signing import SigningError
+    from kiosk.services.intake import UnknownIntakeError
+    from kiosk.services.packets import PacketError
+
+    backend = open_backend(args)
+    try:
+        return action(backend)
+    except UnknownIntakeError as error:
+        raise _fail(str(error)) from None
+    except (PacketError, CertificateError, SigningError) as error:
+        raise _fail(str(error)) from None
+    finally:
+        backend.engine.dispose()
+
+
+def _data_dir(args: argparse.Namespace) -> Path:
+    from kiosk.settings import default_data_dir
+
+    value = getattr(args, "data_dir", None)
+    return Path(value).expanduser().resolve() if value else default_data_dir()
+
+
+# ----------------------------------------------------------------------------------------------- packet
+
+
+def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
+    from kiosk.services.packets import PacketMaker
+
+    output = Path(args.output).expanduser()
+
+    def action(backend: Backend) -> int:
+        pdf = PacketMaker(backend).stored(args.intake_id, _actor())
+        try:
+            output.write_bytes(pdf)
+        except OSError as error:
+            raise _fail(f"cannot write {output}: {error.strerror}") from None
+        print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")
+        return EXIT_OK
+
+    return _with_backend(open_backend, args, action)
+
+
+# ----------------------------------------------------------------------------------------------- verify
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from kiosk.documents.certificates import clinic_root_certificate
+    from kiosk.documents.verification import verify_pdf
+
+    # pyHanko logs a full traceback for a file it cannot parse; the report already says it in words.
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    path = Path(args.file).expanduser()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise _fail(f"cannot read {path}: {error.strerror}") from None
+    root = clinic_root_certificate(_data_dir(args))
+    report = verify_pdf(data, trust_roots=[root] if root is not None else None)
+    print(report.describe())
+    if report.signer_common_name is not None or report.signing_time is not None:
+        print(f"  intact:                 {'yes' if report.intact else 'no'}")
+        print(f"  signer:                 {report.signer_common_name or 'unknown'}")
+        when = report.signing_time.isoformat(sep=" ", timespec="seconds") if report.signing_time else "unknown"
+        print(f"  signed at:              {when}")
+        print(f"  modified after signing: {'yes' if report.modified_after_signing else 'no'}")
+        trusted = {None: "not checked (no clinic root certificate)", True: "yes", False: "no"}
+        print(f"  clinic certificate:     {trusted[report.issuer_trusted]}")
+    return EXIT_OK if report.intact else EXIT_PROBLEM
+
+
+# ----------------------------------------------------------------------------------------------- print
+
+
+def cmd_print(open_backend: OpenBackend, args: argparse.Namespace) -> int:
+    from kiosk.services.print_service import print_packet
+
+    def action(backend: Backend) -> int:
+        outcome = print_packet(backend, args.intake_id, _actor(), printer=args.printer, timeout=args.timeout)
+        if not outcome.printed or outcome.state != "completed":
+            raise _fail(outcome.message)
+        print(outcome.message)
+        return EXIT_OK
+
+    return _with_backend(open_backend, args, action)
+
+
+def _intake_id(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an intake number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("an intake number is 1 or more")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be more than 0 seconds")
+    return value
+
+
+def register(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], add_common: AddCommon, open_backend: OpenBackend
+) -> None:
+    """Add `packet`, `verify` and `print` to the `kiosk` command's sub-commands."""
+
+    def handler(function: Callable[[OpenBackend, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        return functools.partial(function, open_backend)
+
+    packet = commands.add_parser("packet", help="save the signed consent packet of a submitted intake")
+    add_common(packet)
+    packet.add_argument("intake_id", metavar="INTAKE_ID", type=_intake_id)
+    packet.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    packet.set_defaults(handler=handler(cmd_packet))
+
+    verify = commands.add_parser("verify", help="check a packet's digital signature; exit 0 only when it is intact")
+    add_common(verify)
+    verify.add_argument("file", metavar="FILE.pdf")
+    verify.set_defaults(handler=cmd_verify)
+
+    printing = commands.add_parser("print", help="print the signed packet of a submitted intake")
+    add_common(printing)
+    printing.add_argument("intake_id", metavar="INTAKE_ID", type=_intake_id)
+    printing.add_argument("--printer", help="print queue (default: the settings' printer, else the system default)")
+    printing.add_argument(
+        "--timeout", type=_seconds, default=120.0, help="seconds to wait for the job to finish (default 120)"
+    )
+    printing.set_defaults(handler=handler(cmd_print))

@@ -1,0 +1,174 @@
+"""`kiosk packet`, `kiosk verify` and `kiosk print`, run through a parser built the way kiosk/cli.py builds its own."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from kiosk import cli
+from kiosk.cli_documents import register
+from kiosk.documents.verification import verify_pdf
+from kiosk.services.backend import open_backend
+from kiosk.services.intake import begin_intake
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import AuditEntry
+from tests.conftest import FORMS_DIR
+from tests.services.conftest import schedule
+from tests.services.test_packets import CLINIC, install_certificate, make_certificate_source, visit
+from tests.services.test_print_service import job_output
+
+DOB = dt.date(1979, 7, 2)
+
+
+def run(data_dir: Path, argv: Sequence[str]) -> int:
+    """Parse and dispatch like cli.main: a CliError is one message on stderr and exit 1."""
+    parser = argparse.ArgumentParser(prog="kiosk")
+    commands = parser.add_subparsers(dest="command")
+    register(commands, cli._add_common, cli._open_backend)
+    args = parser.parse_args([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
+    try:
+        return int(args.handler(args))
+    except cli.CliError as error:
+        print(f"kiosk: {error}", file=sys.stderr)
+        return cli.EXIT_PROBLEM
+
+
+@dataclass(frozen=True)
+class Clinic:
+    data_dir: Path
+    submitted: int
+    draft: int
+
+
+@pytest.fixture(scope="module")
+def certificate_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_certificate_source(tmp_path_factory)
+
+
+@pytest.fixture
+def clinic(tmp_path: Path, certificate_source: Path) -> Iterator[Clinic]:
+    """A data folder with the clinic certificate, one submitted intake and one draft."""
+    data_dir = tmp_path / "data"
+    install_certificate(certificate_source, data_dir)
+    backend = open_backend(data_dir, forms_dir=FORMS_DIR)
+    try:
+        submitted = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
+        draft = begin_intake(backend, schedule(backend, "Ana", "García", dt.date(1984, 3, 15)), "es").intake_id
+    finally:
+        backend.engine.dispose()
+    yield Clinic(data_dir, submitted, draft)
+
+
+def audit_actions(data_dir: Path) -> list[tuple[str, str]]:
+    backend = open_backend(data_dir, forms_dir=FORMS_DIR)
+    try:
+        with unit_of_work(backend.sessions) as session:
+            return [
+                (entry.action, entry.actor) for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
+            ]
+    finally:
+        backend.engine.dispose()
+
+
+def test_packet_writes_the_signed_packet(clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "packet.pdf"
+    assert run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(output)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith(f"wrote the signed packet of intake {clinic.submitted} to {output} (")
+    report = verify_pdf(output.read_bytes())
+    assert report.intact and report.signer_common_name == CLINIC
+    actions = [action for action in audit_actions(clinic.data_dir) if action[0].startswith("packet.")]
+    assert [action for action, _ in actions] == ["packet.create", "packet.export"]
+    assert all(actor.startswith("cli") for _, actor in actions)
+
+
+def test_packet_of_a_draft_or_a_missing_intake_is_one_message(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "packet.pdf"
+    assert run(clinic.data_dir, ["packet", str(clinic.draft), "-o", str(output)]) == cli.EXIT_PROBLEM
+    assert capsys.readouterr().err == (
+        f"kiosk: Intake {clinic.draft} is still a draft: its packet is made once the patient has submitted it. "
+        "Resume or finish the check-in first.\n"
+    )
+    assert run(clinic.data_dir, ["packet", "999", "-o", str(output)]) == cli.EXIT_PROBLEM
+    assert capsys.readouterr().err == "kiosk: there is no intake 999\n"
+    assert not output.exists()
+
+
+def test_verify_reports_an_intact_packet_and_a_changed_one(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packet = tmp_path / "packet.pdf"
+    run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(packet)])
+    capsys.readouterr()
+
+    assert run(clinic.data_dir, ["verify", str(packet)]) == cli.EXIT_OK
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert lines[0].startswith(f"Intact: signed by {CLINIC} on ")
+    assert lines[1:] == [
+        "  intact:                 yes",
+        f"  signer:                 {CLINIC}",
+        lines[3],
+        "  modified after signing: no",
+        "  clinic certificate:     yes",
+    ]
+    assert lines[3].startswith("  signed at:              20")
+    assert captured.err == ""
+
+    # One changed byte inside the signed content: the name of the document's /Producer entry.
+    data = bytearray(packet.read_bytes())
+    position = data.index(b"/Producer")
+    data[position + 1] = ord("p")
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(bytes(data))
+    assert run(clinic.data_dir, ["verify", str(changed)]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Not intact: ")
+    assert "  intact:                 no" in captured.out.splitlines()
+    assert captured.err == ""
+
+
+def test_verify_says_in_one_line_when_a_file_is_no_pdf(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    photo = tmp_path / "photo.pdf"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a JPEG renamed")
+    assert run(clinic.data_dir, ["verify", str(photo)]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert captured.out == "Not intact: This file is not a PDF document, so it cannot carry a PDF signature.\n"
+    assert captured.err == ""
+
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\ntrailer garbage")
+    assert run(clinic.data_dir, ["verify", str(broken)]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 1 and captured.out.startswith("Not intact: ")
+    assert captured.err == ""
+
+    assert run(clinic.data_dir, ["verify", str(tmp_path / "gone.pdf")]) == cli.EXIT_PROBLEM
+    assert capsys.readouterr().err == f"kiosk: cannot read {tmp_path / 'gone.pdf'}: No such file or directory\n"
+
+
+@pytest.mark.printing
+def test_print_exits_0_once_the_job_completed(clinic: Clinic, capsys: pytest.CaptureFixture[str]) -> None:
+    printer = os.environ.get("KIOSK_TEST_PRINTER")
+    output = os.environ.get("KIOSK_TEST_PRINT_OUT")
+    if not printer or not output:
+        pytest.fail("KIOSK_TEST_PRINTER and KIOSK_TEST_PRINT_OUT are not set: start scripts/test-services.sh")
+    assert run(clinic.data_dir, ["print", str(clinic.submitted), "--printer", printer, "--timeout", "60"]) == 0
+    message = capsys.readouterr().out.strip()
+    assert message.startswith(f"The packet of intake {clinic.submitted} was printed on {printer} (job {printer}-")
+    job_output(Path(output), message.removesuffix(").").rsplit(" ", 1)[1]).unlink()
+
+    assert run(clinic.data_dir, ["print", str(clinic.submitted), "--printer", "NoSuchPrinterHere"]) == 1
+    assert capsys.readouterr().err.startswith('kiosk: The printer "NoSuchPrinterHere" is not known to this computer.')

@@ -1,0 +1,269 @@
+"""Kiosk behaviour beyond the happy path: idle privacy, resume, unmatched and bad input, language switch,
+unexpected errors, kiosk mode, the staff PIN pad and accessibility."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+from sqlalchemy import select
+
+from kiosk.services.backend import open_backend
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Answer, Arrival, AuditEntry, Intake
+from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.widgets.answer_button import AnswerButton
+from kiosk.ui.widgets.pin_pad import PinPadDialog
+from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.driver import Patient, touchscreen
+
+SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
+
+
+def check_in(patient: Patient, first: str, last: str, dob: dt.date) -> None:
+    patient.tap("Start")
+    patient.identify(first, last, dob)
+    patient.tap("Next")
+
+
+def every_text(root: QWidget) -> list[str]:
+    """Everything a person or a screen reader could read anywhere in the window."""
+    texts: list[str] = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        texts += [widget.accessibleName(), widget.accessibleDescription(), widget.toolTip(), widget.windowTitle()]
+        if isinstance(widget, QLabel | QAbstractButton):
+            texts.append(widget.text())
+        if isinstance(widget, QLineEdit):
+            texts += [widget.text(), widget.displayText()]
+    return [text for text in texts if text]
+
+
+def answers_in_database(data_dir: Path, form_id: str = "phq9") -> dict[str, str]:
+    backend = open_backend(data_dir)
+    try:
+        with unit_of_work(backend.sessions) as session:
+            latest = session.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
+            rows = session.scalars(select(Answer).where(Answer.form_id == form_id, Answer.intake_id == latest)).all()
+            return {row.item_id: backend.cipher.decrypt_json(row.value_enc, context="answers.value") for row in rows}
+    finally:
+        backend.engine.dispose()
+
+
+def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(qtbot: QtBot, tmp_path: Path) -> None:
+    data_dir = make_data_dir(tmp_path / "idle", idle_seconds=2, countdown=1)
+    kiosk = open_kiosk(qtbot, data_dir)
+    patient = Patient(qtbot, kiosk)
+    check_in(patient, *SAM)
+    patient.wait_for_text("Sam T.")
+    patient.tap("Yes, this is me")
+    for number, label in enumerate(("Several days", "Not at all", "More than half the days"), start=2):
+        patient.tap(label)
+        patient.wait_for_text(f"Question {number} of")
+
+    qtbot.waitUntil(kiosk.idle_overlay.isVisible, timeout=5000)  # "Are you still there?"
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.welcome, timeout=5000)
+    shown = " ".join(every_text(kiosk))
+    for trace in ("Sam", "Taylor", "T.", "1979", "07", "Several days", "More than half"):
+        assert trace not in shown, trace
+    assert not any(button.isChecked() for button in kiosk.findChildren(AnswerButton))
+    assert answers_in_database(data_dir) == {"q1": "LA6569-3", "q2": "LA6568-5", "q3": "LA6570-1"}
+
+    # They come back and continue where they stopped.
+    kiosk.idle_guard.set_intervals(quiet_seconds=600, countdown_seconds=30)
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: kiosk.question.item is not None and kiosk.question.item.id == "q4")
+    patient.tap("Back")
+    qtbot.waitUntil(lambda: kiosk.question.item is not None and kiosk.question.item.id == "q3")
+    assert patient.button("More than half the days").isChecked()
+    kiosk.runner.shutdown()
+
+
+def test_no_appointment_today_sends_to_the_front_desk_and_is_recorded(patient: Patient, data_dir: Path) -> None:
+    check_in(patient, "Sam", "Taylor", dt.date(1979, 7, 3))
+    patient.wait_for_text("Please see the front desk")
+    backend = open_backend(data_dir)
+    with unit_of_work(backend.sessions) as session:
+        outcomes = [arrival.outcome for arrival in session.scalars(select(Arrival))]
+    backend.engine.dispose()
+    assert outcomes == ["unmatched"]
+
+
+@pytest.mark.parametrize(
+    ("language", "dob", "message"),
+    [
+        ("en", ("02", "30", "1980"), "That date does not exist."),
+        ("en", ("01", "01", "2099"), "That date is in the future."),
+        ("en", ("01", "01", "1890"), "Please check the year of your date of birth."),
+        ("es", ("02", "30", "1980"), "Esa fecha no existe."),
+    ],
+)
+def test_bad_input_gets_a_message_beside_the_field(
+    patient: Patient, language: str, dob: tuple[str, str, str], message: str
+) -> None:
+    if language == "es":
+        patient.tap("Español")
+    patient.tap({"en": "Start", "es": "Comenzar"}[language])
+    screen = patient.window.identify_screen
+    for field, value in zip((screen.month, screen.day, screen.year), dob, strict=True):
+        field.setFocus()
+        patient.type_on_screen(value)
+    patient.tap({"en": "Next", "es": "Siguiente"}[language])
+    assert message in screen.dob_error.text()
+    assert (
+        screen.first_error.text()
+        == {"en": "Please type your first name.", "es": "Por favor, escriba su nombre."}[language]
+    )
+    assert patient.window.stack.currentWidget() is screen
+
+
+def test_switching_language_mid_flow_keeps_every_answer(patient: Patient, kiosk: PatientWindow, data_dir: Path) -> None:
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    patient.tap("Nearly every day")
+    patient.wait_for_text("Question 2 of")
+    patient.tap("Several days")
+    patient.wait_for_text("Question 3 of")
+    patient.tap("Español")
+    patient.wait_for_text("Pregunta 3 de")
+    assert "Durante las últimas 2 semanas" in " ".join(patient.texts())
+    patient.tap("Atrás")
+    patient.wait_for_text("Pregunta 2 de")
+    assert patient.button("Varios días").isChecked()
+    patient.tap("Atrás")
+    patient.wait_for_text("Pregunta 1 de")
+    assert patient.button("Casi todos los días").isChecked()
+    assert answers_in_database(data_dir) == {"q1": "LA6571-9", "q2": "LA6569-3"}
+
+
+def test_an_unexpected_error_shows_the_front_desk_and_keeps_what_was_entered(
+    patient: Patient, kiosk: PatientWindow, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    patient.tap("Several days")
+    patient.wait_for_text("Question 2 of")
+
+    def broken(*_: object, **__: object) -> object:
+        raise OSError("disk unplugged")
+
+    monkeypatch.setattr("kiosk.ui.patient.window.record_answer", broken)
+    patient.tap("Not at all")
+    patient.wait_for_text("Something went wrong on our side. Everything you entered is saved.")
+    assert "Traceback" not in " ".join(every_text(kiosk))
+    assert answers_in_database(data_dir) == {"q1": "LA6569-3"}
+
+
+def test_kiosk_mode_ignores_closing_and_escape(qtbot: QtBot, data_dir: Path) -> None:
+    kiosk = open_kiosk(qtbot, data_dir)
+    kiosk.allow_close = False
+    assert kiosk.windowFlags() & Qt.WindowType.FramelessWindowHint
+    event = QCloseEvent()
+    kiosk.closeEvent(event)
+    assert not event.isAccepted()
+    QTest.keyClick(kiosk, Qt.Key.Key_Escape)
+    assert kiosk.isVisible()
+    kiosk.allow_close = True
+    kiosk.runner.shutdown()
+
+
+def tap_corner(kiosk: PatientWindow, times: int) -> None:
+    for _ in range(times):
+        QTest.touchEvent(kiosk, touchscreen()).press(0, QPoint(20, 20), kiosk).commit()
+        QTest.touchEvent(kiosk, touchscreen()).release(0, QPoint(20, 20), kiosk).commit()
+
+
+def pin_pad(kiosk: PatientWindow) -> PinPadDialog:
+    pads = [pad for pad in kiosk.findChildren(PinPadDialog) if pad.isVisible()]
+    assert pads
+    return pads[-1]
+
+
+def enter_pin(qtbot: QtBot, pad: PinPadDialog, pin: str) -> None:
+    for digit in pin:
+        key = next(b for b in pad.findChildren(QAbstractButton) if b.accessibleName() == digit)
+        qtbot.mouseClick(key, Qt.MouseButton.LeftButton)
+    ok = next(b for b in pad.findChildren(QAbstractButton) if b.accessibleName() == "OK")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def test_hidden_gesture_pin_pad_locks_after_five_wrong_pins(qtbot: QtBot, data_dir: Path) -> None:
+    kiosk = open_kiosk(qtbot, data_dir)
+    tap_corner(kiosk, 4)
+    assert not [pad for pad in kiosk.findChildren(PinPadDialog) if pad.isVisible()]
+    tap_corner(kiosk, 1)
+    qtbot.waitUntil(lambda: bool([p for p in kiosk.findChildren(PinPadDialog) if p.isVisible()]))
+    pad = pin_pad(kiosk)
+    for attempt in range(1, 6):
+        enter_pin(qtbot, pad, "0000")
+        qtbot.waitUntil(lambda: bool(pad.error_text()))
+        if attempt < 5:
+            assert "not right" in pad.error_text()
+            pad.clear_error()
+    qtbot.waitUntil(pad.is_locked)
+    assert "locked" in pad.error_text().lower()
+    # The right PIN is refused while locked, and the lock survives a restart (it is kept in the database).
+    kiosk.allow_close = True
+    kiosk.runner.shutdown()
+    kiosk.close()
+    again = open_kiosk(qtbot, data_dir)
+    tap_corner(again, 5)
+    qtbot.waitUntil(lambda: bool([p for p in again.findChildren(PinPadDialog) if p.isVisible()]))
+    qtbot.waitUntil(pin_pad(again).is_locked)
+    backend = open_backend(data_dir)
+    with unit_of_work(backend.sessions) as session:
+        actions = [entry.action for entry in session.scalars(select(AuditEntry))]
+    backend.engine.dispose()
+    assert actions.count("staff.pin_failed") == 4
+    assert "staff.pin_pad_locked" in actions
+    again.runner.shutdown()
+
+
+def test_the_right_pin_opens_the_staff_menu_and_ends_the_patient_session(qtbot: QtBot, data_dir: Path) -> None:
+    kiosk = open_kiosk(qtbot, data_dir)
+    patient = Patient(qtbot, kiosk)
+    check_in(patient, *SAM)
+    patient.wait_for_text("Sam T.")
+    tap_corner(kiosk, 5)
+    qtbot.waitUntil(lambda: bool([p for p in kiosk.findChildren(PinPadDialog) if p.isVisible()]))
+    enter_pin(qtbot, pin_pad(kiosk), "2468")  # the demo clinician's PIN
+    qtbot.waitUntil(lambda: kiosk.staff_unlock is not None and kiosk.staff_unlock.menu is not None)  # type: ignore[attr-defined]
+    assert kiosk.stack.currentWidget() is kiosk.welcome
+    assert "Sam" not in " ".join(every_text(kiosk.stack))
+    menu = kiosk.staff_unlock.menu  # type: ignore[attr-defined]
+    qtbot.mouseClick(menu.buttons["Leave kiosk mode"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not kiosk.isVisible())
+
+
+def assert_touch_friendly(patient: Patient) -> None:
+    for button in patient.buttons():
+        label = button.text().replace("&&", "&")
+        if label:
+            assert button.accessibleName() == label
+        assert button.height() >= 56, (button.accessibleName(), button.height())
+
+
+def test_accessible_names_sizes_and_large_text(patient: Patient, kiosk: PatientWindow) -> None:
+    patient.tap("Start")
+    assert_touch_friendly(patient)
+    for field in kiosk.identify_screen.findChildren(QLineEdit):
+        assert field.accessibleName() in ("First name", "Last name", "Month", "Day", "Year")
+    patient.identify(*SAM)
+    patient.tap("Next")
+    patient.tap("Yes, this is me")
+    patient.wait_for_text("Question 1 of")
+    assert_touch_friendly(patient)
+    question = kiosk.question.question
+    assert question.font().pointSizeF() >= 20
+    before = question.font().pointSizeF()
+    patient.tap("Larger text")
+    patient.qtbot.waitUntil(lambda: kiosk.question.question.font().pointSizeF() > before)
+    patient.tap("High contrast")
+    patient.qtbot.waitUntil(lambda: kiosk.palette().window().color().lightness() < 40)
+    assert_touch_friendly(patient)
