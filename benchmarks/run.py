@@ -126,11 +126,25 @@ def bench_staff() -> list[Row]:
     return benchmarks()
 
 
+def bench_documents() -> list[Row]:
+    from benchmarks.documents import benchmarks
+
+    return benchmarks()
+
+
+def bench_patient() -> list[Row]:
+    from benchmarks.patient import benchmarks
+
+    return benchmarks()
+
+
 BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "forms": bench_forms,
     "scoring": bench_scoring,
     "answers": bench_answers,
     "staff": bench_staff,
+    "documents": bench_documents,
+    "patient": bench_patient,
 }
 
 

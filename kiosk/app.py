@@ -15,6 +15,7 @@ from types import TracebackType
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.services.backend import Backend, open_backend
+from kiosk.ui.packet_producer import PacketProducer
 from kiosk.ui.patient.staff_unlock import StaffUnlock
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.theme import apply_theme
@@ -53,6 +54,9 @@ def build_patient_window(backend: Backend, *, kiosk_mode: bool = True) -> Patien
     apply_theme(app, large_text=False, high_contrast=False)
     window = PatientWindow(backend, kiosk_mode=kiosk_mode)
     window.staff_unlock = StaffUnlock(window)
+    producer = PacketProducer(backend, window)
+    window.submitted.connect(producer.make)
+    window.packet_producer = producer
     return window
 
 

@@ -223,6 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(schedule)
     schedule.set_defaults(handler=cmd_schedule)
 
+    from kiosk.cli_documents import register as register_documents
+    from kiosk.cli_staff import register as register_staff
+
+    register_staff(commands, _add_common, _open_backend)
+    register_documents(commands, _add_common, _open_backend)
     return parser
 
 

@@ -27,6 +27,10 @@ EXIT_PROBLEM = 1
 OpenBackend = Callable[[argparse.Namespace], "Backend"]
 AddCommon = Callable[[argparse.ArgumentParser], None]
 
+PYHANKO_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
+
+log = logging.getLogger(__name__)
+
 
 def _fail(message: str) -> Exception:
     """cli.py's CliError (imported late: cli.py imports this module while it is being set up)."""
@@ -93,18 +97,25 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 
 def cmd_verify(args: argparse.Namespace) -> int:
     from kiosk.documents.certificates import clinic_root_certificate
-    from kiosk.documents.verification import verify_pdf
+    from kiosk.documents.verification import VerificationReport, verify_pdf
 
-    # pyHanko logs a full traceback for a file it cannot parse; the report already says it in words.
-    for name in ("pyhanko", "pyhanko_certvalidator"):
-        logging.getLogger(name).setLevel(logging.ERROR)
+    # pyHanko logs every signature it cannot validate with a full traceback, some at ERROR level; the
+    # report below already says what is wrong in words, so only a crash of pyHanko itself may print.
+    for name in PYHANKO_LOGGERS:
+        logging.getLogger(name).setLevel(logging.CRITICAL)
     path = Path(args.file).expanduser()
     try:
         data = path.read_bytes()
     except OSError as error:
         raise _fail(f"cannot read {path}: {error.strerror}") from None
     root = clinic_root_certificate(_data_dir(args))
-    report = verify_pdf(data, trust_roots=[root] if root is not None else None)
+    try:
+        report = verify_pdf(data, trust_roots=[root] if root is not None else None)
+    except Exception as error:  # a mangled signature can make pyHanko raise instead of reporting
+        log.info("verifying %s raised: %r", path, error)
+        report = VerificationReport(
+            intact=False, problem="The signature in this file is damaged or of a kind that cannot be checked."
+        )
     print(report.describe())
     if report.signer_common_name is not None or report.signing_time is not None:
         print(f"  intact:                 {'yes' if report.intact else 'no'}")

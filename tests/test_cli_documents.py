@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+import logging
 import os
-import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,8 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import cli
-from kiosk.cli_documents import register
+from kiosk.cli_documents import PYHANKO_LOGGERS
+from kiosk.documents.certificates import ensure_clinic_certificate
 from kiosk.documents.verification import verify_pdf
 from kiosk.services.backend import open_backend
 from kiosk.services.intake import begin_intake
@@ -29,16 +29,8 @@ DOB = dt.date(1979, 7, 2)
 
 
 def run(data_dir: Path, argv: Sequence[str]) -> int:
-    """Parse and dispatch like cli.main: a CliError is one message on stderr and exit 1."""
-    parser = argparse.ArgumentParser(prog="kiosk")
-    commands = parser.add_subparsers(dest="command")
-    register(commands, cli._add_common, cli._open_backend)
-    args = parser.parse_args([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
-    try:
-        return int(args.handler(args))
-    except cli.CliError as error:
-        print(f"kiosk: {error}", file=sys.stderr)
-        return cli.EXIT_PROBLEM
+    """The real `kiosk` command line, as a person types it."""
+    return cli.main([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
 
 
 @dataclass(frozen=True)
@@ -65,6 +57,16 @@ def clinic(tmp_path: Path, certificate_source: Path) -> Iterator[Clinic]:
     finally:
         backend.engine.dispose()
     yield Clinic(data_dir, submitted, draft)
+
+
+@pytest.fixture(autouse=True)
+def _pyhanko_log_levels() -> Iterator[None]:
+    """`kiosk verify` quiets pyHanko's loggers for its process; give them back to the other tests."""
+    loggers = [logging.getLogger(name) for name in PYHANKO_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    yield
+    for logger, level in zip(loggers, levels, strict=True):
+        logger.setLevel(level)
 
 
 def audit_actions(data_dir: Path) -> list[tuple[str, str]]:
@@ -157,6 +159,50 @@ def test_verify_says_in_one_line_when_a_file_is_no_pdf(
 
     assert run(clinic.data_dir, ["verify", str(tmp_path / "gone.pdf")]) == cli.EXIT_PROBLEM
     assert capsys.readouterr().err == f"kiosk: cannot read {tmp_path / 'gone.pdf'}: No such file or directory\n"
+
+
+def test_verify_prints_no_traceback_for_another_clinics_packet(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """pyHanko logs a traceback when the signer does not chain up to the given root; the command keeps
+    the screen to the report."""
+    packet = tmp_path / "packet.pdf"
+    run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(packet)])
+    capsys.readouterr()
+    other_clinic = tmp_path / "other-clinic"
+    ensure_clinic_certificate(other_clinic, "Lakeside Wellness")
+    caplog.set_level(logging.DEBUG)
+
+    assert run(other_clinic, ["verify", str(packet)]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert captured.out.startswith(
+        f"Not intact: The signature is unchanged, but the certificate that made it ({CLINIC}) was not issued by "
+        "this clinic's certificate authority."
+    )
+    assert "  clinic certificate:     no" in captured.out.splitlines()
+    assert captured.err == ""
+    assert [r for r in caplog.records if r.name.startswith("pyhanko") and r.levelno >= logging.WARNING] == []
+
+
+def test_verify_reports_a_mangled_signature_in_words(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packet = tmp_path / "packet.pdf"
+    run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(packet)])
+    capsys.readouterr()
+    data = packet.read_bytes()
+    start = data.index(b"/Contents <") + len(b"/Contents <")
+    end = data.index(b">", start)
+    # The clinic's name in every certificate the signature carries made invalid UTF-8: pyHanko raises.
+    name = CLINIC.encode().hex().upper().encode()
+    signature = data[start:end].upper().replace(name, b"FF" + name[2:])
+    mangled = tmp_path / "mangled.pdf"
+    mangled.write_bytes(data[:start] + signature + data[end:])
+
+    assert run(clinic.data_dir, ["verify", str(mangled)]) == cli.EXIT_PROBLEM
+    captured = capsys.readouterr()
+    assert captured.out == "Not intact: The signature in this file is damaged or of a kind that cannot be checked.\n"
+    assert captured.err == ""
 
 
 @pytest.mark.printing

@@ -97,18 +97,21 @@ def verify_pdf(data: bytes, *, trust_roots: Sequence[x509.Certificate] | None = 
         return _failure("The document has no digital signature: it was never signed, or the signature was removed.")
 
     given_roots = [translate_pyca_cryptography_cert_to_asn1(root) for root in trust_roots or ()]
-    reports = [
-        _verify_one(
-            signature,
-            given_roots if trust_roots is not None else _embedded_roots(signature),
-            trust_checked=trust_roots is not None,
-        )
-        for signature in signatures
-    ]
+    reports = [_verify_guarded(signature, given_roots, trust_roots is not None) for signature in signatures]
     failed = [report for report in reports if not report.intact]
     # The clinic signs once; if a file somehow carries several signatures, all must hold, and the
     # first failing one is the one to explain.
     return failed[0] if failed else reports[0]
+
+
+def _verify_guarded(signature: Any, given_roots: list[Any], trust_checked: bool) -> VerificationReport:
+    """Verify one signature; reading its embedded certificates can itself fail on a damaged file."""
+    try:
+        roots = given_roots if trust_checked else _embedded_roots(signature)
+        return _verify_one(signature, roots, trust_checked=trust_checked)
+    except Exception as error:  # damaged certificates raise ValueError, UnicodeDecodeError, pyHanko errors...
+        log.info("signature could not be read: %r", error)
+        return _failure("The signature in this file is damaged or of a kind that cannot be checked.")
 
 
 def _embedded_roots(signature: Any) -> list[Any]:

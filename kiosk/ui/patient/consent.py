@@ -222,8 +222,9 @@ class ConsentScreen(Screen):
 
     @Slot(int, int)
     def _on_scroll_range_changed(self, _minimum: int, maximum: int) -> None:
-        if maximum == 0 and self.form is not None:
-            self.agree.setEnabled(True)  # the whole text fits on the screen
+        # The text was laid out again (a new size, another language): "the end" is where it is now.
+        at_end = self.text.verticalScrollBar().value() >= maximum - 4
+        self.agree.setEnabled(self.form is not None and (maximum == 0 or at_end))
 
     @Slot()
     def _on_agree_clicked(self) -> None:

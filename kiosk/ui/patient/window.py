@@ -107,6 +107,7 @@ class PatientWindow(QWidget):
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
         self.staff_unlock: QObject | None = None
+        self.packet_producer: QObject | None = None
         self._build()
         self.idle_guard = IdleGuard(
             app,
@@ -478,9 +479,16 @@ class PatientWindow(QWidget):
         if not self.allow_close:
             event.ignore()
             return
+        self.shutdown()
+        super().closeEvent(event)
+
+    def shutdown(self) -> None:
+        """Finish the service calls already sent (nothing is lost), then stop the worker threads."""
         self.idle_guard.uninstall()
         self.runner.shutdown()
-        super().closeEvent(event)
+        shutdown = getattr(self.packet_producer, "shutdown", None)
+        if shutdown is not None:
+            shutdown()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self.kiosk_mode and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_F4, Qt.Key.Key_F11):

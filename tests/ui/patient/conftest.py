@@ -50,7 +50,7 @@ def open_kiosk(qtbot: QtBot, data_dir: Path, size: tuple[int, int] = (1280, 800)
 def kiosk(qtbot: QtBot, data_dir: Path) -> Iterator[PatientWindow]:
     window = open_kiosk(qtbot, data_dir)
     yield window
-    window.runner.shutdown()
+    window.shutdown()
 
 
 @pytest.fixture

@@ -137,8 +137,10 @@ class Patient:
         bar = text.verticalScrollBar()
         viewport = text.viewport()
         device = touchscreen()
+        agree = self.window.consent.agree
         for _ in range(100):
-            if bar.value() >= bar.maximum() - 4:
+            self.qtbot.wait(30)
+            if bar.value() >= bar.maximum() - 4 and agree.isEnabled():
                 break
             x, bottom = viewport.width() // 2, viewport.height() - 20
             QTest.touchEvent(viewport, device).press(0, QPoint(x, bottom), viewport).commit()
@@ -147,8 +149,7 @@ class Patient:
                 y = bottom - step * (viewport.height() - 60) // 10
                 QTest.touchEvent(viewport, device).move(0, QPoint(x, y), viewport).commit()
             QTest.touchEvent(viewport, device).release(0, QPoint(x, 40), viewport).commit()
-            self.qtbot.wait(30)
-        self.qtbot.waitUntil(lambda: bar.value() >= bar.maximum() - 4, timeout=TIMEOUT_MS)
+        self.qtbot.waitUntil(lambda: bar.value() >= bar.maximum() - 4 and agree.isEnabled(), timeout=TIMEOUT_MS)
 
     def draw_signature(self) -> None:
         pad = next(p for p in self.screen.findChildren(SignaturePad) if p.isVisible())

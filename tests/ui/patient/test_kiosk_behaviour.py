@@ -82,7 +82,7 @@ def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(qtbot: QtBot, tmp_p
     patient.tap("Back")
     qtbot.waitUntil(lambda: kiosk.question.item is not None and kiosk.question.item.id == "q3")
     assert patient.button("More than half the days").isChecked()
-    kiosk.runner.shutdown()
+    kiosk.shutdown()
 
 
 def test_no_appointment_today_sends_to_the_front_desk_and_is_recorded(patient: Patient, data_dir: Path) -> None:
@@ -170,7 +170,7 @@ def test_kiosk_mode_ignores_closing_and_escape(qtbot: QtBot, data_dir: Path) -> 
     QTest.keyClick(kiosk, Qt.Key.Key_Escape)
     assert kiosk.isVisible()
     kiosk.allow_close = True
-    kiosk.runner.shutdown()
+    kiosk.shutdown()
 
 
 def tap_corner(kiosk: PatientWindow, times: int) -> None:
@@ -210,7 +210,7 @@ def test_hidden_gesture_pin_pad_locks_after_five_wrong_pins(qtbot: QtBot, data_d
     assert "locked" in pad.error_text().lower()
     # The right PIN is refused while locked, and the lock survives a restart (it is kept in the database).
     kiosk.allow_close = True
-    kiosk.runner.shutdown()
+    kiosk.shutdown()
     kiosk.close()
     again = open_kiosk(qtbot, data_dir)
     tap_corner(again, 5)
@@ -222,7 +222,7 @@ def test_hidden_gesture_pin_pad_locks_after_five_wrong_pins(qtbot: QtBot, data_d
     backend.engine.dispose()
     assert actions.count("staff.pin_failed") == 4
     assert "staff.pin_pad_locked" in actions
-    again.runner.shutdown()
+    again.shutdown()
 
 
 def test_the_right_pin_opens_the_staff_menu_and_ends_the_patient_session(qtbot: QtBot, data_dir: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from kiosk.documents.verification import verify_pdf
 from kiosk.domain.forms import ItemType, pick
 from kiosk.services.backend import open_backend
 from kiosk.services.demo import prepared_patient_answers
@@ -135,15 +136,27 @@ def test_a_patient_checks_in_from_start_to_thank_you(
             patient.tap(words["Continue"])
         else:
             choose(patient, kiosk, language, phq_item9)
-        patient.qtbot.waitUntil(lambda step=step: flow.current.key != step.key or flow.current.kind is StepKind.REVIEW)
+        patient.qtbot.waitUntil(
+            lambda step=step, flow=flow: flow.current.key != step.key or flow.current.kind is StepKind.REVIEW
+        )
     assert flow is not None and flow.current.kind is StepKind.REVIEW
     assert seen_crisis is (phq_item9 > 0)
     patient.tap(words["Submit"])
     patient.wait_for_text(words["thanks"])
 
+    # The signed packet is made in the background, without the patient waiting for it.
     backend = open_backend(data_dir)
+
+    def packet_stored() -> bool:
+        with unit_of_work(backend.sessions) as session:
+            latest = session.scalars(select(Intake).order_by(Intake.id.desc())).first()
+            return latest is not None and latest.packet_sha256 is not None
+
+    patient.qtbot.waitUntil(packet_stored, timeout=10_000)
     with unit_of_work(backend.sessions) as session:
         intake = session.scalars(select(Intake).order_by(Intake.id.desc())).first()
+        assert intake is not None and intake.packet_pdf is not None
+        assert verify_pdf(intake.packet_pdf).intact
         assert intake is not None and intake.status == "submitted" and intake.language == language
         consents = session.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake.id)).all()
         assert len(consents) == 3
