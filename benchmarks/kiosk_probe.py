@@ -50,8 +50,8 @@ def walk(data_dir: Path) -> int:
     from kiosk.app import application, build_kiosk
     from kiosk.ui.patient.flow import StepKind
     from kiosk.ui.patient.window import PatientWindow
-    from tests.ui.patient.kiosk_process import Bot
     from tests.ui.patient.driver import Patient
+    from tests.ui.patient.kiosk_process import Bot
     from tests.ui.patient.test_walkthrough import choose
 
     application()

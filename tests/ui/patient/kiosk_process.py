@@ -32,16 +32,16 @@ ANSWERS = ["Several days", "More than half the days", "Not at all", "Nearly ever
 class Bot:
     """The few QtBot calls the Patient driver uses, for a process without pytest."""
 
-    def mouseClick(self, widget: QWidget, button: Qt.MouseButton, pos: QPoint | None = None) -> None:  # noqa: N802
+    def mouseClick(self, widget: QWidget, button: Qt.MouseButton, pos: QPoint | None = None) -> None:
         QTest.mouseClick(widget, button, Qt.KeyboardModifier.NoModifier, pos if pos is not None else QPoint())
 
-    def keyClicks(self, widget: QWidget, text: str) -> None:  # noqa: N802
+    def keyClicks(self, widget: QWidget, text: str) -> None:
         QTest.keyClicks(widget, text)
 
     def wait(self, ms: int) -> None:
         QTest.qWait(ms)
 
-    def waitUntil(self, condition: Callable[[], object], timeout: int = 5000) -> None:  # noqa: N802
+    def waitUntil(self, condition: Callable[[], object], timeout: int = 5000) -> None:
         deadline = time.monotonic() + timeout / 1000
         while not condition():
             if time.monotonic() > deadline:
