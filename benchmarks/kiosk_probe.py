@@ -19,7 +19,7 @@ sys.path.insert(0, str(REPO))
 
 
 def startup(data_dir: Path) -> int:
-    from PySide6.QtCore import QEvent, QObject
+    from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
 
     from kiosk.app import application, build_kiosk
@@ -29,12 +29,24 @@ def startup(data_dir: Path) -> int:
 
     class FirstPaint(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and watched is getattr(window, "welcome", None):
+            if event.type() == QEvent.Type.Paint and watched is getattr(window, "welcome", None) and not self.seen:
+                self.seen = True
                 print(f"painted {time.perf_counter() - STARTED:.4f}", flush=True)
-                QApplication.exit(0)
+                poll.start(20)
             return False
 
+    def ready() -> None:
+        # Welcome is up; wait for the database to be open on the worker, as it is when the first patient arrives.
+        if window.handle.is_open:  # type: ignore[attr-defined]
+            poll.stop()
+            print(f"ready {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}", flush=True)
+            QApplication.exit(0)
+
+    poll = QTimer()
+    poll.timeout.connect(ready)
+
     spy = FirstPaint()
+    spy.seen = False  # type: ignore[attr-defined]
     window.welcome.installEventFilter(spy)  # type: ignore[attr-defined]
     window.resize(1280, 800)
     window.show()
@@ -71,6 +83,8 @@ def walk(data_dir: Path) -> int:
 
     spy = QuestionPaint()
     window.question.question.installEventFilter(spy)
+    answered_at: list[float] = []
+    window.question.answered.connect(lambda _batch: answered_at.append(time.perf_counter()))
     tap_to_paint: list[float] = []
     switch_to_paint: list[float] = []
     original_show_step = window.show_step
@@ -110,16 +124,25 @@ def walk(data_dir: Path) -> int:
             choose(patient, window, "en", 0)
             if tapped:
                 patient.qtbot.waitUntil(lambda before=before: len(painted) > before, timeout=5000)
-                tap_to_paint.append(painted[-1] - tap_time)
+                tap_to_paint.append(painted[-1] - (answered_at[-1] if answered_at else tap_time))
                 switch_to_paint.append(painted[-1] - timed_show_step.started)  # type: ignore[attr-defined]
         else:
             patient.tap("Continue")
         patient.qtbot.waitUntil(lambda step=step, flow=flow: flow.current.key != step.key, timeout=5000)
+    before_submit_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     QTest.mouseClick(patient.button("Submit"), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, QPoint(5, 5))
     patient.wait_for_text("Thank you")
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(
-        json.dumps({"tap_to_paint": tap_to_paint, "switch_to_paint": switch_to_paint, "peak_kib": peak_kib}), flush=True
+        json.dumps(
+            {
+                "tap_to_paint": tap_to_paint,
+                "switch_to_paint": switch_to_paint,
+                "peak_kib": peak_kib,
+                "before_submit_kib": before_submit_kib,
+            }
+        ),
+        flush=True,
     )
     window.allow_close = True
     window.shutdown()

@@ -14,7 +14,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.services.backend import Backend, open_backend
+from kiosk.services.backend import Backend, LazyBackend
 from kiosk.ui.packet_producer import PacketProducer
 from kiosk.ui.patient.staff_unlock import StaffUnlock
 from kiosk.ui.patient.window import PatientWindow
@@ -48,22 +48,26 @@ def setup_logging(data_dir: Path) -> None:
     root.setLevel(logging.INFO)
 
 
-def build_patient_window(backend: Backend, *, kiosk_mode: bool = True) -> PatientWindow:
-    """The patient window with its way to staff (hidden gesture, PIN) attached."""
+def build_patient_window(backend: Backend | LazyBackend, *, kiosk_mode: bool = True) -> PatientWindow:
+    """The patient window with its way to staff (hidden gesture, PIN) and packet making attached."""
     app = application()
     apply_theme(app, large_text=False, high_contrast=False)
     window = PatientWindow(backend, kiosk_mode=kiosk_mode)
     window.staff_unlock = StaffUnlock(window)
-    producer = PacketProducer(backend, window)
+    producer = PacketProducer(window.handle.data_dir, window)
     window.submitted.connect(producer.make)
     window.packet_producer = producer
     return window
 
 
 def build_kiosk(data_dir: Path) -> QWidget:
-    """The patient window (not yet shown), on `data_dir`'s settings and database, as `kiosk run` builds it."""
-    backend = open_backend(data_dir)
-    return build_patient_window(backend, kiosk_mode=True)
+    """The patient window (not yet shown), on `data_dir`'s settings and database, as `kiosk run` builds it.
+
+    The database opens on the kiosk's worker thread while the Welcome screen paints.
+    """
+    window = build_patient_window(LazyBackend(data_dir), kiosk_mode=True)
+    window.open_backend_in_background()
+    return window
 
 
 def install_exception_hook(window: PatientWindow) -> None:
@@ -72,17 +76,18 @@ def install_exception_hook(window: PatientWindow) -> None:
     def hook(kind: type[BaseException], error: BaseException, trace: TracebackType | None) -> None:
         log.critical("Unexpected error in the kiosk", exc_info=(kind, error, trace))
         if issubclass(kind, KeyboardInterrupt):
-            QApplication.quit()
+            QApplication.exit(0)  # exit(), not quit(): quit() asks windows to close, and the kiosk refuses
             return
         window.show_unexpected_error()
 
     sys.excepthook = hook
 
 
-def run_kiosk(backend: Backend, *, windowed: bool) -> int:
+def run_kiosk(backend: LazyBackend, *, windowed: bool) -> int:
     app = application()
     setup_logging(backend.data_dir)
     window = build_patient_window(backend, kiosk_mode=not windowed)
+    window.open_backend_in_background()
     install_exception_hook(window)
     if windowed:
         window.resize(1280, 800)

@@ -161,7 +161,23 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    backend = _open_backend(args)
+    """Settings and forms are checked before any window opens (a broken form never reaches a patient); the
+    database opens on the kiosk's worker thread while Welcome paints."""
+    from kiosk.domain.loader import FormsInvalidError, load_forms
+    from kiosk.domain.visit_needs import check_visit_types
+    from kiosk.services.backend import LazyBackend
+    from kiosk.settings import SettingsError
+
+    forms_dir = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
+    try:
+        backend = LazyBackend(_data_dir(args), forms_dir=forms_dir)
+        problems = check_visit_types(backend.settings, load_forms(forms_dir or _forms_dir(args)))
+    except SettingsError as error:
+        raise CliError(str(error)) from None
+    except FormsInvalidError as error:
+        raise CliError(f"the forms folder has problems; fix them and start again:\n{error}") from None
+    if problems:
+        raise CliError("; ".join(problems))
     from kiosk.app import run_kiosk
 
     return run_kiosk(backend, windowed=args.windowed)

@@ -78,6 +78,16 @@ def _data_dir(args: argparse.Namespace) -> Path:
 def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.packets import PacketMaker
 
+    if args.store_only:
+
+        def make(backend: Backend) -> int:
+            result = PacketMaker(backend).make(args.intake_id, actor="kiosk")
+            print(f"stored the signed packet of intake {args.intake_id} ({result.pages} pages, sha256 {result.sha256})")
+            return EXIT_OK
+
+        return _with_backend(open_backend, args, make)
+    if not args.output:
+        raise _fail("say where to write the packet with -o FILE.pdf (or --store-only to keep it in the database)")
     output = Path(args.output).expanduser()
 
     def action(backend: Backend) -> int:
@@ -175,7 +185,12 @@ def register(
     packet = commands.add_parser("packet", help="save the signed consent packet of a submitted intake")
     add_common(packet)
     packet.add_argument("intake_id", metavar="INTAKE_ID", type=_intake_id)
-    packet.add_argument("-o", "--output", required=True, metavar="FILE.pdf", help="where to write the PDF")
+    packet.add_argument("-o", "--output", metavar="FILE.pdf", help="where to write the PDF")
+    packet.add_argument(
+        "--store-only",
+        action="store_true",
+        help="make (or remake) the signed packet and keep it in the database; the kiosk runs this after Submit",
+    )
     packet.set_defaults(handler=handler(cmd_packet))
 
     verify = commands.add_parser("verify", help="check a packet's digital signature; exit 0 only when it is intact")

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-
-from sqlalchemy import Engine
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
 from kiosk.domain.loader import FormLibrary, load_forms
 from kiosk.domain.visit_needs import check_visit_types
 from kiosk.resources import forms_dir as bundled_forms_dir
 from kiosk.settings import Settings, load_settings
-from kiosk.store.crypto import FieldCipher, load_or_create_key
-from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
-from kiosk.store.keycheck import ensure_key_matches
-from kiosk.store.migrate import upgrade_database
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from kiosk.store.crypto import FieldCipher
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +73,11 @@ def open_backend(
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
     """
+    from kiosk.store.crypto import FieldCipher, load_or_create_key
+    from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+    from kiosk.store.keycheck import ensure_key_matches
+    from kiosk.store.schema_version import upgrade_if_needed
+
     settings = load_settings(data_dir)
     library = load_forms(forms_dir or bundled_forms_dir())
     problems = check_visit_types(settings, library)
@@ -80,8 +86,61 @@ def open_backend(
     cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
     engine = create_engine_for(settings.effective_database_url)
     if migrate:
-        upgrade_database(engine)
+        upgrade_if_needed(engine)
     sessions = session_factory(engine)
     with unit_of_work(sessions) as session:
         ensure_key_matches(session, cipher)
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
+
+
+class LazyBackend:
+    """The backend of a data directory, opened on first use.
+
+    The kiosk paints its Welcome screen from the settings alone and opens the database (SQLAlchemy, the
+    key, migrations: a quarter of a second) on its worker thread meanwhile, so a patient never waits for
+    it. `get()` is safe from any thread; an opening that failed raises its error again on every call.
+    """
+
+    def __init__(self, data_dir: Path, *, forms_dir: Path | None = None, clock: Clock = system_clock) -> None:
+        self.data_dir = data_dir
+        self.settings = load_settings(data_dir)
+        self._forms_dir = forms_dir
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._backend: Backend | None = None
+        self._error: Exception | None = None
+
+    @classmethod
+    def of(cls, backend: Backend) -> LazyBackend:
+        """A handle on a backend that is already open."""
+        handle = cls.__new__(cls)
+        handle.data_dir = backend.data_dir
+        handle.settings = backend.settings
+        handle._forms_dir = None
+        handle._clock = backend.clock
+        handle._lock = threading.Lock()
+        handle._backend = backend
+        handle._error = None
+        return handle
+
+    def get(self) -> Backend:
+        with self._lock:
+            if self._backend is None:
+                if self._error is not None:
+                    raise self._error
+                try:
+                    self._backend = open_backend(self.data_dir, forms_dir=self._forms_dir, clock=self._clock)
+                except Exception as error:
+                    self._error = error
+                    raise
+            return self._backend
+
+    @property
+    def is_open(self) -> bool:
+        return self._backend is not None
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    def local_now(self) -> dt.datetime:
+        return self._clock().astimezone()

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QDialog, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from kiosk.services.staff_accounts import SignInError, StaffIdentity, pin_pad_locked_for, verify_kiosk_pin
 from kiosk.ui.patient.base import TOUCH_HEIGHT
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.pin_pad import PinPadDialog
+
+if TYPE_CHECKING:
+    from kiosk.services.staff_accounts import StaffIdentity
 
 log = logging.getLogger(__name__)
 
@@ -81,8 +84,14 @@ class StaffUnlock(QObject):
         pad.setWindowTitle("Staff PIN")
         pad.pin_entered.connect(self._on_pad_pin_entered)
         self.pad = pad
-        backend = self.window.backend
-        self.window.runner.submit(lambda: pin_pad_locked_for(backend), self._on_lock_checked)
+        handle = self.window.handle
+
+        def locked_for() -> object:
+            from kiosk.services.staff_accounts import pin_pad_locked_for
+
+            return pin_pad_locked_for(handle.get())
+
+        self.window.runner.submit(locked_for, self._on_lock_checked)
         pad.open()
 
     def _on_lock_checked(self, remaining: object) -> None:
@@ -91,10 +100,18 @@ class StaffUnlock(QObject):
 
     @Slot(str)
     def _on_pad_pin_entered(self, pin: str) -> None:
-        backend = self.window.backend
-        self.window.runner.submit(lambda: verify_kiosk_pin(backend, pin), self._on_pin_accepted, self._on_pin_refused)
+        handle = self.window.handle
+
+        def verify() -> object:
+            from kiosk.services.staff_accounts import verify_kiosk_pin
+
+            return verify_kiosk_pin(handle.get(), pin)
+
+        self.window.runner.submit(verify, self._on_pin_accepted, self._on_pin_refused)
 
     def _on_pin_refused(self, error: Exception) -> None:
+        from kiosk.services.staff_accounts import SignInError
+
         if self.pad is None:
             return
         if isinstance(error, SignInError):
@@ -106,6 +123,8 @@ class StaffUnlock(QObject):
             self.pad.show_error("The PIN could not be checked. Please try again or restart the tablet.")
 
     def _on_pin_accepted(self, identity: object) -> None:
+        from kiosk.services.staff_accounts import StaffIdentity
+
         assert isinstance(identity, StaffIdentity)
         if self.pad is not None:
             self.pad.accept()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QLocale, QObject, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
@@ -27,17 +27,11 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.forms import pick
-from kiosk.services.backend import Backend
-from kiosk.services.checkin import CheckinResult, identify
-from kiosk.services.intake import (
-    IntakeState,
-    begin_intake,
-    record_answer,
-    set_language,
-    sign_consent,
-    submit_intake,
-)
-from kiosk.store.models import IntakeStatus
+from kiosk.services.backend import Backend, LazyBackend
+
+if TYPE_CHECKING:
+    from kiosk.services.checkin import CheckinResult
+    from kiosk.services.intake import IntakeState
 from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
 from kiosk.ui.patient.base import Screen, set_label
 from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
@@ -86,9 +80,12 @@ class PatientWindow(QWidget):
     submitted = Signal(int)
     staff_requested = Signal()
 
-    def __init__(self, backend: Backend, *, kiosk_mode: bool = True, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, backend: Backend | LazyBackend, *, kiosk_mode: bool = True, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.backend = backend
+        self.handle = backend if isinstance(backend, LazyBackend) else LazyBackend.of(backend)
+        self.settings = self.handle.settings
         self.kiosk_mode = kiosk_mode
         self.allow_close = not kiosk_mode
         self.session = _Session()
@@ -101,7 +98,7 @@ class PatientWindow(QWidget):
         self.app = app
         self.language_switch = LanguageSwitch(app)
         self.setObjectName("patientWindow")
-        self.setWindowTitle(backend.settings.clinic_name)
+        self.setWindowTitle(self.settings.clinic_name)
         if kiosk_mode:
             # Full screen without a frame: no title bar button to close, minimise or move the kiosk.
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
@@ -111,8 +108,8 @@ class PatientWindow(QWidget):
         self._build()
         self.idle_guard = IdleGuard(
             app,
-            quiet_seconds=backend.settings.idle_seconds,
-            countdown_seconds=backend.settings.idle_countdown_seconds,
+            quiet_seconds=self.settings.idle_seconds,
+            countdown_seconds=self.settings.idle_countdown_seconds,
         )
         self.idle_guard.timed_out.connect(self._on_idle_guard_timed_out)
         self.idle_guard.set_enabled(False)
@@ -125,6 +122,20 @@ class PatientWindow(QWidget):
         self._message_timer.timeout.connect(self.end_session)
         self.retranslate()
         self.show_screen(self.welcome)
+
+    @property
+    def backend(self) -> Backend:
+        """The open backend; on the GUI thread it is open already (the first service call opened it)."""
+        return self.handle.get()
+
+    def open_backend_in_background(self) -> None:
+        """Open the database on the worker now, so the first patient does not wait for it."""
+
+        def failed(error: Exception) -> None:
+            log.critical("The kiosk cannot open its data: %s", error, exc_info=error)
+            self.show_screen(self.problem)
+
+        self.runner.submit(self.handle.get, None, failed)
 
     # ----------------------------------------------------------------------------------- building
 
@@ -139,8 +150,8 @@ class PatientWindow(QWidget):
         header.setObjectName("kioskHeader")
         row = QHBoxLayout(header)
         row.setContentsMargins(24, 10, 24, 10)
-        self.header_title = QLabel(self.backend.settings.clinic_name)
-        self.header_title.setAccessibleName(self.backend.settings.clinic_name)
+        self.header_title = QLabel(self.settings.clinic_name)
+        self.header_title.setAccessibleName(self.settings.clinic_name)
         self.header_title.setWordWrap(True)
         row.addWidget(self.header_title)
         row.addStretch(1)
@@ -153,11 +164,11 @@ class PatientWindow(QWidget):
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
 
-        settings = self.backend.settings
+        settings = self.settings
         self.welcome = WelcomeScreen(settings.clinic_name)
         self.welcome.start_requested.connect(self._on_welcome_start_requested)
         self.identify_screen = IdentifyScreen()
-        self.identify_screen.today = lambda: self.backend.local_now().date()
+        self.identify_screen.today = lambda: self.handle.local_now().date()
         self.identify_screen.identified.connect(self._on_identify_identified)
         self.identify_screen.back_requested.connect(self.end_session)
         self.confirm = confirm_screen()
@@ -174,7 +185,7 @@ class PatientWindow(QWidget):
         self.thank_you = thank_you_screen()
         self.thank_you.accepted.connect(self.end_session)
         self.consent = ConsentScreen()
-        self.consent.clock = self.backend.now
+        self.consent.clock = self.handle.now
         self.consent.signed.connect(self._on_consent_signed)
         self.consent.back_requested.connect(self._on_back_requested)
         self.question = QuestionScreen()
@@ -302,9 +313,11 @@ class PatientWindow(QWidget):
 
     @Slot(object)
     def _on_identify_identified(self, identity: Identity) -> None:
-        backend = self.backend
+        from kiosk.services.checkin import identify
+
+        handle = self.handle
         self._run(
-            lambda: identify(backend, identity.first_name, identity.last_name, identity.dob),
+            lambda: identify(handle.get(), identity.first_name, identity.last_name, identity.dob),
             self._on_checkin_result,
         )
 
@@ -331,12 +344,14 @@ class PatientWindow(QWidget):
     def _on_confirm_accepted(self) -> None:
         checkin = self.session.checkin
         assert checkin is not None and checkin.match is not None
-        backend, appointment_id, language = self.backend, checkin.match.appointment_id, self.language
-        self._run(lambda: begin_intake(backend, appointment_id, language), self._on_intake_begun)
+        from kiosk.services.intake import begin_intake
+
+        handle, appointment_id, language = self.handle, checkin.match.appointment_id, self.language
+        self._run(lambda: begin_intake(handle.get(), appointment_id, language), self._on_intake_begun)
 
     def _on_intake_begun(self, state: IntakeState) -> None:
         self.session.state = state
-        if state.status is not IntakeStatus.DRAFT:
+        if state.status.value != "draft":
             self.show_screen(self.already_done)
             return
         flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
@@ -347,11 +362,13 @@ class PatientWindow(QWidget):
     def _on_consent_signed(self, signed: SignedConsent) -> None:
         state = self.session.state
         assert state is not None
-        backend, intake_id = self.backend, state.intake_id
+        handle, intake_id = self.handle, state.intake_id
 
         def job() -> object:
+            from kiosk.services.intake import sign_consent
+
             return sign_consent(
-                backend,
+                handle.get(),
                 intake_id,
                 signed.form_id,
                 typed_name=signed.typed_name,
@@ -372,9 +389,12 @@ class PatientWindow(QWidget):
     def _on_question_answered(self, batch: AnswerBatch) -> None:
         state = self.session.state
         assert state is not None
-        backend, intake_id = self.backend, state.intake_id
+        handle, intake_id = self.handle, state.intake_id
 
         def job() -> list[object]:
+            from kiosk.services.intake import record_answer
+
+            backend = handle.get()
             return [
                 record_answer(backend, intake_id, batch.form_id, item_id, value) for item_id, value in batch.answers
             ]
@@ -384,9 +404,9 @@ class PatientWindow(QWidget):
             assert flow is not None
             for (item_id, _), outcome in zip(batch.answers, outcomes, strict=True):
                 flow.record(batch.form_id, item_id, outcome.value)
-            if batch.tapped and self.backend.settings.answer_beat_ms:
+            if batch.tapped and self.settings.answer_beat_ms:
                 session = self.session
-                QTimer.singleShot(self.backend.settings.answer_beat_ms, self, lambda: self._advance_if(session))
+                QTimer.singleShot(self.settings.answer_beat_ms, self, lambda: self._advance_if(session))
             else:
                 self.show_step(flow.advance())
 
@@ -428,13 +448,15 @@ class PatientWindow(QWidget):
     def _on_review_submit_requested(self) -> None:
         state = self.session.state
         assert state is not None
-        backend, intake_id = self.backend, state.intake_id
+        from kiosk.services.intake import submit_intake
+
+        handle, intake_id = self.handle, state.intake_id
 
         def done(_: object) -> None:
             self.show_screen(self.thank_you)
             self.submitted.emit(intake_id)
 
-        self._run(lambda: submit_intake(backend, intake_id), done)
+        self._run(lambda: submit_intake(handle.get(), intake_id), done)
 
     @Slot()
     def _on_idle_guard_timed_out(self) -> None:
@@ -445,9 +467,11 @@ class PatientWindow(QWidget):
         language = "es" if self.language == "en" else "en"
         self._set_language(language)
         state = self.session.state
-        if state is not None and state.status is IntakeStatus.DRAFT:
-            backend, intake_id = self.backend, state.intake_id
-            self._run(lambda: set_language(backend, intake_id, language), lambda _: None)
+        if state is not None and state.status.value == "draft":
+            from kiosk.services.intake import set_language
+
+            handle, intake_id = self.handle, state.intake_id
+            self._run(lambda: set_language(handle.get(), intake_id, language), lambda _: None)
 
     def _set_language(self, language: str) -> None:
         self.language = language

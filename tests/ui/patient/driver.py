@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPointingDevice
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
-from pytestqt.qtbot import QtBot
 
+from kiosk.domain.forms import ItemType, pick
+from kiosk.services.demo import prepared_patient_answers
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.signature_pad import SignaturePad
+
+if TYPE_CHECKING:
+    from pytestqt.qtbot import QtBot
 
 TIMEOUT_MS = 5000
 _TOUCHSCREEN: list[QPointingDevice] = []
@@ -162,3 +167,42 @@ class Patient:
         for point in points[1:]:
             QTest.mouseMove(pad, point)
         QTest.mouseRelease(pad, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, points[-1])
+
+
+def choose(patient: Patient, window: PatientWindow, language: str, phq_item9: int) -> None:
+    """Answer whatever the current question is, as a calm well-prepared patient would."""
+    screen = window.question
+    form, item = screen.form, screen.item
+    assert form is not None and item is not None
+    if item.type is ItemType.DISPLAY:
+        patient.tap({"en": "Next", "es": "Siguiente"}[language])
+        return
+    if form.kind.value == "questionnaire":
+        code = item.options[1 if item.id == "q1" else 0].code
+        if item.id == "q9":
+            code = item.options[phq_item9].code
+        patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
+        return
+    wanted = dict(prepared_patient_answers(form))
+    if item.type is ItemType.GROUP:
+        for child in item.children:
+            if child.is_answered_type:
+                field = patient.tap_field(pick(child.text, language))
+                field.clear()
+                patient.qtbot.keyClicks(field, "5550100188" if child.type is ItemType.PHONE else "Jordan Example")
+        patient.tap({"en": "Next", "es": "Siguiente"}[language])
+        return
+    if item.options:
+        value = wanted.get(item.id, item.options[-1].code)
+        codes = value if isinstance(value, list) else [value]
+        for code in codes:
+            patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
+        if item.type is ItemType.MULTI_CHOICE:
+            patient.tap({"en": "Next", "es": "Siguiente"}[language])
+        return
+    if not item.required:
+        patient.tap({"en": "Skip", "es": "Omitir"}[language])
+        return
+    field = patient.tap_field(pick(item.text, language))
+    patient.qtbot.keyClicks(field, "5550100188" if item.type is ItemType.PHONE else "Nothing new")
+    patient.tap({"en": "Next", "es": "Siguiente"}[language])

@@ -9,14 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from kiosk.documents.verification import verify_pdf
-from kiosk.domain.forms import ItemType, pick
 from kiosk.services.backend import open_backend
-from kiosk.services.demo import prepared_patient_answers
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import ConsentRecord, Flag, Intake
 from kiosk.ui.patient.flow import StepKind
 from kiosk.ui.patient.window import PatientWindow
-from tests.ui.patient.driver import Patient
+from tests.ui.patient.driver import Patient, choose
 
 # Spanish accessible names are the translations shipped in resources/i18n/kiosk_es.qm.
 WORDS = {
@@ -55,45 +53,6 @@ WALKS = {
     "spravato-en": ("Lucía", "Fernández", dt.date(1999, 2, 18), "en"),
     "spravato-es": ("José", "Núñez", dt.date(1968, 5, 30), "es"),
 }
-
-
-def choose(patient: Patient, window: PatientWindow, language: str, phq_item9: int) -> None:
-    """Answer whatever the current question is, as a calm well-prepared patient would."""
-    screen = window.question
-    form, item = screen.form, screen.item
-    assert form is not None and item is not None
-    if item.type is ItemType.DISPLAY:
-        patient.tap(WORDS[language]["Next"])
-        return
-    if form.kind.value == "questionnaire":
-        code = item.options[1 if item.id == "q1" else 0].code
-        if item.id == "q9":
-            code = item.options[phq_item9].code
-        patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
-        return
-    wanted = dict(prepared_patient_answers(form))
-    if item.type is ItemType.GROUP:
-        for child in item.children:
-            if child.is_answered_type:
-                field = patient.tap_field(pick(child.text, language))
-                field.clear()
-                patient.qtbot.keyClicks(field, "5550100188" if child.type is ItemType.PHONE else "Jordan Example")
-        patient.tap(WORDS[language]["Next"])
-        return
-    if item.options:
-        value = wanted.get(item.id, item.options[-1].code)
-        codes = value if isinstance(value, list) else [value]
-        for code in codes:
-            patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
-        if item.type is ItemType.MULTI_CHOICE:
-            patient.tap(WORDS[language]["Next"])
-        return
-    if not item.required:
-        patient.tap({"en": "Skip", "es": "Omitir"}[language])
-        return
-    field = patient.tap_field(pick(item.text, language))
-    patient.qtbot.keyClicks(field, "5550100188" if item.type is ItemType.PHONE else "Nothing new")
-    patient.tap(WORDS[language]["Next"])
 
 
 @pytest.mark.parametrize("walk", sorted(WALKS))

@@ -1,0 +1,472 @@
+"""Today's board: flags in the order they must be dealt with, check-ins that need a person, and the visits.
+
+It keeps itself current without a refresh button: every second it asks the runner for the board's cheap
+signature and reloads the whole board only when that changed, so a flag the kiosk raises is on screen
+within about two seconds. Selections survive a reload (they are kept by appointment and flag, not by row).
+
+The front desk sees visit status and holds, and that a clinician is needed for an urgent flag, but no
+scores, answers or urgent-flag details; clinicians and admins see every line and can acknowledge.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Hashable
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
+from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
+
+from kiosk.domain.forms import FlagLevel
+from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, UnresolvedArrival, board_for_day
+from kiosk.services.board import board_signature as read_board_signature
+from kiosk.services.board import resolve_arrival as resolve_arrival_service
+from kiosk.services.review import ReviewError, acknowledge_flag
+from kiosk.services.schedule import VisitStatus
+from kiosk.store.models import ArrivalOutcome
+from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
+from kiosk.ui.staff.context import StaffContext
+from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date
+from kiosk.ui.staff.rows_model import Column, Row, RowsModel, selected_row, table_view
+from kiosk.ui.staff.style import Tone
+from kiosk.ui.theme import ButtonRole, TextRole
+
+log = logging.getLogger(__name__)
+
+POLL_INTERVAL_MS = 1000
+ARRIVALS_HEIGHT = 130
+"""Room for three unmatched check-ins; more scroll. The flags and the visits need the height more."""
+FRONT_DESK_URGENT_DETAIL = "A clinician has the details and must check in with the patient."
+PRINTABLE = (VisitStatus.SUBMITTED, VisitStatus.REVIEWED)
+ARRIVAL_REASONS = {
+    ArrivalOutcome.UNMATCHED: "No appointment today matches what was typed",
+    ArrivalOutcome.AMBIGUOUS: "More than one appointment matches what was typed",
+}
+
+
+# ------------------------------------------------------------------------------------------ wording
+
+
+def flag_title(line: BoardLine) -> str:
+    if line.level is FlagLevel.URGENT and line.acknowledged_at is not None:
+        return f"Urgent, acknowledged by {line.acknowledged_by} at {clock_time(line.acknowledged_at)}"
+    return line.headline
+
+
+def flag_details(line: BoardLine, clinical: bool) -> str:
+    if not clinical and line.level is FlagLevel.URGENT:
+        return FRONT_DESK_URGENT_DETAIL
+    if line.level is FlagLevel.URGENT and line.cleared_at is not None:
+        return f"{line.message} (The answer was changed afterwards; the flag stays until a clinician acknowledges it.)"
+    return line.message
+
+
+def line_tone(line: BoardLine) -> Tone | None:
+    if line.needs_acknowledgement:
+        return Tone.URGENT
+    if line.level is FlagLevel.HOLD:
+        return Tone.HOLD
+    if line.level is FlagLevel.URGENT:
+        return Tone.QUIET
+    return None
+
+
+def visible_lines(lines: tuple[BoardLine, ...], clinical: bool) -> tuple[BoardLine, ...]:
+    """Everything for clinicians; the front desk sees holds and urgent flags still waiting for a clinician."""
+    if clinical:
+        return lines
+    return tuple(line for line in lines if line.level is FlagLevel.HOLD or line.needs_acknowledgement)
+
+
+def visit_flags_summary(row: BoardRow, clinical: bool) -> str:
+    parts = []
+    if any(line.needs_acknowledgement for line in row.flags):
+        parts.append("Urgent: clinician needed")
+    holds = [line.message for line in row.flags if line.level is FlagLevel.HOLD]
+    if holds:
+        parts.append("Hold: " + "; ".join(holds))
+    if clinical:
+        info = sum(1 for line in row.flags if line.level is FlagLevel.INFO)
+        if info:
+            parts.append(f"{info} for review")
+    return " · ".join(parts)
+
+
+def visit_tone(row: BoardRow) -> Tone | None:
+    if any(line.needs_acknowledgement for line in row.flags):
+        return Tone.URGENT
+    if any(line.level is FlagLevel.HOLD for line in row.flags):
+        return Tone.HOLD
+    if row.status is VisitStatus.CANCELLED:
+        return Tone.QUIET
+    return None
+
+
+def board_summary(board: Board, clinical: bool) -> str:
+    arrived = sum(1 for row in board.rows if row.status not in (VisitStatus.NOT_ARRIVED, VisitStatus.CANCELLED))
+    holds = sum(1 for line in board.lines if line.level is FlagLevel.HOLD)
+    parts = [f"{len(board.rows)} visits", f"{arrived} checked in"]
+    if board.urgent_count:
+        parts.append(f"{board.urgent_count} urgent flag{'s' if board.urgent_count != 1 else ''} waiting")
+    if holds:
+        parts.append(f"{holds} hold{'s' if holds != 1 else ''}")
+    if board.arrivals:
+        count = len(board.arrivals)
+        parts.append(f"{count} check-in{'s' if count != 1 else ''} need{'s' if count == 1 else ''} the front desk")
+    if not clinical:
+        parts.append("clinical details are for clinicians")
+    return " · ".join(parts)
+
+
+def _status_text(status: VisitStatus) -> str:
+    return status.value.capitalize()
+
+
+# ------------------------------------------------------------------------------------------ view
+
+
+class BoardView(QWidget):
+    """The board of the local day, kept current by polling its signature.
+
+    Signals:
+        loaded: a fresh board is on screen (after the first load and after every change).
+        intake_requested(int): open this intake in the review.
+        chart_requested(int): open this patient's chart.
+    """
+
+    loaded = Signal()
+    intake_requested = Signal(int)
+    chart_requested = Signal(int)
+
+    def __init__(self, context: StaffContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.clinical = context.identity.can_review
+        self.board: Board | None = None
+        self._signature: object = None
+        self._polling = False
+        self._last_error = ""
+        self._printing = False
+        self.batch: BatchPrint | None = None
+        """The newest batch print (its results stay readable after it ends)."""
+        self._build()
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(POLL_INTERVAL_MS)
+        self.poll_timer.timeout.connect(self.poll)
+
+    # ----------------------------------------------------------------------------------- building
+
+    def _build(self) -> None:
+        clinical = self.clinical
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 12, 16, 12)
+        column.setSpacing(8)
+        top = QHBoxLayout()
+        self.title = text_label("Today's board", TextRole.TITLE, wrap=False)
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.updated = text_label("Loading…", TextRole.HINT, wrap=False)
+        top.addWidget(self.updated)
+        column.addLayout(top)
+        self.summary = text_label("", TextRole.HINT)
+        column.addWidget(self.summary)
+
+        self.flags_heading = text_label("Needs attention", TextRole.QUESTION)
+        column.addWidget(self.flags_heading)
+        self.flags_model = RowsModel[BoardLine](
+            [
+                Column("Time", lambda line: clock_time(line.happened_at)),
+                Column("Patient", lambda line: line.patient_name, bold=lambda line: line.needs_acknowledgement),
+                Column("Flag", flag_title, bold=lambda line: line.needs_acknowledgement),
+                Column("Details", lambda line: flag_details(line, clinical)),
+            ],
+            tone=line_tone,
+        )
+        self.flags_view = table_view(self.flags_model, "Needs attention")
+        column.addWidget(self.flags_view, 3)
+        self.acknowledge_button = push_button("Acknowledge", ButtonRole.PRIMARY)
+        self.review_flag_button = push_button("Review this intake")
+        self.acknowledge_button.setVisible(clinical)
+        self.review_flag_button.setVisible(clinical)
+        column.addLayout(button_row(self.acknowledge_button, self.review_flag_button))
+
+        self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION)
+        column.addWidget(self.arrivals_heading)
+        self.arrivals_model = RowsModel[UnresolvedArrival](
+            [
+                Column("Time", lambda arrival: clock_time(arrival.at)),
+                Column("Name typed", lambda arrival: arrival.typed_name),
+                Column("Date of birth typed", lambda arrival: us_date(arrival.typed_dob)),
+                Column("Why", lambda arrival: ARRIVAL_REASONS.get(arrival.outcome, arrival.outcome.value)),
+            ],
+            tone=lambda arrival: Tone.HOLD,
+        )
+        self.arrivals_view = table_view(self.arrivals_model, "Check-ins that need the front desk")
+        self.arrivals_view.setMaximumHeight(ARRIVALS_HEIGHT)
+        column.addWidget(self.arrivals_view, 1)
+        self.handled_button = push_button("Mark as handled")
+        self.arrivals_buttons = QWidget()
+        arrivals_row = button_row(self.handled_button)
+        arrivals_row.setContentsMargins(0, 0, 0, 0)
+        self.arrivals_buttons.setLayout(arrivals_row)
+        column.addWidget(self.arrivals_buttons)
+
+        column.addWidget(text_label("Appointments", TextRole.QUESTION))
+        self.visits_model = RowsModel[BoardRow](
+            [
+                Column("Time", lambda row: clock_time(row.starts_at)),
+                Column("Patient", lambda row: row.patient_name),
+                Column("Date of birth", lambda row: us_date(row.dob)),
+                Column("Visit", lambda row: row.visit_label.get("en", row.visit_type)),
+                Column("Status", lambda row: _status_text(row.status)),
+                Column("Flags", lambda row: visit_flags_summary(row, clinical)),
+            ],
+            tone=visit_tone,
+        )
+        self.visits_view = table_view(self.visits_model, "Appointments")
+        column.addWidget(self.visits_view, 5)
+        self.open_review_button = push_button("Open intake review")
+        self.open_chart_button = push_button("Open chart")
+        self.open_review_button.setVisible(clinical)
+        self.open_chart_button.setVisible(clinical)
+        self.print_button = push_button("Print today's packets")
+        column.addLayout(button_row(self.open_review_button, self.open_chart_button, trailing=[self.print_button]))
+        self.status = StatusLine()
+        column.addWidget(self.status)
+        self._set_arrivals_visible(False)
+
+        self.acknowledge_button.clicked.connect(self._on_acknowledge_button_clicked)
+        self.review_flag_button.clicked.connect(self._on_review_flag_button_clicked)
+        self.handled_button.clicked.connect(self._on_handled_button_clicked)
+        self.open_review_button.clicked.connect(self._on_open_review_button_clicked)
+        self.open_chart_button.clicked.connect(self._on_open_chart_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.visits_view.activated.connect(self._on_visits_view_activated)
+        self.flags_view.activated.connect(self._on_flags_view_activated)
+        for view in (self.flags_view, self.arrivals_view, self.visits_view):
+            selection = view.selectionModel()
+            assert selection is not None
+            selection.selectionChanged.connect(self._update_buttons)
+        self._update_buttons()
+
+    def _set_arrivals_visible(self, visible: bool) -> None:
+        for widget in (self.arrivals_heading, self.arrivals_view, self.arrivals_buttons):
+            widget.setVisible(visible)
+
+    # ----------------------------------------------------------------------------------- polling
+
+    def start(self) -> None:
+        """Load the board now and keep it current."""
+        self.poll_timer.start()
+        self.poll()
+
+    def stop(self) -> None:
+        self.poll_timer.stop()
+
+    def reload_now(self) -> None:
+        """Reload at the next poll even if the signature did not change (after this desk's own action)."""
+        self._signature = None
+        self.poll()
+
+    @Slot()
+    def poll(self) -> None:
+        if self._polling:
+            return
+        self._polling = True
+        backend = self._context.backend
+        self._context.runner.submit(lambda: read_board_signature(backend), self._on_signature, self._on_poll_failed)
+
+    def _on_signature(self, signature: object) -> None:
+        if signature == self._signature and self.board is not None:
+            self._polling = False
+            return
+        backend = self._context.backend
+        self._context.runner.submit(
+            lambda: board_for_day(backend), lambda board: self._on_board(signature, board), self._on_poll_failed
+        )
+
+    def _on_board(self, signature: object, board: object) -> None:
+        assert isinstance(board, Board)
+        self._polling = False
+        self._signature = signature
+        if self._last_error:
+            self._last_error = ""
+            self.status.clear_message()
+        self.show_board(board)
+
+    def _on_poll_failed(self, error: Exception) -> None:
+        self._polling = False
+        message = str(error) or type(error).__name__
+        if message != self._last_error:
+            log.error("the board could not be read", exc_info=error)
+            self._last_error = message
+        self.updated.setText("Not up to date")
+        self.status.show_error(
+            f"The board could not be updated ({message}). It tries again every second; if this stays, check that "
+            "the database is reachable."
+        )
+
+    # ----------------------------------------------------------------------------------- showing
+
+    def show_board(self, board: Board) -> None:
+        chosen_line = selected_row(self.flags_view)
+        chosen_visit = selected_row(self.visits_view)
+        chosen_arrival = selected_row(self.arrivals_view)
+        self.board = board
+        self.title.setText(f"Today's board, {board.day:%A} {us_date(board.day)}")
+        self.title.setAccessibleName(self.title.text())
+        self.summary.setText(board_summary(board, self.clinical))
+        self.summary.setAccessibleName(self.summary.text())
+        now = self._context.backend.local_now()
+        self.updated.setText(f"Updated {clock_time(now)}")
+        self.flags_model.set_rows(visible_lines(board.lines, self.clinical))
+        self.arrivals_model.set_rows(board.arrivals)
+        self.visits_model.set_rows(board.rows)
+        self._set_arrivals_visible(bool(board.arrivals))
+        _reselect(self.flags_view, self.flags_model, _line_key, chosen_line)
+        _reselect(self.visits_view, self.visits_model, lambda row: row.appointment_id, chosen_visit)
+        _reselect(self.arrivals_view, self.arrivals_model, lambda arrival: arrival.arrival_id, chosen_arrival)
+        self._update_buttons()
+        self.loaded.emit()
+
+    def selected_line(self) -> BoardLine | None:
+        line = selected_row(self.flags_view)
+        return line if isinstance(line, BoardLine) else None
+
+    def selected_visit(self) -> BoardRow | None:
+        row = selected_row(self.visits_view)
+        return row if isinstance(row, BoardRow) else None
+
+    def selected_arrival(self) -> UnresolvedArrival | None:
+        arrival = selected_row(self.arrivals_view)
+        return arrival if isinstance(arrival, UnresolvedArrival) else None
+
+    @Slot()
+    def _update_buttons(self) -> None:
+        line = self.selected_line()
+        visit = self.selected_visit()
+        self.acknowledge_button.setEnabled(line is not None and line.needs_acknowledgement)
+        self.review_flag_button.setEnabled(line is not None)
+        self.handled_button.setEnabled(self.selected_arrival() is not None)
+        self.open_review_button.setEnabled(visit is not None and visit.intake_id is not None)
+        self.open_chart_button.setEnabled(visit is not None)
+        self.print_button.setEnabled(not self._printing and self.board is not None)
+
+    # ----------------------------------------------------------------------------------- actions
+
+    @Slot()
+    def _on_acknowledge_button_clicked(self) -> None:
+        line = self.selected_line()
+        if line is None or line.flag_id is None or not self.clinical:
+            return
+        flag_id = line.flag_id
+        context = self._context
+        self.acknowledge_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            self.status.show_message(
+                f"Acknowledged the urgent flag of {line.patient_name} as {context.identity.display_name}.", Tone.GOOD
+            )
+            self.reload_now()
+
+        context.runner.submit(
+            lambda: acknowledge_flag(context.backend, flag_id, context.actor), done, self._on_action_failed
+        )
+
+    def _on_action_failed(self, error: Exception) -> None:
+        if isinstance(error, ReviewError | BoardError):
+            log.info("board action refused: %s", error)
+            self.status.show_error(f"{str(error).capitalize()}. The board has been reloaded.")
+        else:
+            log.error("a board action failed", exc_info=error)
+            self.status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
+        self.reload_now()
+
+    @Slot()
+    def _on_review_flag_button_clicked(self) -> None:
+        line = self.selected_line()
+        if line is not None and self.clinical:
+            self.intake_requested.emit(line.intake_id)
+
+    @Slot(QModelIndex)
+    def _on_flags_view_activated(self, _: QModelIndex) -> None:
+        self._on_review_flag_button_clicked()
+
+    @Slot()
+    def _on_open_review_button_clicked(self) -> None:
+        visit = self.selected_visit()
+        if visit is not None and visit.intake_id is not None and self.clinical:
+            self.intake_requested.emit(visit.intake_id)
+
+    @Slot(QModelIndex)
+    def _on_visits_view_activated(self, _: QModelIndex) -> None:
+        self._on_open_review_button_clicked()
+
+    @Slot()
+    def _on_open_chart_button_clicked(self) -> None:
+        visit = self.selected_visit()
+        if visit is not None and self.clinical:
+            self.chart_requested.emit(visit.patient_id)
+
+    @Slot()
+    def _on_handled_button_clicked(self) -> None:
+        arrival = self.selected_arrival()
+        if arrival is None:
+            return
+        context = self._context
+
+        def done(_: object) -> None:
+            self.status.show_message(f"The check-in of {arrival.typed_name} is marked as handled.", Tone.GOOD)
+            self.reload_now()
+
+        context.runner.submit(
+            lambda: resolve_arrival_service(context.backend, arrival.arrival_id, context.actor),
+            done,
+            self._on_action_failed,
+        )
+
+    def printable_jobs(self) -> list[PacketJob]:
+        """Today's visits whose intake is submitted: each has a signed packet (made now if missing)."""
+        if self.board is None:
+            return []
+        return [
+            PacketJob(row.intake_id, f"{clock_time(row.starts_at)} {row.patient_name}")
+            for row in self.board.rows
+            if row.intake_id is not None and row.status in PRINTABLE
+        ]
+
+    @Slot()
+    def _on_print_button_clicked(self) -> None:
+        jobs = self.printable_jobs()
+        if not jobs:
+            self.status.show_message(
+                "No packets to print yet: a packet exists once a patient has submitted today's intake.", Tone.HOLD
+            )
+            return
+        if self.batch is not None:
+            self.batch.deleteLater()
+        self.batch = BatchPrint(self._context, jobs, self)
+        self.batch.finished.connect(self._on_batch_finished)
+        self._printing = True
+        self._update_buttons()
+        self.batch.start()
+
+    def _on_batch_finished(self, results: object) -> None:
+        self._printing = False
+        self._update_buttons()
+
+
+def _line_key(line: BoardLine) -> Hashable:
+    return (line.appointment_id, line.intake_id, line.code)
+
+
+def _reselect(view: QTableView, model: RowsModel[Row], key: Callable[[Row], Hashable], chosen: object | None) -> None:
+    """Select again the row that was selected before a reload, found by its key."""
+    if chosen is None:
+        return
+    wanted = key(chosen)  # type: ignore[arg-type]
+    for number, row in enumerate(model.rows):
+        if key(row) == wanted:
+            while model.shown_count() <= number and model.canFetchMore(QModelIndex()):
+                model.fetchMore(QModelIndex())
+            view.selectRow(number)
+            return

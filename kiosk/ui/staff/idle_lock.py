@@ -1,0 +1,63 @@
+"""The console's quiet-spell lock: an IdleGuard that only counts what happens in the console's own windows.
+
+The plain IdleGuard watches the whole application, which is right for the kiosk. When the console was
+opened from the tablet, the same application also holds the patient window; a patient tapping away there
+must not keep a staff member's console open, so events in any other window are not counted here.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtWidgets import QWidget
+
+from kiosk.ui.widgets.idle_guard import IdleGuard
+
+LOCK_AFTER_SECONDS = 300.0
+"""Five quiet minutes, then the console locks."""
+LOCK_COUNTDOWN_SECONDS = 0.5
+"""The guard's countdown before it times out; the console shows no warning, it simply locks."""
+
+
+def belongs_to(widget: QWidget, window: QWidget) -> bool:
+    """Whether `widget` is `window` or inside it, counting its dialogs and popups (their parent is in it)."""
+    current: QWidget | None = widget
+    while current is not None:
+        if current is window:
+            return True
+        current = current.parentWidget()
+    return False
+
+
+def guard_intervals(lock_after_seconds: float) -> tuple[float, float]:
+    """(quiet, countdown) adding up to `lock_after_seconds`."""
+    if lock_after_seconds <= 0:
+        raise ValueError(f"the console's lock delay must be positive, got {lock_after_seconds} s")
+    countdown = min(LOCK_COUNTDOWN_SECONDS, lock_after_seconds / 2)
+    return lock_after_seconds - countdown, countdown
+
+
+class ConsoleIdleGuard(IdleGuard):
+    """Times out after `lock_after_seconds` without input in `window` (or its dialogs). Starts disabled.
+
+    Signals: those of IdleGuard; the console locks on `timed_out`.
+    """
+
+    def __init__(
+        self, app: QCoreApplication, window: QWidget, *, lock_after_seconds: float = LOCK_AFTER_SECONDS
+    ) -> None:
+        quiet, countdown = guard_intervals(lock_after_seconds)
+        super().__init__(app, quiet_seconds=quiet, countdown_seconds=countdown, enabled=False, parent=window)
+        self._window: QWidget | None = window
+
+    def set_lock_after(self, seconds: float) -> None:
+        quiet, countdown = guard_intervals(seconds)
+        self.set_intervals(quiet_seconds=quiet, countdown_seconds=countdown)
+
+    def lock_after_seconds(self) -> float:
+        return self.quiet_seconds() + self.countdown_seconds()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        window = getattr(self, "_window", None)
+        if window is None or not isinstance(watched, QWidget) or not belongs_to(watched, window):
+            return False
+        return super().eventFilter(watched, event)

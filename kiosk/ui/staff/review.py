@@ -1,0 +1,486 @@
+"""The intake review: everything a clinician reads before dosing, on one scrolling page, read-only.
+
+Scores with their bands and the change since the first and the last session, every answer as the
+patient saw it, each signed consent with its version, text hash, typed name and the signature itself,
+and the checklist with its holds. Nothing here edits a submitted intake; the only change it makes is
+"Mark reviewed". Opening it is audited by the service. The packet is printed or saved on the slow
+runner, so a slow printer never freezes the console.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.domain.forms import FlagLevel
+from kiosk.services.intake import FlagView
+from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
+from kiosk.services.print_service import PrintOutcome, print_packet
+from kiosk.services.review import ReviewError, mark_reviewed
+from kiosk.store.models import IntakeStatus
+from kiosk.ui.staff.context import StaffContext
+from kiosk.ui.staff.controls import (
+    StatusLine,
+    button_row,
+    clock_time,
+    date_and_time,
+    grid_table,
+    push_button,
+    signed_change,
+    text_label,
+    us_date,
+)
+from kiosk.ui.staff.style import Tone
+from kiosk.ui.theme import ButtonRole, TextRole
+
+log = logging.getLogger(__name__)
+
+CONTENT_WIDTH = 1180
+SIGNATURE_WIDTH = 420
+LANGUAGES = {"en": "English", "es": "Spanish (Español)"}
+PACKET_STATUSES = (IntakeStatus.SUBMITTED, IntakeStatus.REVIEWED)
+
+
+# ------------------------------------------------------------------------------------------ wording
+
+
+def status_text(review: IntakeReview) -> str:
+    if review.status is IntakeStatus.DRAFT:
+        return f"Draft: the patient is still checking in (started {clock_time(review.started_at)})."
+    submitted = date_and_time(review.submitted_at) if review.submitted_at else "earlier"
+    if review.status is IntakeStatus.REVIEWED:
+        when = date_and_time(review.reviewed_at) if review.reviewed_at else "earlier"
+        return f"Submitted {submitted}; reviewed by {review.reviewed_by} at {when}."
+    return f"Submitted {submitted}; not reviewed yet."
+
+
+def flag_text(flag: FlagView) -> tuple[str, Tone]:
+    if flag.level is FlagLevel.URGENT:
+        text = f"Urgent: {flag.message}"
+        if flag.acknowledged_at is not None:
+            return (
+                f"{text} Acknowledged by {flag.acknowledged_by} at {date_and_time(flag.acknowledged_at)}.",
+                Tone.QUIET,
+            )
+        return f"{text} Not acknowledged yet.", Tone.URGENT
+    if flag.cleared_at is not None:
+        return f"No longer applies (the answer was changed): {flag.message}", Tone.QUIET
+    if flag.level is FlagLevel.HOLD:
+        return f"Hold: {flag.message}", Tone.HOLD
+    return f"For review: {flag.message}", Tone.QUIET
+
+
+def total_text(questionnaire: QuestionnaireReview) -> str:
+    if questionnaire.total is None:
+        missing = ", ".join(questionnaire.missing)
+        return f"Incomplete (not answered: {missing})" if missing else "Incomplete"
+    return f"{questionnaire.total} of {questionnaire.maximum}" if questionnaire.maximum else str(questionnaire.total)
+
+
+def change_text(change: int | None, earlier: int | None) -> str:
+    if change is None or earlier is None:
+        return "No earlier session" if earlier is None else "–"
+    return f"{signed_change(change)} (was {earlier})"
+
+
+def score_rows(review: IntakeReview) -> list[tuple[str, ...]]:
+    return [
+        (
+            questionnaire.title,
+            total_text(questionnaire),
+            questionnaire.band_label or "–",
+            change_text(questionnaire.change_from_baseline, questionnaire.baseline_total),
+            change_text(questionnaire.change_from_previous, questionnaire.previous_total),
+            "Yes: 50% or more below the first total" if questionnaire.response else "No",
+            "Yes" if questionnaire.remission else "No",
+        )
+        for questionnaire in review.questionnaires
+    ]
+
+
+def _section(title: str) -> tuple[QGroupBox, QVBoxLayout]:
+    box = QGroupBox(title)
+    box.setAccessibleName(title)
+    column = QVBoxLayout(box)
+    column.setSpacing(8)
+    return box, column
+
+
+def _toned(text: str, tone: Tone) -> QLabel:
+    widget = text_label(text)
+    widget.setProperty("tone", tone.name.lower())
+    return widget
+
+
+def signature_label(consent: ConsentReview) -> QLabel:
+    """The drawn signature, from the PNG stored with the consent."""
+    widget = QLabel()
+    widget.setFrameShape(QFrame.Shape.StyledPanel)
+    widget.setStyleSheet("background: white; border: 1px solid #9fb0b0; border-radius: 4px; padding: 4px;")
+    image = QImage.fromData(consent.signature_png)
+    name = f"Signature of {consent.typed_name}"
+    if image.isNull():
+        widget.setText("The stored signature image cannot be shown (it is not a readable PNG).")
+        widget.setAccessibleName(widget.text())
+        return widget
+    pixmap = QPixmap.fromImage(image)
+    if pixmap.width() > SIGNATURE_WIDTH:
+        pixmap = pixmap.scaledToWidth(SIGNATURE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+    widget.setPixmap(pixmap)
+    widget.setAccessibleName(name)
+    widget.setToolTip(name)
+    widget.setMaximumWidth(pixmap.width() + 12)
+    return widget
+
+
+# ------------------------------------------------------------------------------------------ view
+
+
+class IntakeReviewView(QWidget):
+    """One intake, read-only, with Mark reviewed and the packet's print and save.
+
+    Signals:
+        reviewed(int): this intake was marked reviewed (its id).
+        chart_requested(int): open the patient's chart (patient id).
+    """
+
+    reviewed = Signal(int)
+    chart_requested = Signal(int)
+
+    def __init__(self, context: StaffContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._context = context
+        self.review: IntakeReview | None = None
+        self.file_dialog: QFileDialog | None = None
+        self.saved_path: Path | None = None
+        column = QVBoxLayout(self)
+        column.setContentsMargins(16, 12, 16, 12)
+        column.setSpacing(8)
+        self.title = text_label("Intake review", TextRole.TITLE)
+        column.addWidget(self.title)
+        self.subtitle = text_label("Choose a visit on the board, then Open intake review.", TextRole.HINT)
+        column.addWidget(self.subtitle)
+        self.mark_button = push_button("Mark reviewed", ButtonRole.PRIMARY)
+        self.chart_button = push_button("Open chart")
+        self.print_button = push_button("Print packet")
+        self.save_button = push_button("Save packet as PDF...")
+        column.addLayout(
+            button_row(self.mark_button, self.chart_button, trailing=[self.print_button, self.save_button])
+        )
+        self.status = StatusLine()
+        column.addWidget(self.status)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setAccessibleName("Intake")
+        column.addWidget(self.scroll_area, 1)
+        self.mark_button.clicked.connect(self._on_mark_button_clicked)
+        self.chart_button.clicked.connect(self._on_chart_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self._update_buttons()
+
+    # ----------------------------------------------------------------------------------- loading
+
+    def show_intake(self, intake_id: int) -> None:
+        """Load the intake (audited as a view) and show it."""
+        context = self._context
+        self.status.show_message("Loading the intake…")
+        context.runner.submit(
+            lambda: intake_review(context.backend, intake_id, context.actor), self._on_loaded, self._on_load_failed
+        )
+
+    def _on_loaded(self, review: object) -> None:
+        assert isinstance(review, IntakeReview)
+        self.status.clear_message()
+        self.show_review(review)
+
+    def _on_load_failed(self, error: Exception) -> None:
+        log.error("an intake review could not be loaded", exc_info=error)
+        self.status.show_error(f"The intake could not be opened: {error}. Reload the board and try again.")
+
+    def show_review(self, review: IntakeReview) -> None:
+        content = self._content(review)
+        self.review = review
+        patient = review.patient
+        self.title.setText(f"Intake review: {patient.full_name}")
+        self.title.setAccessibleName(self.title.text())
+        visit = review.visit_label.get("en", review.visit_type)
+        when = f", {date_and_time(review.appointment_starts_at)}" if review.appointment_starts_at else ""
+        self.subtitle.setText(f"{visit}{when}. {status_text(review)}")
+        self.subtitle.setAccessibleName(self.subtitle.text())
+        self.scroll_area.setWidget(content)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        review = self.review
+        can_review = self._context.identity.can_review
+        self.mark_button.setVisible(can_review)
+        self.mark_button.setEnabled(can_review and review is not None and review.status is IntakeStatus.SUBMITTED)
+        has_packet = review is not None and review.status in PACKET_STATUSES
+        self.print_button.setEnabled(has_packet)
+        self.save_button.setEnabled(has_packet)
+        self.chart_button.setEnabled(review is not None)
+
+    # ----------------------------------------------------------------------------------- content
+
+    def _content(self, review: IntakeReview) -> QWidget:
+        page = QWidget()
+        outer = QHBoxLayout(page)
+        outer.setContentsMargins(0, 0, 0, 0)
+        holder = QWidget()
+        holder.setMaximumWidth(CONTENT_WIDTH)
+        outer.addWidget(holder, 1)
+        outer.addStretch(0)
+        column = QVBoxLayout(holder)
+        column.setContentsMargins(0, 0, 12, 12)
+        column.setSpacing(12)
+        column.addWidget(self._visit_section(review))
+        column.addWidget(self._flags_section(review))
+        if review.questionnaires:
+            box, inner = _section("Scores")
+            inner.addWidget(
+                grid_table(
+                    (
+                        "Questionnaire",
+                        "Total",
+                        "Band",
+                        "Since the first session",
+                        "Since the last session",
+                        "Response",
+                        "Remission",
+                    ),
+                    score_rows(review),
+                    stretch=0,
+                )
+            )
+            column.addWidget(box)
+        for questionnaire in review.questionnaires:
+            column.addWidget(self._answers_section(questionnaire))
+        if review.checklist is not None:
+            column.addWidget(self._checklist_section(review))
+        if review.consents:
+            box, inner = _section("Consents signed at this visit")
+            for consent in review.consents:
+                inner.addWidget(self._consent_block(consent))
+            column.addWidget(box)
+        else:
+            box, inner = _section("Consents signed at this visit")
+            inner.addWidget(text_label("None: every consent this visit needs was already on file."))
+            column.addWidget(box)
+        column.addStretch(1)
+        return page
+
+    def _visit_section(self, review: IntakeReview) -> QGroupBox:
+        box, inner = _section("Visit")
+        form = QFormLayout()
+        form.setHorizontalSpacing(18)
+        patient = review.patient
+        chart = f", chart {patient.chart_number}" if patient.chart_number else ""
+        rows = [
+            ("Patient", f"{patient.full_name}, born {us_date(patient.dob)}{chart}"),
+            ("Visit", review.visit_label.get("en", review.visit_type)),
+            ("Status", status_text(review)),
+            ("Language", LANGUAGES.get(review.language, review.language)),
+        ]
+        if review.supersedes_id is not None:
+            rows.append(("Correction", f"This intake corrects intake {review.supersedes_id}; both are kept."))
+        for name, value in rows:
+            form.addRow(text_label(name, wrap=False), text_label(value))
+        inner.addLayout(form)
+        return box
+
+    def _flags_section(self, review: IntakeReview) -> QGroupBox:
+        box, inner = _section("Flags and holds")
+        order = {FlagLevel.URGENT: 0, FlagLevel.HOLD: 1, FlagLevel.INFO: 2}
+        flags = sorted(review.flags, key=lambda flag: (order[flag.level], flag.cleared_at is not None, flag.raised_at))
+        if not flags:
+            inner.addWidget(text_label("No flags were raised by this intake's answers.", TextRole.HINT))
+        for flag in flags:
+            text, tone = flag_text(flag)
+            inner.addWidget(_toned(text, tone))
+        return box
+
+    def _answers_section(self, questionnaire: QuestionnaireReview) -> QGroupBox:
+        box, inner = _section(f"{questionnaire.title}: answers")
+        form = self._context.backend.forms.get(questionnaire.form_id)
+        scored = form.scoring.item_ids if form.scoring is not None else ()
+        rows = [
+            (
+                str(scored.index(item.item_id) + 1) if item.item_id in scored else "",
+                item.question,
+                item.answer_label or "Not answered",
+                ("–" if item.score is None else str(item.score)) if item.item_id in scored else "not scored",
+            )
+            for item in questionnaire.items
+        ]
+        inner.addWidget(grid_table(("#", "Question", "Answer", "Score"), rows, stretch=1))
+        return box
+
+    def _checklist_section(self, review: IntakeReview) -> QGroupBox:
+        checklist = review.checklist
+        assert checklist is not None
+        box, inner = _section(checklist.title)
+        if checklist.holds:
+            for hold in checklist.holds:
+                inner.addWidget(_toned(f"Hold: {hold.message}", Tone.HOLD))
+        else:
+            inner.addWidget(_toned("No holds: nothing in the checklist asks staff to talk first.", Tone.GOOD))
+        rows = [(line.question, line.answer_label or "Not answered", "; ".join(line.holds)) for line in checklist.lines]
+        tones = [Tone.HOLD if line.holds else None for line in checklist.lines]
+        inner.addWidget(grid_table(("Question", "Answer", "Hold"), rows, stretch=0, tones=tones))
+        return box
+
+    def _consent_block(self, consent: ConsentReview) -> QWidget:
+        block = QWidget()
+        row = QHBoxLayout(block)
+        row.setContentsMargins(0, 6, 0, 6)
+        row.setSpacing(24)
+        details = QWidget()
+        form = QFormLayout(details)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setHorizontalSpacing(18)
+        title = text_label(consent.title, TextRole.QUESTION)
+        form.addRow(title)
+        typed = consent.typed_name
+        if not consent.name_matches:
+            typed += " (does not match the patient record: check the signature before relying on it)"
+        for name, value in (
+            ("Version", consent.version),
+            ("Language", LANGUAGES.get(consent.language, consent.language)),
+            ("Reading started", date_and_time(consent.reading_started_at)),
+            ("Signed", date_and_time(consent.signed_at)),
+            ("Typed name", typed),
+            ("Text SHA-256", consent.text_sha256),
+        ):
+            value_label = text_label(value)
+            if name == "Text SHA-256":
+                value_label.setStyleSheet("font-family: monospace; font-size: 9pt;")
+            if name == "Typed name" and not consent.name_matches:
+                value_label.setProperty("tone", Tone.HOLD.name.lower())
+            form.addRow(text_label(name, wrap=False), value_label)
+        row.addWidget(details, 1)
+        row.addWidget(signature_label(consent), 0, Qt.AlignmentFlag.AlignTop)
+        return block
+
+    # ----------------------------------------------------------------------------------- actions
+
+    @Slot()
+    def _on_mark_button_clicked(self) -> None:
+        review = self.review
+        if review is None or not self._context.identity.can_review:
+            return
+        context = self._context
+        intake_id = review.intake_id
+        self.mark_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            self.status.show_message("Marked reviewed.", Tone.GOOD)
+            self.reviewed.emit(intake_id)
+            self.show_intake(intake_id)
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, ReviewError):
+                log.info("mark reviewed refused: %s", error)
+                self.status.show_error(f"Not marked reviewed: {error}.")
+            else:
+                log.error("marking an intake reviewed failed", exc_info=error)
+                self.status.show_error(f"Not marked reviewed: {error}. Try again; the log file has the details.")
+            self.show_intake(intake_id)
+
+        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.actor), done, failed)
+
+    @Slot()
+    def _on_chart_button_clicked(self) -> None:
+        if self.review is not None:
+            self.chart_requested.emit(self.review.patient.id)
+
+    @Slot()
+    def _on_print_button_clicked(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        context = self._context
+        intake_id = review.intake_id
+        self.print_button.setEnabled(False)
+        self.status.show_message("Sending the packet to the printer…")
+
+        def done(outcome: object) -> None:
+            assert isinstance(outcome, PrintOutcome)
+            self.print_button.setEnabled(True)
+            self.status.show_message(outcome.message, Tone.GOOD if outcome.printed else Tone.HOLD)
+
+        def failed(error: Exception) -> None:
+            log.error("printing the packet of intake %d failed", intake_id, exc_info=error)
+            self.print_button.setEnabled(True)
+            self.status.show_error(f"The packet was not printed: {error}")
+
+        context.slow_runner.submit(
+            lambda: print_packet(
+                context.backend, intake_id, context.actor, printer=context.printer, maker=context.packets
+            ),
+            done,
+            failed,
+        )
+
+    @Slot()
+    def _on_save_button_clicked(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        name = f"intake-{review.intake_id}-packet.pdf"
+        dialog = QFileDialog(self, "Save packet as PDF", str(Path.home() / name), "PDF files (*.pdf)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setDefaultSuffix("pdf")
+        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
+        self.file_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _on_file_dialog_file_selected(self, chosen: str) -> None:
+        review = self.review
+        if review is None or not chosen:
+            return
+        path = Path(chosen)
+        context = self._context
+        intake_id = review.intake_id
+
+        def save() -> Path:
+            pdf = context.packets.stored(intake_id, context.actor)
+            path.write_bytes(pdf)
+            return path
+
+        def done(saved: object) -> None:
+            assert isinstance(saved, Path)
+            self.saved_path = saved
+            self.save_button.setEnabled(True)
+            self.status.show_message(f"Saved the signed packet to {saved}.", Tone.GOOD)
+
+        def failed(error: Exception) -> None:
+            self.save_button.setEnabled(True)
+            if isinstance(error, OSError):
+                log.warning("saving a packet to %s failed: %s", path, error)
+                reason = error.strerror or str(error)
+                self.status.show_error(f"The packet could not be written to {path} ({reason}). Choose another folder.")
+            else:
+                log.error("making the packet of intake %d failed", intake_id, exc_info=error)
+                self.status.show_error(f"The packet could not be saved: {error}")
+
+        self.save_button.setEnabled(False)
+        self.status.show_message("Saving the signed packet…")
+        context.slow_runner.submit(save, done, failed)

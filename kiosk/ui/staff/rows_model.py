@@ -1,0 +1,173 @@
+"""A read-only table model over frozen rows, handing them to the view in batches as it scrolls.
+
+Views ask `canFetchMore`/`fetchMore` when they reach the bottom, so a day with a long history (or the
+audit log of years) only ever creates the rows a person has scrolled to. Each column says how a row
+reads (text), and optionally how it stands out (tone) and how it sorts among its peers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+from kiosk.ui.staff.style import Tone
+
+Row = TypeVar("Row")
+Index = QModelIndex | QPersistentModelIndex
+BATCH = 200
+
+ROW_ROLE = Qt.ItemDataRole.UserRole + 1
+"""The frozen row object behind a model row."""
+
+
+@dataclass(frozen=True, slots=True)
+class Column(Generic[Row]):
+    title: str
+    text: Callable[[Row], str]
+    bold: Callable[[Row], bool] | None = None
+
+
+class RowsModel(QAbstractTableModel, Generic[Row]):
+    """Frozen rows shown `batch` at a time; `set_rows` replaces them all (a fresh board, a new filter)."""
+
+    def __init__(
+        self,
+        columns: Sequence[Column[Row]],
+        *,
+        tone: Callable[[Row], Tone | None] | None = None,
+        batch: int = BATCH,
+    ) -> None:
+        super().__init__()
+        self._columns = tuple(columns)
+        self._tone = tone
+        self._batch = batch
+        self._rows: tuple[Row, ...] = ()
+        self._shown = 0
+
+    # ----- data in ------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[Row]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self._shown = min(len(self._rows), self._batch)
+        self.endResetModel()
+
+    def extend_rows(self, rows: Sequence[Row]) -> None:
+        """Add rows at the end (the next page of a paged source), shown at once."""
+        if not rows:
+            return
+        first = self._shown
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows = (*self._rows[:first], *rows, *self._rows[first:])
+        self._shown += len(rows)
+        self.endInsertRows()
+
+    # ----- data out -----------------------------------------------------------------------
+
+    @property
+    def rows(self) -> tuple[Row, ...]:
+        """Every row, shown or not yet."""
+        return self._rows
+
+    def row_at(self, row: int) -> Row | None:
+        return self._rows[row] if 0 <= row < self._shown else None
+
+    def shown_count(self) -> int:
+        return self._shown
+
+    # ----- Qt model -----------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else self._shown
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._columns)
+
+    def canFetchMore(self, parent: Index) -> bool:
+        return not parent.isValid() and self._shown < len(self._rows)
+
+    def fetchMore(self, parent: Index) -> None:
+        if parent.isValid():
+            return
+        count = min(self._batch, len(self._rows) - self._shown)
+        if count <= 0:
+            return
+        self.beginInsertRows(QModelIndex(), self._shown, self._shown + count - 1)
+        self._shown += count
+        self.endInsertRows()
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self._columns[section].title if 0 <= section < len(self._columns) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or index.row() >= self._shown:
+            return None
+        row = self._rows[index.row()]
+        column = self._columns[index.column()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
+            return column.text(row)
+        if role == ROW_ROLE:
+            return row
+        if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(row):
+            font = QFont()
+            font.setBold(True)
+            return font
+        tone = self._tone(row) if self._tone is not None else None
+        if tone is not None and role == Qt.ItemDataRole.BackgroundRole:
+            return tone.background
+        if tone is not None and role == Qt.ItemDataRole.ForegroundRole:
+            return tone.foreground
+        return None
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+
+def table_view(model: RowsModel[Row], name: str, *, stretch_column: int = -1) -> QTableView:
+    """A keyboard-friendly, row-selecting table named `name` (the heading shown above it).
+
+    Tab moves on to the next control instead of from cell to cell; arrow keys move between rows.
+    """
+    view = QTableView()
+    view.setModel(model)
+    if model.parent() is None:
+        model.setParent(view)  # a view does not own its model; this keeps it alive as long as the view
+    view.setAccessibleName(name)
+    view.setObjectName(name)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setTabKeyNavigation(False)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.setShowGrid(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(30)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    last = stretch_column if stretch_column >= 0 else model.columnCount() - 1
+    header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+def selected_row(view: QTableView) -> object | None:
+    """The row object of the view's current selection, or None."""
+    selection = view.selectionModel()
+    if selection is None:
+        return None
+    rows = selection.selectedRows()
+    if not rows:
+        return None
+    row: object = rows[0].data(ROW_ROLE)
+    return row

@@ -1,0 +1,123 @@
+"""The board keeps itself current: a flag the tablet raises is on top within two seconds without a click,
+a clinician's acknowledgement takes it off the top, and the front desk sees no clinical detail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.forms import FlagLevel
+from kiosk.services.backend import Backend
+from kiosk.services.board import BoardLine, BoardRow, UnresolvedArrival
+from kiosk.ui.staff.board import FRONT_DESK_URGENT_DETAIL
+from kiosk.ui.staff.rows_model import Column, RowsModel
+from kiosk.ui.staff.style import Tone
+from tests.ui.staff.driver import Staff
+from tests.ui.staff.scenario import begin_with_item9, check_in, unmatched_arrival
+
+FLAGS = "Needs attention"
+APPOINTMENTS = "Appointments"
+
+
+def lines(staff: Staff) -> list[BoardLine]:
+    return [line for line in staff.rows(FLAGS) if isinstance(line, BoardLine)]
+
+
+def test_a_flag_raised_on_the_tablet_is_on_top_within_two_seconds(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    staff = clinician_console
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})  # a hold, already on the board
+    qtbot.waitUntil(lambda: any(line.level is FlagLevel.HOLD for line in lines(staff)), timeout=2500)
+
+    begin_with_item9(tablet, "Morgan Lee")  # what the kiosk does when item 9 is answered above 0
+
+    qtbot.waitUntil(lambda: bool(lines(staff)) and lines(staff)[0].needs_acknowledgement, timeout=2500)
+    top = lines(staff)[0]
+    assert top.patient_name == "Morgan Lee"
+    first_row = staff.cell_texts(FLAGS)[0]
+    assert first_row[2] == "Urgent: a clinician must check in"
+    assert "PHQ-9 item 9" in first_row[3]
+    model = staff.table(FLAGS).model()
+    assert model.index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == Tone.URGENT.background
+    assert staff.cell_texts(FLAGS)[1][2] == "See staff before dosing"
+
+
+def test_acknowledge_records_who_and_moves_the_flag_off_the_top(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    staff = clinician_console
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
+    begin_with_item9(tablet, "Morgan Lee")
+    qtbot.waitUntil(lambda: bool(lines(staff)) and lines(staff)[0].needs_acknowledgement, timeout=2500)
+    assert not staff.button("Acknowledge").isEnabled()  # nothing chosen yet
+
+    staff.click_row(FLAGS, lambda line: isinstance(line, BoardLine) and line.needs_acknowledgement)
+    staff.click("Acknowledge")
+
+    qtbot.waitUntil(lambda: not any(line.needs_acknowledgement for line in lines(staff)), timeout=2500)
+    assert lines(staff)[0].level is FlagLevel.HOLD
+    acknowledged = next(line for line in lines(staff) if line.level is FlagLevel.URGENT)
+    assert acknowledged.acknowledged_by == "dr.rivera"
+    assert acknowledged.acknowledged_at is not None
+    assert staff.shows_text("Acknowledged the urgent flag of Morgan Lee as Dr. Alex Rivera (demo).")
+    row = staff.cell_texts(FLAGS)[lines(staff).index(acknowledged)]
+    assert row[2].startswith("Urgent, acknowledged by dr.rivera at ")
+
+
+def test_front_desk_sees_status_and_holds_but_no_clinical_detail(
+    qtbot: QtBot, front_desk_console: Staff, tablet: Backend
+) -> None:
+    staff = front_desk_console
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
+    check_in(tablet, "Priya Raman", phq=(3, 3, 2, 3, 2, 2, 3, 2, 0))  # severe: an information line for clinicians
+    begin_with_item9(tablet, "Morgan Lee")
+    qtbot.waitUntil(lambda: len(lines(staff)) == 2, timeout=2500)
+
+    texts = staff.cell_texts(FLAGS)
+    assert texts[0][2:] == ["Urgent: a clinician must check in", FRONT_DESK_URGENT_DETAIL]
+    assert texts[1][2:] == ["See staff before dosing", "No ride home arranged: see staff before dosing."]
+    assert not any("PHQ-9" in cell for row in texts for cell in row)
+    visits = {row[1]: row for row in staff.cell_texts(APPOINTMENTS)}
+    assert visits["Priya Raman"][4:] == ["Submitted", ""]
+    assert visits["Morgan Lee"][4:] == ["Checking in", "Urgent: clinician needed"]
+    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart"):
+        assert not staff.has_button(name)
+
+
+def test_an_unmatched_check_in_is_shown_until_the_front_desk_handles_it(
+    qtbot: QtBot, front_desk_console: Staff, tablet: Backend
+) -> None:
+    staff = front_desk_console
+    unmatched_arrival(tablet)
+    qtbot.waitUntil(lambda: staff.console.board.arrivals_view.isVisible(), timeout=2500)
+    staff.click_row("Check-ins that need the front desk", lambda arrival: isinstance(arrival, UnresolvedArrival))
+    staff.click("Mark as handled")
+    qtbot.waitUntil(lambda: not staff.console.board.arrivals_view.isVisible(), timeout=2500)
+    staff.wait_for_text("The check-in of Jamie Doe is marked as handled.")
+
+
+def test_the_board_lists_today_in_time_order_and_keeps_the_choice_across_reloads(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    staff = clinician_console
+    rows = [row for row in staff.rows(APPOINTMENTS) if isinstance(row, BoardRow)]
+    assert len(rows) == 10
+    assert [row.starts_at for row in rows] == sorted(row.starts_at for row in rows)
+    staff.click_row(APPOINTMENTS, lambda row: isinstance(row, BoardRow) and row.patient_name == "Robin Park")
+    board = staff.console.board
+    with qtbot.waitSignal(board.loaded, timeout=2500):
+        check_in(tablet, "Ana García")
+    chosen = board.selected_visit()
+    assert chosen is not None and chosen.patient_name == "Robin Park"
+
+
+def test_rows_arrive_in_batches_as_the_view_scrolls() -> None:
+    model = RowsModel[int]([Column("Number", str)], batch=10)
+    model.set_rows(range(25))
+    root = QModelIndex()
+    assert (model.rowCount(), model.canFetchMore(root)) == (10, True)
+    model.fetchMore(root)
+    model.fetchMore(root)
+    assert (model.rowCount(), model.canFetchMore(root)) == (25, False)
+    assert model.index(24, 0).data() == "24"

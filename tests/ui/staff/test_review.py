@@ -1,0 +1,95 @@
+"""The intake review: everything the clinician needs before dosing, Mark reviewed, and the packet saved as a PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QLabel, QLineEdit
+from pytestqt.qtbot import QtBot
+
+from kiosk.services.backend import Backend
+from kiosk.services.board import BoardRow
+from kiosk.services.schedule import VisitStatus
+from kiosk.store.models import IntakeStatus
+from tests.ui.staff.driver import Staff
+from tests.ui.staff.scenario import check_in
+
+APPOINTMENTS = "Appointments"
+
+
+def open_review_of(staff: Staff, patient_name: str, status: VisitStatus = VisitStatus.SUBMITTED) -> None:
+    staff.click_row(
+        APPOINTMENTS, lambda row: isinstance(row, BoardRow) and row.patient_name == patient_name and row.status is status
+    )
+    staff.click("Open intake review")
+    review = staff.console.review
+    assert review is not None
+    staff.qtbot.waitUntil(lambda: review.review is not None and review.review.patient.full_name == patient_name)
+
+
+def test_review_shows_everything_and_mark_reviewed_records_it(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    staff = clinician_console
+    check_in(tablet, "Chris O'Neil", phq=(2, 1, 1, 2, 0, 1, 1, 0, 0), checklist={"ride_home": "no"})
+    open_review_of(staff, "Chris O'Neil")
+    review = staff.console.review
+    assert review is not None and review.isVisible()
+
+    staff.wait_for_text("Intake review: Chris O'Neil")
+    for text in (
+        "8 of 27",  # PHQ-9 total with its band
+        "Mild",
+        "No earlier session",
+        "Hold: No ride home arranged: see staff before dosing.",
+        "Little interest or pleasure in doing things",
+        "More than half the days",
+        "Consent for ketamine-assisted psychotherapy (IM ketamine)",
+    ):
+        assert staff.shows_text(text), text
+    signatures = [label for label in staff.visible(QLabel) if label.accessibleName() == "Signature of Chris O'Neil"]
+    assert len(signatures) == 3
+    assert all(not label.pixmap().isNull() and label.pixmap().width() > 100 for label in signatures)
+    assert not [field for field in review.findChildren(QLineEdit)], "nothing in the review can be edited"
+
+    staff.click("Mark reviewed")
+    qtbot.waitUntil(lambda: review.review is not None and review.review.status is IntakeStatus.REVIEWED, timeout=5000)
+    staff.wait_for_text("reviewed by dr.rivera at")
+    assert not staff.button("Mark reviewed").isEnabled()
+    board = staff.console.board
+    qtbot.waitUntil(
+        lambda: board.board is not None
+        and any(row.status is VisitStatus.REVIEWED for row in board.board.rows if row.patient_name == "Chris O'Neil"),
+        timeout=2500,
+    )
+
+
+def test_change_since_the_first_and_the_last_session(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
+    staff = clinician_console
+    check_in(tablet, "Sam Taylor", phq=(1, 1, 0, 1, 0, 0, 1, 0, 0))  # 4; first was 19, last 7
+    open_review_of(staff, "Sam Taylor")
+    for text in ("4 of 27", "-15 (was 19)", "-3 (was 7)", "Yes: 50% or more below the first total", "not scored"):
+        assert staff.shows_text(text), text
+
+
+def test_save_packet_as_pdf(qtbot: QtBot, clinician_console: Staff, tablet: Backend, tmp_path: Path) -> None:
+    staff = clinician_console
+    check_in(tablet, "Ana García")
+    open_review_of(staff, "Ana García")
+    review = staff.console.review
+    assert review is not None
+    staff.click("Save packet as PDF...")
+    target = tmp_path / "packet for the chart.pdf"
+    staff.choose_file(target)
+    qtbot.waitUntil(lambda: review.saved_path == target, timeout=15000)
+    assert target.read_bytes().startswith(b"%PDF")
+    staff.wait_for_text(f"Saved the signed packet to {target}.")
+
+
+def test_a_draft_cannot_be_marked_reviewed_or_printed(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
+    staff = clinician_console
+    check_in(tablet, "Robin Park", submit=False)
+    open_review_of(staff, "Robin Park", VisitStatus.CHECKING_IN)
+    staff.wait_for_text("Draft: the patient is still checking in")
+    for name in ("Mark reviewed", "Print packet", "Save packet as PDF..."):
+        assert not staff.button(name).isEnabled()
