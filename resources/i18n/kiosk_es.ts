@@ -49,7 +49,7 @@
     </message>
     <message>
         <source>MMMM d, yyyy</source>
-        <translation>d 'de' MMMM 'de' yyyy</translation>
+        <translation>d &apos;de&apos; MMMM &apos;de&apos; yyyy</translation>
     </message>
     <message>
         <source>Date: %1</source>
@@ -261,7 +261,7 @@
     </message>
     <message>
         <source>dddd, MMMM d · h:mm AP</source>
-        <translation>dddd d 'de' MMMM · H:mm</translation>
+        <translation>dddd d &apos;de&apos; MMMM · H:mm</translation>
     </message>
     <message>
         <source>Larger text</source>
@@ -282,6 +282,10 @@
     <message>
         <source>I&apos;m still here</source>
         <translation>Sigo aquí</translation>
+    </message>
+    <message>
+        <source>A member of our team will talk with you about a few of your answers before your session.</source>
+        <translation>Una persona de nuestro equipo hablará con usted sobre algunas de sus respuestas antes de su sesión.</translation>
     </message>
 </context>
 </TS>

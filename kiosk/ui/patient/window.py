@@ -452,7 +452,15 @@ class PatientWindow(QWidget):
 
         handle, intake_id = self.handle, state.intake_id
 
-        def done(_: object) -> None:
+        def done(submitted: IntakeState) -> None:
+            # A hold is never a refusal and never advice: the patient is told, kindly, that someone will talk
+            # with them; the staff board says why.
+            held = any(flag.level.value == "hold" and flag.cleared_at is None for flag in submitted.flags)
+            self.thank_you.set_detail(
+                (lambda: tr("A member of our team will talk with you about a few of your answers before your session."))
+                if held
+                else None
+            )
             self.show_screen(self.thank_you)
             self.submitted.emit(intake_id)
 

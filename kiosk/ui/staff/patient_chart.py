@@ -24,7 +24,7 @@ from kiosk.ui.staff.controls import StatusLine, button_row, push_button, text_la
 from kiosk.ui.staff.patient_picker import PatientPicker
 from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
 from kiosk.ui.staff.style import Tone
-from kiosk.ui.staff.trend_chart import TrendChartView
+from kiosk.ui.staff.trend_chart import TrendChartView, short_title
 from kiosk.ui.theme import ButtonRole, TextRole
 
 log = logging.getLogger(__name__)
@@ -54,9 +54,9 @@ def session_lines(trend: PatientTrend, visit_labels: dict[str, str]) -> tuple[Se
             totals.append("incomplete" if total is None else str(total))
             point = series.points[number - 1]
             if point.response:
-                notes.append(f"{series.title} response")
+                notes.append(f"{short_title(series.title)} response")
             if point.remission:
-                notes.append(f"{series.title} remission")
+                notes.append(f"{short_title(series.title)} remission")
         lines.append(
             SessionLine(
                 number=number,
@@ -187,7 +187,7 @@ class PatientChartView(QWidget):
                 Column("Visit", lambda line: line.visit),
             ]
             for position, series in enumerate(trend.series):
-                columns.append(Column(series.title, _total_at(position)))
+                columns.append(Column(short_title(series.title), _total_at(position)))
             columns.append(Column("Response and remission", lambda line: line.notes))
             model = RowsModel[SessionLine](columns)
             model.set_rows(session_lines(trend, labels))

@@ -16,12 +16,12 @@ from sqlalchemy import select
 
 from kiosk.services.backend import open_backend
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Arrival, AuditEntry, Intake
+from kiosk.store.models import Answer, Arrival, AuditEntry, Flag, Intake
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.pin_pad import PinPadDialog
 from tests.ui.patient.conftest import make_data_dir, open_kiosk
-from tests.ui.patient.driver import Patient, touchscreen
+from tests.ui.patient.driver import Patient, choose, touchscreen
 
 SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
 
@@ -153,7 +153,7 @@ def test_an_unexpected_error_shows_the_front_desk_and_keeps_what_was_entered(
     def broken(*_: object, **__: object) -> object:
         raise OSError("disk unplugged")
 
-    monkeypatch.setattr("kiosk.ui.patient.window.record_answer", broken)
+    monkeypatch.setattr("kiosk.services.intake.record_answer", broken)
     patient.tap("Not at all")
     patient.wait_for_text("Something went wrong on our side. Everything you entered is saved.")
     assert "Traceback" not in " ".join(every_text(kiosk))
@@ -267,3 +267,38 @@ def test_accessible_names_sizes_and_large_text(patient: Patient, kiosk: PatientW
     patient.tap("High contrast")
     patient.qtbot.waitUntil(lambda: kiosk.palette().window().color().lightness() < 40)
     assert_touch_friendly(patient)
+
+
+def test_a_hold_is_stored_at_once_and_the_patient_is_told_kindly(
+    patient: Patient, kiosk: PatientWindow, data_dir: Path
+) -> None:
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    for _ in range(60):
+        patient.qtbot.waitUntil(lambda: kiosk.stack.currentWidget() in (kiosk.question, kiosk.review))
+        if kiosk.stack.currentWidget() is kiosk.review:
+            break
+        item = kiosk.question.item
+        assert item is not None
+        key = kiosk.session.flow.current.key if kiosk.session.flow else ""
+        if item.id == "ride_home":
+            patient.tap("No")  # no ride home arranged: a hold
+            patient.qtbot.waitUntil(lambda: "ride" in str(flags_of_latest(data_dir)))
+        else:
+            choose(patient, kiosk, "en", 0)
+        patient.qtbot.waitUntil(
+            lambda key=key: kiosk.session.flow is not None and kiosk.session.flow.current.key != key
+        )
+    patient.tap("Submit")
+    patient.wait_for_text("A member of our team will talk with you about a few of your answers before your session.")
+    assert "ride" in str(flags_of_latest(data_dir))
+
+
+def flags_of_latest(data_dir: Path) -> list[tuple[str, str]]:
+    backend = open_backend(data_dir)
+    try:
+        with unit_of_work(backend.sessions) as session:
+            latest = session.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
+            return [(f.code, f.level) for f in session.scalars(select(Flag).where(Flag.intake_id == latest))]
+    finally:
+        backend.engine.dispose()

@@ -51,7 +51,6 @@ def test_first_start_makes_the_admin_and_signs_them_in(qtbot: QtBot, tmp_path: P
         backend.engine.dispose()
 
 
-
 def test_a_clinic_with_an_admin_starts_at_the_sign_in(qtbot: QtBot, backend: Backend) -> None:
     window = open_console(qtbot, backend)
     qtbot.waitUntil(lambda: not window.runner.busy, timeout=5000)

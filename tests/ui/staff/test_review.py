@@ -19,7 +19,8 @@ APPOINTMENTS = "Appointments"
 
 def open_review_of(staff: Staff, patient_name: str, status: VisitStatus = VisitStatus.SUBMITTED) -> None:
     staff.click_row(
-        APPOINTMENTS, lambda row: isinstance(row, BoardRow) and row.patient_name == patient_name and row.status is status
+        APPOINTMENTS,
+        lambda row: isinstance(row, BoardRow) and row.patient_name == patient_name and row.status is status,
     )
     staff.click("Open intake review")
     review = staff.console.review
@@ -58,8 +59,12 @@ def test_review_shows_everything_and_mark_reviewed_records_it(
     assert not staff.button("Mark reviewed").isEnabled()
     board = staff.console.board
     qtbot.waitUntil(
-        lambda: board.board is not None
-        and any(row.status is VisitStatus.REVIEWED for row in board.board.rows if row.patient_name == "Chris O'Neil"),
+        lambda: (
+            board.board is not None
+            and any(
+                row.status is VisitStatus.REVIEWED for row in board.board.rows if row.patient_name == "Chris O'Neil"
+            )
+        ),
         timeout=2500,
     )
 
