@@ -254,9 +254,10 @@ def _complete_session(backend: Backend, appointment_id: int, person: DemoPatient
                 reading_started_at=reading_started,
             )
         elif task.form_id == "phq9":
-            scores = _item_scores(phq, 9, rng)
+            # Item 9 stays at 0 except in the one session the demo is about: a positive item 9 in the past.
+            scores = [*_item_scores(phq, 8, rng), 0]
             if seed % 100 == ITEM9_SESSION and person is DEMO_PATIENTS[ITEM9_PATIENT]:
-                scores[8] = max(scores[8], 1)
+                scores[8] = 1
             _answer_questionnaire(backend, state.intake_id, "phq9", scores, rng)
         elif task.kind is FormKind.QUESTIONNAIRE:
             _answer_questionnaire(backend, state.intake_id, task.form_id, _item_scores(gad, 7, rng), rng)

@@ -90,7 +90,7 @@ def test_an_unmatched_check_in_is_shown_until_the_front_desk_handles_it(
 ) -> None:
     staff = front_desk_console
     unmatched_arrival(tablet)
-    qtbot.waitUntil(lambda: staff.console.board.arrivals_view.isVisible(), timeout=2500)
+    qtbot.waitUntil(staff.console.board.arrivals_view.isVisible, timeout=2500)
     staff.click_row("Check-ins that need the front desk", lambda arrival: isinstance(arrival, UnresolvedArrival))
     staff.click("Mark as handled")
     qtbot.waitUntil(lambda: not staff.console.board.arrivals_view.isVisible(), timeout=2500)

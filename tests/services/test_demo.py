@@ -1,0 +1,38 @@
+"""The synthetic demo day: what it promises (trends, one past positive item 9), and twice adds nothing."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from kiosk.services.backend import Backend
+from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_demo
+from kiosk.services.schedule import schedule_for_day
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Appointment, Flag, Intake, Patient, StaffUser
+
+
+def counts(backend: Backend) -> tuple[int, ...]:
+    with unit_of_work(backend.sessions) as session:
+        return tuple(
+            session.scalar(select(func.count()).select_from(model)) or 0
+            for model in (Patient, Appointment, Intake, StaffUser)
+        )
+
+
+def test_the_demo_day_and_its_history(backend: Backend) -> None:
+    summary = seed_demo(backend)
+    assert summary.patients_added == len(DEMO_PATIENTS)
+    assert summary.intakes_added == len(SERIES) * SERIES_SESSIONS
+    assert len(schedule_for_day(backend)) == 10
+    with unit_of_work(backend.sessions) as session:
+        urgent = session.scalars(select(Flag).where(Flag.level == "urgent")).all()
+    assert len(urgent) == 1  # exactly one past positive PHQ-9 item 9, acknowledged by the demo clinician
+    assert urgent[0].acknowledged_by == "demo-clinician"
+
+
+def test_running_it_twice_adds_nothing(backend: Backend) -> None:
+    seed_demo(backend)
+    before = counts(backend)
+    again = seed_demo(backend)
+    assert (again.patients_added, again.appointments_added, again.intakes_added, again.staff_added) == (0, 0, 0, 0)
+    assert counts(backend) == before

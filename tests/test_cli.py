@@ -1,0 +1,122 @@
+"""The `kiosk` command as a person types it: clear messages, non-zero exits, nothing stored lost or changed."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from kiosk import cli
+from kiosk.settings import DEFAULT_SETTINGS
+from tests.conftest import FORMS_DIR
+
+BROKEN = Path(__file__).parent / "domain" / "broken_forms"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = cli.main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_forms_check_passes_on_the_shipped_forms(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "forms", "check", str(FORMS_DIR))
+    assert code == 0
+    assert "8 forms OK" in out
+
+
+def test_forms_check_lists_every_problem_as_file_line(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    for name in ("bands_gap.yaml", "missing_id.yaml", "valid_mini.yaml"):
+        shutil.copy(BROKEN / name, tmp_path / name)
+    code, _, err = run(capsys, "forms", "check", str(tmp_path))
+    assert code == 1
+    assert f"{tmp_path / 'bands_gap.yaml'}:24: bands leave a gap" in err
+    assert f"{tmp_path / 'missing_id.yaml'}:1: the form has no 'id'" in err
+    assert "2 problem(s)" in err
+
+
+def test_forms_score_prints_one_json_object(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = {"q1": 3, "q2": "LA6571-9", "q3": 3, "q4": 3, "q5": 3, "q6": 2, "q7": 2, "q8": 1, "44260-8": 1}
+    code, out, _ = run(capsys, "forms", "score", "phq9", "--answers", json.dumps(answers))
+    assert code == 0
+    result = json.loads(out)
+    assert result["form"] == "phq9"
+    assert result["version"] == "1.0.0"
+    assert result["total"] == 21
+    assert result["band"] == "severe"
+    assert result["complete"] is False  # the difficulty question applies and is unanswered
+    assert {flag["code"] for flag in result["flags"]} == {"phq9_item9_positive", "phq9_severe"}
+    assert {flag["level"] for flag in result["flags"]} == {"urgent", "info"}
+
+
+def test_an_incomplete_phq9_has_no_total(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "forms", "score", "phq9", "--answers", '{"q1": 3}')
+    assert code == 0
+    assert json.loads(out)["total"] is None
+
+
+def test_gad7_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:
+    answers = json.dumps({f"q{n}": 2 for n in range(1, 8)} | {"difficulty": 1})
+    code, out, _ = run(capsys, "forms", "score", "gad7", "--answers", answers, "--language", "es")
+    assert code == 0
+    result = json.loads(out)
+    assert (result["total"], result["band"], result["complete"]) == (14, "moderate", True)
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["forms", "score", "phq10", "--answers", "{}"], "unknown form id 'phq10'"),
+        (["forms", "score", "phq9", "--answers", "{q1: 2"], "--answers is not valid JSON"),
+        (["forms", "score", "phq9", "--answers", "[1, 2]"], "--answers must be a JSON object"),
+        (["forms", "score", "phq9", "--answers", '{"q1": 7}'], "7 is not an option of item 'q1'"),
+        (["forms", "score", "phq9", "--answers", '{"q42": 1}'], "no item with id or code 'q42'"),
+    ],
+)
+def test_bad_input_gets_one_clear_message_and_exit_1(
+    capsys: pytest.CaptureFixture[str], argv: list[str], words: str
+) -> None:
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert out == ""
+    assert words in err
+    assert "Traceback" not in err
+
+
+def test_db_upgrade_and_demo_twice(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    data = str(tmp_path / "data")
+    code, out, _ = run(capsys, "--data-dir", data, "db", "upgrade")
+    assert code == 0 and "upgraded from empty" in out
+    code, out, _ = run(capsys, "db", "upgrade", "--data-dir", data)
+    assert code == 0 and "already at the newest schema" in out
+    code, out, _ = run(capsys, "demo", "--data-dir", data)
+    assert code == 0 and "10 patients" in out and "check in as: Sam Taylor" in out
+    code, out, _ = run(capsys, "demo", "--data-dir", data)
+    assert code == 0 and "0 patients, 0 appointments and 0 earlier intakes added" in out
+
+
+def test_a_broken_settings_file_is_refused_and_nothing_changes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    assert run(capsys, "demo", "--data-dir", str(data))[0] == 0
+    database = (data / "kiosk.sqlite3").read_bytes()
+    broken = DEFAULT_SETTINGS.replace("idle_seconds = 90", "idle_seconds = soon")
+    (data / "settings.toml").write_text(broken)
+    code, _, err = run(capsys, "demo", "--data-dir", str(data))
+    assert code == 1
+    assert "settings.toml" in err and "not valid TOML" in err
+    assert (data / "kiosk.sqlite3").read_bytes() == database
+    assert (data / "settings.toml").read_text() == broken
+
+
+def test_a_broken_form_stops_the_kiosk_before_any_window(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    forms = tmp_path / "forms"
+    shutil.copytree(FORMS_DIR, forms)
+    shutil.copy(BROKEN / "bands_overlap.yaml", forms / "zz_broken.yaml")
+    (forms / "zz_broken.yaml").write_text((forms / "zz_broken.yaml").read_text().replace("id: mini", "id: zz"))
+    code, _, err = run(capsys, "run", "--data-dir", str(tmp_path / "data"), "--forms-dir", str(forms))
+    assert code == 1
+    assert "zz_broken.yaml:24:" in err and "overlaps" in err
