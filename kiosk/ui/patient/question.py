@@ -141,7 +141,11 @@ class QuestionScreen(Screen):
         self.options_layout.setSpacing(10)
         self.options_layout.addStretch(1)
         self.options_area.setWidget(self.options)
-        self.body.addWidget(self.options_area, 1)
+        # One area shows the answer buttons, the typed fields with their keyboard, or nothing (a message);
+        # switching a stacked page is cheaper than showing and hiding, so changing question stays quick.
+        self.answer_area = QStackedWidget()
+        self.answer_area.addWidget(self.options_area)
+        self.body.addWidget(self.answer_area, 1)
         self.pool: list[AnswerButton] = []
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
@@ -160,7 +164,12 @@ class QuestionScreen(Screen):
         self.keys.addWidget(self.keyboard)
         self.keys.addWidget(self.number_pad)
         self.entry = Panes(pane(self.fields_box), self.keys)
-        self.body.addWidget(self.entry)
+        self.answer_area.addWidget(self.entry)
+        self.nothing = QWidget()
+        self.answer_area.addWidget(self.nothing)
+        # Style the ~45 keys now, at start-up, not the first time a typed question appears mid-checklist.
+        self.keyboard.ensurePolished()
+        self.number_pad.ensurePolished()
 
         self.back = button()
         self.back.clicked.connect(self.back_requested)
@@ -221,7 +230,8 @@ class QuestionScreen(Screen):
             else:
                 answer_button.setChecked(False)
                 answer_button.hide()
-        self.options_area.setVisible(bool(options))
+        if options:
+            self.answer_area.setCurrentWidget(self.options_area)
 
     def _fill_fields(self) -> None:
         assert self.item is not None
@@ -242,7 +252,10 @@ class QuestionScreen(Screen):
             field.edit.installEventFilter(self)
             self.fields_layout.addWidget(field, row, 0)
             self.fields.append(field)
-        self.entry.setVisible(bool(self.fields))
+        if self.fields:
+            self.answer_area.setCurrentWidget(self.entry)
+        elif not item.options:
+            self.answer_area.setCurrentWidget(self.nothing)
         if self.fields:
             self._focus_field(self.fields[0])
 
