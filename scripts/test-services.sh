@@ -13,7 +13,9 @@ set -euo pipefail
 PG_DIR="${KIOSK_TEST_PG_DIR:-/tmp/kiosk-test-pg}"
 PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
 PRINTER="KioskPDF"
-PACKAGES=(poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql fonts-dejavu-core)
+# What Qt needs to run headless (offscreen), then poppler, CUPS with its PDF printer, and PostgreSQL.
+PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
+          poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql)
 
 log() { echo "test-services: $*" >&2; }
 
