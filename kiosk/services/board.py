@@ -25,7 +25,7 @@ from kiosk.domain.forms import FlagLevel, pick
 from kiosk.domain.scoring import ScoreResult
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
-from kiosk.services.schedule import VisitStatus
+from kiosk.services.schedule import VisitStatus, visit_status
 from kiosk.services.trends import (
     STAFF_LANGUAGE,
     SessionRef,
@@ -39,12 +39,10 @@ from kiosk.store.engine import unit_of_work
 from kiosk.store.models import (
     Answer,
     Appointment,
-    AppointmentStatus,
     Arrival,
     ArrivalOutcome,
     Flag,
     Intake,
-    IntakeStatus,
     Patient,
 )
 
@@ -135,18 +133,6 @@ class Board:
 def sort_lines(lines: Sequence[BoardLine]) -> tuple[BoardLine, ...]:
     """Unacknowledged urgent first, then holds, then the rest; each tier oldest first."""
     return tuple(sorted(lines, key=lambda line: (line.tier, line.happened_at, line.appointment_id, line.code)))
-
-
-def _visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
-    if appointment_status == AppointmentStatus.CANCELLED.value:
-        return VisitStatus.CANCELLED
-    if intake is None:
-        return VisitStatus.NOT_ARRIVED
-    return {
-        IntakeStatus.DRAFT.value: VisitStatus.CHECKING_IN,
-        IntakeStatus.SUBMITTED.value: VisitStatus.SUBMITTED,
-        IntakeStatus.REVIEWED.value: VisitStatus.REVIEWED,
-    }[intake.status]
 
 
 def _pending(flag: Flag) -> bool:
@@ -338,7 +324,7 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
                 dob=visit.dob,
                 visit_type=visit_type.id,
                 visit_label=dict(visit_type.label),
-                status=_visit_status(appointment.status, visit.intake),
+                status=visit_status(appointment.status, visit.intake),
                 intake_id=visit.intake.id if visit.intake else None,
                 flags=lines,
             )

@@ -132,7 +132,8 @@ def _form_answers(session: Session, cipher: FieldCipher, intake_id: int, form_id
     return _decrypt_answers(cipher, list(rows)).get(form_id, {})
 
 
-def _flag_view(flag: Flag) -> FlagView:
+def flag_view(flag: Flag) -> FlagView:
+    """A stored flag as plain data for screens and documents."""
     return FlagView(
         id=flag.id,
         form_id=flag.form_id,
@@ -176,7 +177,7 @@ def _state(backend: Backend, session: Session, intake: Intake) -> IntakeState:
         answers=_decrypt_answers(backend.cipher, answers),
         signed_consents=signed,
         resume_step=intake.resume_step,
-        flags=tuple(_flag_view(flag) for flag in flags),
+        flags=tuple(flag_view(flag) for flag in flags),
     )
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.services.backend import Backend
-from kiosk.services.intake import FlagView, UnknownIntakeError
+from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
 from kiosk.services.trends import (
     STAFF_LANGUAGE,
@@ -146,20 +146,6 @@ def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, .
     return tuple(item for item in form.answerable_items() if sheet.group_applies(item))
 
 
-def _flag_view(flag: Flag) -> FlagView:
-    return FlagView(
-        id=flag.id,
-        form_id=flag.form_id,
-        code=flag.code,
-        level=FlagLevel(flag.level),
-        message=flag.message,
-        raised_at=flag.raised_at,
-        cleared_at=flag.cleared_at,
-        acknowledged_at=flag.acknowledged_at,
-        acknowledged_by=flag.acknowledged_by,
-    )
-
-
 def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
     """The whole intake for a clinician, audited as a view of the patient's record."""
     cipher = backend.cipher
@@ -199,7 +185,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             for record in records
         )
         flags = tuple(
-            _flag_view(flag)
+            flag_view(flag)
             for flag in session.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
         )
         history = [

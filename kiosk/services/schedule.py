@@ -37,8 +37,9 @@ class ScheduleEntry:
     intake_id: int | None
 
 
-def _status(appointment: Appointment, intake: Intake | None) -> VisitStatus:
-    if appointment.status == AppointmentStatus.CANCELLED.value:
+def visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
+    """Where a visit stands, from its appointment's status and its newest intake."""
+    if appointment_status == AppointmentStatus.CANCELLED.value:
         return VisitStatus.CANCELLED
     if intake is None:
         return VisitStatus.NOT_ARRIVED
@@ -79,7 +80,7 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
                     dob=view.dob,
                     visit_type=visit.id,
                     visit_label=dict(visit.label),
-                    status=_status(appointment, latest),
+                    status=visit_status(appointment.status, latest),
                     intake_id=latest.id if latest else None,
                 )
             )

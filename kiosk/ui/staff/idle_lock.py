@@ -46,8 +46,9 @@ class ConsoleIdleGuard(IdleGuard):
         self, app: QCoreApplication, window: QWidget, *, lock_after_seconds: float = LOCK_AFTER_SECONDS
     ) -> None:
         quiet, countdown = guard_intervals(lock_after_seconds)
+        # The window is only reached as the Qt parent: a Python reference back to it would make a cycle, and
+        # Python's collector could then delete the window from whichever thread it happens to run on.
         super().__init__(app, quiet_seconds=quiet, countdown_seconds=countdown, enabled=False, parent=window)
-        self._window: QWidget | None = window
 
     def set_lock_after(self, seconds: float) -> None:
         quiet, countdown = guard_intervals(seconds)
@@ -57,7 +58,7 @@ class ConsoleIdleGuard(IdleGuard):
         return self.quiet_seconds() + self.countdown_seconds()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        window = getattr(self, "_window", None)
-        if window is None or not isinstance(watched, QWidget) or not belongs_to(watched, window):
+        window = self.parent()
+        if not isinstance(window, QWidget) or not isinstance(watched, QWidget) or not belongs_to(watched, window):
             return False
         return super().eventFilter(watched, event)

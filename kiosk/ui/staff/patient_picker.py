@@ -53,6 +53,7 @@ class PatientPicker(QWidget):
         self.model = RowsModel[PatientHit]([Column("Patient", hit_text)])
         self.results = QListView()
         self.results.setModel(self.model)
+        self.model.setParent(self.results)  # Qt owns every QObject here, so Python's collector never deletes one
         self.results.setAccessibleName("Matching patients")
         self.results.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)

@@ -140,7 +140,9 @@ def table_view(model: RowsModel[Row], name: str, *, stretch_column: int = -1) ->
     view = QTableView()
     view.setModel(model)
     if model.parent() is None:
-        model.setParent(view)  # a view does not own its model; this keeps it alive as long as the view
+        # A view does not own its model. Parented, the model lives exactly as long as the view, and Python's
+        # collector (which may run on the service worker thread) never has a QObject of ours to delete.
+        model.setParent(view)
     view.setAccessibleName(name)
     view.setObjectName(name)
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
