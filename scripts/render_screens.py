@@ -29,7 +29,7 @@ from kiosk.ui.patient.flow import PatientFlow, Step, StepKind  # noqa: E402
 from kiosk.ui.patient.window import PatientWindow  # noqa: E402
 from kiosk.ui.theme import apply_theme  # noqa: E402
 
-SIZES = {"landscape": (1280, 800), "portrait": (800, 1280), "small": (1024, 768)}
+SIZES = {"landscape": (1280, 800), "portrait": (800, 1280), "small": (1024, 768), "wide": (1920, 1080)}
 
 
 def settle(app: QApplication) -> None:

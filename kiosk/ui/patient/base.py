@@ -59,7 +59,7 @@ class Screen(QWidget):
     def __init__(self, parent: QWidget | None = None, *, max_width: int = CONTENT_WIDTH) -> None:
         super().__init__(parent)
         outer = QHBoxLayout(self)
-        outer.setContentsMargins(32, 24, 32, 24)
+        outer.setContentsMargins(24, 20, 24, 20)
         outer.addStretch(1)
         self.column = QWidget()
         self.column.setMaximumWidth(max_width)
@@ -96,7 +96,7 @@ class Panes(QWidget):
         super().__init__(parent)
         self.box = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
         self.box.setContentsMargins(0, 0, 0, 0)
-        self.box.setSpacing(24)
+        self.box.setSpacing(16)
         self.box.addWidget(first, 1)
         self.box.addWidget(second, 0)
         self.first, self.second = first, second

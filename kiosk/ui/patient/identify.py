@@ -138,6 +138,11 @@ class IdentifyScreen(Screen):
         if digits:
             field.setInputMask("9" * limit)
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            # Two or four digits fit in far less than a line edit asks for by default; on a 1024 px tablet the
+            # keyboard beside the fields needs that room.
+            field.setMinimumWidth(72 if limit == 2 else 96)
+        else:
+            field.setMinimumWidth(200)
         field.installEventFilter(self)
         return field
 

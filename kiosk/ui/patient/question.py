@@ -95,6 +95,7 @@ class _Field(QWidget):
         self.title = label(TextRole.BODY, pick(item.text, language))
         self.edit = QLineEdit()
         self.edit.setMinimumHeight(TOUCH_HEIGHT)
+        self.edit.setMinimumWidth(200)  # leaves the keyboard beside it its room on a 1024 px tablet
         self.edit.setMaxLength(item.max_length)
         self.edit.setAccessibleName(pick(item.text, language))
         if item.type is ItemType.DATE:

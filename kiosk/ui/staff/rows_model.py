@@ -157,6 +157,7 @@ def table_view(model: RowsModel[Row], name: str, *, stretch_column: int = -1) ->
     view.verticalHeader().setDefaultSectionSize(30)
     header = view.horizontalHeader()
     header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     last = stretch_column if stretch_column >= 0 else model.columnCount() - 1
     header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)

@@ -155,6 +155,7 @@ class StaffWindow(QWidget):
         self.is_locked = False
         self.idle_guard.set_enabled(True)
         self.console.start()
+        self.console.board.flags_view.setFocus()
         log.info("staff console opened for %s", identity.username)
         self.signed_in.emit(identity)
 

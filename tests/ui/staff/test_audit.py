@@ -3,14 +3,16 @@ entries fetched a page at a time as the admin scrolls."""
 
 from __future__ import annotations
 
+import datetime as dt
 import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.audit_log import AuditRecord
+from kiosk.services.backend import Backend
 from kiosk.ui.staff import audit
 from kiosk.ui.staff.audit import AuditView
 from kiosk.ui.staff.style import Tone
@@ -95,3 +97,19 @@ def test_older_entries_are_fetched_as_the_table_scrolls(
         qtbot.waitUntil(lambda shown=shown: view.model.rowCount() > shown, timeout=TIMEOUT_MS)
     ids = [row.entry_id for row in view.model.rows]
     assert ids == sorted(ids, reverse=True) and len(ids) == len(set(ids)) >= 40
+
+
+def test_filter_by_date(qtbot: QtBot, admin_console: Staff, backend: Backend) -> None:
+    staff = admin_console
+    view = open_audit(staff)
+    today = backend.local_now().date()
+    qtbot.mouseClick(view.from_check, Qt.MouseButton.LeftButton, pos=view.from_check.rect().center())
+    assert view.from_date.isEnabled()
+    view.from_date.setDate(QDate(today.year, today.month, today.day))
+    staff.click("Apply filter")
+    qtbot.waitUntil(lambda: view.model.rowCount() == view.model.total > 0, timeout=TIMEOUT_MS)
+    assert {row.at.date() for row in view.model.rows} == {today}
+    tomorrow = today + dt.timedelta(days=1)
+    view.from_date.setDate(QDate(tomorrow.year, tomorrow.month, tomorrow.day))
+    staff.click("Apply filter")
+    staff.wait_for_text("0 matching entries, newest first.")

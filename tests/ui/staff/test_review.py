@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardRow
 from kiosk.services.schedule import VisitStatus
-from kiosk.store.models import IntakeStatus
+from kiosk.store.models import IntakeStatus, StaffRole
+from tests.ui.staff.conftest import demo_identity, open_console
 from tests.ui.staff.driver import Staff
 from tests.ui.staff.scenario import check_in
 
@@ -98,3 +101,19 @@ def test_a_draft_cannot_be_marked_reviewed_or_printed(qtbot: QtBot, clinician_co
     staff.wait_for_text("Draft: the patient is still checking in")
     for name in ("Mark reviewed", "Print packet", "Save packet as PDF..."):
         assert not staff.button(name).isEnabled()
+
+
+@pytest.mark.printing
+def test_print_packet_from_the_review(qtbot: QtBot, backend: Backend, tablet: Backend) -> None:
+    printer = os.environ.get("KIOSK_TEST_PRINTER")
+    if not printer:
+        pytest.fail(
+            "KIOSK_TEST_PRINTER is not set: start the CUPS test queue with `bash scripts/test-services.sh start`."
+        )
+    check_in(tablet, "Sam Taylor")
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN), printer=printer)
+    staff = Staff(qtbot, window)
+    staff.wait_for_board()
+    open_review_of(staff, "Sam Taylor")
+    staff.click("Print packet")
+    staff.wait_for_text(f"was printed on {printer}", timeout=60_000)

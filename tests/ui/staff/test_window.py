@@ -4,6 +4,7 @@ and signing out."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend
@@ -90,3 +91,22 @@ def test_sign_out_from_the_lock_screen_leaves_nothing_of_the_person(qtbot: QtBot
     staff.click("Sign in")
     qtbot.waitUntil(lambda: window.console is not None, timeout=5000)
     assert staff.console.tab_names() == ["Board", "Schedule"]
+
+
+def test_every_control_is_named_as_it_reads(qtbot: QtBot, backend: Backend) -> None:
+    """A screen reader (and these tests) find each control by the words shown on or beside it."""
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.ADMIN))
+    staff = Staff(qtbot, window)
+    staff.wait_for_board()
+    for tab in staff.console.tab_names():
+        staff.open_tab(tab)
+        for button in staff.visible(QAbstractButton):
+            if button.text():
+                assert button.accessibleName() == button.text().replace("&&", "&"), button.text()
+        captions = {label.text() for label in staff.visible(QLabel)}
+        for field in staff.visible(QLineEdit):
+            if field.objectName() == "qt_spinbox_lineedit":
+                continue  # the text part of a date field, named by the date field itself
+            assert field.accessibleName() in captions, field.accessibleName()
+        for view in staff.visible(QAbstractItemView):
+            assert view.accessibleName(), f"an unnamed list or table on {tab}"
