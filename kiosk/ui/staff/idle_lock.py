@@ -12,6 +12,24 @@ from PySide6.QtWidgets import QWidget
 
 from kiosk.ui.widgets.idle_guard import IdleGuard
 
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseButtonRelease,
+        QEvent.Type.MouseButtonDblClick,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.KeyPress,
+        QEvent.Type.KeyRelease,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.TouchUpdate,
+        QEvent.Type.TouchEnd,
+        QEvent.Type.TabletPress,
+        QEvent.Type.TabletMove,
+        QEvent.Type.TabletRelease,
+    }
+)
+"""Every kind of event a person causes; the guard itself decides which of them count as activity."""
 LOCK_AFTER_SECONDS = 300.0
 """Five quiet minutes, then the console locks."""
 LOCK_COUNTDOWN_SECONDS = 0.5
@@ -58,6 +76,9 @@ class ConsoleIdleGuard(IdleGuard):
         return self.quiet_seconds() + self.countdown_seconds()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Every event of the application passes here: the cheap test (is it input at all?) comes first.
+        if event.type() not in INPUT_EVENTS:
+            return False
         window = self.parent()
         if not isinstance(window, QWidget) or not isinstance(watched, QWidget) or not belongs_to(watched, window):
             return False

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -23,6 +24,25 @@ BATCH = 200
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
 """The frozen row object behind a model row."""
+
+_TEXT, _ROW, _FONT, _BACKGROUND, _FOREGROUND = range(5)
+_ROLE_KINDS = {
+    int(Qt.ItemDataRole.DisplayRole.value): _TEXT,
+    int(Qt.ItemDataRole.AccessibleTextRole.value): _TEXT,
+    int(Qt.ItemDataRole.ToolTipRole.value): _TEXT,
+    int(ROW_ROLE): _ROW,
+    int(Qt.ItemDataRole.FontRole.value): _FONT,
+    int(Qt.ItemDataRole.BackgroundRole.value): _BACKGROUND,
+    int(Qt.ItemDataRole.ForegroundRole.value): _FOREGROUND,
+}
+
+
+@cache
+def _bold_font() -> QFont:
+    """Made on first use: a QFont needs the QApplication, which does not exist at import time."""
+    font = QFont()
+    font.setBold(True)
+    return font
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,24 +127,23 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or index.row() >= self._shown:
+        # Views ask for a dozen roles per cell while sizing columns; the roles answered here are few, so
+        # every other one returns at once.
+        kind = _ROLE_KINDS.get(role)
+        if kind is None or not index.isValid() or index.row() >= self._shown:
             return None
         row = self._rows[index.row()]
-        column = self._columns[index.column()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole, Qt.ItemDataRole.ToolTipRole):
-            return column.text(row)
-        if role == ROW_ROLE:
+        if kind == _TEXT:
+            return self._columns[index.column()].text(row)
+        if kind == _ROW:
             return row
-        if role == Qt.ItemDataRole.FontRole and column.bold is not None and column.bold(row):
-            font = QFont()
-            font.setBold(True)
-            return font
+        if kind == _FONT:
+            bold = self._columns[index.column()].bold
+            return _bold_font() if bold is not None and bold(row) else None
         tone = self._tone(row) if self._tone is not None else None
-        if tone is not None and role == Qt.ItemDataRole.BackgroundRole:
-            return tone.background
-        if tone is not None and role == Qt.ItemDataRole.ForegroundRole:
-            return tone.foreground
-        return None
+        if tone is None:
+            return None
+        return tone.background if kind == _BACKGROUND else tone.foreground
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

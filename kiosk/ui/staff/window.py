@@ -9,6 +9,7 @@ ServiceRunners (see context.py); the window owns them and stops them when it clo
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QCloseEvent
@@ -71,6 +72,10 @@ class StaffWindow(QWidget):
         self.setStyleSheet(console_stylesheet())
         self.runner = ServiceRunner(self)
         self.slow_runner = ServiceRunner(self)
+        # However the window goes (closed, or deleted with the last reference to it), the worker threads stop
+        # first: Qt aborts the process when a running QThread is destroyed. `destroyed` is sent before the
+        # window's children (the runners and their threads) are deleted.
+        self.destroyed.connect(partial(stop_runners, (self.runner, self.slow_runner)))
         self.packets = PacketMaker(backend)
         self.patients = PatientDirectory(backend, self.runner)
 
@@ -232,11 +237,15 @@ class StaffWindow(QWidget):
         if self.console is not None:
             self.console.stop()
         self.idle_guard.uninstall()
-        self.runner.forget_pending()
-        self.slow_runner.forget_pending()
-        self.runner.shutdown()
-        self.slow_runner.shutdown()
+        stop_runners((self.runner, self.slow_runner))
         super().closeEvent(event)
+
+
+def stop_runners(runners: tuple[ServiceRunner, ...]) -> None:
+    """Let the calls already running finish, drop their answers, and stop the worker threads."""
+    for runner in runners:
+        runner.forget_pending()
+        runner.shutdown()
 
 
 def build_staff_console(

@@ -13,7 +13,6 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
 
 from kiosk.domain.forms import ItemType, pick
-from kiosk.services.demo import prepared_patient_answers
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.signature_pad import SignaturePad
 
@@ -183,6 +182,8 @@ def choose(patient: Patient, window: PatientWindow, language: str, phq_item9: in
             code = item.options[phq_item9].code
         patient.tap(pick(item.option(code).label, language))  # type: ignore[union-attr]
         return
+    from kiosk.services.demo import prepared_patient_answers  # only for checklists; keeps the driver light
+
     wanted = dict(prepared_patient_answers(form))
     if item.type is ItemType.GROUP:
         for child in item.children:
