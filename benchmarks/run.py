@@ -126,6 +126,12 @@ def bench_staff() -> list[Row]:
     return benchmarks()
 
 
+def bench_staff_ui() -> list[Row]:
+    from benchmarks.staff_ui import benchmarks
+
+    return benchmarks()
+
+
 def bench_documents() -> list[Row]:
     from benchmarks.documents import benchmarks
 
@@ -143,6 +149,7 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "scoring": bench_scoring,
     "answers": bench_answers,
     "staff": bench_staff,
+    "staff_ui": bench_staff_ui,
     "documents": bench_documents,
     "patient": bench_patient,
 }

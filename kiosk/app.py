@@ -53,11 +53,26 @@ def build_patient_window(backend: Backend | LazyBackend, *, kiosk_mode: bool = T
     app = application()
     apply_theme(app, large_text=False, high_contrast=False)
     window = PatientWindow(backend, kiosk_mode=kiosk_mode)
-    window.staff_unlock = StaffUnlock(window)
+    unlock = StaffUnlock(window, console_available=True)
+    unlock.console_requested.connect(lambda identity: open_console_from_tablet(window, identity))
+    window.staff_unlock = unlock
     producer = PacketProducer(window.handle.data_dir, window)
     window.submitted.connect(producer.make)
     window.packet_producer = producer
     return window
+
+
+def open_console_from_tablet(window: PatientWindow, identity: object) -> QWidget:
+    """The staff console over the kiosk, for the staff member whose PIN was just accepted."""
+    from PySide6.QtCore import Qt
+
+    from kiosk.ui.staff.window import build_staff_console
+
+    console = build_staff_console(window.backend, identity=identity)  # type: ignore[arg-type]
+    console.setParent(window, Qt.WindowType.Window)
+    console.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    console.showMaximized()
+    return console
 
 
 def build_kiosk(data_dir: Path) -> QWidget:

@@ -183,6 +183,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     return run_kiosk(backend, windowed=args.windowed)
 
 
+def cmd_staff(args: argparse.Namespace) -> int:
+    backend = _open_backend(args)
+    from kiosk.app import setup_logging
+    from kiosk.ui.staff.window import run_staff_console
+
+    setup_logging(backend.data_dir)
+    return run_staff_console(backend)
+
+
 # ----------------------------------------------------------------------------------------------- parser
 
 
@@ -238,6 +247,10 @@ def build_parser() -> argparse.ArgumentParser:
     schedule = commands.add_parser("schedule", help="print today's appointments and their check-in status")
     _add_common(schedule)
     schedule.set_defaults(handler=cmd_schedule)
+
+    staff = commands.add_parser("staff", help="open the staff console (sign in with a staff account)")
+    _add_common(staff)
+    staff.set_defaults(handler=cmd_staff)
 
     from kiosk.cli_documents import register as register_documents
     from kiosk.cli_staff import register as register_staff

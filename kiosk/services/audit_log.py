@@ -12,7 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
-from kiosk.store.audit import verify_audit_chain
+from kiosk.store.audit import append_audit, verify_audit_chain
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry
 
@@ -113,3 +113,17 @@ def audit_status(backend: Backend) -> AuditStatus:
         f"The {report.entries_checked} entries before it are intact. Keep a copy of the database and tell the "
         "clinic's privacy officer.",
     )
+
+
+EXPORT_ACTIONS = frozenset({"chart.save", "chart.print", "staff.sign_out"})
+
+
+def record_staff_action(
+    backend: Backend, actor: str, action: str, *, patient_id: int | None = None, detail: str = ""
+) -> None:
+    """Audit something staff did in the console that no other service records (saving or printing a
+    chart, signing out). `detail` must hold no health information: say where, not what."""
+    if action not in EXPORT_ACTIONS:
+        raise ValueError(f"{action!r} is not an action the console records this way")
+    with unit_of_work(backend.sessions) as session:
+        append_audit(session, at=backend.now(), actor=actor, action=action, patient_id=patient_id, detail=detail)

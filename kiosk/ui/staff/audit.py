@@ -20,7 +20,7 @@ from kiosk.services.staff_accounts import PIN_PAD_ACTOR, UNKNOWN_ACTOR, StaffUse
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
 from kiosk.ui.staff.patient_picker import PatientPicker, hit_text
-from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
+from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -197,7 +197,7 @@ class AuditView(QWidget):
         right.addWidget(self.count_label)
         self.model = AuditModel(context)
         self.model.page_loaded.connect(self._on_model_page_loaded)
-        self.table = table_view(self.model, "Audit entries")
+        self.table = table_view(self.model, "Audit entries", follow_contents=False)
         right.addWidget(self.table, 1)
         row.addLayout(right, 1)
 
@@ -254,6 +254,8 @@ class AuditView(QWidget):
     @Slot(int)
     def _on_model_page_loaded(self, total: int) -> None:
         shown = self.model.shown_count()
+        if shown <= PAGE_SIZE:
+            fit_columns(self.table)
         more = " (scroll down for older entries)" if shown < total else ""
         set_label(self.count_label, f"{total} matching entr{'ies' if total != 1 else 'y'}, newest first{more}.")
 

@@ -15,14 +15,14 @@ from pathlib import Path
 from PySide6.QtCore import QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QFont, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.trends import PatientTrend, patient_trend
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, push_button, text_label, us_date
 from kiosk.ui.staff.patient_picker import PatientPicker
-from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
+from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.staff.trend_chart import TrendChartView, short_title
 from kiosk.ui.theme import ButtonRole, TextRole
@@ -178,6 +178,7 @@ class PatientChartView(QWidget):
         if not self.chart_views:
             charts_column.addWidget(text_label("No questionnaire totals to chart yet.", TextRole.HINT))
         column.addWidget(self.charts)
+        table: QTableView | None = None
         if trend.sessions:
             column.addWidget(text_label("Sessions", TextRole.QUESTION))
             labels = {visit.id: visit.label.get("en", visit.id) for visit in self._context.backend.settings.visit_types}
@@ -191,11 +192,13 @@ class PatientChartView(QWidget):
             columns.append(Column("Response and remission", lambda line: line.notes))
             model = RowsModel[SessionLine](columns)
             model.set_rows(session_lines(trend, labels))
-            table = table_view(model, "Sessions")
+            table = table_view(model, "Sessions", follow_contents=False)
             table.setMinimumHeight(min(420, 36 + 30 * count))
             column.addWidget(table)
         column.addStretch(1)
         self.scroll_area.setWidget(page)
+        if table is not None:
+            fit_columns(table)
         self._update_buttons()
         self.chart_shown.emit(trend.patient_id)
 
@@ -210,7 +213,23 @@ class PatientChartView(QWidget):
             return False
         self.saved_path = path
         self.status.show_message(f"Saved the chart to {path}.", Tone.GOOD)
+        self._audit("chart.save", f"PNG file {path.name}")
         return True
+
+    def _audit(self, action: str, detail: str) -> None:
+        """Saving or printing a chart is an export of the patient's record: it goes to the audit log."""
+        from kiosk.services.audit_log import record_staff_action
+
+        trend, context = self.trend, self._context
+        if trend is None:
+            return
+        self._context.runner.submit(
+            lambda: record_staff_action(
+                context.backend, context.actor, action, patient_id=trend.patient_id, detail=detail
+            ),
+            None,
+            lambda error: log.error("could not audit %s: %r", action, error),
+        )
 
     @Slot()
     def _on_save_button_clicked(self) -> None:
@@ -249,6 +268,7 @@ class PatientChartView(QWidget):
         if self.print_chart(self.printer):
             destination = self.printer.outputFileName() or self.printer.printerName() or "the printer"
             self.status.show_message(f"The chart was sent to {destination}.", Tone.GOOD)
+            self._audit("chart.print", f"to {Path(destination).name if self.printer.outputFileName() else destination}")
 
     def print_chart(self, printer: QPrinter) -> bool:
         """Draw the patient's name and every chart, as vectors, on one page of `printer`."""

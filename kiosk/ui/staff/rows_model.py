@@ -151,10 +151,14 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
-def table_view(model: RowsModel[Row], name: str, *, stretch_column: int = -1) -> QTableView:
+def table_view(
+    model: RowsModel[Row], name: str, *, stretch_column: int = -1, follow_contents: bool = True
+) -> QTableView:
     """A keyboard-friendly, row-selecting table named `name` (the heading shown above it).
 
-    Tab moves on to the next control instead of from cell to cell; arrow keys move between rows.
+    Tab moves on to the next control instead of from cell to cell; arrow keys move between rows. With
+    `follow_contents` the columns keep fitting their contents as rows change (right for the board's few
+    rows); without it they are fitted once by `fit_columns`, which long tables need to open quickly.
     """
     view = QTableView()
     view.setModel(model)
@@ -177,10 +181,18 @@ def table_view(model: RowsModel[Row], name: str, *, stretch_column: int = -1) ->
     header = view.horizontalHeader()
     header.setHighlightSections(False)
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(
+        QHeaderView.ResizeMode.ResizeToContents if follow_contents else QHeaderView.ResizeMode.Interactive
+    )
     last = stretch_column if stretch_column >= 0 else model.columnCount() - 1
     header.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
     return view
+
+
+def fit_columns(view: QTableView) -> None:
+    """Size the columns to the rows on screen now (in the console's style, so after the view is placed)."""
+    view.ensurePolished()
+    view.resizeColumnsToContents()
 
 
 def selected_row(view: QTableView) -> object | None:

@@ -27,6 +27,8 @@ from kiosk.ui.theme import CALM_COLORS
 
 CHART_HEIGHT = 340
 CHART_FONT_PT = 10
+CROWDED_SESSIONS = 20
+"""Beyond this many sessions the markers shrink, so a long series stays a line, not a row of stars."""
 BAND_COLORS = ("#dcefe0", "#edf4d4", "#fbf1c6", "#fbe0c4", "#f6d0cc")
 """Light fills from calm green (lowest band) to soft red (highest), light enough for the line to read."""
 LINE_COLOR = QColor(CALM_COLORS.accent)
@@ -139,13 +141,14 @@ def build_trend_chart(series: TrendSeries) -> QChart:
     response = QScatterSeries()
     response.setName("Response")
     response.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
-    response.setMarkerSize(16)
+    crowded = sessions > CROWDED_SESSIONS
+    response.setMarkerSize(10 if crowded else 16)
     response.setColor(RESPONSE_COLOR)
     response.setBorderColor(QColor("white"))
     remission = QScatterSeries()
     remission.setName("Remission")
     remission.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeStar)
-    remission.setMarkerSize(20)
+    remission.setMarkerSize(12 if crowded else 20)
     remission.setColor(REMISSION_COLOR)
     remission.setBorderColor(QColor("white"))
     for number, point in enumerate(series.points, start=1):

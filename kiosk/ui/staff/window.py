@@ -167,6 +167,11 @@ class StaffWindow(QWidget):
     @Slot()
     def sign_out(self) -> None:
         """Close the console of whoever is signed in; the sign-in shows, with nothing of theirs kept."""
+        if self.identity is not None:
+            from kiosk.services.audit_log import record_staff_action
+
+            backend, actor = self.backend, self.identity.username
+            self.runner.submit(lambda: record_staff_action(backend, actor, "staff.sign_out"), None, _log_failure)
         self.idle_guard.set_enabled(False)
         for window in self._hidden_windows:
             window.close()
@@ -271,3 +276,7 @@ def run_staff_console(backend: Backend) -> int:
     window.resize(*DEFAULT_SIZE)
     window.show()
     return app.exec()
+
+
+def _log_failure(error: Exception) -> None:
+    log.error("a console service call failed: %r", error)

@@ -302,3 +302,21 @@ def flags_of_latest(data_dir: Path) -> list[tuple[str, str]]:
             return [(f.code, f.level) for f in session.scalars(select(Flag).where(Flag.intake_id == latest))]
     finally:
         backend.engine.dispose()
+
+
+def test_staff_open_the_console_from_the_tablet_after_the_pin(qtbot: QtBot, data_dir: Path) -> None:
+    from kiosk.ui.staff.window import StaffWindow
+
+    kiosk = open_kiosk(qtbot, data_dir)
+    tap_corner(kiosk, 5)
+    qtbot.waitUntil(lambda: bool([p for p in kiosk.findChildren(PinPadDialog) if p.isVisible()]))
+    enter_pin(qtbot, pin_pad(kiosk), "2468")
+    qtbot.waitUntil(lambda: kiosk.staff_unlock is not None and kiosk.staff_unlock.menu is not None)  # type: ignore[attr-defined]
+    menu = kiosk.staff_unlock.menu  # type: ignore[attr-defined]
+    qtbot.mouseClick(menu.buttons["Open the staff console"], Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: any(w.isVisible() for w in kiosk.findChildren(StaffWindow)))
+    console = next(w for w in kiosk.findChildren(StaffWindow) if w.isVisible())
+    assert console.identity is not None and console.identity.username == "dr.rivera"  # no second sign-in
+    qtbot.waitUntil(lambda: console.console is not None)
+    console.close()
+    kiosk.shutdown()

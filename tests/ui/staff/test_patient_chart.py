@@ -12,6 +12,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLineEdit, QListView
 from pytestqt.qtbot import QtBot
 
+from kiosk.services.audit_log import audit_entries
 from kiosk.ui.staff.patient_chart import PatientChartView
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
@@ -60,6 +61,16 @@ def test_save_chart_as_png(qtbot: QtBot, clinician_console: Staff, tmp_path: Pat
     assert target.stat().st_size > 0
     image = QImage(str(target))
     assert not image.isNull() and image.width() > 600 and image.height() > 600
+    # Saving a chart is an export of the patient's record: the audit log says who, which patient and where.
+    backend = clinician_console.window.backend
+
+    def audited() -> list[tuple[str, str, int | None, str]]:
+        page = audit_entries(backend, limit=20)
+        return [(e.actor, e.action, e.patient_id, e.detail) for e in page.entries if e.action == "chart.save"]
+
+    qtbot.waitUntil(lambda: bool(audited()), timeout=TIMEOUT_MS)
+    actor, _, patient_id, detail = audited()[0]
+    assert actor == "dr.rivera" and patient_id is not None and detail == "PNG file sam chart.png"
 
 
 def test_print_chart_to_a_pdf(qtbot: QtBot, clinician_console: Staff, tmp_path: Path) -> None:

@@ -18,10 +18,6 @@ from tests.ui.staff.driver import TIMEOUT_MS, Staff
 TABLE = "Appointments of the day"
 
 
-def entry_named(name: str) -> object:
-    return lambda entry: isinstance(entry, ScheduleEntry) and entry.patient_name == name
-
-
 def test_book_a_patient_on_file_then_move_and_cancel(qtbot: QtBot, front_desk_console: Staff, backend: Backend) -> None:
     staff = front_desk_console
     staff.open_tab("Schedule")
