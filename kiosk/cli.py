@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -131,6 +132,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     backend = _open_backend(args)
     summary = seed_demo(backend)
+    if args.history:
+        from kiosk.services.history import generate_history
+
+        history = generate_history(backend, intakes=args.history, patients=max(1, args.history // 5))
+        if not args.quiet:
+            if history.already_present:
+                print("synthetic history: already present, nothing added")
+            else:
+                print(
+                    f"synthetic history: {history.intakes_added} intakes of {history.patients_added} patients "
+                    f"added in {history.seconds:.0f} s"
+                )
     if not args.quiet:
         print(
             f"demo data: {summary.patients_added} patients, {summary.appointments_added} appointments and "
@@ -237,6 +250,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="add a synthetic demo day (running it again adds nothing twice)")
     _add_common(demo)
     demo.add_argument("--quiet", action="store_true", help="print nothing")
+    demo.add_argument(
+        "--history",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also add N synthetic past intakes across N/5 patients, to try the console at scale (once)",
+    )
     demo.set_defaults(handler=cmd_demo)
 
     run = commands.add_parser("run", help="start the patient kiosk (full screen unless --windowed)")
@@ -275,3 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_PROBLEM
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `kiosk schedule | head`); that is not an error of the kiosk's.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
