@@ -148,11 +148,19 @@ def load_settings(data_dir: Path) -> Settings:
     if not path.exists():
         path.write_text(DEFAULT_SETTINGS, encoding="utf-8")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        raise SettingsError(f"{path}: not valid TOML: {error}") from None
+        text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SettingsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    return parse_settings_text(text, data_dir)
+
+
+def parse_settings_text(text: str, data_dir: Path) -> Settings:
+    """The settings a settings.toml text describes, or SettingsError naming the key and the problem."""
+    path = data_dir / SETTINGS_FILE
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SettingsError(f"{path}: not valid TOML: {error}") from None
     return _parse(raw, data_dir, path)
 
 

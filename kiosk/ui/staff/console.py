@@ -18,6 +18,7 @@ from kiosk.ui.staff.controls import push_button, text_label
 from kiosk.ui.staff.patient_chart import PatientChartView
 from kiosk.ui.staff.review import IntakeReviewView
 from kiosk.ui.staff.schedule import ScheduleView
+from kiosk.ui.staff.settings_view import SettingsView
 from kiosk.ui.theme import TextRole
 
 
@@ -66,6 +67,7 @@ class ConsoleView(QWidget):
         self.chart: PatientChartView | None = None
         self.audit: AuditView | None = None
         self.accounts: AccountsView | None = None
+        self.settings: SettingsView | None = None
         if identity.can_review:
             self.review = IntakeReviewView(context)
             self.chart = PatientChartView(context)
@@ -78,8 +80,10 @@ class ConsoleView(QWidget):
         if identity.is_admin:
             self.audit = AuditView(context)
             self.accounts = AccountsView(context)
+            self.settings = SettingsView(context)
             self.tabs.addTab(self.audit, "Audit")
             self.tabs.addTab(self.accounts, "Accounts")
+            self.tabs.addTab(self.settings, "Settings")
         column.addWidget(self.tabs, 1)
 
         self.lock_button.clicked.connect(self.lock_requested)

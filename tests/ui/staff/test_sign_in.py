@@ -55,7 +55,7 @@ def test_enter_in_the_password_field_signs_in(qtbot: QtBot, backend: Backend) ->
     field = staff.type_into("Password", password)
     staff.press_enter(field)
     qtbot.waitUntil(lambda: staff.window.console is not None, timeout=5000)
-    assert staff.console.tab_names()[-2:] == ["Audit", "Accounts"]
+    assert staff.console.tab_names()[-3:] == ["Audit", "Accounts", "Settings"]
 
 
 def test_an_empty_field_is_named_before_anything_is_checked(qtbot: QtBot, backend: Backend) -> None:

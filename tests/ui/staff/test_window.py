@@ -19,7 +19,7 @@ def test_each_role_gets_only_its_tabs(qtbot: QtBot, backend: Backend) -> None:
     expected = {
         StaffRole.FRONT_DESK: ["Board", "Schedule"],
         StaffRole.CLINICIAN: ["Board", "Schedule", "Intake review", "Patient chart"],
-        StaffRole.ADMIN: ["Board", "Schedule", "Intake review", "Patient chart", "Audit", "Accounts"],
+        StaffRole.ADMIN: ["Board", "Schedule", "Intake review", "Patient chart", "Audit", "Accounts", "Settings"],
     }
     for role, tabs in expected.items():
         window = open_console(qtbot, backend, identity=demo_identity(backend, role))
