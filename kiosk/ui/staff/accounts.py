@@ -33,6 +33,7 @@ from kiosk.ui.staff.controls import (
     date_and_time,
     line_edit,
     push_button,
+    show_refusal,
     text_label,
 )
 from kiosk.ui.staff.dialogs import ConfirmDialog
@@ -54,12 +55,7 @@ def account_status(user: StaffUserView, now_text: Callable[[StaffUserView], str]
 
 
 def _refused(status: StatusLine, doing: str, error: Exception) -> None:
-    if isinstance(error, StaffAccountError):
-        log.info("account change refused: %s", error)
-        status.show_error(str(error))
-    else:
-        log.error("%s failed", doing, exc_info=error)
-        status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
+    show_refusal(status, doing, error, StaffAccountError)
 
 
 class AddAccountDialog(QDialog):

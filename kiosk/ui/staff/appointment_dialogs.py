@@ -31,6 +31,7 @@ from kiosk.ui.staff.controls import (
     date_and_time,
     line_edit,
     push_button,
+    show_refusal,
     text_label,
     us_date,
 )
@@ -71,12 +72,7 @@ def _time_edit(name: str, moment: dt.datetime) -> QDateTimeEdit:
 
 
 def show_change_error(status: StatusLine, doing: str, error: Exception) -> None:
-    if isinstance(error, AppointmentError):
-        log.info("schedule change refused: %s", error)
-        status.show_error(str(error))
-    else:
-        log.error("%s failed", doing, exc_info=error)
-        status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
+    show_refusal(status, doing, error, AppointmentError)
 
 
 class AddAppointmentDialog(QDialog):

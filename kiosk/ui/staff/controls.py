@@ -7,6 +7,7 @@ helpers set both at once so the two can never drift apart.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -24,6 +25,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole, set_button_role, set_text_role
+
+log = logging.getLogger(__name__)
 
 
 def set_label(widget: QLabel | QAbstractButton, text: str) -> None:
@@ -168,3 +171,16 @@ def signed_change(change: int | None) -> str:
     if change is None:
         return "–"
     return f"{change:+d}" if change else "0"
+
+
+def show_refusal(
+    status: StatusLine, doing: str, error: Exception, expected: type[Exception] | tuple[type[Exception], ...]
+) -> None:
+    """Tell staff why an action did not happen: a refusal the service explained (`expected`) in its own words,
+    anything else as a failure to retry, logged with its details."""
+    if isinstance(error, expected):
+        log.info("%s refused: %s", doing, error)
+        status.show_error(str(error))
+    else:
+        log.error("%s failed", doing, exc_info=error)
+        status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
