@@ -84,26 +84,38 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
 
 
 class _Field(QWidget):
-    """A typed answer: its label, the line edit and the message under it."""
+    """A typed answer: its label, the line edit and the message under it; reused from question to question."""
 
-    def __init__(self, item: Item, language: str, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.item = item
+        self.item: Item | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
-        self.title = label(TextRole.BODY, pick(item.text, language))
+        self.title = label(TextRole.BODY)
         self.edit = QLineEdit()
         self.edit.setMinimumHeight(TOUCH_HEIGHT)
         self.edit.setMinimumWidth(200)  # leaves the keyboard beside it its room on a 1024 px tablet
-        self.edit.setMaxLength(item.max_length)
-        self.edit.setAccessibleName(pick(item.text, language))
-        if item.type is ItemType.DATE:
-            self.edit.setInputMask("99/99/9999")
         self.error = label(TextRole.ERROR)
         layout.addWidget(self.title)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+
+    def show_item(self, item: Item, language: str, *, titled: bool) -> None:
+        self.item = item
+        text = pick(item.text, language)
+        set_label(self.title, text)
+        self.title.setVisible(titled)
+        self.edit.setInputMask("99/99/9999" if item.type is ItemType.DATE else "")
+        self.edit.setMaxLength(item.max_length)
+        self.edit.clear()
+        self.edit.setAccessibleName(text)
+        set_label(self.error, "")
+
+    @property
+    def typed_item(self) -> Item:
+        assert self.item is not None
+        return self.item
 
 
 class QuestionScreen(Screen):
@@ -155,7 +167,8 @@ class QuestionScreen(Screen):
         self.fields_box = QWidget()
         self.fields_layout = QGridLayout(self.fields_box)
         self.fields_layout.setContentsMargins(0, 0, 0, 0)
-        self.fields: list[_Field] = []
+        self.fields: list[_Field] = []  # the pooled fields the current question uses, in order
+        self.field_pool: list[_Field] = []
         self.keys = QStackedWidget()
         self.keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.keyboard = OnScreenKeyboard()
@@ -243,15 +256,18 @@ class QuestionScreen(Screen):
             if item.type is ItemType.GROUP
             else ([item] if item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER, ItemType.DATE) else [])
         )
-        for row, typed_item in enumerate(typed):
-            field = _Field(typed_item, self.language)
+        while len(self.field_pool) < len(typed):
+            field = _Field()
+            field.edit.installEventFilter(self)
+            self.fields_layout.addWidget(field, len(self.field_pool), 0)
+            self.field_pool.append(field)
+        for field, typed_item in zip(self.field_pool, typed, strict=False):
             # A lone typed question is already asked above the field; a group's fields need their own labels.
-            field.title.setVisible(item.type is ItemType.GROUP)
+            field.show_item(typed_item, self.language, titled=item.type is ItemType.GROUP)
             value = self._current.get(typed_item.id)
             if value is not None:
                 field.edit.setText(_display_value(typed_item, value))
-            field.edit.installEventFilter(self)
-            self.fields_layout.addWidget(field, row, 0)
+            field.show()
             self.fields.append(field)
         if self.fields:
             self.answer_area.setCurrentWidget(self.entry)
@@ -261,24 +277,23 @@ class QuestionScreen(Screen):
             self._focus_field(self.fields[0])
 
     def _drop_fields(self) -> None:
-        for field in self.fields:
-            field.edit.removeEventFilter(self)
-            self.fields_layout.removeWidget(field)
+        """Hide and empty the typed fields; the widgets stay in the pool for the next typed question."""
+        for field in self.field_pool:
+            field.edit.clear()
             field.hide()
-            field.deleteLater()
         self.fields = []
 
     def _focus_field(self, field: _Field) -> None:
         field.edit.setFocus()
-        self.keys.setCurrentWidget(self.number_pad if field.item.type in DIGIT_TYPES else self.keyboard)
+        self.keys.setCurrentWidget(self.number_pad if field.typed_item.type in DIGIT_TYPES else self.keyboard)
 
     def set_language(self, language: str) -> None:
         if self.form is not None and language != self.language:
-            typed = {field.item.id: field.edit.text() for field in self.fields}
+            typed = {field.typed_item.id: field.edit.text() for field in self.fields}
             self.language = language
             self._fill()
             for field in self.fields:
-                field.edit.setText(typed.get(field.item.id, ""))
+                field.edit.setText(typed.get(field.typed_item.id, ""))
 
     def set_landscape(self, landscape: bool) -> None:
         self.entry.set_landscape(landscape)
@@ -314,7 +329,9 @@ class QuestionScreen(Screen):
         if event.type() == QEvent.Type.FocusIn:
             for field in self.fields:
                 if field.edit is watched:
-                    self.keys.setCurrentWidget(self.number_pad if field.item.type in DIGIT_TYPES else self.keyboard)
+                    self.keys.setCurrentWidget(
+                        self.number_pad if field.typed_item.type in DIGIT_TYPES else self.keyboard
+                    )
         return super().eventFilter(watched, event)
 
     # ----------------------------------------------------------------------------------- answering
@@ -356,15 +373,15 @@ class QuestionScreen(Screen):
         problems = False
         for field in self.fields:
             text = field.edit.text()
-            if not text.replace("/", "").strip() and not field.item.required:
+            if not text.replace("/", "").strip() and not field.typed_item.required:
                 set_label(field.error, "")
                 continue
-            value, problem = check_typed(field.item, text)
+            value, problem = check_typed(field.typed_item, text)
             set_label(field.error, problem)
             if value is None:
                 problems = True
             else:
-                answers.append((field.item.id, value))
+                answers.append((field.typed_item.id, value))
         if not problems and answers:
             self.answered.emit(AnswerBatch(self.form.id, tuple(answers), tapped=False))
         elif not problems and not item.required:
