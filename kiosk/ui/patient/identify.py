@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, WIDE_CONTENT_WIDTH, Panes, Screen, button, button_row, label, set_label
@@ -97,6 +97,8 @@ class IdentifyScreen(Screen):
         self.day = self._field(2, digits=True)
         self.year = self._field(4, digits=True)
         self.dob_error = label(TextRole.ERROR)
+        for error in (self.first_error, self.last_error, self.dob_error):
+            error.setVisible(False)
         grid.addWidget(self.first_label, 0, 0, 1, 3)
         grid.addWidget(self.first, 1, 0, 1, 3)
         grid.addWidget(self.first_error, 2, 0, 1, 3)
@@ -173,7 +175,7 @@ class IdentifyScreen(Screen):
         for field in (self.first, self.last, self.month, self.day, self.year):
             field.clear()
         for error in (self.first_error, self.last_error, self.dob_error):
-            set_label(error, "")
+            _show_error(error, "")
         self.first.setFocus()
         self.keys.setCurrentWidget(self.keyboard)
 
@@ -208,10 +210,16 @@ class IdentifyScreen(Screen):
             self.first.text(), self.last.text(), self.month.text(), self.day.text(), self.year.text(), self.today()
         )
         if isinstance(result, IdentityProblems):
-            set_label(self.first_error, result.first_name)
-            set_label(self.last_error, result.last_name)
-            set_label(self.dob_error, result.dob)
+            _show_error(self.first_error, result.first_name)
+            _show_error(self.last_error, result.last_name)
+            _show_error(self.dob_error, result.dob)
             return
         for error in (self.first_error, self.last_error, self.dob_error):
-            set_label(error, "")
+            _show_error(error, "")
         self.identified.emit(result)
+
+
+def _show_error(error: QLabel, text: str) -> None:
+    """An empty message takes no room, so a long one (large text, Spanish) has the room to wrap."""
+    set_label(error, text)
+    error.setVisible(bool(text))
