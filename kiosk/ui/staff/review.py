@@ -14,6 +14,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -177,9 +178,14 @@ class IntakeReviewView(QWidget):
         self.mark_button = push_button("Mark reviewed", ButtonRole.PRIMARY)
         self.chart_button = push_button("Open chart")
         self.print_button = push_button("Print packet")
+        self.print_to_button = push_button("Print to...")
         self.save_button = push_button("Save packet as PDF...")
         column.addLayout(
-            button_row(self.mark_button, self.chart_button, trailing=[self.print_button, self.save_button])
+            button_row(
+                self.mark_button,
+                self.chart_button,
+                trailing=[self.print_button, self.print_to_button, self.save_button],
+            )
         )
         self.status = StatusLine()
         column.addWidget(self.status)
@@ -191,6 +197,7 @@ class IntakeReviewView(QWidget):
         self.mark_button.clicked.connect(self._on_mark_button_clicked)
         self.chart_button.clicked.connect(self._on_chart_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.print_to_button.clicked.connect(self._on_print_to_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self._update_buttons()
 
@@ -233,6 +240,7 @@ class IntakeReviewView(QWidget):
         self.mark_button.setEnabled(can_review and review is not None and review.status is IntakeStatus.SUBMITTED)
         has_packet = review is not None and review.status in PACKET_STATUSES
         self.print_button.setEnabled(has_packet)
+        self.print_to_button.setEnabled(has_packet)
         self.save_button.setEnabled(has_packet)
         self.chart_button.setEnabled(review is not None)
 
@@ -411,6 +419,33 @@ class IntakeReviewView(QWidget):
 
     @Slot()
     def _on_print_button_clicked(self) -> None:
+        """One tap for the front desk: the printer named in the settings (or the system default)."""
+        self._send_to_printer(self._context.printer)
+
+    @Slot()
+    def _on_print_to_button_clicked(self) -> None:
+        """Choose the printer in Qt's print dialog; the signed PDF then goes to that queue through the spooler,
+        as it is (vector, exact), or to a file when "Print to File" is chosen."""
+        if self.review is None:
+            return
+        printer = QPrinter()
+        if self._context.printer:
+            printer.setPrinterName(self._context.printer)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("Print packet to")
+        self.dialog_printer = printer
+        dialog.accepted.connect(lambda: self._on_print_dialog_accepted(printer))
+        self.print_dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.show()
+
+    def _on_print_dialog_accepted(self, printer: QPrinter) -> None:
+        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
+            self._on_file_dialog_file_selected(printer.outputFileName())
+        else:
+            self._send_to_printer(printer.printerName() or None)
+
+    def _send_to_printer(self, printer_name: str | None) -> None:
         review = self.review
         if review is None:
             return
@@ -431,7 +466,7 @@ class IntakeReviewView(QWidget):
 
         context.slow_runner.submit(
             lambda: print_packet(
-                context.backend, intake_id, context.actor, printer=context.printer, maker=context.packets
+                context.backend, intake_id, context.actor, printer=printer_name, maker=context.packets
             ),
             done,
             failed,

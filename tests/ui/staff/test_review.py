@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtCore import Qt
+from PySide6.QtPrintSupport import QPrintDialog
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend
@@ -116,4 +118,29 @@ def test_print_packet_from_the_review(qtbot: QtBot, backend: Backend, tablet: Ba
     staff.wait_for_board()
     open_review_of(staff, "Sam Taylor")
     staff.click("Print packet")
+    staff.wait_for_text(f"was printed on {printer}", timeout=60_000)
+
+
+@pytest.mark.printing
+def test_print_packet_to_a_printer_chosen_in_the_print_dialog(qtbot: QtBot, backend: Backend, tablet: Backend) -> None:
+    printer = os.environ.get("KIOSK_TEST_PRINTER")
+    if not printer:
+        pytest.fail(
+            "KIOSK_TEST_PRINTER is not set: start the CUPS test queue with `bash scripts/test-services.sh start`."
+        )
+    check_in(tablet, "Sam Taylor")
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN))
+    staff = Staff(qtbot, window)
+    staff.wait_for_board()
+    open_review_of(staff, "Sam Taylor")
+    staff.click("Print to...")
+    dialog = staff.wait_for_dialog(QPrintDialog)
+    printers = dialog.findChild(QComboBox, "printers")
+    assert printers is not None
+    assert printers.findText(printer) >= 0, [printers.itemText(i) for i in range(printers.count())]
+    printers.setCurrentIndex(printers.findText(printer))
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
     staff.wait_for_text(f"was printed on {printer}", timeout=60_000)
