@@ -115,7 +115,7 @@ def audit_status(backend: Backend) -> AuditStatus:
     )
 
 
-EXPORT_ACTIONS = frozenset({"chart.save", "chart.print", "staff.sign_out"})
+EXPORT_ACTIONS = frozenset({"chart.save", "chart.print", "packet.print", "staff.sign_out"})
 
 
 def record_staff_action(

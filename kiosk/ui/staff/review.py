@@ -33,6 +33,7 @@ from kiosk.services.intake_review import ConsentReview, IntakeReview, Questionna
 from kiosk.services.print_service import PrintOutcome, print_packet
 from kiosk.services.review import ReviewError, mark_reviewed
 from kiosk.store.models import IntakeStatus
+from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
     StatusLine,
@@ -442,8 +443,40 @@ class IntakeReviewView(QWidget):
     def _on_print_dialog_accepted(self, printer: QPrinter) -> None:
         if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
             self._on_file_dialog_file_selected(printer.outputFileName())
-        else:
+        elif spooler_available():
             self._send_to_printer(printer.printerName() or None)
+        else:
+            self._print_with_qt(printer)
+
+    def _print_with_qt(self, printer: QPrinter) -> None:
+        """No spooler (Windows): render the signed packet's pages onto the chosen printer, on the slow worker."""
+        from kiosk.services.audit_log import record_staff_action
+
+        review = self.review
+        if review is None:
+            return
+        context, intake_id, patient_id = self._context, review.intake_id, review.patient.id
+        name = printer.printerName() or "the printer"
+
+        def job() -> int:
+            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.actor), printer)
+            record_staff_action(
+                context.backend, context.actor, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
+            )
+            return pages
+
+        def done(pages: object) -> None:
+            self.status.show_message(f"The packet ({pages} pages) was sent to {name}.", Tone.GOOD)
+
+        def failed(error: Exception) -> None:
+            if isinstance(error, QtPrintError):
+                self.status.show_error(str(error))
+            else:
+                log.error("printing the packet of intake %d through Qt failed", intake_id, exc_info=error)
+                self.status.show_error(f"The packet was not printed: {error}")
+
+        self.status.show_message(f"Sending the packet to {name}…")
+        context.slow_runner.submit(job, done, failed)
 
     def _send_to_printer(self, printer_name: str | None) -> None:
         review = self.review

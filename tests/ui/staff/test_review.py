@@ -144,3 +144,30 @@ def test_print_packet_to_a_printer_chosen_in_the_print_dialog(qtbot: QtBot, back
     ok = box.button(QDialogButtonBox.StandardButton.Ok)
     qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
     staff.wait_for_text(f"was printed on {printer}", timeout=60_000)
+
+
+@pytest.mark.printing
+def test_without_a_spooler_the_packet_is_painted_onto_the_chosen_printer(
+    qtbot: QtBot, backend: Backend, tablet: Backend, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Windows path: no `lp`, so Qt renders each page onto the printer picked in the print dialog."""
+    printer = os.environ.get("KIOSK_TEST_PRINTER")
+    out = os.environ.get("KIOSK_TEST_PRINT_OUT")
+    if not printer or not out:
+        pytest.fail("KIOSK_TEST_PRINTER / KIOSK_TEST_PRINT_OUT are not set: run `bash scripts/test-services.sh start`.")
+    monkeypatch.setattr("kiosk.ui.staff.review.spooler_available", lambda: False)
+    check_in(tablet, "Sam Taylor")
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN))
+    staff = Staff(qtbot, window)
+    staff.wait_for_board()
+    open_review_of(staff, "Sam Taylor")
+    staff.click("Print to...")
+    dialog = staff.wait_for_dialog(QPrintDialog)
+    printers = dialog.findChild(QComboBox, "printers")
+    assert printers is not None
+    printers.setCurrentIndex(printers.findText(printer))
+    box = dialog.findChild(QDialogButtonBox)
+    assert box is not None
+    ok = box.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton, pos=ok.rect().center())
+    staff.wait_for_text(f"pages) was sent to {printer}.", timeout=60_000)
