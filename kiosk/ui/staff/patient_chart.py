@@ -7,6 +7,7 @@ saved as a PNG or printed; opening a chart is audited by the service.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,6 +154,17 @@ class PatientChartView(QWidget):
         self.status.show_error(f"The chart could not be opened: {error}. Search for the patient again.")
 
     def show_trend(self, trend: PatientTrend) -> None:
+        # Building two charts and a table makes thousands of short-lived wrappers; a cyclic garbage collection
+        # in the middle of it doubled the first opening (170 ms instead of about 50). Collect afterwards.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._show_trend(trend)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _show_trend(self, trend: PatientTrend) -> None:
         self.trend = trend
         count = len(trend.sessions)
         self.title.setText(f"Patient chart: {trend.patient_name}")
