@@ -16,26 +16,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
+from kiosk.cli_support import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, data_dir
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
 
 log = logging.getLogger("kiosk")
-
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-EXIT_USAGE = 2
-
-
-class CliError(Exception):
-    """A failure with a message for the person at the keyboard."""
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    from kiosk.settings import default_data_dir
-
-    value = getattr(args, "data_dir", None)
-    return Path(value).expanduser().resolve() if value else default_data_dir()
 
 
 def _forms_dir(args: argparse.Namespace) -> Path:
@@ -99,7 +85,7 @@ def _open_backend(args: argparse.Namespace) -> Backend:
 
     forms = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
     try:
-        return open_backend(_data_dir(args), forms_dir=forms)
+        return open_backend(data_dir(args), forms_dir=forms)
     except FormsInvalidError as error:
         raise CliError(f"the forms folder has problems; fix them and start again:\n{error}") from None
     except (SettingsError, SetupError, KeyFileError, DecryptionError, MigrationError) as error:
@@ -112,7 +98,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from kiosk.store.migrate import current_revision, head_revision, upgrade_database
 
     try:
-        settings = load_settings(_data_dir(args))
+        settings = load_settings(data_dir(args))
     except SettingsError as error:
         raise CliError(str(error)) from None
     engine = create_engine_for(settings.effective_database_url)
@@ -183,7 +169,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     forms_dir = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
     try:
-        backend = LazyBackend(_data_dir(args), forms_dir=forms_dir)
+        backend = LazyBackend(data_dir(args), forms_dir=forms_dir)
         problems = check_visit_types(backend.settings, load_forms(forms_dir or _forms_dir(args)))
     except SettingsError as error:
         raise CliError(str(error)) from None

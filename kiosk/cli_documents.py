@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import getpass
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -21,30 +20,20 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-
-OpenBackend = Callable[[argparse.Namespace], "Backend"]
-AddCommon = Callable[[argparse.ArgumentParser], None]
+from kiosk.cli_support import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    AddCommon,
+    CliError,
+    OpenBackend,
+    cli_actor,
+    data_dir,
+    run_with_backend,
+)
 
 PYHANKO_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
 
 log = logging.getLogger(__name__)
-
-
-def _fail(message: str) -> Exception:
-    """cli.py's CliError (imported late: cli.py imports this module while it is being set up)."""
-    from kiosk.cli import CliError
-
-    return CliError(message)
-
-
-def _actor() -> str:
-    """Who ran the command, for the audit log: the operating-system account."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
 
 
 def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
@@ -54,22 +43,9 @@ def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: C
     from kiosk.services.intake import UnknownIntakeError
     from kiosk.services.packets import PacketError
 
-    backend = open_backend(args)
-    try:
-        return action(backend)
-    except UnknownIntakeError as error:
-        raise _fail(str(error)) from None
-    except (PacketError, CertificateError, SigningError) as error:
-        raise _fail(str(error)) from None
-    finally:
-        backend.engine.dispose()
-
-
-def _data_dir(args: argparse.Namespace) -> Path:
-    from kiosk.settings import default_data_dir
-
-    value = getattr(args, "data_dir", None)
-    return Path(value).expanduser().resolve() if value else default_data_dir()
+    return run_with_backend(
+        open_backend, args, action, (UnknownIntakeError, PacketError, CertificateError, SigningError)
+    )
 
 
 # ----------------------------------------------------------------------------------------------- packet
@@ -87,15 +63,15 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 
         return _with_backend(open_backend, args, make)
     if not args.output:
-        raise _fail("say where to write the packet with -o FILE.pdf (or --store-only to keep it in the database)")
+        raise CliError("say where to write the packet with -o FILE.pdf (or --store-only to keep it in the database)")
     output = Path(args.output).expanduser()
 
     def action(backend: Backend) -> int:
-        pdf = PacketMaker(backend).stored(args.intake_id, _actor())
+        pdf = PacketMaker(backend).stored(args.intake_id, cli_actor())
         try:
             output.write_bytes(pdf)
         except OSError as error:
-            raise _fail(f"cannot write {output}: {error.strerror}") from None
+            raise CliError(f"cannot write {output}: {error.strerror}") from None
         print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")
         return EXIT_OK
 
@@ -117,8 +93,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise _fail(f"cannot read {path}: {error.strerror}") from None
-    root = clinic_root_certificate(_data_dir(args))
+        raise CliError(f"cannot read {path}: {error.strerror}") from None
+    root = clinic_root_certificate(data_dir(args))
     try:
         report = verify_pdf(data, trust_roots=[root] if root is not None else None)
     except Exception as error:  # a mangled signature can make pyHanko raise instead of reporting
@@ -145,9 +121,9 @@ def cmd_print(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.print_service import print_packet
 
     def action(backend: Backend) -> int:
-        outcome = print_packet(backend, args.intake_id, _actor(), printer=args.printer, timeout=args.timeout)
+        outcome = print_packet(backend, args.intake_id, cli_actor(), printer=args.printer, timeout=args.timeout)
         if not outcome.printed or outcome.state != "completed":
-            raise _fail(outcome.message)
+            raise CliError(outcome.message)
         print(outcome.message)
         return EXIT_OK
 

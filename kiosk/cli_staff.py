@@ -18,52 +18,35 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
 
-EXIT_OK = 0
-EXIT_PROBLEM = 1
-
-OpenBackend = Callable[[argparse.Namespace], "Backend"]
-AddCommon = Callable[[argparse.ArgumentParser], None]
-
-
-def _fail(message: str) -> Exception:
-    """cli.py's CliError (imported late: cli.py imports this module while it is being set up)."""
-    from kiosk.cli import CliError
-
-    return CliError(message)
-
-
-def _actor() -> str:
-    """Who ran the command, for the audit log: the operating-system account."""
-    try:
-        return f"cli:{getpass.getuser()}"
-    except (KeyError, OSError):
-        return "cli"
+from kiosk.cli_support import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    AddCommon,
+    CliError,
+    OpenBackend,
+    cli_actor,
+    run_with_backend,
+)
 
 
 def _read_secret(from_stdin: bool, what: str, flag: str, *, confirm: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise _fail(f"no {what} on standard input")
+            raise CliError(f"no {what} on standard input")
         return line.rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise _fail(f"no terminal to type the {what} in; pass it on standard input with {flag}")
+        raise CliError(f"no terminal to type the {what} in; pass it on standard input with {flag}")
     first = getpass.getpass(f"{what.capitalize()}: ")
     if confirm and getpass.getpass(f"{what.capitalize()} again: ") != first:
-        raise _fail(f"the two {what}s typed differ; nothing was changed")
+        raise CliError(f"the two {what}s typed differ; nothing was changed")
     return first
 
 
 def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
     from kiosk.services.staff_accounts import StaffAccountError
 
-    backend = open_backend(args)
-    try:
-        return action(backend)
-    except StaffAccountError as error:
-        raise _fail(str(error)) from None
-    finally:
-        backend.engine.dispose()
+    return run_with_backend(open_backend, args, action, (StaffAccountError,))
 
 
 # ----------------------------------------------------------------------------------------------- staff-user
@@ -82,7 +65,7 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
             display_name=args.name,
             role=StaffRole(args.role),
             password=password,
-            actor=_actor(),
+            actor=cli_actor(),
         )
         print(f"added {user.username} ({user.display_name}), role {user.role.value}")
         return EXIT_OK
@@ -96,7 +79,7 @@ def cmd_staff_reset(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     password = _read_secret(args.password_stdin, "new password", "--password-stdin", confirm=True)
 
     def action(backend: Backend) -> int:
-        reset_password(backend, args.username, password, _actor())
+        reset_password(backend, args.username, password, cli_actor())
         print(f"password of {args.username} changed; the account is unlocked")
         return EXIT_OK
 
@@ -107,7 +90,7 @@ def cmd_staff_disable(open_backend: OpenBackend, args: argparse.Namespace) -> in
     from kiosk.services.staff_accounts import disable_user
 
     def action(backend: Backend) -> int:
-        disable_user(backend, args.username, _actor())
+        disable_user(backend, args.username, cli_actor())
         print(f"{args.username} can no longer sign in")
         return EXIT_OK
 
@@ -118,7 +101,7 @@ def cmd_staff_enable(open_backend: OpenBackend, args: argparse.Namespace) -> int
     from kiosk.services.staff_accounts import enable_user
 
     def action(backend: Backend) -> int:
-        enable_user(backend, args.username, _actor())
+        enable_user(backend, args.username, cli_actor())
         print(f"{args.username} can sign in again")
         return EXIT_OK
 
@@ -131,7 +114,7 @@ def cmd_staff_set_pin(open_backend: OpenBackend, args: argparse.Namespace) -> in
     pin = _read_secret(args.pin_stdin, "PIN", "--pin-stdin", confirm=True)
 
     def action(backend: Backend) -> int:
-        set_pin(backend, args.username, pin, _actor())
+        set_pin(backend, args.username, pin, cli_actor())
         print(f"PIN of {args.username} set")
         return EXIT_OK
 
@@ -182,10 +165,10 @@ def cmd_demo_history(open_backend: OpenBackend, args: argparse.Namespace) -> int
     def action(backend: Backend) -> int:
         try:
             summary = generate_history(
-                backend, intakes=args.intakes, patients=args.patients, seed=args.seed, actor=_actor()
+                backend, intakes=args.intakes, patients=args.patients, seed=args.seed, actor=cli_actor()
             )
         except HistoryError as error:
-            raise _fail(str(error)) from None
+            raise CliError(str(error)) from None
         if summary.already_present:
             print("the synthetic history is already in this database; nothing added")
         else:
