@@ -25,7 +25,7 @@ from kiosk.domain.forms import FlagLevel, pick
 from kiosk.domain.scoring import ScoreResult
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
-from kiosk.services.schedule import VisitStatus, visit_status
+from kiosk.services.schedule import ScheduleEntry, visit_status
 from kiosk.services.trends import (
     STAFF_LANGUAGE,
     SessionRef,
@@ -92,18 +92,9 @@ class BoardLine:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardRow:
-    """One appointment of the day with its newest intake and that visit's flag lines."""
+class BoardRow(ScheduleEntry):
+    """One appointment of the day, as the schedule shows it, with that visit's flag lines."""
 
-    appointment_id: int
-    starts_at: dt.datetime
-    patient_id: int
-    patient_name: str
-    dob: dt.date
-    visit_type: str
-    visit_label: Mapping[str, str]
-    status: VisitStatus
-    intake_id: int | None
     flags: tuple[BoardLine, ...]
 
 
