@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.cli_support import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, data_dir
+from kiosk.cli_support import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, add_sign_in_options, data_dir
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
@@ -201,6 +201,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         help="folder with settings.toml, the database and keys (default: the platform's user data folder)",
     )
     parser.add_argument("--forms-dir", default=argparse.SUPPRESS, help="forms folder (default: the bundled forms/)")
+    add_sign_in_options(parser)
 
 
 Handler = Callable[[argparse.Namespace], int]

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
+    from kiosk.services.permissions import Permission
+    from kiosk.services.staff_accounts import StaffIdentity
 
 EXIT_OK = 0
 EXIT_PROBLEM = 1
@@ -57,3 +60,67 @@ def run_with_backend(
         raise CliError(str(error)) from None
     finally:
         backend.engine.dispose()
+
+
+# ----------------------------------------------------------------------------------------------- sign-in
+
+
+def add_sign_in_options(parser: argparse.ArgumentParser) -> None:
+    """--user and --password-stdin, accepted before or after the sub-command like --data-dir."""
+    parser.add_argument(
+        "--user",
+        default=argparse.SUPPRESS,
+        metavar="NAME",
+        help="staff account to sign in with (commands that read or change patient data or accounts need one)",
+    )
+    parser.add_argument(
+        "--password-stdin",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="read the password from the first line of standard input instead of asking for it",
+    )
+
+
+def _read_password(args: argparse.Namespace, username: str) -> str:
+    if getattr(args, "password_stdin", False):
+        line = sys.stdin.readline()
+        if not line:
+            raise CliError("--password-stdin was given but standard input was empty")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CliError("no password: give --password-stdin and pipe the password in, or run this at a terminal")
+    try:
+        return getpass.getpass(f"Password for {username}: ")
+    except EOFError:
+        raise CliError("no password was typed") from None
+
+
+def sign_in(args: argparse.Namespace, backend: Backend, permission: Permission) -> StaffIdentity:
+    """The staff member running this command, signed in with the console's lockout and audit, and allowed to
+    do `permission`; a CliError (one sentence) otherwise.
+
+    The user is --user, or asked for at a terminal. A wrong password counts toward the same lockout as the
+    console's sign-in, and the refusal by role is the services' own RoleRefusedError message.
+    """
+    from kiosk.services.permissions import RoleRefusedError, require
+    from kiosk.services.staff_accounts import SignInError
+    from kiosk.services.staff_accounts import sign_in as sign_in_staff
+
+    username = getattr(args, "user", None)
+    if not username:
+        if not sys.stdin.isatty() or getattr(args, "password_stdin", False):
+            raise CliError("this command needs a staff sign-in: give --user NAME (and --password-stdin)")
+        try:
+            username = input("Staff user: ").strip()
+        except EOFError:
+            raise CliError("no staff user was typed") from None
+    password = _read_password(args, username)
+    try:
+        staff = sign_in_staff(backend, username, password)
+    except SignInError as error:
+        raise CliError(f"sign-in refused: {error}") from None
+    try:
+        require(staff, permission)
+    except RoleRefusedError as error:
+        raise CliError(str(error)) from None
+    return staff
