@@ -13,9 +13,10 @@ set -euo pipefail
 PG_DIR="${KIOSK_TEST_PG_DIR:-/tmp/kiosk-test-pg}"
 PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
 PRINTER="KioskPDF"
-# What Qt needs to run headless (offscreen), then poppler, CUPS with its PDF printer, and PostgreSQL.
+# What Qt needs to run headless (offscreen), then poppler, CUPS with its PDF printer, PostgreSQL, and the
+# headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`).
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
-          poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql)
+          poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs)
 
 log() { echo "test-services: $*" >&2; }
 
@@ -86,8 +87,20 @@ stop_all() {
     fi
 }
 
+# The npm packages of tests/fhir_client (lforms, playwright-core), from its lock file; again only when it changes.
+install_fhir_client() {
+    local dir stamp
+    dir="$(cd "$(dirname "$0")/.." && pwd)/tests/fhir_client"
+    stamp="$dir/node_modules/.package-lock.json"
+    command -v npm >/dev/null || { log "npm missing: the browser tests will be skipped"; return 0; }
+    if [ ! -f "$stamp" ] || [ "$dir/package-lock.json" -nt "$stamp" ]; then
+        log "npm ci in tests/fhir_client"
+        (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts >&2)
+    fi
+}
+
 case "${1:-start}" in
-    start) install_packages; start_postgres; start_cups ;;
+    start) install_packages; install_fhir_client; start_postgres; start_cups ;;
     stop) stop_all ;;
     *) echo "usage: $0 start|stop" >&2; exit 2 ;;
 esac
