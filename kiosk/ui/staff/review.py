@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.forms import FlagLevel
+from kiosk.services.fhir_export import export_intake
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
+from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, print_packet
 from kiosk.services.review import ReviewError, mark_reviewed
 from kiosk.store.models import IntakeStatus
@@ -181,11 +183,14 @@ class IntakeReviewView(QWidget):
         self.print_button = push_button("Print packet")
         self.print_to_button = push_button("Print to...")
         self.save_button = push_button("Save packet as PDF...")
+        self.fhir_button = push_button("Export FHIR...")
+        self.fhir_dialog: QFileDialog | None = None
+        self.exported_path: Path | None = None
         column.addLayout(
             button_row(
                 self.mark_button,
                 self.chart_button,
-                trailing=[self.print_button, self.print_to_button, self.save_button],
+                trailing=[self.print_button, self.print_to_button, self.save_button, self.fhir_button],
             )
         )
         self.status = StatusLine()
@@ -200,6 +205,7 @@ class IntakeReviewView(QWidget):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.print_to_button.clicked.connect(self._on_print_to_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.fhir_button.clicked.connect(self._on_fhir_button_clicked)
         self._update_buttons()
 
     # ----------------------------------------------------------------------------------- loading
@@ -243,6 +249,9 @@ class IntakeReviewView(QWidget):
         self.print_button.setEnabled(has_packet)
         self.print_to_button.setEnabled(has_packet)
         self.save_button.setEnabled(has_packet)
+        can_export = allows(self._context.identity, Permission.EXPORT_CLINICAL)
+        self.fhir_button.setVisible(can_export)
+        self.fhir_button.setEnabled(can_export and has_packet)
         self.chart_button.setEnabled(review is not None)
 
     # ----------------------------------------------------------------------------------- content
@@ -552,3 +561,53 @@ class IntakeReviewView(QWidget):
         self.save_button.setEnabled(False)
         self.status.show_message("Saving the signed packet…")
         context.slow_runner.submit(save, done, failed)
+
+    @Slot()
+    def _on_fhir_button_clicked(self) -> None:
+        review = self.review
+        if review is None:
+            return
+        name = f"intake-{review.intake_id}.fhir.json"
+        dialog = QFileDialog(self, "Export FHIR", str(Path.home() / name), "FHIR JSON files (*.json)")
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+        dialog.setDefaultSuffix("json")
+        dialog.fileSelected.connect(self._on_fhir_dialog_file_selected)
+        self.fhir_dialog = dialog
+        dialog.open()
+
+    @Slot(str)
+    def _on_fhir_dialog_file_selected(self, chosen: str) -> None:
+        """The intake as a FHIR R4 Bundle (the service checks the role and audits the export)."""
+        review = self.review
+        if review is None or not chosen:
+            return
+        path = Path(chosen)
+        context = self._context
+        intake_id = review.intake_id
+
+        def export() -> Path:
+            bundle = export_intake(context.backend, context.identity, intake_id, packets=context.packets)
+            path.write_bytes(bundle.json_bytes)
+            return path
+
+        def done(saved: object) -> None:
+            assert isinstance(saved, Path)
+            self.exported_path = saved
+            self.fhir_button.setEnabled(True)
+            self.status.show_message(f"Exported the intake as FHIR to {saved}.", Tone.GOOD)
+
+        def failed(error: Exception) -> None:
+            self.fhir_button.setEnabled(True)
+            if isinstance(error, OSError):
+                reason = error.strerror or str(error)
+                self.status.show_error(
+                    f"The FHIR file could not be written to {path} ({reason}). Choose another folder."
+                )
+            else:
+                log.error("exporting intake %d as FHIR failed", intake_id, exc_info=error)
+                self.status.show_error(f"The intake could not be exported: {error}")
+
+        self.fhir_button.setEnabled(False)
+        self.status.show_message("Exporting the intake as FHIR…")
+        context.slow_runner.submit(export, done, failed)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
 import pytest
+from fhirclient.models.bundle import Bundle
 from PySide6.QtCore import Qt
 from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
@@ -96,12 +98,29 @@ def test_save_packet_as_pdf(qtbot: QtBot, clinician_console: Staff, tablet: Back
     staff.wait_for_text(f"Saved the signed packet to {target}.")
 
 
+def test_export_fhir_from_the_review(qtbot: QtBot, clinician_console: Staff, tablet: Backend, tmp_path: Path) -> None:
+    staff = clinician_console
+    check_in(tablet, "Ana García")
+    open_review_of(staff, "Ana García")
+    review = staff.console.review
+    assert review is not None
+    staff.click("Export FHIR...")
+    target = tmp_path / "ana.fhir.json"
+    staff.choose_file(target)
+    qtbot.waitUntil(lambda: review.exported_path == target, timeout=15000)
+    bundle = json.loads(target.read_bytes())
+    Bundle(bundle, strict=True)
+    patients = [entry["resource"] for entry in bundle["entry"] if entry["resource"]["resourceType"] == "Patient"]
+    assert patients[0]["name"][0]["family"] == "García"
+    staff.wait_for_text(f"Exported the intake as FHIR to {target}.")
+
+
 def test_a_draft_cannot_be_marked_reviewed_or_printed(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
     staff = clinician_console
     check_in(tablet, "Robin Park", submit=False)
     open_review_of(staff, "Robin Park", VisitStatus.CHECKING_IN)
     staff.wait_for_text("Draft: the patient is still checking in")
-    for name in ("Mark reviewed", "Print packet", "Save packet as PDF..."):
+    for name in ("Mark reviewed", "Print packet", "Save packet as PDF...", "Export FHIR..."):
         assert not staff.button(name).isEnabled()
 
 
