@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 KEY_FILE = Path("secrets") / "phi.key"
+# The audit log's HMAC key, a file of its own so it can be kept and handed out apart from the PHI key.
+AUDIT_KEY_FILE = Path("secrets") / "audit.key"
 
 
 def system_clock() -> dt.datetime:
@@ -73,6 +75,7 @@ def open_backend(
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
     """
+    from kiosk.store.audit import ensure_keyed_chain
     from kiosk.store.crypto import FieldCipher, load_or_create_key
     from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
     from kiosk.store.keycheck import ensure_key_matches
@@ -87,9 +90,10 @@ def open_backend(
     engine = create_engine_for(settings.effective_database_url)
     if migrate:
         upgrade_if_needed(engine)
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, audit_key=load_or_create_key(data_dir / AUDIT_KEY_FILE))
     with unit_of_work(sessions) as session:
         ensure_key_matches(session, cipher)
+        ensure_keyed_chain(session, at=clock())
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
 
 

@@ -248,3 +248,19 @@ class AuditEntry(Base):
     # Unique, so two writers can never both chain onto the same predecessor (a fork).
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit log's checkpoint: the id and MAC of its last entry, written in the same transaction.
+
+    Kept outside the audit table so that cutting entries off the end of the log, or emptying it, no
+    longer leaves a chain that checks out: the head still names the entry that must come last. One
+    row (id 1); database triggers (migration 0003) refuse to delete it or move it backwards, and refuse
+    every UPDATE and DELETE on audit_log once it exists.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_mac: Mapped[str] = mapped_column(String(64))

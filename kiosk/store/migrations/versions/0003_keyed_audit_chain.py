@@ -1,0 +1,94 @@
+"""The audit log becomes a keyed chain with a head checkpoint, and rows that cannot be changed.
+
+Adds the audit_head table and the triggers that refuse UPDATE and DELETE on audit_log (and deleting
+or rewinding the head). Updates to audit_log stay possible only while audit_head is empty, so that the
+application can re-chain the existing log under the new audit key once, on first start-up after this
+migration (kiosk.store.audit.ensure_keyed_chain; the migration itself never sees a key).
+
+Revision ID: 0003
+Revises: 0002
+Create Date: 2026-12-02 20:00:00
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0003"
+down_revision: str | Sequence[str] | None = "0002"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_SQLITE_UP = [
+    """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+       WHEN EXISTS (SELECT 1 FROM audit_head)
+       BEGIN SELECT RAISE(ABORT, 'audit log entries cannot be changed'); END""",
+    """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+       BEGIN SELECT RAISE(ABORT, 'audit log entries cannot be deleted'); END""",
+    """CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+       BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END""",
+    """CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head
+       WHEN NEW.last_seq <= OLD.last_seq OR NEW.id <> OLD.id
+       BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END""",
+]
+_SQLITE_DOWN = [
+    "DROP TRIGGER IF EXISTS audit_head_forward_only",
+    "DROP TRIGGER IF EXISTS audit_head_no_delete",
+    "DROP TRIGGER IF EXISTS audit_log_no_delete",
+    "DROP TRIGGER IF EXISTS audit_log_no_update",
+]
+_POSTGRES_UP = [
+    """CREATE FUNCTION audit_log_refuse_change() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND NOT EXISTS (SELECT 1 FROM audit_head) THEN
+           RETURN NEW;
+         END IF;
+         RAISE EXCEPTION 'audit log entries cannot be changed or deleted';
+       END $$""",
+    """CREATE FUNCTION audit_head_forward_only() RETURNS trigger LANGUAGE plpgsql AS $$
+       BEGIN
+         IF TG_OP = 'UPDATE' AND NEW.id = OLD.id AND NEW.last_seq > OLD.last_seq THEN
+           RETURN NEW;
+         END IF;
+         RAISE EXCEPTION 'the audit head cannot be deleted and only moves forward';
+       END $$""",
+    """CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log
+       FOR EACH ROW EXECUTE FUNCTION audit_log_refuse_change()""",
+    """CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_log_refuse_change()""",
+    """CREATE TRIGGER audit_head_no_rewind BEFORE UPDATE OR DELETE ON audit_head
+       FOR EACH ROW EXECUTE FUNCTION audit_head_forward_only()""",
+    """CREATE TRIGGER audit_head_no_truncate BEFORE TRUNCATE ON audit_head
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_head_forward_only()""",
+]
+_POSTGRES_DOWN = [
+    "DROP TRIGGER IF EXISTS audit_head_no_truncate ON audit_head",
+    "DROP TRIGGER IF EXISTS audit_head_no_rewind ON audit_head",
+    "DROP TRIGGER IF EXISTS audit_log_no_truncate ON audit_log",
+    "DROP TRIGGER IF EXISTS audit_log_no_change ON audit_log",
+    "DROP FUNCTION IF EXISTS audit_head_forward_only()",
+    "DROP FUNCTION IF EXISTS audit_log_refuse_change()",
+]
+
+
+def upgrade() -> None:
+    op.create_table(
+        "audit_head",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("last_seq", sa.Integer(), nullable=False),
+        sa.Column("last_mac", sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
+    )
+    statements = _POSTGRES_UP if op.get_bind().dialect.name == "postgresql" else _SQLITE_UP
+    for statement in statements:
+        op.execute(statement)
+
+
+def downgrade() -> None:
+    statements = _POSTGRES_DOWN if op.get_bind().dialect.name == "postgresql" else _SQLITE_DOWN
+    for statement in statements:
+        op.execute(statement)
+    op.drop_table("audit_head")
