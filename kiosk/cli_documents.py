@@ -67,9 +67,12 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     output = Path(args.output).expanduser()
 
     def action(backend: Backend) -> int:
+        from kiosk.store.files import write_private
+
         pdf = PacketMaker(backend).stored(args.intake_id, cli_actor())
         try:
-            output.write_bytes(pdf)
+            # 0600: the packet is the whole visit's health information in one file.
+            write_private(output, pdf)
         except OSError as error:
             raise CliError(f"cannot write {output}: {error.strerror}") from None
         print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")

@@ -75,12 +75,16 @@ def open_backend(
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
     """
+    from kiosk.store.at_rest import encrypt_clear_values
     from kiosk.store.audit import ensure_keyed_chain
     from kiosk.store.crypto import FieldCipher, load_or_create_key
     from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+    from kiosk.store.files import protect_data_dir
     from kiosk.store.keycheck import ensure_key_matches
     from kiosk.store.schema_version import upgrade_if_needed
+    from kiosk.store.types import attach_cipher
 
+    protect_data_dir(data_dir)
     settings = load_settings(data_dir)
     library = load_forms(forms_dir or bundled_forms_dir())
     problems = check_visit_types(settings, library)
@@ -88,11 +92,13 @@ def open_backend(
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
     cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
     engine = create_engine_for(settings.effective_database_url)
+    attach_cipher(engine, cipher)
     if migrate:
         upgrade_if_needed(engine)
     sessions = session_factory(engine, audit_key=load_or_create_key(data_dir / AUDIT_KEY_FILE))
     with unit_of_work(sessions) as session:
         ensure_key_matches(session, cipher)
+        encrypt_clear_values(session, cipher, at=clock().isoformat())
         ensure_keyed_chain(session, at=clock())
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
 
@@ -106,6 +112,9 @@ class LazyBackend:
     """
 
     def __init__(self, data_dir: Path, *, forms_dir: Path | None = None, clock: Clock = system_clock) -> None:
+        from kiosk.store.files import protect_data_dir
+
+        protect_data_dir(data_dir)
         self.data_dir = data_dir
         self.settings = load_settings(data_dir)
         self._forms_dir = forms_dir

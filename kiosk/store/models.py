@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from kiosk.store.types import UTCDateTime
+from kiosk.store.types import EncryptedBytes, EncryptedText, UTCDateTime
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -137,7 +137,8 @@ class Intake(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
     resume_step: Mapped[str | None] = mapped_column(String(128))
     packet_sha256: Mapped[str | None] = mapped_column(String(64))
-    packet_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The SHA-256 is of the signed plaintext, so integrity is checked after decryption.
+    packet_pdf: Mapped[bytes | None] = mapped_column(EncryptedBytes("intakes.packet_pdf"), deferred=True)
 
 
 class Answer(Base):
@@ -186,9 +187,11 @@ class Flag(Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     form_id: Mapped[str] = mapped_column(String(64))
-    code: Mapped[str] = mapped_column(String(64))
+    # Encrypted: "phq9_item9_positive" next to a patient id is health information. The level stays in
+    # clear, so the board can order and count flags without the key.
+    code: Mapped[str] = mapped_column(EncryptedText("flags.code"))
     level: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(EncryptedText("flags.message"))
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

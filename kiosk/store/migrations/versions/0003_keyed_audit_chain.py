@@ -1,4 +1,9 @@
-"""The audit log becomes a keyed chain with a head checkpoint, and rows that cannot be changed.
+"""The audit log becomes a keyed chain with a head checkpoint, and rows that cannot be changed; flag
+codes and messages become encrypted columns.
+
+Flags' code and message turn into binary columns; their existing clear values are encrypted by the
+application on first start-up after this migration (kiosk.store.at_rest.encrypt_clear_values), since
+the migration has no key. intakes.packet_pdf was binary already and is encrypted the same way.
 
 Adds the audit_head table and the triggers that refuse UPDATE and DELETE on audit_log (and deleting
 or rewinding the head). Updates to audit_log stay possible only while audit_head is empty, so that the
@@ -82,12 +87,32 @@ def upgrade() -> None:
         sa.Column("last_mac", sa.String(length=64), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_head")),
     )
-    statements = _POSTGRES_UP if op.get_bind().dialect.name == "postgresql" else _SQLITE_UP
-    for statement in statements:
+    postgres = op.get_bind().dialect.name == "postgresql"
+    for statement in _POSTGRES_UP if postgres else _SQLITE_UP:
         op.execute(statement)
+    with op.batch_alter_table("flags") as batch_op:
+        for column, old in (("code", sa.String(length=64)), ("message", sa.Text())):
+            batch_op.alter_column(
+                column,
+                existing_type=old,
+                type_=sa.LargeBinary(),
+                existing_nullable=False,
+                postgresql_using=f"convert_to({column}, 'UTF8')",
+            )
 
 
 def downgrade() -> None:
+    # Going back below 0003 needs the values in clear again, which only the application (with the key)
+    # can do; this only restores the column types, for an empty or test database.
+    with op.batch_alter_table("flags") as batch_op:
+        for column, new in (("code", sa.String(length=64)), ("message", sa.Text())):
+            batch_op.alter_column(
+                column,
+                existing_type=sa.LargeBinary(),
+                type_=new,
+                existing_nullable=False,
+                postgresql_using=f"convert_from({column}, 'UTF8')",
+            )
     statements = _POSTGRES_DOWN if op.get_bind().dialect.name == "postgresql" else _SQLITE_DOWN
     for statement in statements:
         op.execute(statement)
