@@ -264,6 +264,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     register_staff(commands, _add_common, _open_backend)
     register_documents(commands, _add_common, _open_backend)
+    from kiosk.cli_data import register as register_data
+
+    register_data(commands, _add_common, _open_backend)
     return parser
 
 

@@ -90,17 +90,45 @@ def open_backend(
     problems = check_visit_types(settings, library)
     if problems:
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
-    cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
     engine = create_engine_for(settings.effective_database_url)
+    try:
+        _refuse_new_keys_for_existing_data(engine, data_dir)
+        cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
+        audit_key = load_or_create_key(data_dir / AUDIT_KEY_FILE)
+    except BaseException:
+        engine.dispose()
+        raise
     attach_cipher(engine, cipher)
     if migrate:
         upgrade_if_needed(engine)
-    sessions = session_factory(engine, audit_key=load_or_create_key(data_dir / AUDIT_KEY_FILE))
+    sessions = session_factory(engine, audit_key=audit_key)
     with unit_of_work(sessions) as session:
         ensure_key_matches(session, cipher)
         encrypt_clear_values(session, cipher, at=clock().isoformat())
         ensure_keyed_chain(session, at=clock())
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
+
+
+def _refuse_new_keys_for_existing_data(engine: Engine, data_dir: Path) -> None:
+    """A missing key file next to a database written with a key is a lost key, never a first start.
+
+    Making a new key then would leave every stored value unreadable and, worse, start writing new records
+    under a second key. So nothing is created: staff are told to restore the key.
+    """
+    from kiosk.store.audit import KEYED_MARKER
+    from kiosk.store.keycheck import KEY_FINGERPRINT, recorded_meta
+
+    for key_file, marker, what in (
+        (KEY_FILE, KEY_FINGERPRINT, "encryption key"),
+        (AUDIT_KEY_FILE, KEYED_MARKER, "audit key"),
+    ):
+        path = data_dir / key_file
+        if not path.exists() and recorded_meta(engine, marker) is not None:
+            raise SetupError(
+                f"The {what} file {path} is missing, but the database was written with one, so no new key was "
+                "made. Restore the key from the clinic's backup: `kiosk key import FILE --data-dir "
+                f"{data_dir}` with the wrapped key file from the safe, or copy {key_file} back from a backup."
+            )
 
 
 class LazyBackend:
