@@ -12,11 +12,16 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from kiosk.store.crypto import DecryptionError, FieldCipher
-from kiosk.store.models import StoreMeta
+from kiosk.store.models import StoreMeta, chart_index
 
 MARKER = "clear_values_encrypted_at"
 # (table, column): the column types in kiosk.store.models use "table.column" as their context.
-ENCRYPTED_COLUMNS = (("intakes", "packet_pdf"), ("flags", "code"), ("flags", "message"))
+ENCRYPTED_COLUMNS = (
+    ("intakes", "packet_pdf"),
+    ("flags", "code"),
+    ("flags", "message"),
+    ("patients", "chart_number"),
+)
 
 
 def encrypt_clear_values(session: Session, cipher: FieldCipher, *, at: str) -> int:
@@ -38,6 +43,11 @@ def encrypt_clear_values(session: Session, cipher: FieldCipher, *, at: str) -> i
                 text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
                 {"value": cipher.encrypt(value, context=context), "id": row_id},
             )
+            if (table, column) == ("patients", "chart_number"):
+                session.execute(
+                    text("UPDATE patients SET chart_key = :key WHERE id = :id"),
+                    {"key": chart_index(cipher, value.decode("utf-8")), "id": row_id},
+                )
             changed += 1
     session.add(StoreMeta(name=MARKER, value=at))
     session.flush()

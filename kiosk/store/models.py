@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,10 +23,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from kiosk.store.types import EncryptedBytes, EncryptedText, UTCDateTime
+from kiosk.store.types import CIPHER_ATTRIBUTE, CipherMissingError, EncryptedBytes, EncryptedText, UTCDateTime
+
+if TYPE_CHECKING:
+    from kiosk.store.crypto import FieldCipher
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -90,7 +95,10 @@ class Patient(Base):
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chart_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Encrypted; found by chart_key, a keyed blind index of the chart number (kept in step on flush,
+    # see kiosk.store.at_rest.CHART_CONTEXT), which is also what makes chart numbers unique.
+    chart_number: Mapped[str | None] = mapped_column(EncryptedText("patients.chart_number"))
+    chart_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     last_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     dob_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -267,3 +275,24 @@ class AuditHead(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer)
     last_mac: Mapped[str] = mapped_column(String(64))
+
+
+CHART_CONTEXT = "patients.chart"
+
+
+def chart_index(cipher: FieldCipher, chart_number: str) -> str:
+    """The blind index a chart number is looked up by: ``Patient.chart_key == chart_index(cipher, chart)``."""
+    return cipher.blind_index(chart_number.strip(), context=CHART_CONTEXT)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_chart_keys(session: Session, _context: Any, _instances: Any) -> None:
+    """Every patient written gets the chart_key of its chart number, so no caller can forget it."""
+    patients = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Patient)]
+    if not patients:
+        return
+    cipher = getattr(session.get_bind().dialect, CIPHER_ATTRIBUTE, None)
+    if cipher is None:
+        raise CipherMissingError("patients.chart_number is encrypted, but this database engine has no key")
+    for patient in patients:
+        patient.chart_key = chart_index(cipher, patient.chart_number) if patient.chart_number else None

@@ -29,6 +29,7 @@ __all__ = ["certificate_source"]  # a module-scoped fixture, imported for use he
 FIRST, LAST = "Marisol", "Quintanilla"
 DOB = dt.date(1979, 7, 2)
 PHONE = "503-555-0147"
+CHART = "QX-771234"
 TYPED = "Zolpidemexample nightly"
 NEEDLES = [
     FIRST,
@@ -47,6 +48,8 @@ NEEDLES = [
     "555-0147",
     "Zolpidemexample",
     "phq9_item9",
+    CHART,
+    "771234",
 ]
 _STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.DOTALL)
 
@@ -99,6 +102,7 @@ def full_intake_with_packet(backend: Backend) -> int:
             language="en",
             now=backend.now(),
             phone=PHONE,
+            chart_number=CHART,
         )
         starts = dt.datetime.combine(backend.local_now().date(), dt.time(9, 0)).astimezone()
         appointment = Appointment(

@@ -16,7 +16,7 @@ from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
 from kiosk.store.files import protect_data_dir, write_private
 from kiosk.store.migrate import upgrade_database
-from kiosk.store.models import Flag, Intake
+from kiosk.store.models import Flag, Intake, Patient, chart_index
 from kiosk.store.types import CipherMissingError, attach_cipher
 from tests.store.conftest import TEST_KEY
 
@@ -24,16 +24,18 @@ NOW = datetime(2025, 5, 6, 14, 0, tzinfo=UTC)
 PDF = b"%PDF-1.4 Jordan Example 1979-07-02 ... %%EOF"
 
 
-def _insert_raw(engine: Engine, packet: bytes, code: str | bytes, message: str | bytes) -> None:
+def _insert_raw(
+    engine: Engine, packet: bytes, code: str | bytes, message: str | bytes, chart: str | bytes | None = None
+) -> None:
     """An intake with a packet and a flag, written past the models (as revision 0002 stored them)."""
     when = NOW.replace(tzinfo=None) if engine.dialect.name == "sqlite" else NOW
     with engine.begin() as connection:
         connection.execute(
             text(
                 "INSERT INTO patients (id, first_name_enc, last_name_enc, dob_enc, lookup_key, preferred_language,"
-                " created_at) VALUES (1, :b, :b, :b, 'k', 'en', :at)"
+                " created_at, chart_number) VALUES (1, :b, :b, :b, 'k', 'en', :at, :chart)"
             ),
-            {"b": b"x", "at": when},
+            {"b": b"x", "at": when, "chart": chart},
         )
         connection.execute(
             text(
@@ -97,19 +99,23 @@ def test_clear_values_from_before_0003_are_encrypted_once(database_url: str) -> 
     upgrade_database(database_url, "0002")
     engine = create_engine_for(database_url)
     try:
-        _insert_raw(engine, PDF, "phq9_item9_positive", "Thoughts of self-harm")
+        _insert_raw(engine, PDF, "phq9_item9_positive", "Thoughts of self-harm", "C-1042")
         upgrade_database(database_url)
         cipher = FieldCipher(TEST_KEY)
         attach_cipher(engine, cipher)
         factory = session_factory(engine)
         with unit_of_work(factory) as session:
-            assert encrypt_clear_values(session, cipher, at=NOW.isoformat()) == 3
+            assert encrypt_clear_values(session, cipher, at=NOW.isoformat()) == 4
         with unit_of_work(factory) as session:
             assert encrypt_clear_values(session, cipher, at=NOW.isoformat()) == 0
             flag = session.get(Flag, 1)
             intake = session.get(Intake, 1)
             assert flag is not None and intake is not None
             assert (flag.code, flag.message, intake.packet_pdf) == ("phq9_item9_positive", "Thoughts of self-harm", PDF)
+            found = session.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, "C-1042"))).one()
+            assert found.chart_number == "C-1042"
+        with engine.connect() as connection:
+            assert b"C-1042" not in bytes(connection.execute(text("SELECT chart_number FROM patients")).scalar_one())
         pdf, code, message = _raw(engine)
         assert b"%PDF" not in pdf and b"phq9" not in code and b"self-harm" not in message
     finally:

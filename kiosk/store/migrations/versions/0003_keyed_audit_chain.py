@@ -1,5 +1,6 @@
 """The audit log becomes a keyed chain with a head checkpoint, and rows that cannot be changed; flag
-codes and messages become encrypted columns.
+codes and messages and patients' chart numbers become encrypted columns, chart numbers found by a
+keyed blind index (patients.chart_key).
 
 Flags' code and message turn into binary columns; their existing clear values are encrypted by the
 application on first start-up after this migration (kiosk.store.at_rest.encrypt_clear_values), since
@@ -90,6 +91,17 @@ def upgrade() -> None:
     postgres = op.get_bind().dialect.name == "postgresql"
     for statement in _POSTGRES_UP if postgres else _SQLITE_UP:
         op.execute(statement)
+    with op.batch_alter_table("patients") as batch_op:
+        batch_op.add_column(sa.Column("chart_key", sa.String(length=64), nullable=True))
+        batch_op.drop_constraint("uq_patients_chart_number", type_="unique")
+        batch_op.alter_column(
+            "chart_number",
+            existing_type=sa.String(length=64),
+            type_=sa.LargeBinary(),
+            existing_nullable=True,
+            postgresql_using="convert_to(chart_number, 'UTF8')",
+        )
+        batch_op.create_unique_constraint("uq_patients_chart_key", ["chart_key"])
     with op.batch_alter_table("flags") as batch_op:
         for column, old in (("code", sa.String(length=64)), ("message", sa.Text())):
             batch_op.alter_column(
@@ -113,6 +125,17 @@ def downgrade() -> None:
                 existing_nullable=False,
                 postgresql_using=f"convert_from({column}, 'UTF8')",
             )
+    with op.batch_alter_table("patients") as batch_op:
+        batch_op.drop_constraint("uq_patients_chart_key", type_="unique")
+        batch_op.alter_column(
+            "chart_number",
+            existing_type=sa.LargeBinary(),
+            type_=sa.String(length=64),
+            existing_nullable=True,
+            postgresql_using="convert_from(chart_number, 'UTF8')",
+        )
+        batch_op.create_unique_constraint("uq_patients_chart_number", ["chart_number"])
+        batch_op.drop_column("chart_key")
     statements = _POSTGRES_DOWN if op.get_bind().dialect.name == "postgresql" else _SQLITE_DOWN
     for statement in statements:
         op.execute(statement)
