@@ -56,7 +56,7 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import create_staff_user
     from kiosk.store.models import StaffRole
 
-    password = _read_secret(args.password_stdin, "password", "--password-stdin", confirm=True)
+    password = _read_secret(getattr(args, "password_stdin", False), "password", "--password-stdin", confirm=True)
 
     def action(backend: Backend) -> int:
         user = create_staff_user(
@@ -76,7 +76,7 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 def cmd_staff_reset(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import reset_password
 
-    password = _read_secret(args.password_stdin, "new password", "--password-stdin", confirm=True)
+    password = _read_secret(getattr(args, "password_stdin", False), "new password", "--password-stdin", confirm=True)
 
     def action(backend: Backend) -> int:
         reset_password(backend, args.username, password, cli_actor())
@@ -210,13 +210,11 @@ def register(
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[role.value for role in StaffRole])
     add.add_argument("--name", required=True, help='the name staff see, e.g. "Dr. Dana Lee"')
-    add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     add.set_defaults(handler=handler(cmd_staff_add))
 
     reset = actions.add_parser("reset", help="set a new password (also unlocks the account)")
     add_common(reset)
     reset.add_argument("username")
-    reset.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     reset.set_defaults(handler=handler(cmd_staff_reset))
 
     disable = actions.add_parser("disable", help="stop an account from signing in")
