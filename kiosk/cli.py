@@ -259,12 +259,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(staff)
     staff.set_defaults(handler=cmd_staff)
 
+    from kiosk.cli_data import register as register_data
     from kiosk.cli_documents import register as register_documents
     from kiosk.cli_export import register as register_export
     from kiosk.cli_staff import register as register_staff
 
     register_staff(commands, _add_common, _open_backend)
     register_documents(commands, _add_common, _open_backend)
+    register_data(commands, _add_common, _open_backend)
     register_export(commands, _add_common, _open_backend)
     return parser
 

@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from cryptography import x509
+
     from kiosk.services.backend import Backend
 
 from kiosk.cli_support import (
@@ -34,6 +36,9 @@ from kiosk.cli_support import (
 PYHANKO_LOGGERS = ("pyhanko", "pyhanko_certvalidator")
 
 log = logging.getLogger(__name__)
+
+EXIT_SIGNER_UNVERIFIED = 3
+"""`kiosk verify`: the signature is intact, but no clinic root vouched for the signer (not 0, not 1)."""
 
 
 def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
@@ -67,9 +72,12 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     output = Path(args.output).expanduser()
 
     def action(backend: Backend) -> int:
+        from kiosk.store.files import write_private
+
         pdf = PacketMaker(backend).stored(args.intake_id, cli_actor())
         try:
-            output.write_bytes(pdf)
+            # 0600: the packet is the whole visit's health information in one file.
+            write_private(output, pdf)
         except OSError as error:
             raise CliError(f"cannot write {output}: {error.strerror}") from None
         print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")
@@ -94,9 +102,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
         data = path.read_bytes()
     except OSError as error:
         raise CliError(f"cannot read {path}: {error.strerror}") from None
-    root = clinic_root_certificate(data_dir(args))
+    roots = [_read_root(Path(name).expanduser()) for name in args.root or ()]
+    folder_root = clinic_root_certificate(data_dir(args))
+    if folder_root is not None:
+        roots.append(folder_root)
     try:
-        report = verify_pdf(data, trust_roots=[root] if root is not None else None)
+        report = verify_pdf(data, trust_roots=roots or None)
     except Exception as error:  # a mangled signature can make pyHanko raise instead of reporting
         log.info("verifying %s raised: %r", path, error)
         report = VerificationReport(
@@ -111,7 +122,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
         print(f"  modified after signing: {'yes' if report.modified_after_signing else 'no'}")
         trusted = {None: "not checked (no clinic root certificate)", True: "yes", False: "no"}
         print(f"  clinic certificate:     {trusted[report.issuer_trusted]}")
-    return EXIT_OK if report.intact else EXIT_PROBLEM
+    if report.signer_verified:
+        return EXIT_OK
+    return EXIT_SIGNER_UNVERIFIED if report.intact else EXIT_PROBLEM
+
+
+def _read_root(path: Path) -> x509.Certificate:
+    """A clinic root certificate given with --root, or one sentence saying why it cannot be used."""
+    from cryptography import x509 as x509_module
+
+    try:
+        return x509_module.load_pem_x509_certificate(path.read_bytes())
+    except OSError as error:
+        raise CliError(f"cannot read the root certificate {path}: {error.strerror}") from None
+    except ValueError:
+        raise CliError(f"{path} is not a PEM certificate (give the clinic's clinic-root.pem)") from None
 
 
 # ----------------------------------------------------------------------------------------------- print
@@ -169,9 +194,19 @@ def register(
     )
     packet.set_defaults(handler=handler(cmd_packet))
 
-    verify = commands.add_parser("verify", help="check a packet's digital signature; exit 0 only when it is intact")
+    verify = commands.add_parser(
+        "verify",
+        help="check a packet's digital signature: exit 0 intact and signed by the clinic, 1 changed or not "
+        f"signed, {EXIT_SIGNER_UNVERIFIED} intact but the signer not verified (no clinic root)",
+    )
     add_common(verify)
     verify.add_argument("file", metavar="FILE.pdf")
+    verify.add_argument(
+        "--root",
+        action="append",
+        metavar="clinic-root.pem",
+        help="the clinic's root certificate to check the signer against (the data folder's is used too)",
+    )
     verify.set_defaults(handler=cmd_verify)
 
     printing = commands.add_parser("print", help="print the signed packet of a submitted intake")

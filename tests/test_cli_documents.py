@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from kiosk import cli
-from kiosk.cli_documents import PYHANKO_LOGGERS
+from kiosk.cli_documents import EXIT_SIGNER_UNVERIFIED, PYHANKO_LOGGERS
 from kiosk.documents.certificates import ensure_clinic_certificate
 from kiosk.documents.verification import verify_pdf
 from kiosk.services.backend import open_backend
@@ -218,3 +219,27 @@ def test_print_exits_0_once_the_job_completed(clinic: Clinic, capsys: pytest.Cap
 
     assert run(clinic.data_dir, ["print", str(clinic.submitted), "--printer", "NoSuchPrinterHere"]) == 1
     assert capsys.readouterr().err.startswith('kiosk: The printer "NoSuchPrinterHere" is not known to this computer.')
+
+
+def test_verify_without_the_clinic_root_says_signer_not_verified_and_exits_3(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    packet = tmp_path / "packet.pdf"
+    assert run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(packet)]) == cli.EXIT_OK
+    assert stat.S_IMODE(packet.stat().st_mode) == 0o600
+    capsys.readouterr()
+    elsewhere = tmp_path / "a-computer-without-the-root"
+    elsewhere.mkdir()
+    assert run(elsewhere, ["verify", str(packet)]) == EXIT_SIGNER_UNVERIFIED == 3
+    out = capsys.readouterr().out
+    assert out.startswith(f"Signature intact, signer not verified: signed by a certificate named {CLINIC}")
+    assert "  clinic certificate:     not checked (no clinic root certificate)" in out.splitlines()
+
+    root = clinic.data_dir / "certificates" / "clinic-root.pem"
+    assert root.exists()
+    assert run(elsewhere, ["verify", str(packet), "--root", str(root)]) == cli.EXIT_OK
+    assert capsys.readouterr().out.startswith(f"Intact: signed by {CLINIC} on ")
+    not_pem = tmp_path / "root.txt"
+    not_pem.write_text("hello")
+    assert run(elsewhere, ["verify", str(packet), "--root", str(not_pem)]) == cli.EXIT_PROBLEM
+    assert capsys.readouterr().err == f"kiosk: {not_pem} is not a PEM certificate (give the clinic's clinic-root.pem)\n"

@@ -129,6 +129,8 @@ def test_audit_verify_exit_codes(
     assert "Audit log intact: 1 entries checked." in capsys.readouterr().out
     backend = make_backend(data_dir)
     with unit_of_work(backend.sessions) as session:
+        # An intruder with write access drops the guard first (migration 0003).
+        session.execute(text("DROP TRIGGER audit_log_no_update"))
         session.execute(text("UPDATE audit_log SET detail = 'edited'"))
     backend.engine.dispose()
     assert run(data_dir, ["audit", "verify"], monkeypatch=monkeypatch) == 1

@@ -81,8 +81,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "page_of": ("Page {page} of {total}", "Página {page} de {total}"),
     "generated": ("Generated {when}", "Generado {when}"),
     "metadata_subject": (
-        "Signed consents, questionnaire answers and pre-session checklist for the visit of {when}",
-        "Consentimientos firmados, respuestas a cuestionarios y lista previa a la sesión de la visita del {when}",
+        "Signed consents, questionnaire answers and pre-session checklist",
+        "Consentimientos firmados, respuestas a cuestionarios y lista previa a la sesión",
     ),
     "stamp_signed_by": ("Digitally signed by", "Firmado digitalmente por"),
     "stamp_check": (

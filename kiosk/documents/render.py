@@ -697,9 +697,11 @@ def render_packet(data: PacketData, *, clock: Clock | None = None) -> bytes:
         rightMargin=MARGIN_X,
         topMargin=PAGE_HEIGHT - FRAME_TOP,
         bottomMargin=FRAME_BOTTOM,
-        title=f"{label('packet_title', lang)}: {data.patient.name}, {visit_day}",
+        # Metadata is read by file browsers, search indexes and print queues without opening a page:
+        # it names no patient and no visit date (issue #10). The pages say who and when.
+        title=label("packet_title", lang),
         author=data.clinic.name,
-        subject=label("metadata_subject", lang, when=visit_day),
+        subject=label("metadata_subject", lang),
         creator=f"Intake Kiosk {__version__}",
         invariant=1,
         lang="es-US" if lang == "es" else "en-US",

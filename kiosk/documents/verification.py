@@ -2,7 +2,7 @@
 
 verify_pdf() never raises for a bad file: whatever it is given (a tampered packet, an unsigned
 PDF, a photo renamed .pdf) it returns a report whose ``problem`` says in plain words what is
-wrong. The ``kiosk verify`` command exits 0 only when the report is intact.
+wrong. The ``kiosk verify`` command exits 0 only when the report is intact and the signer verified.
 
 Nothing here touches the network: certificate paths are built from the certificates in the
 file and the trust roots given, and revocation is not looked up (the clinic's own certificate
@@ -48,18 +48,25 @@ class VerificationReport:
     issuer_trusted: bool | None = None
     problem: str | None = None
 
+    @property
+    def signer_verified(self) -> bool:
+        """Intact and issued under a trusted clinic root: the only outcome that proves who signed."""
+        return self.intact and self.issuer_trusted is True
+
     def describe(self) -> str:
         """One paragraph for staff (and for ``kiosk verify``) saying what was found."""
         who = self.signer_common_name or "an unknown signer"
         when = f" on {self.signing_time.isoformat(sep=' ', timespec='seconds')}" if self.signing_time else ""
+        if self.intact and self.issuer_trusted is None:
+            # Anyone can make a certificate that carries the clinic's name: without the clinic's root
+            # the name proves nothing, so this is never reported as plain "Intact" (issue #10).
+            return (
+                f"Signature intact, signer not verified: signed by a certificate named {who}{when}, and not "
+                "changed since. The signer's certificate was not checked against the clinic's root certificate, "
+                "so this does not prove which clinic signed it; check it with --root clinic-root.pem."
+            )
         if self.intact:
-            text = f"Intact: signed by {who}{when}, and not changed since."
-            if self.issuer_trusted is None:
-                text += (
-                    " The signer's certificate was not checked against the clinic's root certificate,"
-                    " so this does not prove which clinic signed it."
-                )
-            return text
+            return f"Intact: signed by {who}{when}, and not changed since."
         if self.problem:
             return f"Not intact: {self.problem}"
         return "Not intact."

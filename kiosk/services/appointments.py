@@ -28,7 +28,7 @@ from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
+from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient, chart_index
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
 OPTIONAL_COLUMNS = ("chart_number", "phone", "language")
@@ -100,7 +100,7 @@ def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Pat
     """
     chart = new.chart_number
     if chart is not None:
-        by_chart = session.scalars(select(Patient).where(Patient.chart_number == chart)).first()
+        by_chart = session.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, chart))).first()
         if by_chart is not None:
             if not _same_person(cipher, by_chart, new):
                 raise AppointmentError(
@@ -324,9 +324,13 @@ def parse_time(text: str) -> dt.time:
     return dt.time(hour, minute, second)
 
 
-def source_ref_for(chart_number: str | None, key: str, starts_at: dt.datetime) -> str:
-    """The appointment's import reference: the same row imported twice gets the same one."""
-    who = chart_number or key
+def source_ref_for(chart_key: str | None, key: str, starts_at: dt.datetime) -> str:
+    """The appointment's import reference: the same row imported twice gets the same one.
+
+    Made of blind indexes (the chart number's, else the name and birth date's), never a chart number:
+    the reference is stored in clear.
+    """
+    who = chart_key or key
     return f"csv:{who}:{starts_at.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}"
 
 
@@ -453,7 +457,9 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
             assert row.patient is not None and row.starts_at is not None
             person = row.patient
             key = lookup_key(cipher, person.first_name, person.last_name, person.dob)
-            ref = source_ref_for(person.chart_number, key, row.starts_at)
+            ref = source_ref_for(
+                chart_index(cipher, person.chart_number) if person.chart_number else None, key, row.starts_at
+            )
             problems: list[str] = []
             identity = (person.chart_number or key, row.starts_at)
             if identity in seen:

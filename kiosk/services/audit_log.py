@@ -102,9 +102,15 @@ def audit_status(backend: Backend) -> AuditStatus:
         return AuditStatus(
             True, report.entries_checked, None, f"Audit log intact: {report.entries_checked} entries checked."
         )
-    where = f"entry {report.first_bad_id}"
-    if first_bad is not None:
-        where += f" ({first_bad.at:%Y-%m-%d %H:%M:%S}, {first_bad.actor}, {first_bad.action})"
+    if first_bad is None:
+        return AuditStatus(
+            False,
+            report.entries_checked,
+            None,
+            f"Audit log BROKEN: {report.problem}. The {report.entries_checked} entries before that point are "
+            "intact. Keep a copy of the database and tell the clinic's privacy officer.",
+        )
+    where = f"entry {report.first_bad_id} ({first_bad.at:%Y-%m-%d %H:%M:%S}, {first_bad.actor}, {first_bad.action})"
     return AuditStatus(
         False,
         report.entries_checked,

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]
 KEY_FILE = Path("secrets") / "phi.key"
+# The audit log's HMAC key, a file of its own so it can be kept and handed out apart from the PHI key.
+AUDIT_KEY_FILE = Path("secrets") / "audit.key"
 
 
 def system_clock() -> dt.datetime:
@@ -73,24 +75,60 @@ def open_backend(
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
     """
+    from kiosk.store.at_rest import encrypt_clear_values
+    from kiosk.store.audit import ensure_keyed_chain
     from kiosk.store.crypto import FieldCipher, load_or_create_key
     from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+    from kiosk.store.files import protect_data_dir
     from kiosk.store.keycheck import ensure_key_matches
     from kiosk.store.schema_version import upgrade_if_needed
+    from kiosk.store.types import attach_cipher
 
+    protect_data_dir(data_dir)
     settings = load_settings(data_dir)
     library = load_forms(forms_dir or bundled_forms_dir())
     problems = check_visit_types(settings, library)
     if problems:
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
-    cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
     engine = create_engine_for(settings.effective_database_url)
+    try:
+        _refuse_new_keys_for_existing_data(engine, data_dir)
+        cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
+        audit_key = load_or_create_key(data_dir / AUDIT_KEY_FILE)
+    except BaseException:
+        engine.dispose()
+        raise
+    attach_cipher(engine, cipher)
     if migrate:
         upgrade_if_needed(engine)
-    sessions = session_factory(engine)
+    sessions = session_factory(engine, audit_key=audit_key)
     with unit_of_work(sessions) as session:
         ensure_key_matches(session, cipher)
+        encrypt_clear_values(session, cipher, at=clock().isoformat())
+        ensure_keyed_chain(session, at=clock())
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
+
+
+def _refuse_new_keys_for_existing_data(engine: Engine, data_dir: Path) -> None:
+    """A missing key file next to a database written with a key is a lost key, never a first start.
+
+    Making a new key then would leave every stored value unreadable and, worse, start writing new records
+    under a second key. So nothing is created: staff are told to restore the key.
+    """
+    from kiosk.store.audit import KEYED_MARKER
+    from kiosk.store.keycheck import KEY_FINGERPRINT, recorded_meta
+
+    for key_file, marker, what in (
+        (KEY_FILE, KEY_FINGERPRINT, "encryption key"),
+        (AUDIT_KEY_FILE, KEYED_MARKER, "audit key"),
+    ):
+        path = data_dir / key_file
+        if not path.exists() and recorded_meta(engine, marker) is not None:
+            raise SetupError(
+                f"The {what} file {path} is missing, but the database was written with one, so no new key was "
+                "made. Restore the key from the clinic's backup: `kiosk key import FILE --data-dir "
+                f"{data_dir}` with the wrapped key file from the safe, or copy {key_file} back from a backup."
+            )
 
 
 class LazyBackend:
@@ -102,6 +140,9 @@ class LazyBackend:
     """
 
     def __init__(self, data_dir: Path, *, forms_dir: Path | None = None, clock: Clock = system_clock) -> None:
+        from kiosk.store.files import protect_data_dir
+
+        protect_data_dir(data_dir)
         self.data_dir = data_dir
         self.settings = load_settings(data_dir)
         self._forms_dir = forms_dir

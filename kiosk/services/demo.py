@@ -27,7 +27,7 @@ from kiosk.services.review import acknowledge_flag, mark_reviewed
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole
+from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole, chart_index
 
 DEMO_CLINICIAN = "demo-clinician"
 
@@ -127,7 +127,8 @@ def _local(day: dt.date, time: dt.time) -> dt.datetime:
 
 def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
     with unit_of_work(backend.sessions) as session:
-        existing = session.scalars(select(Patient.id).where(Patient.chart_number == person.chart_number)).first()
+        chart_key = chart_index(backend.cipher, person.chart_number)
+        existing = session.scalars(select(Patient.id).where(Patient.chart_key == chart_key)).first()
         if existing is not None:
             return existing, False
         patient = add_patient(

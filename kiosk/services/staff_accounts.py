@@ -14,6 +14,7 @@ import functools
 import json
 import logging
 import math
+import platform
 import re
 from dataclasses import dataclass
 
@@ -353,63 +354,123 @@ def _wrong_password_message() -> str:
     )
 
 
+# Each lock of one tablet's PIN pad lasts longer than the last, up to an hour; the level drops back to the
+# first step only after a day without a lock. Wrong PINs are forgotten after PIN_FAILURE_WINDOW without one,
+# never by a right PIN: otherwise a staff member could buy four more guesses at a colleague's PIN with
+# their own PIN, over and over.
+PIN_LOCK_STEPS = (dt.timedelta(minutes=5), dt.timedelta(minutes=15), dt.timedelta(hours=1))
+PIN_FAILURE_WINDOW = dt.timedelta(minutes=15)
+PIN_LEVEL_RESET = dt.timedelta(hours=24)
+
+
+def this_device() -> str:
+    """The tablet's name, which keys its own PIN pad counter (one tablet's lock never locks another)."""
+    return platform.node() or "this-tablet"
+
+
 @dataclass(frozen=True, slots=True)
 class PinPadState:
-    """The shared PIN pad counter as stored in store_meta."""
+    """One tablet's PIN pad counter as stored in store_meta (row ``pin_pad_lock:<device>``).
+
+    ``level`` is how many locks in a row the pad has had (the next lock lasts PIN_LOCK_STEPS[level]);
+    ``last_failure`` and ``last_lock`` let failures and the level expire with time.
+    """
 
     failures: int
     locked_until: dt.datetime | None
+    level: int = 0
+    last_failure: dt.datetime | None = None
+    last_lock: dt.datetime | None = None
 
     def to_json(self) -> str:
-        until = self.locked_until.astimezone(dt.UTC).isoformat() if self.locked_until else None
-        return json.dumps({"failures": self.failures, "locked_until": until})
+        def iso(value: dt.datetime | None) -> str | None:
+            return value.astimezone(dt.UTC).isoformat() if value else None
+
+        return json.dumps(
+            {
+                "failures": self.failures,
+                "locked_until": iso(self.locked_until),
+                "level": self.level,
+                "last_failure": iso(self.last_failure),
+                "last_lock": iso(self.last_lock),
+            }
+        )
 
     @classmethod
     def from_json(cls, text: str) -> PinPadState:
+        def when(raw: dict[str, object], name: str) -> dt.datetime | None:
+            value = raw.get(name)
+            return dt.datetime.fromisoformat(str(value)) if value else None
+
         try:
             raw = json.loads(text)
-            until = dt.datetime.fromisoformat(raw["locked_until"]) if raw.get("locked_until") else None
-            return cls(failures=int(raw.get("failures", 0)), locked_until=until)
+            return cls(
+                failures=int(raw.get("failures", 0)),
+                locked_until=when(raw, "locked_until"),
+                level=min(int(raw.get("level", 0)), len(PIN_LOCK_STEPS) - 1),
+                last_failure=when(raw, "last_failure"),
+                last_lock=when(raw, "last_lock"),
+            )
         except (ValueError, TypeError, KeyError, AttributeError):
             # An unreadable counter must not give a guesser a fresh start: one more wrong PIN locks the pad.
             log.error("the stored PIN pad counter %r is unreadable; one more wrong PIN will lock the pad", text)
-            return cls(failures=MAX_FAILED_ATTEMPTS - 1, locked_until=None)
+            return cls(failures=MAX_FAILED_ATTEMPTS - 1, locked_until=None, level=len(PIN_LOCK_STEPS) - 1)
+
+    def aged(self, now: dt.datetime) -> PinPadState:
+        """The counter as time has left it: old failures forgotten, the backoff level reset after a calm day."""
+        failures = self.failures
+        if self.last_failure is None or now - self.last_failure >= PIN_FAILURE_WINDOW:
+            failures = 0
+        level = self.level
+        if self.last_lock is None or now - self.last_lock >= PIN_LEVEL_RESET:
+            level = 0
+        return PinPadState(failures, self.locked_until, level, self.last_failure, self.last_lock)
 
 
-def _pin_pad_row(session: Session) -> StoreMeta:
-    row = session.get(StoreMeta, PIN_PAD_META, with_for_update=True)
+def _pin_pad_name(device: str) -> str:
+    return f"{PIN_PAD_META}:{device}"[:64]
+
+
+def _pin_pad_row(session: Session, device: str) -> StoreMeta:
+    name = _pin_pad_name(device)
+    row = session.get(StoreMeta, name, with_for_update=True)
     if row is None:
-        row = StoreMeta(name=PIN_PAD_META, value=PinPadState(0, None).to_json())
+        row = StoreMeta(name=name, value=PinPadState(0, None).to_json())
         session.add(row)
         session.flush()
     return row
 
 
-def pin_pad_locked_for(backend: Backend) -> dt.timedelta | None:
-    """How long the PIN pad stays locked, or None: the tablet shows it before anyone types."""
+def pin_pad_locked_for(backend: Backend, device: str | None = None) -> dt.timedelta | None:
+    """How long this tablet's PIN pad stays locked, or None: the tablet shows it before anyone types."""
     now = backend.now()
     with unit_of_work(backend.sessions) as session:
-        row = session.get(StoreMeta, PIN_PAD_META)
+        row = session.get(StoreMeta, _pin_pad_name(device or this_device()))
         state = PinPadState.from_json(row.value) if row is not None else PinPadState(0, None)
     if state.locked_until is not None and state.locked_until > now:
         return state.locked_until - now
     return None
 
 
-def verify_kiosk_pin(backend: Backend, pin: str) -> StaffIdentity:
+def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> StaffIdentity:
     """The staff member whose PIN this is; SignInError (with the remaining lock time, if any) otherwise.
 
-    Each wrong PIN counts towards the shared limit whoever typed it; a right one resets the count.
+    Wrong PINs count against this tablet only (``device``, by default this computer's name), with a
+    longer lock each time (PIN_LOCK_STEPS). A right PIN whose holder's account is locked (by wrong
+    passwords) is refused and counted like a wrong PIN: the person is locked whichever way they come in.
     """
+    where = device or this_device()
     now = backend.now()
     refusal: SignInError | None = None
     identity: StaffIdentity | None = None
     with unit_of_work(backend.sessions) as session:
-        row = _pin_pad_row(session)
-        state = PinPadState.from_json(row.value)
+        row = _pin_pad_row(session, where)
+        state = PinPadState.from_json(row.value).aged(now)
         if state.locked_until is not None and state.locked_until > now:
             remaining = state.locked_until - now
-            append_audit(session, at=now, actor=PIN_PAD_ACTOR, action="staff.pin_refused", detail="PIN pad locked")
+            append_audit(
+                session, at=now, actor=PIN_PAD_ACTOR, action="staff.pin_refused", detail=f"PIN pad locked on {where}"
+            )
             refusal = SignInError(
                 f"The PIN pad is locked after {MAX_FAILED_ATTEMPTS} wrong PINs. Try again in "
                 f"{describe_wait(remaining)}.",
@@ -424,34 +485,43 @@ def verify_kiosk_pin(backend: Backend, pin: str) -> StaffIdentity:
                     .order_by(StaffUser.id)
                 )
                 match = next((user for user in candidates if user.pin_hash and _verify(user.pin_hash, pin)), None)
+            if match is not None and match.locked_until is not None and match.locked_until > now:
+                # Answered exactly like a wrong PIN, and counted as one: telling a guesser "right PIN, but
+                # locked" would hand them the PIN for later. The audit log names the holder for staff.
+                append_audit(
+                    session, at=now, actor=match.username, action="staff.pin_refused", detail=f"account locked, {where}"
+                )
+                match = None
             if match is not None:
-                row.value = PinPadState(0, None).to_json()
-                append_audit(session, at=now, actor=match.username, action="staff.pin_unlock")
+                row.value = state.to_json()
+                append_audit(session, at=now, actor=match.username, action="staff.pin_unlock", detail=where)
                 identity = _identity(match)
             else:
                 failures = state.failures + 1
                 if failures >= MAX_FAILED_ATTEMPTS:
-                    row.value = PinPadState(0, now + LOCK_DURATION).to_json()
+                    duration = PIN_LOCK_STEPS[state.level]
+                    row.value = PinPadState(
+                        0, now + duration, min(state.level + 1, len(PIN_LOCK_STEPS) - 1), None, now
+                    ).to_json()
                     append_audit(
                         session,
                         at=now,
                         actor=PIN_PAD_ACTOR,
                         action="staff.pin_pad_locked",
-                        detail=f"{MAX_FAILED_ATTEMPTS} wrong PINs in a row",
+                        detail=f"{MAX_FAILED_ATTEMPTS} wrong PINs on {where}, locked for {describe_wait(duration)}",
                     )
                     refusal = SignInError(
-                        f"{MAX_FAILED_ATTEMPTS} wrong PINs in a row: the PIN pad is locked for "
-                        f"{describe_wait(LOCK_DURATION)}.",
-                        locked_for=LOCK_DURATION,
+                        f"{MAX_FAILED_ATTEMPTS} wrong PINs: the PIN pad is locked for {describe_wait(duration)}.",
+                        locked_for=duration,
                     )
                 else:
-                    row.value = PinPadState(failures, None).to_json()
+                    row.value = PinPadState(failures, None, state.level, now, state.last_lock).to_json()
                     append_audit(
                         session,
                         at=now,
                         actor=PIN_PAD_ACTOR,
                         action="staff.pin_failed",
-                        detail=f"wrong PIN ({failures} in a row)",
+                        detail=f"wrong PIN ({failures} on {where})",
                     )
                     left = MAX_FAILED_ATTEMPTS - failures
                     refusal = SignInError(f"That PIN is not right. {left} more wrong PIN(s) lock the pad.")

@@ -1,34 +1,96 @@
-"""The append-only, hash-chained audit log of every staff view, print, export and change.
+"""The append-only, keyed and checkpointed audit log of every staff view, print, export and change.
 
-Each entry's hash covers the previous entry's hash and its own fields, so altering, removing or
-re-ordering any earlier entry breaks the chain from that point on, and verify_audit_chain finds it.
+Each entry's MAC is an HMAC-SHA256, under the audit key, of the previous entry's MAC, its own id and
+its fields. Altering, removing or re-ordering any entry breaks the chain from that point on, and
+without the audit key nobody can compute a chain that fits again (a plain hash could simply be
+recomputed). The head checkpoint (kiosk.store.models.AuditHead: the last id and MAC) is written in the
+same transaction as each entry, so cutting entries off the end, or emptying the table, is found too.
+
+The audit key is a secret of its own (``secrets/audit.key``), apart from the PHI key: someone who may
+read patient data for a restore need not be able to rewrite the log, and the reverse. It travels with
+each session in ``session.info[AUDIT_KEY_INFO]`` (see kiosk.store.engine.session_factory), so the
+services that append entries need not pass it along.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from kiosk.store.models import AuditEntry
+from kiosk.store.models import AuditEntry, AuditHead, StoreMeta
 
 GENESIS_HASH = "0" * 64
+AUDIT_KEY_INFO = "audit_key"
+HEAD_ID = 1
+# Recorded once the existing log has been re-chained under the audit key (migration 0003).
+KEYED_MARKER = "audit_chain_keyed_at"
+LEGACY_CHECK = "audit_chain_legacy_check"
+
+
+class AuditKeyMissingError(RuntimeError):
+    """A session without the audit key tried to write or check the log (a wiring mistake)."""
 
 
 @dataclass(frozen=True)
 class AuditChainReport:
-    """The outcome of checking the whole chain; first_bad_id is None when it is intact."""
+    """The outcome of checking the whole chain.
+
+    ``first_bad_id`` names the first entry that does not fit, or is None when the fault is not in
+    one entry (the end of the log was cut off, or the head is missing); ``problem`` says it in words.
+    """
 
     intact: bool
     first_bad_id: int | None
     entries_checked: int
+    problem: str = ""
 
 
-def audit_entry_hash(
+def audit_key_of(session: Session) -> bytes:
+    key = session.info.get(AUDIT_KEY_INFO)
+    if not isinstance(key, bytes) or not key:
+        raise AuditKeyMissingError(
+            "this database session has no audit key; open it through kiosk.services.backend.open_backend"
+        )
+    return key
+
+
+def audit_entry_mac(
+    key: bytes,
+    prev_hash: str,
+    entry_id: int,
+    at: datetime,
+    actor: str,
+    action: str,
+    patient_id: int | None,
+    intake_id: int | None,
+    detail: str,
+) -> str:
+    """HMAC-SHA256 (hex) over a canonical JSON of the entry, independent of database and time zone."""
+    canonical = json.dumps(
+        {
+            "prev_hash": prev_hash,
+            "id": entry_id,
+            "at": _canonical_time(at),
+            "actor": actor,
+            "action": action,
+            "patient_id": patient_id,
+            "intake_id": intake_id,
+            "detail": detail,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hmac.new(key, canonical.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def legacy_entry_hash(
     prev_hash: str,
     at: datetime,
     actor: str,
@@ -37,7 +99,7 @@ def audit_entry_hash(
     intake_id: int | None,
     detail: str,
 ) -> str:
-    """SHA-256 (hex) over a canonical JSON of the entry, independent of database and time zone."""
+    """The unkeyed SHA-256 of revisions before 0003, used only to check an old log before re-chaining."""
     canonical = json.dumps(
         {
             "prev_hash": prev_hash,
@@ -71,16 +133,23 @@ def append_audit(
     intake_id: int | None = None,
     detail: str = "",
 ) -> AuditEntry:
-    """Append one entry in the caller's transaction, chained onto the current last entry.
+    """Append one entry in the caller's transaction, chained onto the head, and move the head.
 
     ``detail`` is stored in clear text: refer to records by id, never copy health information in.
     """
+    key = audit_key_of(session)
     _lock_chain(session)
-    last_hash = session.scalar(select(AuditEntry.entry_hash).order_by(AuditEntry.id.desc()).limit(1))
-    prev_hash = last_hash if last_hash is not None else GENESIS_HASH
-    # Stored values lose nothing below a microsecond, so hash exactly what will be read back.
+    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    if head is None:
+        # Only a log that was never written (ensure_keyed_chain adds the head to every older one).
+        prev_hash, entry_id = GENESIS_HASH, (session.scalar(select(func.max(AuditEntry.id))) or 0) + 1
+    else:
+        prev_hash, entry_id = head.last_mac, head.last_seq + 1
+    # Stored values lose nothing below a microsecond, so MAC exactly what will be read back.
     at_utc = at.astimezone(UTC)
+    mac = audit_entry_mac(key, prev_hash, entry_id, at_utc, actor, action, patient_id, intake_id, detail)
     entry = AuditEntry(
+        id=entry_id,
         at=at_utc,
         actor=actor,
         action=action,
@@ -88,17 +157,22 @@ def append_audit(
         intake_id=intake_id,
         detail=detail,
         prev_hash=prev_hash,
-        entry_hash=audit_entry_hash(prev_hash, at_utc, actor, action, patient_id, intake_id, detail),
+        entry_hash=mac,
     )
     session.add(entry)
+    session.flush()
+    if head is None:
+        session.add(AuditHead(id=HEAD_ID, last_seq=entry_id, last_mac=mac))
+    else:
+        head.last_seq, head.last_mac = entry_id, mac
     session.flush()
     return entry
 
 
 def _lock_chain(session: Session) -> None:
-    """Serialise appenders, so two writers never read the same last hash.
+    """Serialise appenders, so two writers never read the same head.
 
-    On SQLite every transaction already begins IMMEDIATE (it holds the write lock). On PostgreSQL
+    On SQLite every writing transaction begins IMMEDIATE (it holds the write lock). On PostgreSQL
     this lock conflicts only with itself and writes, so readers of the log are not blocked.
     """
     if session.get_bind().dialect.name == "postgresql":
@@ -106,9 +180,11 @@ def _lock_chain(session: Session) -> None:
 
 
 def verify_audit_chain(session: Session) -> AuditChainReport:
-    """Recompute every hash in id order and report the first entry that does not fit the chain."""
+    """Recompute every MAC in id order, then check that the log ends where the head says it does."""
+    key = audit_key_of(session)
     expected_prev = GENESIS_HASH
     checked = 0
+    last_id: int | None = None
     # Plain rows, not ORM objects: an entry already in this session must not hide the stored values.
     # Streamed in batches (a server-side cursor on PostgreSQL), closed even when returning early.
     query = (
@@ -128,11 +204,87 @@ def verify_audit_chain(session: Session) -> AuditChainReport:
     )
     with session.execute(query) as rows:
         for row in rows:
-            recomputed = audit_entry_hash(
-                row.prev_hash, row.at, row.actor, row.action, row.patient_id, row.intake_id, row.detail
+            recomputed = audit_entry_mac(
+                key, row.prev_hash, row.id, row.at, row.actor, row.action, row.patient_id, row.intake_id, row.detail
             )
-            if row.prev_hash != expected_prev or recomputed != row.entry_hash:
-                return AuditChainReport(intact=False, first_bad_id=row.id, entries_checked=checked)
+            if row.prev_hash != expected_prev or not hmac.compare_digest(recomputed, row.entry_hash):
+                return AuditChainReport(
+                    False,
+                    row.id,
+                    checked,
+                    f"entry {row.id} does not fit the chain: it, or the one before it, was altered or removed",
+                )
             checked += 1
             expected_prev = row.entry_hash
-    return AuditChainReport(intact=True, first_bad_id=None, entries_checked=checked)
+            last_id = row.id
+    head = session.execute(select(AuditHead.last_seq, AuditHead.last_mac).where(AuditHead.id == HEAD_ID)).first()
+    if head is None:
+        if checked == 0 and session.get(StoreMeta, KEYED_MARKER) is None:
+            return AuditChainReport(True, None, 0)
+        return AuditChainReport(
+            False, None, checked, "the audit head checkpoint is missing: it was deleted, and the log may have been cut"
+        )
+    if last_id != head.last_seq or expected_prev != head.last_mac:
+        ends = f"entry {last_id}" if last_id is not None else "no entry at all"
+        return AuditChainReport(
+            False,
+            None,
+            checked,
+            f"the log ends at {ends} but its head checkpoint says entry {head.last_seq}: "
+            "entries were removed from the end, or the head was altered",
+        )
+    return AuditChainReport(True, None, checked)
+
+
+def ensure_keyed_chain(session: Session, *, at: datetime) -> int | None:
+    """Re-chain a log written before revision 0003 under the audit key, once; return how many entries.
+
+    Returns None when there is nothing to do (already keyed, or the log was never written). The old
+    unkeyed chain is checked first and the result is recorded, in words, in the re-chaining entry
+    itself and in store_meta, so that re-chaining can never quietly launder an earlier alteration.
+    A log that was keyed once and has lost its head is left alone for verify to report.
+    """
+    key = audit_key_of(session)
+    _lock_chain(session)
+    if session.get(AuditHead, HEAD_ID) is not None or session.get(StoreMeta, KEYED_MARKER) is not None:
+        return None
+    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    if not entries:
+        # From now on a missing head means the log was emptied, not that it was never written.
+        session.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
+        session.flush()
+        return None
+    legacy = "intact"
+    expected_prev = GENESIS_HASH
+    for entry in entries:
+        recomputed = legacy_entry_hash(
+            entry.prev_hash, entry.at, entry.actor, entry.action, entry.patient_id, entry.intake_id, entry.detail
+        )
+        if entry.prev_hash != expected_prev or recomputed != entry.entry_hash:
+            legacy = f"broken at entry {entry.id}"
+            break
+        expected_prev = entry.entry_hash
+    # The unique prev_hash must never collide half way: park every row on a placeholder first.
+    for entry in entries:
+        entry.prev_hash = f"rechain-{entry.id}"
+    session.flush()
+    prev = GENESIS_HASH
+    for entry in entries:
+        entry.prev_hash = prev
+        entry.entry_hash = audit_entry_mac(
+            key, prev, entry.id, entry.at, entry.actor, entry.action, entry.patient_id, entry.intake_id, entry.detail
+        )
+        prev = entry.entry_hash
+    session.flush()
+    session.add(AuditHead(id=HEAD_ID, last_seq=entries[-1].id, last_mac=prev))
+    session.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
+    session.add(StoreMeta(name=LEGACY_CHECK, value=legacy))
+    session.flush()
+    append_audit(
+        session,
+        at=at,
+        actor="system",
+        action="audit.rechain",
+        detail=f"re-chained {len(entries)} entries under the audit key; the unkeyed chain was {legacy}",
+    )
+    return len(entries)

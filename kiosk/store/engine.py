@@ -79,9 +79,14 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def session_factory(engine: Engine) -> sessionmaker[Session]:
-    """Sessions whose objects stay readable after commit (they are turned into frozen data anyway)."""
-    return sessionmaker(bind=engine, expire_on_commit=False)
+def session_factory(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Sessions whose objects stay readable after commit (they are turned into frozen data anyway).
+
+    ``audit_key`` rides along in each session's ``info`` for kiosk.store.audit, which refuses to
+    append to or check the log without it.
+    """
+    info = {"audit_key": audit_key} if audit_key is not None else {}
+    return sessionmaker(bind=engine, expire_on_commit=False, info=info)
 
 
 @contextmanager

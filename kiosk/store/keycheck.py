@@ -6,6 +6,9 @@ unreadable value at a time, possibly after new records were written with the wro
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from sqlalchemy import Engine, inspect, select
 from sqlalchemy.orm import Session
 
 from kiosk.store.crypto import FieldCipher, KeyMismatchError
@@ -25,3 +28,19 @@ def ensure_key_matches(session: Session, cipher: FieldCipher) -> None:
         raise KeyMismatchError(
             f"database key fingerprint {recorded.value}, key file fingerprint {cipher.key_fingerprint}"
         )
+
+
+def recorded_meta(engine: Engine, name: str) -> str | None:
+    """A store_meta value, read without creating anything: None for a database not made yet.
+
+    Used before the keys are loaded, to refuse making a fresh key for a database that already has one.
+    """
+    url = engine.url
+    if url.get_backend_name() == "sqlite" and url.database and not Path(url.database).exists():
+        return None
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(StoreMeta.__tablename__):
+            return None
+        value = connection.execute(select(StoreMeta.value).where(StoreMeta.name == name)).scalar()
+        connection.rollback()
+    return value

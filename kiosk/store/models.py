@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
@@ -22,10 +23,14 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-from kiosk.store.types import UTCDateTime
+from kiosk.store.types import CIPHER_ATTRIBUTE, CipherMissingError, EncryptedBytes, EncryptedText, UTCDateTime
+
+if TYPE_CHECKING:
+    from kiosk.store.crypto import FieldCipher
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -90,7 +95,10 @@ class Patient(Base):
     __tablename__ = "patients"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    chart_number: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # Encrypted; found by chart_key, a keyed blind index of the chart number (kept in step on flush,
+    # see kiosk.store.at_rest.CHART_CONTEXT), which is also what makes chart numbers unique.
+    chart_number: Mapped[str | None] = mapped_column(EncryptedText("patients.chart_number"))
+    chart_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     last_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
     dob_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -137,7 +145,8 @@ class Intake(Base):
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("intakes.id"))
     resume_step: Mapped[str | None] = mapped_column(String(128))
     packet_sha256: Mapped[str | None] = mapped_column(String(64))
-    packet_pdf: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    # The SHA-256 is of the signed plaintext, so integrity is checked after decryption.
+    packet_pdf: Mapped[bytes | None] = mapped_column(EncryptedBytes("intakes.packet_pdf"), deferred=True)
 
 
 class Answer(Base):
@@ -186,9 +195,11 @@ class Flag(Base):
     intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"))
     patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"))
     form_id: Mapped[str] = mapped_column(String(64))
-    code: Mapped[str] = mapped_column(String(64))
+    # Encrypted: "phq9_item9_positive" next to a patient id is health information. The level stays in
+    # clear, so the board can order and count flags without the key.
+    code: Mapped[str] = mapped_column(EncryptedText("flags.code"))
     level: Mapped[str] = mapped_column(String(16))
-    message: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(EncryptedText("flags.message"))
     detail_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     raised_at: Mapped[datetime] = mapped_column(UTCDateTime)
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -248,3 +259,40 @@ class AuditEntry(Base):
     # Unique, so two writers can never both chain onto the same predecessor (a fork).
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     entry_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The audit log's checkpoint: the id and MAC of its last entry, written in the same transaction.
+
+    Kept outside the audit table so that cutting entries off the end of the log, or emptying it, no
+    longer leaves a chain that checks out: the head still names the entry that must come last. One
+    row (id 1); database triggers (migration 0003) refuse to delete it or move it backwards, and refuse
+    every UPDATE and DELETE on audit_log once it exists.
+    """
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer)
+    last_mac: Mapped[str] = mapped_column(String(64))
+
+
+CHART_CONTEXT = "patients.chart"
+
+
+def chart_index(cipher: FieldCipher, chart_number: str) -> str:
+    """The blind index a chart number is looked up by: ``Patient.chart_key == chart_index(cipher, chart)``."""
+    return cipher.blind_index(chart_number.strip(), context=CHART_CONTEXT)
+
+
+@event.listens_for(Session, "before_flush")
+def _keep_chart_keys(session: Session, _context: Any, _instances: Any) -> None:
+    """Every patient written gets the chart_key of its chart number, so no caller can forget it."""
+    patients = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Patient)]
+    if not patients:
+        return
+    cipher = getattr(session.get_bind().dialect, CIPHER_ATTRIBUTE, None)
+    if cipher is None:
+        raise CipherMissingError("patients.chart_number is encrypted, but this database engine has no key")
+    for patient in patients:
+        patient.chart_key = chart_index(cipher, patient.chart_number) if patient.chart_number else None

@@ -55,12 +55,14 @@ def test_the_clock_is_the_creation_date_and_the_generated_line() -> None:
     assert "Generated Feb 9, 2026, 2:30 PM (UTC-05:00)" in page_texts(pdf)[0]
 
 
-def test_metadata_names_the_packet_patient_and_clinic() -> None:
+def test_metadata_names_the_packet_and_clinic_but_not_the_patient_or_visit() -> None:
     metadata = pypdf.PdfReader(BytesIO(render_packet(small_packet(), clock=fixed_clock))).metadata
     assert metadata is not None
-    assert metadata.title == "Intake packet: Jordan Example, Feb 9, 2026"
+    assert metadata.title == "Intake packet"
     assert metadata.author == CLINIC_NAME
-    assert metadata.subject is not None and "Feb 9, 2026" in metadata.subject
+    assert metadata.subject == "Signed consents, questionnaire answers and pre-session checklist"
+    values = " ".join(str(value) for value in metadata.values())
+    assert "Jordan" not in values and "Example" not in values and "Feb 9" not in values
 
 
 def test_every_page_names_the_patient_and_says_page_x_of_y(sample_pdf: bytes) -> None:

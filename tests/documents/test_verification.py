@@ -33,11 +33,33 @@ def test_a_signed_packet_is_intact(signed_sample_pdf: bytes) -> None:
         problem=None,
     )
     assert "not checked against the clinic's root certificate" in report.describe()
+    assert report.describe().startswith("Signature intact, signer not verified: ")
+    assert not report.signer_verified
+
+
+def test_a_self_made_certificate_with_the_clinics_name_is_never_verified(
+    sample_pdf: bytes, clinic: ClinicIdentity, tmp_path: Path
+) -> None:
+    """The forgery of issue #10: anyone can make a certificate that says the clinic's name."""
+    from kiosk.documents.certificates import load_signer
+    from kiosk.documents.signing import sign_pdf
+
+    forged_p12 = ensure_clinic_certificate(tmp_path, CLINIC_NAME)
+    forger = load_signer(forged_p12, forged_p12.with_name("clinic-signing.passphrase"))
+    forged = sign_pdf(sample_pdf, forger, when=SAMPLE_CLOCK_TIME)
+    alone = verify_pdf(forged)
+    assert alone.intact and alone.signer_common_name == CLINIC_NAME
+    assert not alone.signer_verified
+    assert alone.describe().startswith(
+        f"Signature intact, signer not verified: signed by a certificate named {CLINIC_NAME}"
+    )
+    checked = verify_pdf(forged, trust_roots=[clinic_root(clinic)])
+    assert not checked.intact and not checked.signer_verified and checked.issuer_trusted is False
 
 
 def test_the_clinic_root_vouches_for_its_packets(signed_sample_pdf: bytes, clinic: ClinicIdentity) -> None:
     report = verify_pdf(signed_sample_pdf, trust_roots=[clinic_root(clinic)])
-    assert report.intact and report.issuer_trusted is True
+    assert report.intact and report.issuer_trusted is True and report.signer_verified
     assert report.describe() == (
         f"Intact: signed by {CLINIC_NAME} on {SAMPLE_CLOCK_TIME.isoformat(sep=' ')}, and not changed since."
     )

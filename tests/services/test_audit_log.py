@@ -50,6 +50,8 @@ def test_the_chain_is_intact_then_broken_at_the_altered_entry(backend: Backend) 
 
     with unit_of_work(backend.sessions) as session:
         third = session.execute(text("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")).scalar_one()
+        # An intruder with write access drops the guard first (migration 0003).
+        session.execute(text("DROP TRIGGER audit_log_no_update"))
         session.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE id = :id"), {"id": third})
     status = audit_status(backend)
     assert not status.intact

@@ -163,9 +163,7 @@ def test_the_pin_pad_finds_the_user_by_pin(backend: Backend) -> None:
     assert [user.has_pin for user in list_staff_users(backend)] == [True, True]
 
 
-def test_five_wrong_pins_across_users_lock_the_pad_across_a_restart(
-    make_backend: BackendFactory, clock: FakeClock
-) -> None:
+def test_five_wrong_pins_lock_this_tablets_pad_across_a_restart(make_backend: BackendFactory, clock: FakeClock) -> None:
     backend = make_backend()
     add_user(backend)
     set_pin(backend, "dana", "4821", actor="dana")
@@ -192,15 +190,91 @@ def test_five_wrong_pins_across_users_lock_the_pad_across_a_restart(
     assert actions[-1] == "staff.pin_unlock"
 
 
-def test_a_right_pin_resets_the_pad_count(backend: Backend) -> None:
+def test_a_right_pin_does_not_buy_more_guesses(backend: Backend) -> None:
+    """A staff member's own PIN must not reset the count, or they could guess a colleague's PIN forever."""
     add_user(backend)
     set_pin(backend, "dana", "4821", actor="dana")
     for guess in ("0000", "1111", "2222", "3333"):
         with pytest.raises(SignInError):
             verify_kiosk_pin(backend, guess)
-    verify_kiosk_pin(backend, "4821")
+    assert verify_kiosk_pin(backend, "4821").username == "dana"
+    with pytest.raises(SignInError, match="locked for 5 min"):
+        verify_kiosk_pin(backend, "0000")
+
+
+def test_wrong_pins_are_forgotten_after_a_quiet_quarter_hour(backend: Backend, clock: FakeClock) -> None:
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    for guess in ("0000", "1111", "2222", "3333"):
+        with pytest.raises(SignInError):
+            verify_kiosk_pin(backend, guess)
+    clock.advance(minutes=15)
     with pytest.raises(SignInError, match="4 more wrong"):
         verify_kiosk_pin(backend, "0000")
+
+
+def test_the_pad_lock_backs_off_5_15_60_minutes_and_is_audited(backend: Backend, clock: FakeClock) -> None:
+    add_user(backend)
+    set_pin(backend, "dana", "4821", actor="dana")
+    for expected in ("5 min", "15 min", "60 min", "60 min"):
+        for guess in ("0000", "1111", "2222", "3333"):
+            with pytest.raises(SignInError, match="not right"):
+                verify_kiosk_pin(backend, guess, "tablet-1")
+        with pytest.raises(SignInError, match=f"locked for {expected}") as caught:
+            verify_kiosk_pin(backend, "4444", "tablet-1")
+        assert caught.value.locked_for is not None
+        clock.advance(seconds=caught.value.locked_for.total_seconds() - 1)
+        with pytest.raises(SignInError, match="Try again in 1 s"):
+            verify_kiosk_pin(backend, "4821", "tablet-1")
+        clock.advance(seconds=1)
+    assert verify_kiosk_pin(backend, "4821", "tablet-1").username == "dana"
+    locks = [detail for _, action, detail in audit_actions(backend) if action == "staff.pin_pad_locked"]
+    assert locks == [
+        "5 wrong PINs on tablet-1, locked for 5 min",
+        "5 wrong PINs on tablet-1, locked for 15 min",
+        "5 wrong PINs on tablet-1, locked for 60 min",
+        "5 wrong PINs on tablet-1, locked for 60 min",
+    ]
+    # A day without a lock brings the pad back to the first, short step.
+    clock.advance(hours=24)
+    for guess in ("0000", "1111", "2222", "3333"):
+        with pytest.raises(SignInError):
+            verify_kiosk_pin(backend, guess, "tablet-1")
+    with pytest.raises(SignInError, match="locked for 5 min"):
+        verify_kiosk_pin(backend, "4444", "tablet-1")
+
+
+def test_one_tablets_wrong_pins_never_lock_another_tablet(backend: Backend) -> None:
+    add_user(backend, "dana")
+    add_user(backend, "sam", StaffRole.FRONT_DESK)
+    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "sam", "123456", actor="sam")
+    for guess in ("0000", "1111", "2222", "3333", "4444"):
+        with pytest.raises(SignInError):
+            verify_kiosk_pin(backend, guess, "tablet-1")
+    assert pin_pad_locked_for(backend, "tablet-1") is not None
+    assert pin_pad_locked_for(backend, "tablet-2") is None
+    assert verify_kiosk_pin(backend, "4821", "tablet-2").username == "dana"
+    assert verify_kiosk_pin(backend, "123456", "tablet-2").username == "sam"
+    # Nobody's account was locked by the pad: passwords still work.
+    assert sign_in(backend, "sam", PASSWORD).username == "sam"
+
+
+def test_a_locked_password_locks_that_persons_pin_only(backend: Backend, clock: FakeClock) -> None:
+    add_user(backend, "dana")
+    add_user(backend, "sam", StaffRole.FRONT_DESK)
+    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "sam", "123456", actor="sam")
+    for _ in range(5):
+        with pytest.raises(SignInError):
+            sign_in(backend, "dana", "wrong password")
+    # Dana's right PIN is answered (and counted) like a wrong one, so a guesser learns nothing from it.
+    with pytest.raises(SignInError, match=r"That PIN is not right\. 4 more"):
+        verify_kiosk_pin(backend, "4821", "tablet-1")
+    assert verify_kiosk_pin(backend, "123456", "tablet-1").username == "sam"
+    assert ("dana", "staff.pin_refused", "account locked, tablet-1") in audit_actions(backend)
+    clock.advance(minutes=5)
+    assert verify_kiosk_pin(backend, "4821", "tablet-1").username == "dana"
 
 
 def test_a_disabled_users_pin_no_longer_opens_the_pad(backend: Backend) -> None:

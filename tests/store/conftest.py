@@ -12,7 +12,9 @@ from sqlalchemy import Engine
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import create_engine_for, sqlite_url_for
 from kiosk.store.migrate import upgrade_database
+from kiosk.store.types import attach_cipher
 
+TEST_KEY = bytes(range(32))
 BACKENDS = [pytest.param("sqlite", id="sqlite"), pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
 
 
@@ -32,9 +34,10 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def migrated_engine(database_url: str) -> Iterator[Engine]:
-    """An engine on a database upgraded to the newest schema."""
+    """An engine on a database upgraded to the newest schema, its encrypted columns keyed by TEST_KEY."""
     upgrade_database(database_url)
     engine = create_engine_for(database_url)
+    attach_cipher(engine, FieldCipher(TEST_KEY))
     try:
         yield engine
     finally:
@@ -43,4 +46,4 @@ def migrated_engine(database_url: str) -> Iterator[Engine]:
 
 @pytest.fixture
 def cipher() -> FieldCipher:
-    return FieldCipher(bytes(range(32)))
+    return FieldCipher(TEST_KEY)

@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, Engine, inspect, make_url, select, text
 
+from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import create_engine_for, session_factory, sqlite_url_for, unit_of_work
 from kiosk.store.migrate import upgrade_database
-from kiosk.store.models import Patient
+from kiosk.store.models import Patient, chart_index
+from kiosk.store.types import attach_cipher
+from tests.store.conftest import TEST_KEY
 
 NOW = datetime(2025, 3, 4, 15, 30, tzinfo=UTC)
 
@@ -129,11 +132,13 @@ def test_autocommit_connections_run_outside_a_transaction(sqlite_url: str) -> No
 def test_committed_row_survives_dispose_and_reopen(sqlite_url: str) -> None:
     upgrade_database(sqlite_url)
     engine = create_engine_for(sqlite_url)
+    attach_cipher(engine, FieldCipher(TEST_KEY))
     with unit_of_work(session_factory(engine)) as session:
         session.add(_patient("C-1"))
     engine.dispose()
 
     reopened = create_engine_for(sqlite_url)
+    attach_cipher(reopened, FieldCipher(TEST_KEY))
     try:
         with unit_of_work(session_factory(reopened)) as session:
             stored = session.scalars(select(Patient)).one()
@@ -159,6 +164,7 @@ def test_objects_stay_readable_after_commit(migrated_engine: Engine) -> None:
     assert not inspect(patient).expired
     assert patient.id is not None
     assert patient.chart_number == "C-3"
+    assert patient.chart_key == chart_index(FieldCipher(TEST_KEY), "C-3")
 
 
 def test_postgresql_urls_use_psycopg_3() -> None:

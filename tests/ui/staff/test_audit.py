@@ -40,6 +40,8 @@ def test_chain_intact_then_a_raw_update_is_caught_at_its_entry(
 
     victim = 12
     with sqlite3.connect(data_dir / "kiosk.sqlite3") as connection:
+        # An intruder with write access to the file drops the guard first (migration 0003).
+        connection.execute("DROP TRIGGER audit_log_no_update")
         connection.execute("UPDATE audit_log SET actor = 'someone-else' WHERE id = ?", (victim,))
     staff.click("Check the chain")
     qtbot.waitUntil(lambda: view.chain is not None and not view.chain.intact, timeout=TIMEOUT_MS)
