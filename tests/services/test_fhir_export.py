@@ -14,8 +14,8 @@ from fhirclient.models.bundle import Bundle
 from fhirclient.models.questionnaire import Questionnaire
 from sqlalchemy import select
 
+from kiosk import cli
 from kiosk.domain.fhir_questionnaire import ORDINAL_VALUE, TRANSLATION, questionnaire
-from kiosk.domain.scoring import score
 from kiosk.services.backend import Backend
 from kiosk.services.demo import seed_demo
 from kiosk.services.fhir_export import FhirExportError, export_intake, intakes_of_day, questionnaire_files
@@ -24,6 +24,7 @@ from kiosk.services.permissions import RoleRefusedError
 from kiosk.services.staff_accounts import StaffIdentity, sign_in
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, Intake, IntakeStatus
+from tests.conftest import FORMS_DIR
 from tests.services.conftest import schedule
 
 
@@ -79,7 +80,7 @@ def test_every_questionnaire_parses_strictly_and_carries_codes_scores_and_transl
 
 
 def test_every_demo_bundle_parses_strictly_and_totals_equal_the_kiosk_score(
-    demo: Backend, clinician: StaffIdentity
+    demo: Backend, clinician: StaffIdentity, capsys: pytest.CaptureFixture[str]
 ) -> None:
     ids = _submitted_ids(demo)
     assert len(ids) == 20
@@ -94,9 +95,15 @@ def test_every_demo_bundle_parses_strictly_and_totals_equal_the_kiosk_score(
         for observation in _resources(bundle, "Observation"):
             form_id = observation["id"].split("-", 2)[2]
             answers = {item["linkId"]: item["answer"][0]["valueCoding"]["code"] for item in responses[form_id]["item"]}
-            expected = score(demo.forms.get(form_id), answers)
-            assert observation["valueInteger"] == expected.total
-            assert observation["interpretation"] == [{"text": expected.band.label["en"] if expected.band else ""}]
+            # What `kiosk forms score` prints for the same answers, taken from the exported response.
+            capsys.readouterr()
+            assert (
+                cli.main(["--forms-dir", str(FORMS_DIR), "forms", "score", form_id, "--answers", json.dumps(answers)])
+                == 0
+            )
+            expected = json.loads(capsys.readouterr().out)
+            assert observation["valueInteger"] == expected["total"]
+            assert observation["interpretation"] == [{"text": expected["band_label"]}]
             assert observation["category"][0]["coding"][0]["code"] == "survey"
             assert observation["derivedFrom"] == [{"reference": f"QuestionnaireResponse/{responses[form_id]['id']}"}]
             observations += 1
