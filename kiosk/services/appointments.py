@@ -27,7 +27,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient, chart_index
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
@@ -449,7 +449,8 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
     checked: list[CsvRow] = []
     seen: dict[tuple[str, dt.datetime], int] = {}
     charts: dict[str, tuple[str, int]] = {}
-    with unit_of_work(backend.sessions) as session:
+    # Read-only: the preview of a 10,000-row file must not hold the write lock tablets save answers with.
+    with read_only_unit_of_work(backend.sessions) as session:
         for row in rows:
             if row.status is not RowStatus.OK:
                 checked.append(row)
