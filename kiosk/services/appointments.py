@@ -27,11 +27,13 @@ from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient, chart_index
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
 OPTIONAL_COLUMNS = ("chart_number", "phone", "language")
+IMPORT_BATCH = 200
+"""Rows committed per transaction by import_csv (a few ms of write lock each)."""
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
 MAX_CHART_LENGTH = 64
 MAX_NAME_LENGTH = 100
@@ -449,7 +451,8 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
     checked: list[CsvRow] = []
     seen: dict[tuple[str, dt.datetime], int] = {}
     charts: dict[str, tuple[str, int]] = {}
-    with unit_of_work(backend.sessions) as session:
+    # Read-only: the preview of a 10,000-row file must not hold the write lock tablets save answers with.
+    with read_only_unit_of_work(backend.sessions) as session:
         for row in rows:
             if row.status is not RowStatus.OK:
                 checked.append(row)
@@ -515,45 +518,49 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
     now = backend.now()
     patients_added = appointments_added = already = 0
     skipped: list[CsvRow] = [row for row in preview.rows if row.status is RowStatus.BAD]
-    with unit_of_work(backend.sessions) as session:
-        for row in preview.rows:
-            if row.status is RowStatus.ALREADY_IMPORTED:
-                already += 1
-                continue
-            if row.status is not RowStatus.OK:
-                continue
-            assert row.patient is not None and row.starts_at is not None and row.visit_type and row.source_ref
-            try:
-                if (
-                    _stored_status(session, backend.cipher, row.patient, row.starts_at, row.source_ref)
-                    is not RowStatus.OK
-                ):
+    rows = [row for row in preview.rows if row.status in (RowStatus.OK, RowStatus.ALREADY_IMPORTED)]
+    # Committed IMPORT_BATCH rows at a time, so the SQLite write lock is never held for long: tablets
+    # saving answers meanwhile wait milliseconds, not the whole file. Each row is idempotent (its
+    # source_ref), so an import cut short by a crash is completed by importing the file again.
+    for start in range(0, len(rows), IMPORT_BATCH):
+        with unit_of_work(backend.sessions) as session:
+            for row in rows[start : start + IMPORT_BATCH]:
+                if row.status is RowStatus.ALREADY_IMPORTED:
                     already += 1
                     continue
-                patient, added = find_or_add_patient(session, backend.cipher, row.patient, now)
-            except AppointmentError as error:
-                skipped.append(replace(row, status=RowStatus.BAD, problems=(str(error),)))
-                continue
-            patients_added += added
-            appointment = Appointment(
-                patient_id=patient.id,
-                starts_at=row.starts_at,
-                visit_type=row.visit_type,
-                status=AppointmentStatus.SCHEDULED.value,
-                source_ref=row.source_ref,
-                created_at=now,
-            )
-            session.add(appointment)
-            session.flush()
-            appointments_added += 1
-            append_audit(
-                session,
-                at=now,
-                actor=actor,
-                action="appointment.add",
-                patient_id=patient.id,
-                detail=f"appointment {appointment.id} {row.visit_type} from CSV line {row.line}",
-            )
+                assert row.patient is not None and row.starts_at is not None and row.visit_type and row.source_ref
+                try:
+                    if (
+                        _stored_status(session, backend.cipher, row.patient, row.starts_at, row.source_ref)
+                        is not RowStatus.OK
+                    ):
+                        already += 1
+                        continue
+                    patient, added = find_or_add_patient(session, backend.cipher, row.patient, now)
+                except AppointmentError as error:
+                    skipped.append(replace(row, status=RowStatus.BAD, problems=(str(error),)))
+                    continue
+                patients_added += added
+                appointment = Appointment(
+                    patient_id=patient.id,
+                    starts_at=row.starts_at,
+                    visit_type=row.visit_type,
+                    status=AppointmentStatus.SCHEDULED.value,
+                    source_ref=row.source_ref,
+                    created_at=now,
+                )
+                session.add(appointment)
+                session.flush()
+                appointments_added += 1
+                append_audit(
+                    session,
+                    at=now,
+                    actor=actor,
+                    action="appointment.add",
+                    patient_id=patient.id,
+                    detail=f"appointment {appointment.id} {row.visit_type} from CSV line {row.line}",
+                )
+    with unit_of_work(backend.sessions) as session:
         append_audit(
             session,
             at=now,

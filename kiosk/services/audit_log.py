@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, func, select
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.store.audit import append_audit, verify_audit_chain
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import AuditEntry
 
 MAX_PAGE = 1000
@@ -84,7 +84,7 @@ def audit_entries(
         conditions.append(AuditEntry.at >= local_day_bounds(day_from)[0])
     if day_to is not None:
         conditions.append(AuditEntry.at < local_day_bounds(day_to)[1])
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
         rows = session.scalars(
             select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
@@ -94,7 +94,7 @@ def audit_entries(
 
 def audit_status(backend: Backend) -> AuditStatus:
     """Recompute the whole hash chain and say, in words, whether it is intact or where it breaks."""
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         report = verify_audit_chain(session)
         bad = session.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
         first_bad = _record(bad) if bad is not None else None

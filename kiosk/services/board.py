@@ -35,7 +35,7 @@ from kiosk.services.trends import (
     submitted_sessions,
 )
 from kiosk.store.audit import append_audit
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import (
     Answer,
     Appointment,
@@ -256,7 +256,7 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     cipher = backend.cipher
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         pairs = session.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
@@ -401,7 +401,7 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
     arrival_stats = select(func.count(Arrival.id), func.max(Arrival.id), func.count(Arrival.resolved_at)).where(
         Arrival.at >= start, Arrival.at < end
     )
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         # A moved or cancelled appointment changes none of the counts, so the day's few rows are read whole.
         appointments = tuple(
             tuple(row)

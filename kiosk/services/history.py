@@ -39,6 +39,7 @@ from kiosk.store.models import (
     IntakeStatus,
     Patient,
     StoreMeta,
+    chart_index,
 )
 
 log = logging.getLogger(__name__)
@@ -47,7 +48,7 @@ HISTORY_META = "synthetic_history"
 HISTORY_ACTOR = "synthetic-history"
 SYNTHETIC_CLINICIAN = "synthetic-clinician"
 LONG_SERIES_SESSIONS = 50
-PATIENT_BATCH = 1000
+PATIENT_BATCH = 50
 QUESTIONNAIRES = ("phq9", "gad7")
 
 # Synthetic names. Any resemblance to a real person is accidental.
@@ -140,7 +141,7 @@ def _session_counts(intakes: int, patients: int, rng: random.Random) -> list[int
 def generate_history(
     backend: Backend, intakes: int = 100_000, patients: int = 20_000, seed: int = 1, *, actor: str = HISTORY_ACTOR
 ) -> HistorySummary:
-    """Write the synthetic history in one transaction, or nothing if it was written before."""
+    """Write the synthetic history in batches of PATIENT_BATCH patients, or nothing if it was written before."""
     if patients < 1 or intakes < 0:
         raise HistoryError("give at least 1 patient and 0 or more intakes")
     missing = [form_id for form_id in QUESTIONNAIRES if form_id not in backend.forms]
@@ -150,6 +151,11 @@ def generate_history(
     now = backend.now()
     with unit_of_work(backend.sessions) as session:
         marker = _marker(session)
+        if marker is not None and marker.get("state") == "writing":
+            raise HistoryError(
+                "an earlier synthetic history run stopped half way (it is marked as still writing); "
+                "start again from a fresh demo database"
+            )
         if marker is not None:
             return HistorySummary(
                 patients_added=0,
@@ -161,23 +167,26 @@ def generate_history(
                 already_present=True,
                 long_series_patient_id=marker.get("long_series_patient_id"),
             )
+        # Claimed first, so a second run (or a run after a crash) never writes a second history.
+        session.add(StoreMeta(name=HISTORY_META, value=json.dumps({"state": "writing", "at": now.isoformat()})))
         writer = _HistoryWriter(backend, session, seed, now)
         counts = _session_counts(intakes, patients, writer.rng)
-        for start in range(0, patients, PATIENT_BATCH):
+    # One transaction per batch of patients (a few hundred intakes), so the SQLite write lock is held for
+    # tens of milliseconds at a time and tablets keep saving answers while the history is written.
+    for start in range(0, patients, PATIENT_BATCH):
+        with unit_of_work(backend.sessions) as session:
+            writer.session = session
             writer.write_batch(start, counts[start : start + PATIENT_BATCH])
-        session.add(
-            StoreMeta(
-                name=HISTORY_META,
-                value=json.dumps(
-                    {
-                        "intakes": writer.intakes,
-                        "patients": writer.patients,
-                        "seed": seed,
-                        "at": now.isoformat(),
-                        "long_series_patient_id": writer.first_patient_id,
-                    }
-                ),
-            )
+    with unit_of_work(backend.sessions) as session:
+        stored = session.get_one(StoreMeta, HISTORY_META)
+        stored.value = json.dumps(
+            {
+                "intakes": writer.intakes,
+                "patients": writer.patients,
+                "seed": seed,
+                "at": now.isoformat(),
+                "long_series_patient_id": writer.first_patient_id,
+            }
         )
         append_audit(
             session,
@@ -276,8 +285,11 @@ class _HistoryWriter:
         dob = dt.date(1940, 1, 1) + dt.timedelta(days=rng.randrange(0, 365 * 62))
         language = "es" if "es" in self.languages and rng.random() < 0.2 else "en"
         cipher = self.cipher
+        chart = f"SYN-{self.seed}-{index + 1:06d}"
+        # A bulk insert runs no flush hooks: the chart number's blind index is set here.
         return {
-            "chart_number": f"SYN-{self.seed}-{index + 1:06d}",
+            "chart_number": chart,
+            "chart_key": chart_index(cipher, chart),
             "first_name_enc": cipher.encrypt(first, context="patients.first_name"),
             "last_name_enc": cipher.encrypt(last, context="patients.last_name"),
             "dob_enc": cipher.encrypt(dob.isoformat(), context="patients.dob"),

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from kiosk.services.appointments import parse_date
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work
 from kiosk.store.models import Patient
 
 DEFAULT_LIMIT = 50
@@ -89,7 +89,7 @@ class PatientIndex:
     def refresh(self, backend: Backend) -> int:
         """Add the patients created since the last build or refresh; returns how many were added."""
         cipher = backend.cipher
-        with unit_of_work(backend.sessions) as session:
+        with read_only_unit_of_work(backend.sessions) as session:
             rows = session.execute(
                 select(Patient.id, Patient.first_name_enc, Patient.last_name_enc, Patient.dob_enc, Patient.chart_number)
                 .where(Patient.id > self._max_id)

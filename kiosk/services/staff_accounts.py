@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.services.backend import Backend
 from kiosk.store.audit import append_audit
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import StaffRole, StaffUser, StoreMeta
 
 log = logging.getLogger(__name__)
@@ -444,7 +444,7 @@ def _pin_pad_row(session: Session, device: str) -> StoreMeta:
 def pin_pad_locked_for(backend: Backend, device: str | None = None) -> dt.timedelta | None:
     """How long this tablet's PIN pad stays locked, or None: the tablet shows it before anyone types."""
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         row = session.get(StoreMeta, _pin_pad_name(device or this_device()))
         state = PinPadState.from_json(row.value) if row is not None else PinPadState(0, None)
     if state.locked_until is not None and state.locked_until > now:

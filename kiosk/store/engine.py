@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url
+from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_FILE_NAME = "kiosk.sqlite3"
+READ_ONLY_OPTION = "kiosk_read_only"
 BUSY_TIMEOUT_MS = 5000
 
 log = logging.getLogger(__name__)
@@ -74,9 +75,12 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     IMMEDIATE takes the write lock at the start, so a transaction that reads and then writes can
     never fail half way because another process wrote in between; it waits (busy_timeout) instead.
     """
-    if connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT":
+    options = connection.get_execution_options()
+    if options.get("isolation_level") == "AUTOCOMMIT":
         return
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reader takes no lock at BEGIN and only a WAL snapshot at its first read: it never waits for a
+    # writer, and a writer never waits for it (see read_only_unit_of_work).
+    connection.exec_driver_sql("BEGIN DEFERRED" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE")
 
 
 def session_factory(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
@@ -94,3 +98,29 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One session and one transaction for one user action: commit on success, roll back on error."""
     with factory() as session, session.begin():
         yield session
+
+
+@contextmanager
+def read_only_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One session and one read-only transaction, for work that only looks: the board's poll, previews,
+    searches, reports.
+
+    On SQLite it begins DEFERRED, so it never takes the write lock that tablets saving answers need (a
+    poll every second under IMMEDIATE made every save queue behind it). On PostgreSQL the transaction is
+    READ ONLY, and on SQLite the connection is query_only for its length: a reader that tries to write
+    fails instead. It ends with a commit of nothing, which (unlike a rollback) leaves the objects read
+    usable afterwards, like unit_of_work's.
+    """
+    bind = factory.kw["bind"]
+    if not isinstance(bind, Engine):
+        raise TypeError("read_only_unit_of_work needs a session factory bound to an Engine")
+    sqlite = bind.dialect.name == "sqlite"
+    with factory(bind=bind.execution_options(**{READ_ONLY_OPTION: True})) as session, session.begin():
+        session.execute(text("PRAGMA query_only = ON" if sqlite else "SET TRANSACTION READ ONLY"))
+        # Held directly, so the pragma is undone even when the session failed and refuses statements.
+        driver = session.connection().connection.dbapi_connection
+        try:
+            yield session
+        finally:
+            if sqlite and driver is not None:
+                driver.execute("PRAGMA query_only = OFF")

@@ -9,9 +9,16 @@ from typing import Any
 
 import pytest
 from sqlalchemy import Connection, Engine, inspect, make_url, select, text
+from sqlalchemy.exc import DBAPIError
 
 from kiosk.store.crypto import FieldCipher
-from kiosk.store.engine import create_engine_for, session_factory, sqlite_url_for, unit_of_work
+from kiosk.store.engine import (
+    create_engine_for,
+    read_only_unit_of_work,
+    session_factory,
+    sqlite_url_for,
+    unit_of_work,
+)
 from kiosk.store.migrate import upgrade_database
 from kiosk.store.models import Patient, chart_index
 from kiosk.store.types import attach_cipher
@@ -174,3 +181,35 @@ def test_postgresql_urls_use_psycopg_3() -> None:
             assert (engine.dialect.name, engine.dialect.driver) == ("postgresql", "psycopg")
         finally:
             engine.dispose()
+
+
+def test_a_reader_never_holds_the_write_lock(migrated_engine: Engine) -> None:
+    """While a read-only unit of work is open (after reading), another writer commits without waiting."""
+    factory = session_factory(migrated_engine)
+    writer = create_engine_for(migrated_engine.url.render_as_string(hide_password=False))
+    attach_cipher(writer, FieldCipher(TEST_KEY))
+    try:
+        with read_only_unit_of_work(factory) as reader:
+            assert reader.scalars(select(Patient)).all() == []
+            with unit_of_work(session_factory(writer)) as session:
+                session.add(_patient("R-1"))
+            if migrated_engine.dialect.name == "sqlite":
+                # SQLite: the reader keeps its WAL snapshot; the write shows in the next unit of work.
+                assert reader.scalars(select(Patient)).all() == []
+        with read_only_unit_of_work(factory) as reader:
+            assert [p.chart_number for p in reader.scalars(select(Patient))] == ["R-1"]
+    finally:
+        writer.dispose()
+
+
+def test_a_read_only_unit_of_work_refuses_to_write(migrated_engine: Engine) -> None:
+    factory = session_factory(migrated_engine)
+    with pytest.raises(DBAPIError, match=r"read-only|readonly"), read_only_unit_of_work(factory) as session:
+        session.add(_patient("R-2"))
+        session.flush()
+    with unit_of_work(factory) as session:
+        assert session.scalars(select(Patient)).all() == []
+        session.add(_patient("R-3"))  # the connection went back to the pool writable
+    with read_only_unit_of_work(factory) as session:
+        (patient,) = session.scalars(select(Patient))
+    assert patient.chart_number == "R-3"  # still readable after the block

@@ -1,0 +1,61 @@
+"""Bulk work commits in batches, so no single write transaction holds SQLite's lock for the whole job:
+the CSV import commits IMPORT_BATCH rows at a time and the synthetic history PATIENT_BATCH patients."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import event, func, select
+
+from kiosk.services.appointments import IMPORT_BATCH, import_csv, preview_csv
+from kiosk.services.backend import Backend
+from kiosk.services.history import PATIENT_BATCH, generate_history
+from kiosk.store.engine import unit_of_work
+from kiosk.store.models import Appointment, Patient
+from tests.services.test_appointments import HEADER
+
+
+@contextmanager
+def counted_commits(backend: Backend) -> Iterator[list[int]]:
+    commits: list[int] = []
+
+    def on_commit(_connection: object) -> None:
+        commits.append(1)
+
+    event.listen(backend.engine, "commit", on_commit)
+    try:
+        yield commits
+    finally:
+        event.remove(backend.engine, "commit", on_commit)
+
+
+def test_a_large_csv_import_commits_in_batches_and_imports_every_row(backend: Backend) -> None:
+    day = backend.local_now().date() + dt.timedelta(days=1)
+    rows = 2 * IMPORT_BATCH + 50
+    lines = [HEADER] + [
+        f"B-{n},Pat{n},Batch,1980-01-01,{day.isoformat()},{8 + n % 10}:{n % 60:02d},im_ketamine,,en"
+        for n in range(rows)
+    ]
+    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
+    with counted_commits(backend) as commits:
+        result = import_csv(backend, preview, "front-desk")
+    assert result.appointments_added == rows
+    # Three batches of rows and the summary entry: four write transactions, none of them the whole file.
+    assert len(commits) == 4
+    with unit_of_work(backend.sessions) as session:
+        assert session.scalar(select(func.count(Appointment.id))) == rows
+        assert session.scalar(select(func.count(Patient.id))) == rows
+    again = import_csv(backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8")), "front-desk")
+    assert (again.appointments_added, again.already_present) == (0, rows)
+
+
+def test_the_synthetic_history_commits_per_batch_of_patients(backend: Backend) -> None:
+    patients = 3 * PATIENT_BATCH
+    with counted_commits(backend) as commits:
+        summary = generate_history(backend, intakes=4 * patients, patients=patients)
+    assert summary.patients_added == patients
+    # The claim, one transaction per batch, and the final record.
+    assert len(commits) == 1 + 3 + 1
+    assert generate_history(backend, intakes=10, patients=5).already_present
