@@ -138,6 +138,12 @@ def bench_documents() -> list[Row]:
     return benchmarks()
 
 
+def bench_contention() -> list[Row]:
+    from benchmarks.contention import benchmarks
+
+    return benchmarks()
+
+
 def bench_patient() -> list[Row]:
     from benchmarks.patient import benchmarks
 
@@ -152,15 +158,19 @@ BENCHMARKS: dict[str, Callable[[], list[Row]]] = {
     "staff_ui": bench_staff_ui,
     "documents": bench_documents,
     "patient": bench_patient,
+    "contention": bench_contention,
 }
 
 
 def main(argv: list[str]) -> int:
     wanted = [name for name in BENCHMARKS if not argv or any(word in name for word in argv)]
     rows: list[Row] = []
-    for name in wanted:
+    for number, name in enumerate(wanted, 1):
         gc.collect()
+        print(f"[{number}/{len(wanted)}] {name} ...", file=sys.stderr, flush=True)
+        started = time.perf_counter()
         rows.extend(BENCHMARKS[name]())
+        print(f"[{number}/{len(wanted)}] {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     width = max(len(row.name) for row in rows)
     figure_width = max(len(row.figure) for row in rows)
     print(f"kiosk benchmarks, {dt.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}")

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
@@ -33,7 +34,11 @@ from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeSta
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
 OPTIONAL_COLUMNS = ("chart_number", "phone", "language")
 IMPORT_BATCH = 200
-"""Rows committed per transaction by import_csv (a few ms of write lock each)."""
+"""At most this many rows are committed per transaction by import_csv."""
+WRITE_SLICE_SECONDS = 0.05
+"""A batch also ends once its transaction has held SQLite's write lock this long (each row is a few ms)."""
+YIELD_SECONDS = 0.025
+"""The pause between two batches, in which the tablets' waiting saves take the lock before the next batch."""
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
 MAX_CHART_LENGTH = 64
 MAX_NAME_LENGTH = 100
@@ -509,7 +514,7 @@ def _stored_status(
 
 
 def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportResult:
-    """Add the good rows of a preview the front desk confirmed, in one transaction; bad rows are left out.
+    """Add the good rows of a preview the front desk confirmed, in short transactions; bad rows are left out.
 
     Each row is checked again, so a file imported twice, or by two desks at once, adds nothing twice.
     """
@@ -519,12 +524,20 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
     patients_added = appointments_added = already = 0
     skipped: list[CsvRow] = [row for row in preview.rows if row.status is RowStatus.BAD]
     rows = [row for row in preview.rows if row.status in (RowStatus.OK, RowStatus.ALREADY_IMPORTED)]
-    # Committed IMPORT_BATCH rows at a time, so the SQLite write lock is never held for long: tablets
-    # saving answers meanwhile wait milliseconds, not the whole file. Each row is idempotent (its
-    # source_ref), so an import cut short by a crash is completed by importing the file again.
-    for start in range(0, len(rows), IMPORT_BATCH):
+    # Committed in short batches (IMPORT_BATCH rows or WRITE_SLICE_SECONDS, whichever comes first) with a
+    # pause between them, so the SQLite write lock is never held for long and a tablet that is waiting to
+    # save an answer gets it before the next batch: tablets wait milliseconds, not the whole file. Each row
+    # is idempotent (its source_ref), so an import cut short by a crash is completed by importing it again.
+    position = 0
+    while position < len(rows):
+        if position:
+            time.sleep(YIELD_SECONDS)
         with unit_of_work(backend.sessions) as session:
-            for row in rows[start : start + IMPORT_BATCH]:
+            began = time.monotonic()
+            for count, row in enumerate(rows[position : position + IMPORT_BATCH], 1):
+                if count > 1 and time.monotonic() - began >= WRITE_SLICE_SECONDS:
+                    break
+                position += 1
                 if row.status is RowStatus.ALREADY_IMPORTED:
                     already += 1
                     continue

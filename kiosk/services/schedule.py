@@ -12,7 +12,7 @@ from sqlalchemy import select
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.patients import patient_view
-from kiosk.store.engine import unit_of_work
+from kiosk.store.engine import read_only_unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
 
 
@@ -53,7 +53,7 @@ def visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
 def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
     """Every appointment of the local day, in time order, with its newest intake's status."""
     start, end = local_day_bounds(day or backend.local_now().date())
-    with unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.sessions) as session:
         rows = session.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
