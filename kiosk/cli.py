@@ -16,10 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kiosk import __version__
-from kiosk.cli_support import EXIT_OK, EXIT_PROBLEM, EXIT_USAGE, CliError, add_sign_in_options, data_dir
+from kiosk.cli_support import (
+    EXIT_OK,
+    EXIT_PROBLEM,
+    EXIT_USAGE,
+    CliError,
+    add_sign_in_options,
+    data_dir,
+    run_signed_in,
+)
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
+    from kiosk.services.schedule import ScheduleEntry
+    from kiosk.services.staff_accounts import StaffIdentity
 
 log = logging.getLogger("kiosk")
 
@@ -137,15 +147,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
         )
         person = DEMO_PATIENTS[0]
         print(f"check in as: {person.first_name} {person.last_name}, born {person.dob:%m/%d/%Y}")
-        _print_schedule(backend)
+        # `kiosk demo` needs no sign-in, so it lists no schedule: on a clinic's database that would name real
+        # patients. `kiosk schedule` (signed in) shows the day.
     backend.engine.dispose()
     return EXIT_OK
 
 
-def _print_schedule(backend: Backend) -> None:
-    from kiosk.services.schedule import schedule_for_day
-
-    entries = schedule_for_day(backend)
+def _print_schedule(backend: Backend, entries: Sequence[ScheduleEntry]) -> None:
     print(f"{backend.settings.clinic_name}: {len(entries)} appointment(s) on {backend.local_now():%A %d %B %Y}")
     for entry in entries:
         label = entry.visit_label.get("en", entry.visit_type)
@@ -153,10 +161,15 @@ def _print_schedule(backend: Backend) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    backend = _open_backend(args)
-    _print_schedule(backend)
-    backend.engine.dispose()
-    return EXIT_OK
+    """Names and dates of birth: a staff sign-in whose role may see the schedule, and an audit entry."""
+    from kiosk.services.permissions import Permission
+    from kiosk.services.schedule import schedule_for_staff
+
+    def action(backend: Backend, staff: StaffIdentity) -> int:
+        _print_schedule(backend, schedule_for_staff(backend, staff))
+        return EXIT_OK
+
+    return run_signed_in(_open_backend, args, Permission.VIEW_SCHEDULE, action)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

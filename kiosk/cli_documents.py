@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from cryptography import x509
 
     from kiosk.services.backend import Backend
+    from kiosk.services.staff_accounts import StaffIdentity
 
 from kiosk.cli_support import (
     EXIT_OK,
@@ -28,8 +29,8 @@ from kiosk.cli_support import (
     AddCommon,
     CliError,
     OpenBackend,
-    cli_actor,
     data_dir,
+    run_signed_in,
     run_with_backend,
 )
 
@@ -41,25 +42,46 @@ EXIT_SIGNER_UNVERIFIED = 3
 """`kiosk verify`: the signature is intact, but no clinic root vouched for the signer (not 0, not 1)."""
 
 
-def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
-    """Run ``action`` on the backend, turning every packet problem staff can act on into one message."""
+def _packet_refusals() -> tuple[type[Exception], ...]:
     from kiosk.documents.certificates import CertificateError
     from kiosk.documents.signing import SigningError
     from kiosk.services.intake import UnknownIntakeError
     from kiosk.services.packets import PacketError
 
-    return run_with_backend(
-        open_backend, args, action, (UnknownIntakeError, PacketError, CertificateError, SigningError)
-    )
+    return (UnknownIntakeError, PacketError, CertificateError, SigningError)
+
+
+def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend], int]) -> int:
+    """Run ``action`` on the backend, turning every packet problem staff can act on into one message."""
+    return run_with_backend(open_backend, args, action, _packet_refusals())
+
+
+def _signed_in(
+    open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend, StaffIdentity], int]
+) -> int:
+    """As _with_backend, for a person signed in whose role may print or save the clinical packet."""
+    from kiosk.services.permissions import Permission
+
+    return run_signed_in(open_backend, args, Permission.PRINT_CLINICAL_PACKET, action, _packet_refusals())
 
 
 # ----------------------------------------------------------------------------------------------- packet
 
 
 def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
+    """`-o FILE` writes a patient's whole visit to a file: a signed-in clinician or admin only.
+
+    `--store-only` is the kiosk's own work after a patient taps Submit (kiosk/ui/packet_producer.py runs it
+    as a child process, with no person at the keyboard): it makes the signed packet of a submitted intake
+    and keeps it, encrypted, in the database, and prints only its hash. It shows nothing of the patient to
+    anyone and writes no file, and whoever can run it already holds the data folder and its key, so it
+    needs no sign-in; the packet is recorded in the audit log as made by "kiosk".
+    """
     from kiosk.services.packets import PacketMaker
 
     if args.store_only:
+        if args.output:
+            raise CliError("--store-only keeps the packet in the database; it cannot be combined with -o")
 
         def make(backend: Backend) -> int:
             result = PacketMaker(backend).make(args.intake_id, actor="kiosk")
@@ -71,10 +93,10 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
         raise CliError("say where to write the packet with -o FILE.pdf (or --store-only to keep it in the database)")
     output = Path(args.output).expanduser()
 
-    def action(backend: Backend) -> int:
+    def action(backend: Backend, staff: StaffIdentity) -> int:
         from kiosk.store.files import write_private
 
-        pdf = PacketMaker(backend).stored(args.intake_id, cli_actor())
+        pdf = PacketMaker(backend).stored(args.intake_id, staff.username)
         try:
             # 0600: the packet is the whole visit's health information in one file.
             write_private(output, pdf)
@@ -83,7 +105,7 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
         print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _signed_in(open_backend, args, action)
 
 
 # ----------------------------------------------------------------------------------------------- verify
@@ -145,14 +167,14 @@ def _read_root(path: Path) -> x509.Certificate:
 def cmd_print(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.print_service import print_packet
 
-    def action(backend: Backend) -> int:
-        outcome = print_packet(backend, args.intake_id, cli_actor(), printer=args.printer, timeout=args.timeout)
+    def action(backend: Backend, staff: StaffIdentity) -> int:
+        outcome = print_packet(backend, args.intake_id, staff.username, printer=args.printer, timeout=args.timeout)
         if not outcome.printed or outcome.state != "completed":
             raise CliError(outcome.message)
         print(outcome.message)
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _signed_in(open_backend, args, action)
 
 
 def _intake_id(text: str) -> int:

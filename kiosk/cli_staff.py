@@ -25,6 +25,7 @@ from kiosk.cli_support import (
     CliError,
     OpenBackend,
     cli_actor,
+    run_signed_in,
     run_with_backend,
 )
 
@@ -52,83 +53,120 @@ def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: C
 # ----------------------------------------------------------------------------------------------- staff-user
 
 
+def _as_account_manager(
+    open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend, str], int]
+) -> int:
+    """Run `action` with the signed-in admin's username as the actor (the sign-in's password is the first
+    line of standard input with --password-stdin; a new password or PIN, where one is asked for, the next)."""
+    from kiosk.services.permissions import Permission
+
+    return run_signed_in(
+        open_backend,
+        args,
+        Permission.MANAGE_ACCOUNTS,
+        lambda backend, staff: action(backend, staff.username),
+        _account_refusals(),
+    )
+
+
+def _has_enabled_admin(backend: Backend) -> bool:
+    from kiosk.services.staff_accounts import list_staff_users
+    from kiosk.store.models import StaffRole
+
+    return any(user.role is StaffRole.ADMIN and not user.disabled for user in list_staff_users(backend))
+
+
 def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
+    """Adding an account needs an admin's sign-in, except the very first admin of a new clinic (there is
+    nobody to sign in as yet); that one is recorded in the audit log as added from the command line."""
     from kiosk.services.staff_accounts import create_staff_user
     from kiosk.store.models import StaffRole
 
-    password = _read_secret(getattr(args, "password_stdin", False), "password", "--password-stdin", confirm=True)
-
-    def action(backend: Backend) -> int:
+    def add(backend: Backend, actor: str) -> int:
+        password = _read_secret(getattr(args, "password_stdin", False), "password", "--password-stdin", confirm=True)
         user = create_staff_user(
             backend,
             username=args.username,
             display_name=args.name,
             role=StaffRole(args.role),
             password=password,
-            actor=cli_actor(),
+            actor=actor,
         )
         print(f"added {user.username} ({user.display_name}), role {user.role.value}")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    backend = open_backend(args)
+    try:
+        first_admin = not _has_enabled_admin(backend)
+        if first_admin and args.role != StaffRole.ADMIN.value:
+            raise CliError("there is no admin account yet: add the clinic's first admin (--role admin) first")
+        if first_admin:
+            return run_with_backend(lambda _args: backend, args, lambda b: add(b, f"{cli_actor()} (first admin)"),
+                                    _account_refusals())  # fmt: skip
+    finally:
+        backend.engine.dispose()
+    return _as_account_manager(open_backend, args, add)
+
+
+def _account_refusals() -> tuple[type[Exception], ...]:
+    from kiosk.services.staff_accounts import StaffAccountError
+
+    return (StaffAccountError,)
 
 
 def cmd_staff_reset(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import reset_password
 
-    password = _read_secret(getattr(args, "password_stdin", False), "new password", "--password-stdin", confirm=True)
-
-    def action(backend: Backend) -> int:
-        reset_password(backend, args.username, password, cli_actor())
+    def action(backend: Backend, actor: str) -> int:
+        password = _read_secret(
+            getattr(args, "password_stdin", False), "new password", "--password-stdin", confirm=True
+        )
+        reset_password(backend, args.username, password, actor)
         print(f"password of {args.username} changed; the account is unlocked")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _as_account_manager(open_backend, args, action)
 
 
 def cmd_staff_disable(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import disable_user
 
-    def action(backend: Backend) -> int:
-        disable_user(backend, args.username, cli_actor())
+    def action(backend: Backend, actor: str) -> int:
+        disable_user(backend, args.username, actor)
         print(f"{args.username} can no longer sign in")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _as_account_manager(open_backend, args, action)
 
 
 def cmd_staff_enable(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import enable_user
 
-    def action(backend: Backend) -> int:
-        enable_user(backend, args.username, cli_actor())
+    def action(backend: Backend, actor: str) -> int:
+        enable_user(backend, args.username, actor)
         print(f"{args.username} can sign in again")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _as_account_manager(open_backend, args, action)
 
 
 def cmd_staff_set_pin(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import set_pin
 
-    pin = _read_secret(args.pin_stdin, "PIN", "--pin-stdin", confirm=True)
-
-    def action(backend: Backend) -> int:
-        set_pin(backend, args.username, pin, cli_actor())
+    def action(backend: Backend, actor: str) -> int:
+        pin = _read_secret(args.pin_stdin, "PIN", "--pin-stdin", confirm=True)
+        set_pin(backend, args.username, pin, actor)
         print(f"PIN of {args.username} set")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _as_account_manager(open_backend, args, action)
 
 
 def cmd_staff_list(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import list_staff_users
 
-    def action(backend: Backend) -> int:
+    def action(backend: Backend, _actor: str) -> int:
         users = list_staff_users(backend)
-        if not users:
-            print("no staff accounts yet; add an admin with: kiosk staff-user add NAME --role admin --name 'Full Name'")
-            return EXIT_OK
         now = backend.now()
         print(f"{'username':<20} {'role':<11} {'PIN':<4} {'state':<22} name")
         for user in users:
@@ -142,7 +180,7 @@ def cmd_staff_list(open_backend: OpenBackend, args: argparse.Namespace) -> int:
             print(f"{user.username:<20} {user.role.value:<11} {pin:<4} {state:<22} {user.display_name}")
         return EXIT_OK
 
-    return _with_backend(open_backend, args, action)
+    return _as_account_manager(open_backend, args, action)
 
 
 # ----------------------------------------------------------------------------------------------- audit, history

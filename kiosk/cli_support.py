@@ -62,6 +62,25 @@ def run_with_backend(
         backend.engine.dispose()
 
 
+def run_signed_in(
+    open_backend: OpenBackend,
+    args: argparse.Namespace,
+    permission: Permission,
+    action: Callable[[Backend, StaffIdentity], int],
+    refusals: tuple[type[Exception], ...] = (),
+) -> int:
+    """Sign the person in (and check their role) before `action` touches anything; then as run_with_backend."""
+    backend = open_backend(args)
+    try:
+        staff = sign_in(args, backend, permission)
+        try:
+            return action(backend, staff)
+        except refusals as error:
+            raise CliError(str(error)) from None
+    finally:
+        backend.engine.dispose()
+
+
 # ----------------------------------------------------------------------------------------------- sign-in
 
 

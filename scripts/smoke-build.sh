@@ -12,7 +12,7 @@ trap 'rm -rf "$data"' EXIT
 "$app" --version
 "$app" forms check
 "$app" --data-dir "$data" demo --quiet
-"$app" --data-dir "$data" packet 1 -o "$data/packet.pdf"
+echo demo-clinician-2026 | "$app" --data-dir "$data" --user dr.rivera --password-stdin packet 1 -o "$data/packet.pdf"
 "$app" --data-dir "$data" verify "$data/packet.pdf"
 QT_QPA_PLATFORM=offscreen timeout 8 "$app" --data-dir "$data" run --windowed || [ $? -eq 124 ]
 if [ -s "$data/logs/kiosk.log" ]; then echo "the kiosk logged:"; cat "$data/logs/kiosk.log"; exit 1; fi

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import logging
 import os
 import stat
+import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +21,9 @@ from kiosk.documents.certificates import ensure_clinic_certificate
 from kiosk.documents.verification import verify_pdf
 from kiosk.services.backend import open_backend
 from kiosk.services.intake import begin_intake
+from kiosk.services.staff_accounts import create_staff_user
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import AuditEntry
+from kiosk.store.models import AuditEntry, StaffRole
 from tests.conftest import FORMS_DIR
 from tests.services.conftest import schedule
 from tests.services.test_packets import CLINIC, install_certificate, make_certificate_source, visit
@@ -29,9 +32,22 @@ from tests.services.test_print_service import job_output
 DOB = dt.date(1979, 7, 2)
 
 
-def run(data_dir: Path, argv: Sequence[str]) -> int:
-    """The real `kiosk` command line, as a person types it."""
-    return cli.main([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
+CLINICIAN, PASSWORD = "dr.test", "a clinician's password"
+SIGNED_IN_COMMANDS = ("packet", "print")
+
+
+def run(data_dir: Path, argv: Sequence[str], *, user: str | None = CLINICIAN, password: str = PASSWORD) -> int:
+    """The real `kiosk` command line, as a person types it; packet and print are signed in as `user`
+    (the password piped on standard input) unless `user` is None or the kiosk's own --store-only runs."""
+    sign_in: list[str] = []
+    if argv[0] in SIGNED_IN_COMMANDS and "--store-only" not in argv and user is not None:
+        sign_in = ["--user", user, "--password-stdin"]
+    saved = sys.stdin
+    sys.stdin = io.StringIO(password + "\n")
+    try:
+        return cli.main([*sign_in, *argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
+    finally:
+        sys.stdin = saved
 
 
 @dataclass(frozen=True)
@@ -53,6 +69,12 @@ def clinic(tmp_path: Path, certificate_source: Path) -> Iterator[Clinic]:
     install_certificate(certificate_source, data_dir)
     backend = open_backend(data_dir, forms_dir=FORMS_DIR)
     try:
+        create_staff_user(
+            backend, username=CLINICIAN, display_name="Dr. Test", role=StaffRole.CLINICIAN, password=PASSWORD, actor="t"
+        )
+        create_staff_user(
+            backend, username="desk", display_name="Desk", role=StaffRole.FRONT_DESK, password=PASSWORD, actor="t"
+        )
         submitted = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
         draft = begin_intake(backend, schedule(backend, "Ana", "García", dt.date(1984, 3, 15)), "es").intake_id
     finally:
@@ -90,7 +112,26 @@ def test_packet_writes_the_signed_packet(clinic: Clinic, tmp_path: Path, capsys:
     assert report.intact and report.signer_common_name == CLINIC
     actions = [action for action in audit_actions(clinic.data_dir) if action[0].startswith("packet.")]
     assert [action for action, _ in actions] == ["packet.create", "packet.export"]
-    assert all(actor.startswith("cli") for _, actor in actions)
+    assert all(actor == CLINICIAN for _, actor in actions)
+
+
+def test_packet_and_print_need_a_clinicians_sign_in(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    output = tmp_path / "packet.pdf"
+    for argv in (["packet", str(clinic.submitted), "-o", str(output)], ["print", str(clinic.submitted)]):
+        assert run(clinic.data_dir, argv, user=None) == cli.EXIT_PROBLEM
+        assert "needs a staff sign-in" in capsys.readouterr().err
+        assert run(clinic.data_dir, argv, user="desk") == cli.EXIT_PROBLEM
+        assert "Desk (front desk) may not print or save the clinical packet" in capsys.readouterr().err
+        assert run(clinic.data_dir, argv, password="not the password") == cli.EXIT_PROBLEM
+        assert "sign-in refused" in capsys.readouterr().err
+    assert not output.exists()
+    assert not [action for action, _ in audit_actions(clinic.data_dir) if action.startswith("packet.")]
+    # The kiosk's own background job needs nobody's password, and writes no file.
+    assert run(clinic.data_dir, ["packet", str(clinic.submitted), "--store-only"]) == cli.EXIT_OK
+    assert run(clinic.data_dir, ["packet", str(clinic.submitted), "--store-only", "-o", str(output)]) == 1
+    assert "cannot be combined with -o" in capsys.readouterr().err and not output.exists()
 
 
 def test_packet_of_a_draft_or_a_missing_intake_is_one_message(

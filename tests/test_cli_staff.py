@@ -24,6 +24,8 @@ def run(data_dir: Path, argv: Sequence[str], stdin: str = "", *, monkeypatch: py
     parser = argparse.ArgumentParser(prog="kiosk")
     commands = parser.add_subparsers(dest="command")
     register(commands, cli._add_common, cli._open_backend)
+    if argv and argv[0] == "--user":  # the sign-in options may follow the sub-command too, as here
+        argv = [*argv[3:], *argv[:3]]
     args = parser.parse_args([*argv, "--data-dir", str(data_dir), "--forms-dir", str(FORMS_DIR)])
     monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     try:
@@ -62,31 +64,30 @@ def test_staff_user_commands(
     def kiosk(*argv: str, stdin: str = "") -> int:
         return run(data_dir, argv, stdin, monkeypatch=monkeypatch)
 
-    assert (
-        kiosk(
-            "staff-user",
-            "add",
-            "Boss",
-            "--role",
-            "admin",
-            "--name",
-            "Dana Lee",
-            "--password-stdin",
-            stdin="first password\n",
-        )
-        == 0
-    )
+    boss = ("--user", "boss", "--password-stdin")
+    # A new clinic: only its first admin may be added without a sign-in, and nothing else.
+    assert kiosk("staff-user", "add", "sam", "--role", "front_desk", "--name", "Sam", "--password-stdin",
+                 stdin="a fine password\n") == 1  # fmt: skip
+    assert "add the clinic's first admin" in capsys.readouterr().err
+    assert kiosk("staff-user", "add", "Boss", "--role", "admin", "--name", "Dana Lee", "--password-stdin",
+                 stdin="first password\n") == 0  # fmt: skip
     assert "added boss (Dana Lee), role admin" in capsys.readouterr().out
-    assert (
-        kiosk(
-            "staff-user", "add", "boss", "--role", "admin", "--name", "X", "--password-stdin", stdin="first password\n"
-        )
-        == 1
-    )
+    # From now on every account command needs an admin's sign-in: the password first, then the new secret.
+    assert kiosk("staff-user", "add", "mallory", "--role", "admin", "--name", "M", "--password-stdin",
+                 stdin="mallory's password\n") == 1  # fmt: skip
+    assert "needs a staff sign-in" in capsys.readouterr().err
+    assert kiosk("staff-user", "reset", "boss", "--password-stdin", stdin="taken over\n") == 1
+    assert "needs a staff sign-in" in capsys.readouterr().err
+    assert kiosk(*boss, "staff-user", "add", "boss", "--role", "admin", "--name", "X",
+                 stdin="first password\nfirst password\n") == 1  # fmt: skip
     assert "The username 'boss' is taken" in capsys.readouterr().err
-    assert kiosk("staff-user", "set-pin", "boss", "--pin-stdin", stdin="4821\n") == 0
-    assert kiosk("staff-user", "reset", "boss", "--password-stdin", stdin="second password\n") == 0
-    assert kiosk("staff-user", "list") == 0
+    assert kiosk(*boss, "staff-user", "add", "sam", "--role", "front_desk", "--name", "Sam",
+                 stdin="first password\nsam's password\n") == 0  # fmt: skip
+    assert kiosk(*boss, "staff-user", "set-pin", "boss", "--pin-stdin", stdin="first password\n4821\n") == 0
+    assert kiosk(*boss, "staff-user", "reset", "boss", stdin="first password\nsecond password\n") == 0
+    assert kiosk("--user", "sam", "--password-stdin", "staff-user", "list", stdin="sam's password\n") == 1
+    assert "Sam (front desk) may not manage staff accounts" in capsys.readouterr().err
+    assert kiosk(*boss, "staff-user", "list", stdin="second password\n") == 0
     listing = capsys.readouterr().out
     assert "boss" in listing and "admin" in listing and "yes" in listing and "active" in listing
 
@@ -94,20 +95,21 @@ def test_staff_user_commands(
     assert sign_in(backend, "boss", "second password").role.value == "admin"
     assert verify_kiosk_pin(backend, "4821").username == "boss"
     with unit_of_work(backend.sessions) as session:
-        actors = set(session.scalars(text("SELECT DISTINCT actor FROM audit_log")))
-    assert any(actor.startswith("cli") for actor in actors)
+        entries = set(session.execute(text("SELECT actor, action FROM audit_log")).all())
+    assert any(actor.startswith("cli") and actor.endswith("(first admin)") for actor, _ in entries)
+    assert {("boss", "staff.create"), ("boss", "staff.pin_set"), ("boss", "staff.password_reset")} <= entries
 
-    assert kiosk("staff-user", "disable", "boss") == 1
+    assert kiosk(*boss, "staff-user", "disable", "boss", stdin="second password\n") == 1
     assert "only enabled admin" in capsys.readouterr().err
-    assert kiosk("staff-user", "reset", "nobody", "--password-stdin", stdin="whatever password\n") == 1
+    assert kiosk(*boss, "staff-user", "reset", "nobody", stdin="second password\nwhatever password\n") == 1
     assert "There is no staff account named 'nobody'" in capsys.readouterr().err
 
 
 def test_secrets_need_a_terminal_or_the_stdin_flag(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert run(data_dir, ["staff-user", "set-pin", "boss"], monkeypatch=monkeypatch) == 1
-    assert "pass it on standard input with --pin-stdin" in capsys.readouterr().err
+    assert run(data_dir, ["staff-user", "add", "boss", "--role", "admin", "--name", "B"], monkeypatch=monkeypatch) == 1
+    assert "pass it on standard input with --password-stdin" in capsys.readouterr().err
 
 
 def test_audit_verify_exit_codes(
@@ -119,7 +121,7 @@ def test_audit_verify_exit_codes(
     assert (
         run(
             data_dir,
-            ["staff-user", "add", "sam", "--role", "front_desk", "--name", "Sam", "--password-stdin"],
+            ["staff-user", "add", "sam", "--role", "admin", "--name", "Sam", "--password-stdin"],
             "a fine password\n",
             monkeypatch=monkeypatch,
         )

@@ -12,7 +12,10 @@ from sqlalchemy import select
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.patients import patient_view
-from kiosk.store.engine import read_only_unit_of_work
+from kiosk.services.permissions import Permission, require
+from kiosk.services.staff_accounts import StaffIdentity
+from kiosk.store.audit import append_audit
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
 
 
@@ -85,3 +88,16 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
                 )
             )
         return tuple(entries)
+
+
+def schedule_for_staff(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
+    """The day's schedule for a signed-in person whose role may see it; the listing is audited (it names
+    patients and their dates of birth)."""
+    require(staff, Permission.VIEW_SCHEDULE)
+    shown = day or backend.local_now().date()
+    entries = schedule_for_day(backend, shown)
+    with unit_of_work(backend.sessions) as db:
+        append_audit(
+            db, at=backend.now(), actor=staff.username, action="schedule.view", detail=f"{shown}: {len(entries)} rows"
+        )
+    return entries
