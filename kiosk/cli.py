@@ -111,11 +111,21 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
         settings = load_settings(data_dir(args))
     except SettingsError as error:
         raise CliError(str(error)) from None
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from kiosk.services.backend import unreachable_database_message
+
     engine = create_engine_for(settings.effective_database_url)
-    before = current_revision(engine)
-    upgrade_database(engine)
-    after = current_revision(engine)
-    engine.dispose()
+    try:
+        with engine.connect():
+            pass  # reach the server first: a refused connection is one sentence, not a logged traceback
+        before = current_revision(engine)
+        upgrade_database(engine)
+        after = current_revision(engine)
+    except (OperationalError, InterfaceError) as error:
+        raise CliError(unreachable_database_message(settings.effective_database_url, error)) from None
+    finally:
+        engine.dispose()
     if before == after:
         print(f"database already at the newest schema ({after})")
     else:

@@ -6,11 +6,12 @@ naming the key and the problem. Settings are passed in explicitly; nothing reads
 
 from __future__ import annotations
 
+import difflib
 import os
 import platform
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,18 +146,24 @@ def load_settings(data_dir: Path) -> Settings:
     """Read `data_dir/settings.toml`, creating it with the defaults when it does not exist yet."""
     data_dir.mkdir(parents=True, exist_ok=True)
     path = data_dir / SETTINGS_FILE
+    if path.is_dir():
+        raise SettingsError(f"{path} is a folder, not a settings file; remove or rename it and start again")
     if not path.exists():
         path.write_text(DEFAULT_SETTINGS, encoding="utf-8")
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise SettingsError(f"{path}: not UTF-8 text; save it as UTF-8") from None
+    except OSError as error:
+        raise SettingsError(f"{path}: cannot be read ({error.strerror})") from None
     return parse_settings_text(text, data_dir)
 
 
 def parse_settings_text(text: str, data_dir: Path) -> Settings:
     """The settings a settings.toml text describes, or SettingsError naming the key and the problem."""
     path = data_dir / SETTINGS_FILE
+    # Windows' Notepad may save UTF-8 with a byte-order mark; TOML does not allow one, so it is dropped here.
+    text = text.removeprefix("\ufeff")
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -172,6 +179,16 @@ class _Reader:
 
     def fail(self, key: str, problem: str) -> SettingsError:
         return SettingsError(f"{self.path}: [{key}] {problem}")
+
+    def only(self, table: Mapping[str, Any], where: str, known: Collection[str]) -> None:
+        """Refuse a key the kiosk does not know, naming it and the nearest known one: a typo such as
+        `ulr` for `url` must never be ignored (the tablet would quietly use its own database)."""
+        for name in table:
+            if name not in known:
+                key = f"[{where}] {name}" if where else f"[{name}]"
+                close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+                hint = f"did you mean {close[0]}?" if close else f"known: {', '.join(sorted(known))}"
+                raise SettingsError(f"{self.path}: {key}: unknown key; {hint}")
 
     def table(self, raw: Mapping[str, Any], key: str, name: str) -> Mapping[str, Any]:
         value = raw.get(name, {})
@@ -215,19 +232,28 @@ class _Reader:
 
 
 _ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+_VISIT_TYPE_KEYS = ("id", "label", "consents", "questionnaires", "checklist", "consent_valid_days")
+_KNOWN_KEYS: dict[str, tuple[str, ...]] = {
+    "clinic": ("name", "phone", "address"),
+    "crisis": ("line", *SUPPORTED_LANGUAGES),
+    "kiosk": ("idle_seconds", "idle_countdown_seconds", "answer_beat_ms", "languages", "printer"),
+    "database": ("url",),
+    "signing": ("certificate", "passphrase_file"),
+    "visit_types": _VISIT_TYPE_KEYS,
+}
 
 
 def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
     read = _Reader(path)
-    known_tables = {"clinic", "crisis", "kiosk", "database", "signing", "visit_types"}
-    for key in raw:
-        if key not in known_tables:
-            raise read.fail(key, f"is not a known setting (known: {', '.join(sorted(known_tables))})")
+    read.only(raw, "", _KNOWN_KEYS.keys())
     clinic = read.table(raw, "clinic", "clinic")
     crisis = read.table(raw, "crisis", "crisis")
     kiosk = read.table(raw, "kiosk", "kiosk")
     database = read.table(raw, "database", "database")
     signing = read.table(raw, "signing", "signing")
+    for name, table in (("clinic", clinic), ("crisis", crisis), ("kiosk", kiosk), ("database", database),
+                        ("signing", signing)):  # fmt: skip
+        read.only(table, name, _KNOWN_KEYS[name])
 
     languages = read.strings(kiosk, "kiosk.languages", "languages", ["en", "es"])
     for language in languages:
@@ -245,6 +271,12 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
     url = read.text(database, "database.url", "url", "")
     if url and "://" not in url:
         raise read.fail("database.url", f"{url!r} is not a database URL such as postgresql+psycopg://host/db")
+    if url and url.split("://", 1)[0].split("+", 1)[0] not in ("sqlite", "postgresql"):
+        raise read.fail(
+            "database.url",
+            f"{url.split('://', 1)[0]!r} databases are not supported: leave url empty for the SQLite file in the "
+            "data folder, or give a PostgreSQL URL such as postgresql+psycopg://host/db",
+        )
 
     certificate = read.text(signing, "signing.certificate", "certificate", "")
     passphrase = read.text(signing, "signing.passphrase_file", "passphrase_file", "")
@@ -288,10 +320,9 @@ def _visit_types(value: Any, read: _Reader, languages: tuple[str, ...]) -> tuple
         key = f"visit_types #{index}"
         if not isinstance(table, dict):
             raise read.fail(key, "must be a table")
-        allowed = {"id", "label", "consents", "questionnaires", "checklist", "consent_valid_days"}
-        for name in table:
-            if name not in allowed:
-                raise read.fail(f"{key}.{name}", f"is not a known setting (known: {', '.join(sorted(allowed))})")
+        read.only(table, key, _VISIT_TYPE_KEYS)
+        if isinstance(table.get("label"), dict):
+            read.only(table["label"], f"{key}.label", SUPPORTED_LANGUAGES)
         visit_id = read.text(table, f"{key}.id", "id", "", required=True)
         if not _ID.match(visit_id):
             raise read.fail(f"{key}.id", f"{visit_id!r} must use only a-z, 0-9, _ and -")

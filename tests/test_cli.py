@@ -120,3 +120,18 @@ def test_a_broken_form_stops_the_kiosk_before_any_window(capsys: pytest.CaptureF
     code, _, err = run(capsys, "run", "--data-dir", str(tmp_path / "data"), "--forms-dir", str(forms))
     assert code == 1
     assert "zz_broken.yaml:24:" in err and "overlaps" in err
+
+
+@pytest.mark.parametrize("command", [["db", "upgrade"], ["demo"], ["staff-user", "list"], ["audit", "verify"]])
+def test_an_unreachable_database_is_one_sentence(
+    command: list[str], capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A server that refuses the connection (nothing listens on port 1) gives one line, never a traceback."""
+    data = tmp_path / "data"
+    data.mkdir()
+    url = "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"
+    (data / "settings.toml").write_text(DEFAULT_SETTINGS.replace('url = ""', f'url = "{url}"'))
+    assert cli.main(["--data-dir", str(data), *command]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kiosk: The database postgresql+psycopg://kiosk:***@127.0.0.1:1/kiosk cannot be reached")
+    assert "Traceback" not in err and "secret" not in err and len(err.strip().splitlines()) == 1

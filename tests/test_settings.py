@@ -34,7 +34,25 @@ def test_the_default_data_dir_follows_the_platform_folder(tmp_path: Path, monkey
         (('name = "Riverside Ketamine Clinic (demo)"', 'name = ""'), "[clinic.name] must not be empty"),
         (('url = ""', 'url = "kiosk.db"'), "[database.url] 'kiosk.db' is not a database URL"),
         (('certificate = ""', 'certificate = "c.p12"'), "give both 'certificate' and 'passphrase_file'"),
-        (("[crisis]", "[crisis]\nextra = 1\n[crisiss]"), "[crisiss] is not a known setting"),
+        (("[crisis]", "[crisis]\nextra = 1\n[crisiss]"), "[crisiss]: unknown key; did you mean crisis?"),
+        (("[crisis]", "[crisis]\nextra = 1"), "[crisis] extra: unknown key; known: en, es, line"),
+        (
+            ('url = ""', 'ulr = "postgresql+psycopg://kiosk@server/kiosk"'),
+            "[database] ulr: unknown key; did you mean url?",
+        ),
+        (("idle_seconds = 90", "idle_secs = 10"), "[kiosk] idle_secs: unknown key; did you mean idle_seconds?"),
+        (
+            ('checklist = "checklist_spravato"', 'check_list = "checklist_spravato"'),
+            "[visit_types #2] check_list: unknown key; did you mean checklist?",
+        ),
+        (
+            (
+                'label = { en = "Spravato session", es = "Sesión de Spravato" }',
+                'label = { en = "Spravato session", es = "Sesión de Spravato", sp = "x" }',
+            ),
+            "[visit_types #2.label] sp: unknown key; known: en, es",
+        ),
+        (('url = ""', 'url = "mysql://kiosk@server/kiosk"'), "'mysql' databases are not supported"),
         (('id = "spravato"', 'id = "im_ketamine"'), "'im_ketamine' is used by two visit types"),
         (
             (
@@ -66,3 +84,16 @@ def test_an_invalid_file_is_left_as_it_was(tmp_path: Path) -> None:
     with pytest.raises(SettingsError):
         load_settings(tmp_path)
     assert (tmp_path / "settings.toml").read_text() == broken
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").write_text(
+        "\ufeff" + DEFAULT_SETTINGS.replace("idle_seconds = 90", "idle_seconds = 45")
+    )
+    assert load_settings(tmp_path).idle_seconds == 45
+
+
+def test_a_folder_named_settings_toml_is_one_sentence(tmp_path: Path) -> None:
+    (tmp_path / "settings.toml").mkdir()
+    with pytest.raises(SettingsError, match=r"settings.toml is a folder, not a settings file"):
+        load_settings(tmp_path)

@@ -75,6 +75,8 @@ def open_backend(
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
     """
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
     from kiosk.store.at_rest import encrypt_clear_values
     from kiosk.store.audit import ensure_keyed_chain
     from kiosk.store.crypto import FieldCipher, load_or_create_key
@@ -92,20 +94,24 @@ def open_backend(
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
     engine = create_engine_for(settings.effective_database_url)
     try:
-        _refuse_new_keys_for_existing_data(engine, data_dir)
-        cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
-        audit_key = load_or_create_key(data_dir / AUDIT_KEY_FILE)
-    except BaseException:
+        try:
+            _refuse_new_keys_for_existing_data(engine, data_dir)
+            cipher = FieldCipher(load_or_create_key(data_dir / KEY_FILE))
+            audit_key = load_or_create_key(data_dir / AUDIT_KEY_FILE)
+        except BaseException:
+            engine.dispose()
+            raise
+        attach_cipher(engine, cipher)
+        if migrate:
+            upgrade_if_needed(engine)
+        sessions = session_factory(engine, audit_key=audit_key)
+        with unit_of_work(sessions) as session:
+            ensure_key_matches(session, cipher)
+            encrypt_clear_values(session, cipher, at=clock().isoformat())
+            ensure_keyed_chain(session, at=clock())
+    except (OperationalError, InterfaceError) as error:
         engine.dispose()
-        raise
-    attach_cipher(engine, cipher)
-    if migrate:
-        upgrade_if_needed(engine)
-    sessions = session_factory(engine, audit_key=audit_key)
-    with unit_of_work(sessions) as session:
-        ensure_key_matches(session, cipher)
-        encrypt_clear_values(session, cipher, at=clock().isoformat())
-        ensure_keyed_chain(session, at=clock())
+        raise SetupError(unreachable_database_message(settings.effective_database_url, error)) from None
     return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
 
 
@@ -129,6 +135,18 @@ def _refuse_new_keys_for_existing_data(engine: Engine, data_dir: Path) -> None:
                 "made. Restore the key from the clinic's backup: `kiosk key import FILE --data-dir "
                 f"{data_dir}` with the wrapped key file from the safe, or copy {key_file} back from a backup."
             )
+
+
+def unreachable_database_message(url: str, error: Exception) -> str:
+    """One sentence for staff when the database server does not answer (no traceback, no password)."""
+    from sqlalchemy.engine import make_url
+
+    reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    shown = make_url(url).render_as_string(hide_password=True)
+    return (
+        f"The database {shown} cannot be reached ({reason}). Check [database] url in settings.toml and that the "
+        "database server is running and reachable from this computer."
+    )
 
 
 class LazyBackend:
