@@ -36,6 +36,13 @@ def _venv_python() -> Path:
     return VENV / "bin" / "python"
 
 
+def _venv_bin(name: str) -> Path:
+    """A console script installed in .venv (lint-imports, kiosk)."""
+    if platform.system() == "Windows":
+        return VENV / "Scripts" / f"{name}.exe"
+    return VENV / "bin" / name
+
+
 def _install_fingerprint() -> str:
     digest = hashlib.sha256()
     for name in ("pyproject.toml", "constraints.txt"):
@@ -103,6 +110,7 @@ def cmd_test(extra: list[str]) -> int:
         [str(python), "-m", "ruff", "check", "kiosk", "tests", "benchmarks", "dev.py"],
         [str(python), "-m", "ruff", "format", "--check", "kiosk", "tests", "benchmarks", "dev.py"],
         [str(python), "-m", "mypy"],
+        [str(_venv_bin("lint-imports")), "--no-cache"],
         [str(python), "-m", "pytest", *extra],
     ]
     for check in checks:

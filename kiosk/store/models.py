@@ -27,6 +27,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+# Defined once in domain; re-exported here because every column that stores one is declared in this module.
+from kiosk.domain.forms import FlagLevel as FlagLevel  # noqa: PLC0414
+from kiosk.domain.statuses import AppointmentStatus as AppointmentStatus  # noqa: PLC0414
+from kiosk.domain.statuses import ArrivalOutcome as ArrivalOutcome  # noqa: PLC0414
+from kiosk.domain.statuses import IntakeStatus as IntakeStatus  # noqa: PLC0414
+from kiosk.domain.statuses import StaffRole as StaffRole  # noqa: PLC0414
 from kiosk.store.types import CIPHER_ATTRIBUTE, CipherMissingError, EncryptedBytes, EncryptedText, UTCDateTime
 
 if TYPE_CHECKING:
@@ -45,35 +51,6 @@ class Base(DeclarativeBase):
     """Declarative base whose metadata names every constraint deterministically."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class AppointmentStatus(StrEnum):
-    SCHEDULED = "scheduled"
-    CANCELLED = "cancelled"
-
-
-class IntakeStatus(StrEnum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    REVIEWED = "reviewed"
-
-
-class FlagLevel(StrEnum):
-    URGENT = "urgent"
-    HOLD = "hold"
-    INFO = "info"
-
-
-class ArrivalOutcome(StrEnum):
-    MATCHED = "matched"
-    UNMATCHED = "unmatched"
-    AMBIGUOUS = "ambiguous"
-
-
-class StaffRole(StrEnum):
-    FRONT_DESK = "front_desk"
-    CLINICIAN = "clinician"
-    ADMIN = "admin"
 
 
 def _one_of(column: str, allowed: type[StrEnum]) -> CheckConstraint:

@@ -13,6 +13,7 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QVBoxLayout, QWidget
 
+from kiosk.domain.statuses import StaffRole
 from kiosk.services.staff_accounts import (
     MIN_PASSWORD_LENGTH,
     StaffAccountError,
@@ -24,7 +25,6 @@ from kiosk.services.staff_accounts import (
     reset_password,
     set_pin,
 )
-from kiosk.store.models import StaffRole
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
     StatusLine,

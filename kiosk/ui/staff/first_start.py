@@ -11,6 +11,7 @@ import logging
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QFormLayout, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.statuses import StaffRole
 from kiosk.services.backend import Backend
 from kiosk.services.staff_accounts import (
     MIN_PASSWORD_LENGTH,
@@ -19,7 +20,6 @@ from kiosk.services.staff_accounts import (
     create_staff_user,
     has_admin,
 )
-from kiosk.store.models import StaffRole
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.staff.controls import StatusLine, add_row, button_row, line_edit, push_button, text_label
 from kiosk.ui.staff.sign_in import CenteredCard

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.forms import FlagLevel
+from kiosk.domain.statuses import IntakeStatus
 from kiosk.services.fhir_export import export_intake
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
 from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, print_packet
 from kiosk.services.review import ReviewError, mark_reviewed
-from kiosk.store.models import IntakeStatus
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
