@@ -30,6 +30,7 @@ from kiosk.cli_support import (
     CliError,
     OpenBackend,
     data_dir,
+    intake_id_argument,
     run_signed_in,
     run_with_backend,
 )
@@ -177,16 +178,6 @@ def cmd_print(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     return _signed_in(open_backend, args, action)
 
 
-def _intake_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an intake number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("an intake number is 1 or more")
-    return value
-
-
 def _seconds(text: str) -> float:
     try:
         value = float(text)
@@ -207,7 +198,7 @@ def register(
 
     packet = commands.add_parser("packet", help="save the signed consent packet of a submitted intake")
     add_common(packet)
-    packet.add_argument("intake_id", metavar="INTAKE_ID", type=_intake_id)
+    packet.add_argument("intake_id", metavar="INTAKE_ID", type=intake_id_argument)
     packet.add_argument("-o", "--output", metavar="FILE.pdf", help="where to write the PDF")
     packet.add_argument(
         "--store-only",
@@ -233,7 +224,7 @@ def register(
 
     printing = commands.add_parser("print", help="print the signed packet of a submitted intake")
     add_common(printing)
-    printing.add_argument("intake_id", metavar="INTAKE_ID", type=_intake_id)
+    printing.add_argument("intake_id", metavar="INTAKE_ID", type=intake_id_argument)
     printing.add_argument("--printer", help="print queue (default: the settings' printer, else the system default)")
     printing.add_argument(
         "--timeout", type=_seconds, default=120.0, help="seconds to wait for the job to finish (default 120)"

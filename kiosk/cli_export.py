@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.cli_support import EXIT_OK, AddCommon, CliError, OpenBackend, run_with_backend, sign_in
+from kiosk.cli_support import EXIT_OK, AddCommon, CliError, OpenBackend, intake_id_argument, run_with_backend, sign_in
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
@@ -104,16 +104,6 @@ def _day(args: argparse.Namespace, backend: Backend) -> int:
     return EXIT_OK
 
 
-def _intake_id(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an intake number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("an intake number is 1 or more")
-    return value
-
-
 def _day_arg(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -130,7 +120,9 @@ def register(
     formats = export.add_subparsers(dest="export_format", metavar="FORMAT")
     fhir = formats.add_parser("fhir", help="FHIR R4: Questionnaires of the forms, or intakes as Bundles")
     add_common(fhir)
-    fhir.add_argument("intake_id", nargs="?", metavar="INTAKE_ID", type=_intake_id, help="one intake as a Bundle")
+    fhir.add_argument(
+        "intake_id", nargs="?", metavar="INTAKE_ID", type=intake_id_argument, help="one intake as a Bundle"
+    )
     fhir.add_argument("--questionnaires", action="store_true", help="one Questionnaire per form, into the folder -o")
     fhir.add_argument("--date", type=_day_arg, metavar="YYYY-MM-DD", help="every submitted intake of that day")
     fhir.add_argument("-o", "--output", metavar="PATH", help="a file for an intake, a folder otherwise")

@@ -30,6 +30,23 @@ class CliError(Exception):
     """A failure with a message for the person at the keyboard."""
 
 
+MAX_RECORD_ID = 2**63 - 1
+"""The largest id a database row can have (SQLite's INTEGER and PostgreSQL's BIGINT alike)."""
+
+
+def intake_id_argument(text: str) -> int:
+    """An intake number as typed on the command line; one sentence when it cannot be one."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text[:40]!r} is not an intake number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("an intake number is 1 or more")
+    if value > MAX_RECORD_ID:
+        raise argparse.ArgumentTypeError(f"there is no intake {text[:40]}: intake numbers are far smaller")
+    return value
+
+
 def data_dir(args: argparse.Namespace) -> Path:
     """--data-dir, or the platform's user data folder."""
     from kiosk.settings import default_data_dir

@@ -46,7 +46,8 @@ def test_forms_score_prints_one_json_object(capsys: pytest.CaptureFixture[str]) 
     assert result["version"] == "1.0.0"
     assert result["total"] == 21
     assert result["band"] == "severe"
-    assert result["complete"] is False  # the difficulty question applies and is unanswered
+    # The total stands, so the form is complete; the unscored difficulty question is listed apart.
+    assert result["complete"] is True and result["missing"] == [] and result["unanswered"] == ["difficulty"]
     assert {flag["code"] for flag in result["flags"]} == {"phq9_item9_positive", "phq9_severe"}
     assert {flag["level"] for flag in result["flags"]} == {"urgent", "info"}
 
@@ -54,7 +55,25 @@ def test_forms_score_prints_one_json_object(capsys: pytest.CaptureFixture[str]) 
 def test_an_incomplete_phq9_has_no_total(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "forms", "score", "phq9", "--answers", '{"q1": 3}')
     assert code == 0
-    assert json.loads(out)["total"] is None
+    result = json.loads(out)
+    assert result["total"] is None and result["complete"] is False
+    assert result["missing"] == [f"q{n}" for n in range(2, 10)]
+
+
+@pytest.mark.parametrize(
+    ("answers", "words"),
+    [
+        ('{"q1": "²"}', "'²' is not an option of item 'q1'"),
+        ('{"q1": ' + "9" * 5000 + "}", "--answers holds a value that cannot be read: Exceeds the limit"),
+        ("[" * 50_000 + "]" * 50_000, "--answers is nested too deeply"),
+        ('{"q1": 1e400}', "inf is not an option of item 'q1'"),
+    ],
+    ids=["superscript digit", "5,000 digits", "deeply nested", "overflowing float"],
+)
+def test_fuzzed_answers_get_one_sentence(capsys: pytest.CaptureFixture[str], answers: str, words: str) -> None:
+    code, out, err = run(capsys, "forms", "score", "phq9", "--answers", answers)
+    assert code == 1 and out == ""
+    assert err.startswith("kiosk: ") and words in err and "Traceback" not in err
 
 
 def test_gad7_in_spanish(capsys: pytest.CaptureFixture[str]) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -47,9 +48,14 @@ class ScoreResult:
     total: int | None
     band: Band | None
     complete: bool
+    """A scored form: its total stands (true exactly when `total` is not None). Unscored: nothing required is
+    left unanswered."""
     missing: tuple[str, ...]
+    """Scored items without an answer (each one withholds the total)."""
     flags: tuple[RaisedFlag, ...]
     maximum: int | None
+    unanswered: tuple[str, ...] = ()
+    """Required items that apply and have no answer yet, scored or not (e.g. the difficulty question)."""
 
     def as_json(self, language: str = "en") -> dict[str, Any]:
         return {
@@ -60,6 +66,7 @@ class ScoreResult:
             "band_label": pick(self.band.label, language) if self.band else None,
             "complete": self.complete,
             "missing": list(self.missing),
+            "unanswered": list(self.unanswered),
             "flags": [flag.as_json() for flag in self.flags],
         }
 
@@ -101,7 +108,7 @@ def _choice_code(item: Item, raw: Any) -> str:
         match = next((option for option in item.options if option.code.lower() == lowered), None)
         if match is not None:
             return match.code
-        if lowered.lstrip("-").isdigit():
+        if re.fullmatch(r"-?[0-9]{1,9}", lowered):  # ASCII digits only: "²".isdigit() is true
             raw = int(lowered)
     if isinstance(raw, int | float) and not isinstance(raw, bool):
         matches = [option for option in item.options if option.score is not None and option.score == raw]
@@ -116,8 +123,10 @@ def _choice_code(item: Item, raw: Any) -> str:
 def _number(item: Item, raw: Any) -> int | float:
     try:
         value = float(raw)
-    except (TypeError, ValueError):
-        raise AnswerError(f"{raw!r} is not a number") from None
+    except (TypeError, ValueError, OverflowError):
+        raise AnswerError(f"{str(raw)[:40]!r} is not a number") from None
+    if not math.isfinite(value):
+        raise AnswerError(f"{str(raw)[:40]!r} is not a number")
     if item.minimum is not None and value < item.minimum:
         raise AnswerError(f"{raw!r} is below the lowest allowed value {item.minimum:g}")
     if item.maximum is not None and value > item.maximum:
@@ -215,7 +224,8 @@ def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = 
         if not missing:
             total = _total(form, sheet)
             band = form.scoring.band_for(total)
-    complete = not missing and not sheet.unanswered_required()
+    unanswered = sheet.unanswered_required()
+    complete = total is not None if form.scoring is not None else not unanswered
     flags = raised_flags(form, sheet, total, language)
     return ScoreResult(
         form_id=form.id,
@@ -226,6 +236,7 @@ def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = 
         missing=missing,
         flags=flags,
         maximum=form.scoring.maximum if form.scoring else None,
+        unanswered=unanswered,
     )
 
 
@@ -284,6 +295,10 @@ def parse_answers_json(text: str) -> dict[str, Any]:
         raise AnswerError(
             f"--answers is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
+    except ValueError as error:  # e.g. a number of thousands of digits
+        raise AnswerError(f"--answers holds a value that cannot be read: {str(error).split(';')[0]}") from None
+    except RecursionError:
+        raise AnswerError('--answers is nested too deeply; give one flat object such as {"q1": 2}') from None
     if not isinstance(value, dict):
         raise AnswerError('--answers must be a JSON object such as {"q1": 2, "q9": 0}')
     return value

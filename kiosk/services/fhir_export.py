@@ -364,7 +364,7 @@ def _entries(backend: Backend, record: _IntakeRecord, pdf: bytes | None) -> list
             continue
         form = forms.get(form_id)
         result = score(form, record.answers[form_id], "en")
-        resources.append(_response(record, form, result.complete))
+        resources.append(_response(record, form, result.complete and not result.unanswered))
         if result.total is not None and form.scoring is not None:
             band = pick(result.band.label, "en") if result.band else None
             resources.append(_total_observation(record, form, result.total, band))

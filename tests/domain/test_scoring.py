@@ -88,12 +88,13 @@ def test_difficulty_is_asked_only_when_an_item_is_above_zero() -> None:
     difficulty = form.item("difficulty")
     assert not AnswerSheet(form, answers_with([0] * 9)).applies(difficulty)
     assert AnswerSheet(form, answers_with([0] * 8 + [1])).applies(difficulty)
-    # all zero: the difficulty question is not asked, so the form is complete without it
-    assert score(form, answers_with([0] * 9)).complete is True
+    # all zero: the difficulty question is not asked, so nothing is left unanswered
+    assert score(form, answers_with([0] * 9)).unanswered == ()
     some = answers_with([1] + [0] * 8)
-    assert score(form, some).complete is False
+    # The total stands (complete), and the unscored difficulty question is still to be answered.
+    assert (score(form, some).complete, score(form, some).unanswered) == (True, ("difficulty",))
     some["difficulty"] = "LA6573-5"
-    assert score(form, some).complete is True
+    assert (score(form, some).complete, score(form, some).unanswered) == (True, ())
 
 
 def test_difficulty_is_not_counted_in_the_total() -> None:
@@ -149,6 +150,7 @@ def test_any_gap_in_phq9_means_incomplete(scores: list[int | None]) -> None:
     answers = {f"q{n}": CODES[value] for n, value in enumerate(scores, start=1) if value is not None}
     result = score(phq9(), answers)
     assert (result.total is None) == (None in scores)
+    assert result.complete == (result.total is not None)
 
 
 @pytest.mark.parametrize("form_id", ["phq9", "gad7"])
