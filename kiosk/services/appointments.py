@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.scoring import AnswerError, normalize_phone
+from kiosk.domain.typed_text import MAX_NAME_LENGTH
 from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
@@ -41,7 +42,6 @@ YIELD_SECONDS = 0.025
 """The pause between two batches, in which the tablets' waiting saves take the lock before the next batch."""
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
 MAX_CHART_LENGTH = 64
-MAX_NAME_LENGTH = 100
 TIME_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 US_DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")

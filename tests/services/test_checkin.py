@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
+from kiosk.domain.typed_text import TypedTextError
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import identify
 from kiosk.store.engine import unit_of_work
@@ -46,3 +49,18 @@ def test_an_appointment_on_another_day_does_not_match(backend: Backend, clock) -
     schedule(backend, "Sam", "Taylor", DOB)
     clock.advance(days=1)
     assert identify(backend, "Sam", "Taylor", DOB).outcome is ArrivalOutcome.UNMATCHED
+
+
+@pytest.mark.parametrize(
+    ("first", "words"),
+    [("Sam\ud800", "holds a character that is not text (U+D800)"), ("x" * 10_000_000, "longer than 100 characters"),
+     ("Sam\x00", "not text (U+0000)")],
+    ids=["lone surrogate", "ten megabytes", "NUL"],
+)  # fmt: skip
+def test_a_name_that_cannot_be_stored_is_refused_and_nothing_is_recorded(
+    backend: Backend, first: str, words: str
+) -> None:
+    with pytest.raises(TypedTextError, match=re.escape(words)):
+        identify(backend, first, "Taylor", DOB)
+    with unit_of_work(backend.sessions) as session:
+        assert session.scalar(select(func.count(Arrival.id))) == 0

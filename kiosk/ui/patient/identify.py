@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.typed_text import MAX_NAME_LENGTH
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, WIDE_CONTENT_WIDTH, Panes, Screen, button, button_row, label, set_label
 from kiosk.ui.theme import ButtonRole, TextRole
@@ -19,7 +20,6 @@ from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
 
 MAX_AGE_YEARS = 120
-NAME_LIMIT = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,10 +87,10 @@ class IdentifyScreen(Screen):
         grid.setHorizontalSpacing(16)
         grid.setVerticalSpacing(6)
         self.first_label = label(TextRole.BODY)
-        self.first = self._field(NAME_LIMIT)
+        self.first = self._field(MAX_NAME_LENGTH)
         self.first_error = label(TextRole.ERROR)
         self.last_label = label(TextRole.BODY)
-        self.last = self._field(NAME_LIMIT)
+        self.last = self._field(MAX_NAME_LENGTH)
         self.last_error = label(TextRole.ERROR)
         self.dob_label = label(TextRole.BODY)
         self.month = self._field(2, digits=True)
