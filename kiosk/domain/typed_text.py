@@ -1,4 +1,5 @@
-"""What a typed text may be before anything stores it: a sane length, and characters that can be stored.
+"""What a typed text or date of birth may be before anything stores it: a sane length, characters that can
+be stored, a date of birth that a living patient can have.
 
 The kiosk's own keyboard cannot type a lone surrogate, a control character or ten megabytes, but the
 services also serve the command line, CSV files and whatever calls them next; every text a person typed
@@ -7,7 +8,9 @@ passes through here once, so the rule is written once.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
+from enum import Enum
 
 MAX_NAME_LENGTH = 100
 """A first or last name, as typed at check-in, on a consent or in a CSV row."""
@@ -29,3 +32,22 @@ def clean_typed_text(value: str, *, what: str, max_length: int) -> str:
         if 0xD800 <= ord(character) <= 0xDFFF or unicodedata.category(character) == "Cc":
             raise TypedTextError(f"the {what} holds a character that is not text (U+{ord(character):04X})")
     return text
+
+
+MAX_AGE_YEARS = 120
+
+
+class DateOfBirthProblem(Enum):
+    """Why a real date cannot be a patient's date of birth; the screen and the CSV import word it."""
+
+    IN_THE_FUTURE = "in the future"
+    TOO_LONG_AGO = f"more than {MAX_AGE_YEARS} years ago"
+
+
+def date_of_birth_problem(dob: dt.date, today: dt.date) -> DateOfBirthProblem | None:
+    """None for a date a living patient can have been born on."""
+    if dob > today:
+        return DateOfBirthProblem.IN_THE_FUTURE
+    if today.year - dob.year > MAX_AGE_YEARS:
+        return DateOfBirthProblem.TOO_LONG_AGO
+    return None

@@ -24,7 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.scoring import AnswerError, normalize_phone
-from kiosk.domain.typed_text import MAX_NAME_LENGTH
+from kiosk.domain.typed_text import MAX_NAME_LENGTH, date_of_birth_problem
 from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
@@ -42,6 +42,9 @@ YIELD_SECONDS = 0.025
 """The pause between two batches, in which the tablets' waiting saves take the lock before the next batch."""
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
 MAX_CHART_LENGTH = 64
+BOOKING_WINDOW_PAST = dt.timedelta(days=366)
+BOOKING_WINDOW_FUTURE = dt.timedelta(days=5 * 366)
+"""A CSV row books a visit within a year back and five years ahead; a year-1 date is a typo, not a visit."""
 TIME_PATTERN = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?$", re.IGNORECASE)
 US_DATE_PATTERN = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 ISO_DATE_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -387,10 +390,17 @@ def preview_csv(backend: Backend, data: bytes) -> CsvPreview:
     unknown = [name for name in header if name and name not in ALL_COLUMNS]
     warnings = (f"Columns ignored (not used by the kiosk): {', '.join(unknown)}.",) if unknown else ()
     parsed: list[CsvRow] = []
-    for record in reader:
-        if not any(cell.strip() for cell in record):
-            continue
-        parsed.append(_parse_row(backend, reader.line_num, header, record))
+    try:
+        for record in reader:
+            if not any(cell.strip() for cell in record):
+                continue
+            parsed.append(_parse_row(backend, reader.line_num, header, record))
+    except csv.Error as error:
+        return CsvPreview(
+            digest,
+            f"Line {reader.line_num} cannot be read ({error}): a value is far too long or a quotation mark is not "
+            "closed. Fix the file and try again; nothing was imported.",
+        )
     rows = _check_against_file_and_store(backend, parsed)
     return CsvPreview(digest, None, tuple(rows), warnings)
 
@@ -411,13 +421,22 @@ def _parse_row(backend: Backend, line: int, header: Sequence[str], record: Seque
     time = None
     try:
         dob = parse_date(values["date_of_birth"])
-        if dob > backend.local_now().date():
-            problems.append(f"date of birth {values['date_of_birth']} is in the future")
+        dob_problem = date_of_birth_problem(dob, backend.local_now().date())
+        if dob_problem is not None:
+            problems.append(f"date of birth {values['date_of_birth']} is {dob_problem.value}")
+            dob = None
     except ValueError:
         shown = values["date_of_birth"] or "(empty)"
         problems.append(f"date of birth {shown} is not a date (write YYYY-MM-DD or MM/DD/YYYY)")
     try:
         day = parse_date(values["appointment_date"])
+        today = backend.local_now().date()
+        if not today - BOOKING_WINDOW_PAST <= day <= today + BOOKING_WINDOW_FUTURE:
+            problems.append(
+                f"appointment date {values['appointment_date']} is not between "
+                f"{today - BOOKING_WINDOW_PAST} and {today + BOOKING_WINDOW_FUTURE}"
+            )
+            day = None
     except ValueError:
         shown = values["appointment_date"] or "(empty)"
         problems.append(f"appointment date {shown} is not a date (write YYYY-MM-DD or MM/DD/YYYY)")

@@ -154,7 +154,12 @@ def test_a_chart_number_of_someone_else_is_refused(backend: Backend) -> None:
         (HEADER.encode("utf-16"), "not UTF-8 text"),
         (b"", "The file is empty"),
         (b"first_name,first_name,last_name\n", "Named twice: first_name"),
+        (
+            (HEADER + "\nC1," + "x" * 200_000 + ",T,1980-01-01,2026-12-05,9:00,im_ketamine,,en\n").encode(),
+            "Line 2 cannot be read (field larger than field limit",
+        ),
     ],
+    ids=["semicolons without the dates", "UTF-16", "empty", "a column twice", "a 200 KB cell"],
 )
 def test_a_file_that_is_not_a_schedule_says_what_to_fix(backend: Backend, data: bytes, problem: str) -> None:
     preview = preview_csv(backend, data)
@@ -162,6 +167,23 @@ def test_a_file_that_is_not_a_schedule_says_what_to_fix(backend: Backend, data: 
     assert preview.rows == ()
     with pytest.raises(AppointmentError):
         import_csv(backend, preview, "front-desk")
+
+
+@pytest.mark.parametrize(
+    ("dob", "day", "reason"),
+    [
+        ("0001-01-01", None, "date of birth 0001-01-01 is more than 120 years ago"),
+        ("2999-01-01", None, "date of birth 2999-01-01 is in the future"),
+        ("1980-01-01", "0001-01-01", "appointment date 0001-01-01 is not between"),
+        ("1980-01-01", "9999-12-31", "appointment date 9999-12-31 is not between"),
+    ],
+    ids=["born in year 1", "born in the future", "visit in year 1", "visit in year 9999"],
+)
+def test_implausible_dates_are_bad_rows_not_crashes(backend: Backend, dob: str, day: str | None, reason: str) -> None:
+    when = day or (backend.local_now().date() + dt.timedelta(days=1)).isoformat()
+    data = f"{HEADER}\nC1,Ann,Lee,{dob},{when},9:00,im_ketamine,,en\n".encode()
+    (row,) = preview_csv(backend, data).rows
+    assert row.status is RowStatus.BAD and reason in row.reason
 
 
 def test_header_names_are_forgiving_and_unknown_columns_are_named(backend: Backend) -> None:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.domain.typed_text import MAX_NAME_LENGTH
+from kiosk.domain.typed_text import MAX_NAME_LENGTH, DateOfBirthProblem, date_of_birth_problem
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, WIDE_CONTENT_WIDTH, Panes, Screen, button, button_row, label, set_label
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
-
-MAX_AGE_YEARS = 120
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,9 +57,10 @@ def check_identity(
         except ValueError:
             dob_problem = tr("That date does not exist. Please check the month and day.")
         else:
-            if dob > today:
+            problem = date_of_birth_problem(dob, today)
+            if problem is DateOfBirthProblem.IN_THE_FUTURE:
                 dob_problem = tr("That date is in the future. Please check the year.")
-            elif today.year - dob.year > MAX_AGE_YEARS:
+            elif problem is DateOfBirthProblem.TOO_LONG_AGO:
                 dob_problem = tr("Please check the year of your date of birth.")
     if first_problem or last_problem or dob_problem or dob is None:
         return IdentityProblems(first_problem, last_problem, dob_problem)
