@@ -5,7 +5,7 @@ at the visit, PHQ-9 and GAD-7 with earlier sessions to compare with, a checklist
 benchmark clinic's IM ketamine visit asks for the treatment consent and the privacy notice, valid for
 a day, so every visit of the batch signs both and every packet has that shape.
 It is a real intake made through the services on a temporary SQLite file (synchronous=FULL). The
-synthetic sample packet (kiosk.documents.sample) is measured beside it. Figures are medians; nothing
+synthetic sample packet (tests.documents.sample) is measured beside it. Figures are medians; nothing
 is asserted.
 
     python3 dev.py bench documents
@@ -145,7 +145,6 @@ def benchmarks() -> list[Row]:
     from benchmarks.run import Row
     from kiosk.documents.certificates import clinic_root_certificate
     from kiosk.documents.render import render_packet
-    from kiosk.documents.sample import SAMPLE_CLOCK_TIME, sample_clock, sample_packet_data
     from kiosk.documents.signing import sign_pdf
     from kiosk.documents.verification import verify_pdf
     from kiosk.services.backend import open_backend
@@ -153,6 +152,7 @@ def benchmarks() -> list[Row]:
     from kiosk.settings import DEFAULT_SETTINGS
     from kiosk.store.engine import unit_of_work
     from kiosk.store.models import Intake
+    from tests.documents.sample import SAMPLE_CLOCK_TIME, sample_clock, sample_packet_data
 
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-documents-") as folder:
@@ -201,7 +201,7 @@ def benchmarks() -> list[Row]:
                 Row(
                     "render sample packet",
                     _ms(_median(lambda: render_packet(sample, clock=sample_clock))),
-                    "kiosk.documents.sample, synthetic",
+                    "tests.documents.sample, synthetic",
                 )
             )
             rows.append(

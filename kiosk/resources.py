@@ -64,11 +64,6 @@ def bundled_path(folder: str, *parts: str, roots: Sequence[Path] | None = None) 
     raise FileNotFoundError(f"The kiosk's bundled file {wanted} is missing; looked in: {places}")
 
 
-def bundled_dir(name: str) -> Path:
-    """The first existing top-level bundled folder called ``name`` ("resources" or "forms")."""
-    return bundled_path(name)
-
-
 def resource_path(*parts: str) -> Path:
     """Path of a file or folder under resources/, e.g. ``resource_path("fonts", "NotoSans-Regular.ttf")``."""
     return bundled_path("resources", *parts)

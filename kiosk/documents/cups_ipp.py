@@ -39,7 +39,6 @@ JOB_STATES = {
     8: "aborted",
     9: "completed",
 }
-FINISHED_STATES = frozenset({"canceled", "aborted", "completed"})
 
 
 class IppError(Exception):

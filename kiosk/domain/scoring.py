@@ -206,12 +206,6 @@ class AnswerSheet:
                 missing.append(item.id)
         return tuple(missing)
 
-    def stale_answers(self) -> tuple[str, ...]:
-        """Answers kept for items that no longer apply (e.g. after the patient changed an earlier answer)."""
-        return tuple(
-            item.id for item in self.form.answerable_items() if item.id in self.answers and not self.group_applies(item)
-        )
-
 
 def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = "en") -> ScoreResult:
     """Total, band, completeness and raised flags of `answers` to `form`."""

@@ -33,7 +33,6 @@ from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient, chart_index
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
-OPTIONAL_COLUMNS = ("chart_number", "phone", "language")
 IMPORT_BATCH = 200
 """At most this many rows are committed per transaction by import_csv."""
 WRITE_SLICE_SECONDS = 0.05

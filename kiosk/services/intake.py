@@ -228,14 +228,6 @@ def set_language(backend: Backend, intake_id: int, language: str) -> None:
         intake.updated_at = backend.now()
 
 
-def save_position(backend: Backend, intake_id: int, step: str) -> None:
-    """Remember where the patient is, so staff can see how far a draft got."""
-    with unit_of_work(backend.sessions) as session:
-        intake = _writable(session, intake_id)
-        intake.resume_step = step[:128]
-        intake.updated_at = backend.now()
-
-
 def record_answer(backend: Backend, intake_id: int, form_id: str, item_id: str, raw_value: object) -> AnswerOutcome:
     """Check and store one answer in its own committed transaction, and raise or clear its form's flags.
 

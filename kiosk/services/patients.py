@@ -55,10 +55,6 @@ class PatientView:
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
-    @property
-    def first_name_last_initial(self) -> str:
-        return f"{self.first_name} {self.last_name[:1]}."
-
 
 def add_patient(
     session: Session,

@@ -92,14 +92,12 @@ class _SealingWriter(io.RawIOBase):
         self._prefix = prefix
         self._buffer = bytearray()
         self._index = 0
-        self.plain_bytes = 0
 
     def writable(self) -> bool:
         return True
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
         self._buffer.extend(data)
-        self.plain_bytes += len(data)
         # Keep one chunk back, so the last one is sealed as last when the stream closes.
         while len(self._buffer) > CHUNK_BYTES:
             self._seal(bytes(self._buffer[:CHUNK_BYTES]), last=False)

@@ -28,8 +28,8 @@ from kiosk.documents.packet_data import (
     VisitInfo,
 )
 from kiosk.documents.render import render_packet
-from kiosk.documents.sample import SAMPLE_CLOCK_TIME, sample_clock, sample_packet_data
 from kiosk.domain.forms import text_sha256
+from tests.documents.sample import SAMPLE_CLOCK_TIME, sample_clock, sample_packet_data
 
 EASTERN = timezone(timedelta(hours=-5))
 CLOCK_TIME = datetime(2026, 2, 9, 14, 30, 15, tzinfo=EASTERN)

@@ -19,8 +19,8 @@ from kiosk.documents.packet_data import (
     ScoreSummary,
 )
 from kiosk.documents.render import SIGNATURE_STAMP_BOX, render_packet
-from kiosk.documents.sample import sample_signature_png
 from tests.documents.conftest import CLINIC_NAME, CLOCK_TIME, consent_page, fixed_clock, small_packet
+from tests.documents.sample import sample_signature_png
 
 
 def page_texts(pdf: bytes) -> list[str]:
@@ -40,7 +40,7 @@ def test_same_data_and_clock_give_identical_bytes() -> None:
 
 
 def test_the_sample_packet_is_byte_stable_too(sample_data: PacketData, sample_pdf: bytes) -> None:
-    from kiosk.documents.sample import sample_clock
+    from tests.documents.sample import sample_clock
 
     assert render_packet(sample_data, clock=sample_clock) == sample_pdf
 

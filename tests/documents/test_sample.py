@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.documents.sample import sample_packet_data, signed_sample_packet
 from kiosk.documents.verification import verify_pdf
 from kiosk.resources import forms_dir
 from tests.documents.conftest import ClinicIdentity
+from tests.documents.sample import sample_packet_data, signed_sample_packet
 
 
 @pytest.mark.parametrize("language", ["en", "es"])

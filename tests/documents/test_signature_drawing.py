@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from reportlab.platypus import Image
 
-from kiosk.documents.sample import sample_signature_png, sample_signature_strokes
 from kiosk.documents.signature_drawing import DrawnSignature, signature_flowable
+from tests.documents.sample import sample_signature_png, sample_signature_strokes
 
 
 def test_png_wins_over_strokes_and_keeps_its_proportions() -> None:

@@ -10,9 +10,9 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from kiosk.documents.render import SIGNATURE_STAMP_BOX
-from kiosk.documents.sample import SAMPLE_CLOCK_TIME
 from kiosk.documents.signing import SIGNATURE_FIELD, SigningError, render_signature_stamp, sign_pdf
 from tests.documents.conftest import CLINIC_NAME, CLOCK_TIME, ClinicIdentity
+from tests.documents.sample import SAMPLE_CLOCK_TIME
 
 
 def test_signing_appends_to_the_original_bytes(sample_pdf: bytes, signed_sample_pdf: bytes) -> None:

@@ -11,9 +11,9 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
 from kiosk.documents.certificates import clinic_root_certificate, ensure_clinic_certificate
-from kiosk.documents.sample import SAMPLE_CLOCK_TIME
 from kiosk.documents.verification import VerificationReport, verify_pdf
 from tests.documents.conftest import CLINIC_NAME, ClinicIdentity
+from tests.documents.sample import SAMPLE_CLOCK_TIME
 
 
 def clinic_root(clinic: ClinicIdentity) -> x509.Certificate:

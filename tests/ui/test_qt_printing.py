@@ -11,8 +11,8 @@ from PySide6.QtPrintSupport import QPrinter
 from pytestqt.qtbot import QtBot
 
 from kiosk.documents.render import render_packet
-from kiosk.documents.sample import sample_clock, sample_packet_data
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt
+from tests.documents.sample import sample_clock, sample_packet_data
 
 
 def test_every_page_is_painted_onto_the_printer(qtbot: QtBot, tmp_path: Path) -> None:

@@ -198,14 +198,6 @@ class PatientFlow:
         assert step.item_id is not None
         return self.forms.get(step.form_id).item(step.item_id)
 
-    def _form_complete(self, form_id: str) -> bool:
-        return all(
-            self.is_done(step) for step in self.steps() if step.form_id == form_id and step.kind is StepKind.QUESTION
-        )
-
-    def question_steps(self) -> list[Step]:
-        return [step for step in self.steps() if step.kind is StepKind.QUESTION]
-
     def missing(self) -> list[Step]:
         """Steps still to do before the intake can be submitted."""
         return [

@@ -533,6 +533,3 @@ class PatientWindow(QWidget):
         for screen in self.screens:
             screen.set_landscape(landscape)
         super().resizeEvent(event)
-
-    def current_screen(self) -> QWidget | None:
-        return self.stack.currentWidget()
