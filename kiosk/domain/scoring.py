@@ -199,12 +199,28 @@ class AnswerSheet:
         """The items a patient sees now, one screen each: top-level items that apply (groups whole)."""
         return tuple(item for item in self.form.items if self.applies(item))
 
+    def unanswered_in(self, item: Item) -> tuple[str, ...]:
+        """The required questions of one screen (a question, or each question of a group) that apply now and
+        have no answer.
+
+        The one rule for "is this screen done": the patient flow moves on and resumes by it, Review names
+        what is left by it, and submit refuses by it (through unanswered_required), so a patient can never
+        reach Submit on an intake the service would refuse (e.g. "ride home: yes" with the driver's name and
+        phone still empty after a walk-away, a crash or a change from Review).
+        """
+        questions = item.children if item.type is ItemType.GROUP else (item,)
+        return tuple(
+            question.id
+            for question in questions
+            if question.required
+            and question.is_answered_type
+            and self.group_applies(question)
+            and question.id not in self.answers
+        )
+
     def unanswered_required(self) -> tuple[str, ...]:
-        missing: list[str] = []
-        for item in self.form.answerable_items():
-            if item.required and self.group_applies(item) and item.id not in self.answers:
-                missing.append(item.id)
-        return tuple(missing)
+        """Every required question of the form that applies now and has no answer, in form order."""
+        return tuple(item_id for item in self.form.items if self.applies(item) for item_id in self.unanswered_in(item))
 
 
 def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = "en") -> ScoreResult:

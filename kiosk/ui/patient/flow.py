@@ -42,13 +42,10 @@ class Step:
 REVIEW_STEP = Step(StepKind.REVIEW, form_id="")
 
 
-def item_is_answered(item: Item, answers: Mapping[str, AnswerData]) -> bool:
-    """A question screen is done when its answer (or, for a group, every required child's) is stored."""
-    if item.type is ItemType.DISPLAY:
-        return False
-    if item.type is ItemType.GROUP:
-        return all(child.id in answers for child in item.children if child.required)
-    return item.id in answers
+def _has_any_answer(item: Item, answers: Mapping[str, AnswerData]) -> bool:
+    """Whether the patient has answered anything on this screen (so has been past it)."""
+    questions = item.children if item.type is ItemType.GROUP else (item,)
+    return any(question.id in answers for question in questions)
 
 
 class PatientFlow:
@@ -109,7 +106,8 @@ class PatientFlow:
             item = self.forms.get(step.form_id).item(step.item_id)
             if item.type is ItemType.DISPLAY:
                 return step.key in self.seen_displays or self._later_answered(step)
-            return item_is_answered(item, self.answers.get(step.form_id, {})) or not item.required
+            form = self.forms.get(step.form_id)
+            return not AnswerSheet(form, self.answers.get(step.form_id, {})).unanswered_in(item)
         if step.kind is StepKind.CRISIS:
             return step.key in self.seen_displays
         return False
@@ -192,11 +190,21 @@ class PatientFlow:
         items = [item.id for item in form.items]
         assert step.item_id is not None
         later = items[items.index(step.item_id) + 1 :]
-        return any(item_is_answered(form.item(item_id), answers) for item_id in later)
+        return any(_has_any_answer(form.item(item_id), answers) for item_id in later)
 
     def _item(self, step: Step) -> Item:
         assert step.item_id is not None
         return self.forms.get(step.form_id).item(step.item_id)
+
+    def missing_questions(self) -> list[tuple[Step, Item]]:
+        """Each required question still without an answer, with the screen that asks it (for Review)."""
+        found: list[tuple[Step, Item]] = []
+        for step in self.missing():
+            if step.kind is StepKind.QUESTION:
+                form = self.forms.get(step.form_id)
+                sheet = AnswerSheet(form, self.answers.get(step.form_id, {}))
+                found.extend((step, form.item(item_id)) for item_id in sheet.unanswered_in(self._item(step)))
+        return found
 
     def missing(self) -> list[Step]:
         """Steps still to do before the intake can be submitted."""

@@ -84,7 +84,12 @@ class ReviewScreen(Screen):
         self.list_layout.addStretch(1)
         missing = flow.missing()
         self.submit.setEnabled(not missing)
-        set_label(self.missing, tr("Some questions still need an answer.") if missing else "")
+        # Name each question still open (in the patient's language); its Change button in the list above
+        # goes straight to the screen that asks it.
+        names = [pick(item.text, language) for _step, item in flow.missing_questions()]
+        unsigned = [pick(forms.get(step.form_id).title, language) for step in missing if step.kind.value == "consent"]
+        text = tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in [*names, *unsigned])
+        set_label(self.missing, text if missing else "")
 
     def _add_form(self, form: Form, flow: PatientFlow, language: str) -> None:
         self.list_layout.addWidget(label(TextRole.QUESTION, pick(form.title, language)))

@@ -102,3 +102,40 @@ def test_missing_lists_what_submit_needs() -> None:
     missing = {s.key for s in flow.missing()}
     assert "consent_im_ketamine/consent" in missing
     assert "phq9/q1" in missing
+
+
+def _checklist_answers_with_ride_home_yes_and_no_driver() -> dict[str, dict[str, object]]:
+    form = forms().get("checklist_im_ketamine")
+    answers: dict[str, object] = {}
+    for item in form.items:
+        if item.type.value in ("display", "group"):
+            continue
+        if item.options:
+            answers[item.id] = (
+                "yes"
+                if item.id in ("ride_home", "no_driving_agreed", "emergency_contact_correct")
+                else ("no" if item.type.value == "yes_no" else item.options[0].code)
+            )
+    answers = {key: value for key, value in answers.items() if form.item(key).when is None}
+    return {"checklist_im_ketamine": answers}
+
+
+def test_an_empty_driver_group_is_not_done_so_resume_goes_there_and_review_names_it() -> None:
+    """Walked away (or crashed, or changed "ride home" from Review) before the driver's name and phone:
+    the flow must not call the group done, or Review enables a Submit the service refuses."""
+    answers = _checklist_answers_with_ride_home_yes_and_no_driver()
+    flow = new_flow(answers, signed=frozenset({"consent_im_ketamine"}))
+    answer_phq(flow, [0] * 9)
+    for number in range(1, 8):
+        flow.record("gad7", f"q{number}", "LA6568-5")
+    step = flow.resume()
+    assert (step.form_id, step.item_id) == ("checklist_im_ketamine", "ride_details")
+    assert [(s.item_id, item.id) for s, item in flow.missing_questions()] == [
+        ("ride_details", "driver_name"),
+        ("ride_details", "driver_phone"),
+    ]
+    flow.record("checklist_im_ketamine", "driver_name", "Jordan Lee")
+    assert [item.id for _s, item in flow.missing_questions()] == ["driver_phone"]
+    flow.record("checklist_im_ketamine", "driver_phone", "(555) 010-0142")
+    assert flow.missing() == []
+    assert flow.resume().kind is StepKind.REVIEW
