@@ -295,6 +295,7 @@ QLineEdit {{
     selection-color: {c.on_accent};
 }}
 QLineEdit:focus {{ border: 3px solid {c.focus}; }}
+QLineEdit[invalid="true"] {{ border: 3px solid {c.error}; }}
 
 #idleCard, #pinCard {{
     background-color: {c.surface};

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.typed_text import MAX_NAME_LENGTH, DateOfBirthProblem, date_of_birth_problem
@@ -32,6 +33,8 @@ class IdentityProblems:
     first_name: str = ""
     last_name: str = ""
     dob: str = ""
+    dob_box: str = ""
+    """Which date box the date-of-birth problem is about ("month", "day", "year"), or "" for the whole date."""
 
     @property
     def any(self) -> bool:
@@ -46,24 +49,29 @@ def check_identity(
     first_problem = "" if first else tr("Please type your first name.")
     last_problem = "" if last else tr("Please type your last name.")
     dob_problem = ""
+    dob_box = ""
     dob: dt.date | None = None
     if not (month and day and year):
         dob_problem = tr("Please type your date of birth: month, day and year.")
+        dob_box = "month" if not month else "day" if not day else "year"
     elif len(year) != 4:
         dob_problem = tr("Please type the year with four digits, for example 1980.")
+        dob_box = "year"
     else:
         try:
             dob = dt.date(int(year), int(month), int(day))
         except ValueError:
             dob_problem = tr("That date does not exist. Please check the month and day.")
+            dob_box = "month" if not 1 <= int(month) <= 12 else "day"
         else:
             problem = date_of_birth_problem(dob, today)
             if problem is DateOfBirthProblem.IN_THE_FUTURE:
                 dob_problem = tr("That date is in the future. Please check the year.")
             elif problem is DateOfBirthProblem.TOO_LONG_AGO:
                 dob_problem = tr("Please check the year of your date of birth.")
+            dob_box = "year" if problem is not None else ""
     if first_problem or last_problem or dob_problem or dob is None:
-        return IdentityProblems(first_problem, last_problem, dob_problem)
+        return IdentityProblems(first_problem, last_problem, dob_problem, dob_box)
     return Identity(first, last, dob)
 
 
@@ -92,6 +100,9 @@ class IdentifyScreen(Screen):
         self.last = self._field(MAX_NAME_LENGTH)
         self.last_error = label(TextRole.ERROR)
         self.dob_label = label(TextRole.BODY)
+        # Each box keeps its own name above it while it is typed in (a placeholder vanishes at the first
+        # digit), in the order the patient is asked: Month, Day, Year (mes, día, año).
+        self.month_label, self.day_label, self.year_label = (label(TextRole.BODY) for _ in range(3))
         self.month = self._field(2, digits=True)
         self.day = self._field(2, digits=True)
         self.year = self._field(4, digits=True)
@@ -105,10 +116,13 @@ class IdentifyScreen(Screen):
         grid.addWidget(self.last, 4, 0, 1, 3)
         grid.addWidget(self.last_error, 5, 0, 1, 3)
         grid.addWidget(self.dob_label, 6, 0, 1, 3)
-        grid.addWidget(self.month, 7, 0)
-        grid.addWidget(self.day, 7, 1)
-        grid.addWidget(self.year, 7, 2)
-        grid.addWidget(self.dob_error, 8, 0, 1, 3)
+        grid.addWidget(self.month_label, 7, 0)
+        grid.addWidget(self.day_label, 7, 1)
+        grid.addWidget(self.year_label, 7, 2)
+        grid.addWidget(self.month, 8, 0)
+        grid.addWidget(self.day, 8, 1)
+        grid.addWidget(self.year, 8, 2)
+        grid.addWidget(self.dob_error, 9, 0, 1, 3)
         fields = QWidget()
         fields_layout = QVBoxLayout(fields)
         fields_layout.setContentsMargins(0, 0, 0, 0)
@@ -137,7 +151,9 @@ class IdentifyScreen(Screen):
         field.setMaxLength(limit)
         field.setMinimumHeight(TOUCH_HEIGHT)
         if digits:
-            field.setInputMask("9" * limit)
+            # Digits only, and always added at the end: an input mask with centred text put the cursor where
+            # the finger landed, so "14" typed after a tap in the middle of the box became "1".
+            field.setValidator(QRegularExpressionValidator(QRegularExpression(rf"[0-9]{{0,{limit}}}"), field))
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
             # Two or four digits fit in far less than a line edit asks for by default; on a 1024 px tablet the
             # keyboard beside the fields needs that room.
@@ -155,6 +171,9 @@ class IdentifyScreen(Screen):
         set_label(self.first_label, tr("First name"))
         set_label(self.last_label, tr("Last name"))
         set_label(self.dob_label, tr("Date of birth"))
+        set_label(self.month_label, tr("Month"))
+        set_label(self.day_label, tr("Day"))
+        set_label(self.year_label, tr("Year"))
         for field, name in (
             (self.first, tr("First name")),
             (self.last, tr("Last name")),
@@ -175,13 +194,33 @@ class IdentifyScreen(Screen):
             field.clear()
         for error in (self.first_error, self.last_error, self.dob_error):
             _show_error(error, "")
+        for box in (self.first, self.last, self.month, self.day, self.year):
+            _mark_invalid(box, False)
         self.first.setFocus()
         self.keys.setCurrentWidget(self.keyboard)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        digit_box = watched in (self.month, self.day, self.year)
         if event.type() == QEvent.Type.FocusIn and isinstance(watched, QLineEdit):
-            digits = watched in (self.month, self.day, self.year)
-            self.keys.setCurrentWidget(self.number_pad if digits else self.keyboard)
+            self.keys.setCurrentWidget(self.number_pad if digit_box else self.keyboard)
+            if digit_box:
+                watched.end(False)
+        if (
+            digit_box
+            and isinstance(watched, QLineEdit)
+            and event.type()
+            in (
+                QEvent.Type.MouseButtonPress,
+                QEvent.Type.MouseButtonRelease,
+                QEvent.Type.MouseButtonDblClick,
+            )
+        ):
+            # A tap anywhere in a date box means "type here": focus it with the cursor after the last digit,
+            # never between digits and never selecting them.
+            if event.type() == QEvent.Type.MouseButtonPress:
+                watched.setFocus(Qt.FocusReason.MouseFocusReason)
+            watched.end(False)
+            return True
         return super().eventFilter(watched, event)
 
     @Slot(str)
@@ -208,14 +247,29 @@ class IdentifyScreen(Screen):
         result = check_identity(
             self.first.text(), self.last.text(), self.month.text(), self.day.text(), self.year.text(), self.today()
         )
+        boxes = {"month": self.month, "day": self.day, "year": self.year}
         if isinstance(result, IdentityProblems):
             _show_error(self.first_error, result.first_name)
             _show_error(self.last_error, result.last_name)
             _show_error(self.dob_error, result.dob)
+            for name, box in boxes.items():
+                _mark_invalid(box, name == result.dob_box)
+            _mark_invalid(self.first, bool(result.first_name))
+            _mark_invalid(self.last, bool(result.last_name))
             return
         for error in (self.first_error, self.last_error, self.dob_error):
             _show_error(error, "")
+        for box in (self.first, self.last, *boxes.values()):
+            _mark_invalid(box, False)
         self.identified.emit(result)
+
+
+def _mark_invalid(field: QLineEdit, invalid: bool) -> None:
+    """A red border on the box a problem is about (the style sheet's QLineEdit[invalid="true"])."""
+    if field.property("invalid") != invalid:
+        field.setProperty("invalid", invalid)
+        field.style().unpolish(field)
+        field.style().polish(field)
 
 
 def _show_error(error: QLabel, text: str) -> None:

@@ -223,8 +223,9 @@ class PatientWindow(QWidget):
     def retranslate(self) -> None:
         other = "es" if self.language == "en" else "en"
         set_label(self.language_button, LANGUAGE_NAMES[other])
-        set_label(self.large_text_button, tr("Larger text"))
-        set_label(self.contrast_button, tr("High contrast"))
+        # A tick says the toggle is on, in words a patient can read (not only a pressed look).
+        set_label(self.large_text_button, ("✓ " if self.large_text else "") + tr("Larger text"))
+        set_label(self.contrast_button, ("✓ " if self.high_contrast else "") + tr("High contrast"))
         self.idle_overlay.set_texts(
             title=tr("Are you still there?"),
             message=tr("For your privacy, this screen will start over in"),
@@ -257,8 +258,15 @@ class PatientWindow(QWidget):
         for screen in self.screens:
             screen.reset()
         self.idle_overlay.hide()
+        if self.large_text or self.high_contrast:
+            # The next patient meets the kiosk as it normally looks, never a black screen they did not choose.
+            self.large_text = self.high_contrast = False
+            self.large_text_button.setChecked(False)
+            self.contrast_button.setChecked(False)
+            apply_theme(self.app, large_text=False, high_contrast=False)
         if self.language != "en":
             self._set_language("en")
+        self.retranslate()
         self.show_screen(self.welcome)
 
     def _run(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
@@ -494,11 +502,13 @@ class PatientWindow(QWidget):
     def _on_large_text_button_clicked(self) -> None:
         self.large_text = self.large_text_button.isChecked()
         apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
+        self.retranslate()
 
     @Slot()
     def _on_contrast_button_clicked(self) -> None:
         self.high_contrast = self.contrast_button.isChecked()
         apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
+        self.retranslate()
 
     # ----------------------------------------------------------------------------------- kiosk mode
 

@@ -87,7 +87,8 @@ class Patient:
             f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name
         ]
         assert fields, f"no field named {accessible_name!r}"
-        self.qtbot.mouseClick(fields[0], Qt.MouseButton.LeftButton, pos=QPoint(10, 10))
+        # A person taps the middle of a box, not its left edge.
+        self.qtbot.mouseClick(fields[0], Qt.MouseButton.LeftButton, pos=fields[0].rect().center())
         self.qtbot.waitUntil(fields[0].hasFocus, timeout=TIMEOUT_MS)
         return fields[0]
 

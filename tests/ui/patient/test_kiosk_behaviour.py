@@ -267,6 +267,13 @@ def test_accessible_names_sizes_and_large_text(patient: Patient, kiosk: PatientW
     patient.tap("High contrast")
     patient.qtbot.waitUntil(lambda: kiosk.palette().window().color().lightness() < 40)
     assert_touch_friendly(patient)
+    # While on, each toggle says so in words; the next patient meets the kiosk as it normally looks.
+    assert (kiosk.large_text_button.text(), kiosk.contrast_button.text()) == ("✓ Larger text", "✓ High contrast")
+    kiosk.end_session()
+    patient.qtbot.waitUntil(lambda: kiosk.palette().window().color().lightness() > 200)
+    assert kiosk.question.question.font().pointSizeF() == before
+    assert (kiosk.large_text_button.text(), kiosk.contrast_button.text()) == ("Larger text", "High contrast")
+    assert not kiosk.large_text_button.isChecked() and not kiosk.contrast_button.isChecked()
 
 
 def test_a_hold_is_stored_at_once_and_the_patient_is_told_kindly(
