@@ -42,6 +42,9 @@ idle_seconds = 90
 idle_countdown_seconds = 30
 # Milliseconds between tapping an answer and the next question, so the patient sees their choice taken.
 answer_beat_ms = 300
+# Milliseconds a new screen ignores taps after it appears, so a hurried double tap can never answer a
+# question the patient has not seen yet; a tap counts only if pressed and released on the screen it chose on.
+input_guard_ms = 400
 languages = ["en", "es"]
 # Where PDF forms and packets are printed; empty means the system default printer.
 printer = ""
@@ -109,6 +112,7 @@ class Settings:
     idle_seconds: int
     idle_countdown_seconds: int
     answer_beat_ms: int
+    input_guard_ms: int
     languages: tuple[str, ...]
     printer: str
     database_url: str
@@ -236,7 +240,7 @@ _VISIT_TYPE_KEYS = ("id", "label", "consents", "questionnaires", "checklist", "c
 _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "clinic": ("name", "phone", "address"),
     "crisis": ("line", *SUPPORTED_LANGUAGES),
-    "kiosk": ("idle_seconds", "idle_countdown_seconds", "answer_beat_ms", "languages", "printer"),
+    "kiosk": ("idle_seconds", "idle_countdown_seconds", "answer_beat_ms", "input_guard_ms", "languages", "printer"),
     "database": ("url",),
     "signing": ("certificate", "passphrase_file"),
     "visit_types": _VISIT_TYPE_KEYS,
@@ -296,6 +300,7 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
             kiosk, "kiosk.idle_countdown_seconds", "idle_countdown_seconds", 30, 1, 600
         ),
         answer_beat_ms=read.integer(kiosk, "kiosk.answer_beat_ms", "answer_beat_ms", 300, 0, 2000),
+        input_guard_ms=read.integer(kiosk, "kiosk.input_guard_ms", "input_guard_ms", 400, 0, 2000),
         languages=languages,
         printer=read.text(kiosk, "kiosk.printer", "printer", ""),
         database_url=url,

@@ -136,6 +136,8 @@ class QuestionScreen(Screen):
         self.form: Form | None = None
         self.item: Item | None = None
         self.language = "en"
+        self._tap_taken = False
+        self._tap_taken_code = ""
         # One line says where the patient is: the form's name and the question number.
         self.progress = label(TextRole.HINT)
         self.stem = label(TextRole.BODY)
@@ -201,6 +203,7 @@ class QuestionScreen(Screen):
     ) -> None:
         """Show `item` (question `number` of `count`), with the answers already given pre-selected."""
         self.form, self.item, self.language = form, item, language
+        self._tap_taken = False
         self._position = (number, count)
         self._current = dict(current)
         self._fill()
@@ -343,6 +346,13 @@ class QuestionScreen(Screen):
         code = str(clicked.property("code"))
         if self.item.type is ItemType.MULTI_CHOICE:
             return  # several may be chosen; Next sends them
+        if self._tap_taken:
+            # A second tap while the first is being saved and the beat runs: one answer moves on once, never
+            # twice (which skipped the next question unseen).
+            for answer_button in self.pool:
+                answer_button.setChecked(answer_button.property("code") == self._tap_taken_code)
+            return
+        self._tap_taken, self._tap_taken_code = True, code
         for answer_button in self.pool:
             answer_button.setChecked(answer_button is clicked)
         self.answered.emit(AnswerBatch(self.form.id, ((self.item.id, code),), tapped=True))

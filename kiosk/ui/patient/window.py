@@ -53,6 +53,7 @@ from kiosk.ui.theme import apply_theme
 from kiosk.ui.widgets.corner_gesture import HiddenCornerGesture
 from kiosk.ui.widgets.idle_guard import IdleGuard
 from kiosk.ui.widgets.idle_overlay import IdleOverlay
+from kiosk.ui.widgets.input_guard import InputGuard
 
 log = logging.getLogger(__name__)
 
@@ -163,6 +164,8 @@ class PatientWindow(QWidget):
         layout.addWidget(header)
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
+        self.input_guard = InputGuard(self.stack, self.settings.input_guard_ms, parent=self)
+        self.app.installEventFilter(self.input_guard)
 
         settings = self.settings
         self.welcome = WelcomeScreen(settings.clinic_name)
@@ -235,6 +238,7 @@ class PatientWindow(QWidget):
     # ----------------------------------------------------------------------------------- navigation
 
     def show_screen(self, screen: Screen) -> None:
+        self.input_guard.arm()
         self.stack.setCurrentWidget(screen)
         if screen not in (self.identify_screen, self.consent, self.question):
             # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.
@@ -296,6 +300,7 @@ class PatientWindow(QWidget):
         elif step.kind is StepKind.QUESTION:
             assert step.item_id is not None
             form = forms.get(step.form_id)
+            self.input_guard.arm()  # a new question on the same screen is new to the patient too
             self.question.show_item(
                 form,
                 form.item(step.item_id),

@@ -16,10 +16,15 @@ from kiosk.ui.patient.window import PatientWindow
 from tests.ui.patient.driver import Patient
 
 
-def make_data_dir(path: Path, *, idle_seconds: int = 600, countdown: int = 30) -> Path:
+def make_data_dir(
+    path: Path, *, idle_seconds: int = 600, countdown: int = 30, input_guard_ms: int = 0, answer_beat_ms: int = 10
+) -> Path:
+    """The careful driver's kiosk: a short beat and no input guard (it taps once, after every wait); the
+    people-like tests give the real guard and beat."""
     path.mkdir(parents=True, exist_ok=True)
     settings = (
-        DEFAULT_SETTINGS.replace("answer_beat_ms = 300", "answer_beat_ms = 10")
+        DEFAULT_SETTINGS.replace("answer_beat_ms = 300", f"answer_beat_ms = {answer_beat_ms}")
+        .replace("input_guard_ms = 400", f"input_guard_ms = {input_guard_ms}")
         .replace("idle_seconds = 90", f"idle_seconds = {idle_seconds}")
         .replace("idle_countdown_seconds = 30", f"idle_countdown_seconds = {countdown}")
     )

@@ -77,8 +77,13 @@ class Patient:
 
     # ----------------------------------------------------------------------------------- acting
 
+    def settle(self) -> None:
+        """A person looks at a new screen before touching it: wait out the kiosk's input guard."""
+        self.qtbot.waitUntil(self.window.input_guard.ready, timeout=TIMEOUT_MS)
+
     def tap(self, name: str) -> None:
         self.wait_for_button(name)
+        self.settle()
         target = self.button(name)
         self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().center())
 
@@ -87,6 +92,7 @@ class Patient:
             f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name
         ]
         assert fields, f"no field named {accessible_name!r}"
+        self.settle()
         # A person taps the middle of a box, not its left edge.
         self.qtbot.mouseClick(fields[0], Qt.MouseButton.LeftButton, pos=fields[0].rect().center())
         self.qtbot.waitUntil(fields[0].hasFocus, timeout=TIMEOUT_MS)

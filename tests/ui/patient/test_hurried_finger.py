@@ -1,0 +1,61 @@
+"""A hurried, unsure finger on the real kiosk, with the real beat (300 ms) and input guard (400 ms): a
+second tap 120 ms or 450 ms after the first never answers a question the patient has not seen."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.widgets.answer_button import AnswerButton
+from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.driver import Patient
+from tests.ui.patient.test_kiosk_behaviour import SAM, answers_in_database, check_in
+
+
+def _tap_at(qtbot: QtBot, window: PatientWindow, point: QPoint) -> None:
+    """A tap at a place on the window: whatever is under the finger then gets it, as on glass."""
+    target = window.childAt(point)
+    assert target is not None
+    qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.mapFrom(window, point))
+
+
+def _wait(milliseconds: int) -> None:
+    end = time.monotonic() + milliseconds / 1000
+    while time.monotonic() < end:
+        QApplication.processEvents()
+        time.sleep(0.005)
+
+
+@pytest.mark.parametrize("gap_ms", [120, 450])
+def test_a_second_tap_never_answers_the_next_question(qtbot: QtBot, tmp_path: Path, gap_ms: int) -> None:
+    data_dir = make_data_dir(tmp_path / "data", input_guard_ms=400, answer_beat_ms=300)
+    window = open_kiosk(qtbot, data_dir)
+    try:
+        patient = Patient(qtbot, window)
+        check_in(patient, *SAM)
+        patient.tap("Yes, this is me")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.question, timeout=10_000)
+        assert window.question.item is not None and window.question.item.id == "q1"
+        _wait(500)  # the patient reads question 1
+        buttons = [b for b in window.question.pool if isinstance(b, AnswerButton) and b.isVisible()]
+        place = buttons[2].mapTo(window, buttons[2].rect().center())
+        _tap_at(qtbot, window, place)
+        _wait(gap_ms)
+        _tap_at(qtbot, window, place)  # unsure: the same spot again
+        qtbot.waitUntil(lambda: window.question.item is not None and window.question.item.id == "q2", timeout=5000)
+        _wait(800)
+        answers = answers_in_database(data_dir)
+        assert list(answers) == ["q1"], answers
+        assert window.question.item.id == "q2"
+        assert not any(b.isChecked() for b in window.question.pool if b.isVisible())
+        # After the guard time, a deliberate tap on question 2 counts as usual.
+        _tap_at(qtbot, window, place)
+        qtbot.waitUntil(lambda: "q2" in answers_in_database(data_dir), timeout=5000)
+    finally:
+        window.shutdown()
