@@ -64,14 +64,19 @@ def cmd_key_export(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _read(source: Path, what: str) -> bytes:
+    """A file the command was given, or one sentence saying why it cannot be read."""
+    try:
+        return source.read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read {what}{source}: {error.strerror}") from None
+
+
 def cmd_key_import(args: argparse.Namespace) -> int:
     from kiosk.services.keys import KeyWrapError, import_keys
 
     source = Path(args.file).expanduser()
-    try:
-        wrapped = source.read_bytes()
-    except OSError as error:
-        raise CliError(f"cannot read {source}: {error.strerror}") from None
+    wrapped = _read(source, "")
     folder = data_dir(args)
     try:
         written = import_keys(folder, wrapped, _passphrase(args, confirm=False))
@@ -126,10 +131,7 @@ def _restore_key(args: argparse.Namespace) -> bytes:
     from kiosk.store.keywrap import unwrap_keys
 
     source = Path(args.key).expanduser()
-    try:
-        data = source.read_bytes()
-    except OSError as error:
-        raise CliError(f"cannot read the key file {source}: {error.strerror}") from None
+    data = _read(source, "the key file ")
     if len(data) == KEY_BYTES:
         return data
     try:
