@@ -47,7 +47,9 @@ def button(text: str = "", role: ButtonRole = ButtonRole.SECONDARY) -> QPushButt
     widget = QPushButton()
     widget.setMinimumHeight(TOUCH_HEIGHT)
     widget.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
-    widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+    # Tab reaches it (keyboard, screen reader), a tap does not focus it: in touch use no button shows a
+    # focus ring, which a patient reads as "already chosen".
+    widget.setFocusPolicy(Qt.FocusPolicy.TabFocus)
     set_button_role(widget, role)
     set_label(widget, text)
     return widget

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Signal, Slot
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QGridLayout,
     QLineEdit,
@@ -225,6 +226,12 @@ class QuestionScreen(Screen):
         self.next.setVisible(typed)
         self.skip.setVisible(not item.required and item.type not in (ItemType.DISPLAY, ItemType.GROUP))
         self.next.setEnabled(True)
+        if not self.fields:
+            # Hiding the Next button that was just tapped hands the focus on "by Tab" to the first answer, which
+            # then drew a ring that looked like a choice. Nothing has the focus when a question arrives.
+            focused = QApplication.focusWidget()
+            if focused is not None and (focused is self or self.isAncestorOf(focused)):
+                focused.clearFocus()
 
     def _fill_options(self) -> None:
         assert self.item is not None

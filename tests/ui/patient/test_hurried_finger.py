@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLineEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_button import AnswerButton
 from tests.ui.patient.conftest import make_data_dir, open_kiosk
-from tests.ui.patient.driver import Patient
+from tests.ui.patient.driver import Patient, choose
 from tests.ui.patient.test_kiosk_behaviour import SAM, answers_in_database, check_in
 
 
@@ -57,5 +57,34 @@ def test_a_second_tap_never_answers_the_next_question(qtbot: QtBot, tmp_path: Pa
         # After the guard time, a deliberate tap on question 2 counts as usual.
         _tap_at(qtbot, window, place)
         qtbot.waitUntil(lambda: "q2" in answers_in_database(data_dir), timeout=5000)
+    finally:
+        window.shutdown()
+
+
+def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+    """Every question of the PHQ-9, GAD-7 and the checklist, reached by taps (answers, Next after typed
+    fields and notes): no answer has the focus (no ring) and none looks chosen before the patient touches it."""
+    data_dir = make_data_dir(tmp_path / "data")
+    window = open_kiosk(qtbot, data_dir)
+    try:
+        patient = Patient(qtbot, window)
+        check_in(patient, *SAM)
+        patient.tap("Yes, this is me")
+        seen: list[str] = []
+        for _ in range(60):
+            qtbot.waitUntil(lambda: window.stack.currentWidget() in (window.question, window.review))
+            if window.stack.currentWidget() is window.review:
+                break
+            item = window.question.item
+            assert item is not None
+            seen.append(item.id)
+            focused = QApplication.focusWidget()
+            assert focused is None or isinstance(focused, QLineEdit), (item.id, focused)
+            chosen = [b.text() for b in window.question.pool if b.isVisible() and b.isChecked()]
+            assert chosen == [], (item.id, chosen)
+            key = window.session.flow.current.key if window.session.flow else ""
+            choose(patient, window, "en", 0)
+            qtbot.waitUntil(lambda key=key: window.session.flow is not None and window.session.flow.current.key != key)
+        assert {"q1", "q9", "ride_home", "ride_details", "no_driving_agreed"} <= set(seen)
     finally:
         window.shutdown()
