@@ -284,6 +284,18 @@
         <translation>Sigo aquí</translation>
     </message>
     <message>
+        <source>Your answers are saved.</source>
+        <translation>Sus respuestas están guardadas.</translation>
+    </message>
+    <message>
+        <source>second</source>
+        <translation>segundo</translation>
+    </message>
+    <message>
+        <source>seconds</source>
+        <translation>segundos</translation>
+    </message>
+    <message>
         <source>A member of our team will talk with you about a few of your answers before your session.</source>
         <translation>Una persona de nuestro equipo hablará con usted sobre algunas de sus respuestas antes de su sesión.</translation>
     </message>

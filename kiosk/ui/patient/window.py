@@ -233,6 +233,8 @@ class PatientWindow(QWidget):
             title=tr("Are you still there?"),
             message=tr("For your privacy, this screen will start over in"),
             button=tr("I'm still here"),
+            saved=tr("Your answers are saved."),
+            units=(tr("second"), tr("seconds")),
         )
 
     # ----------------------------------------------------------------------------------- navigation

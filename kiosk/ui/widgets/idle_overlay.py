@@ -1,7 +1,9 @@
 """The "Are you still there?" card that covers the screen while the idle countdown runs.
 
-It dims the whole window (so the patient's answers are already harder to read from across the
-room) and shows a large countdown and one large button. All of its text is settable for Spanish.
+It covers the whole window with an opaque backdrop, so nothing of the patient (the review list, the
+wording and answer of PHQ-9 item 9) stays legible to the next person in the waiting room while the
+countdown runs, and shows the seconds left in words ("27 seconds"), that the answers are saved, and one
+large button. All of its text is settable for Spanish.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QVBoxLay
 from kiosk.ui.theme import ButtonRole, TextRole, set_button_role, set_text_role
 from kiosk.ui.widgets.idle_guard import IdleGuard
 
-_BACKDROP = QColor(0, 0, 0, 170)
+_BACKDROP = QColor(24, 30, 34)  # opaque: behind the card nothing can be read
 
 
 class IdleOverlay(QWidget):
@@ -49,6 +51,10 @@ class IdleOverlay(QWidget):
         set_text_role(self._title, TextRole.TITLE)
         self._message = QLabel("For your privacy, this screen will start over in", self._card)
         set_text_role(self._message, TextRole.BODY)
+        self._saved = QLabel("Your answers are saved.", self._card)
+        set_text_role(self._saved, TextRole.BODY)
+        self._units = ("second", "seconds")
+        self._seconds = 0
         self._countdown = QLabel("", self._card)
         self._countdown.setObjectName("idleCountdown")
         countdown_font = self._countdown.font()
@@ -63,9 +69,13 @@ class IdleOverlay(QWidget):
         set_button_role(self._button, ButtonRole.PRIMARY)
         self._button.clicked.connect(self._on_button_clicked)
 
-        for label in (self._title, self._message, self._countdown):
+        for label in (self._title, self._message, self._countdown, self._saved):
             label.setAlignment(Qt.AlignmentFlag.AlignCenter)
             label.setWordWrap(True)
+        # The big number, and the word under it: "27" / "seconds" reads as "27 seconds" and fits in large text.
+        self._unit = QLabel("", self._card)
+        set_text_role(self._unit, TextRole.TITLE)
+        self._unit.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         card_layout = QVBoxLayout(self._card)
         card_layout.setContentsMargins(48, 40, 48, 40)
@@ -73,6 +83,8 @@ class IdleOverlay(QWidget):
         card_layout.addWidget(self._title)
         card_layout.addWidget(self._message)
         card_layout.addWidget(self._countdown)
+        card_layout.addWidget(self._unit)
+        card_layout.addWidget(self._saved)
         card_layout.addSpacing(8)
         card_layout.addWidget(self._button)
 
@@ -88,12 +100,24 @@ class IdleOverlay(QWidget):
 
     # ----- public API -------------------------------------------------------------------------
 
-    def set_texts(self, *, title: str, message: str, button: str) -> None:
-        """Translate the card (e.g. "¿Sigue ahí?", "Por su privacidad, ...", "Sigo aquí")."""
+    def set_texts(
+        self,
+        *,
+        title: str,
+        message: str,
+        button: str,
+        saved: str = "Your answers are saved.",
+        units: tuple[str, str] = ("second", "seconds"),
+    ) -> None:
+        """Translate the card (e.g. "¿Sigue ahí?", "Por su privacidad, ...", "Sigo aquí", "segundo(s)")."""
         self._title.setText(title)
         self._message.setText(message)
+        self._saved.setText(saved)
+        self._units = units
         self._button.setText(button)
         self._button.setAccessibleName(button)
+        if self._countdown.text():
+            self.set_remaining(self._seconds)
 
     def show_countdown(self, seconds: int) -> None:
         """Cover the parent and start showing ``seconds``; the button takes the focus for Enter/Space."""
@@ -104,12 +128,14 @@ class IdleOverlay(QWidget):
         self._button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def set_remaining(self, seconds: int) -> None:
-        """Update the big number."""
-        self._countdown.setText(str(max(seconds, 0)))
+        """Update the countdown, in words: "27 seconds", never a bare number."""
+        self._seconds = max(seconds, 0)
+        self._countdown.setText(str(self._seconds))
+        self._unit.setText(self._units[0] if self._seconds == 1 else self._units[1])
 
     def remaining_text(self) -> str:
-        """The number the patient currently sees."""
-        return self._countdown.text()
+        """What the patient currently reads, e.g. "27 seconds"."""
+        return f"{self._countdown.text()} {self._unit.text()}"
 
     def bind(self, guard: IdleGuard) -> None:
         """Show on the guard's warning, count with it, and hide when it resumes or times out."""

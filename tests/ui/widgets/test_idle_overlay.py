@@ -49,9 +49,9 @@ def test_covers_the_window_and_shows_the_number(window: QWidget, overlay: IdleOv
 
     assert overlay.isVisible()
     assert overlay.geometry() == window.rect()
-    assert overlay.remaining_text() == "30"
+    assert overlay.remaining_text() == "30 seconds"
     overlay.set_remaining(29)
-    assert overlay.remaining_text() == "29"
+    assert overlay.remaining_text() == "29 seconds"
 
     window.resize(800, 1200)
     assert overlay.geometry() == window.rect()
@@ -83,7 +83,7 @@ def test_bound_overlay_follows_the_guard(qtbot: QtBot, overlay: IdleOverlay, gua
     with qtbot.waitSignal(guard.idle_warning, timeout=3000):
         pass
     assert overlay.isVisible()
-    assert overlay.remaining_text() == "5"
+    assert overlay.remaining_text() == "5 seconds"
 
     # The tap on the button is itself activity: the guard resumes and the card goes, once.
     with qtbot.waitSignals([guard.resumed, overlay.still_here], timeout=1000):
@@ -107,3 +107,34 @@ def test_binding_twice_is_refused(overlay: IdleOverlay, guard: IdleGuard) -> Non
     overlay.bind(guard)
     with pytest.raises(RuntimeError, match="already bound"):
         overlay.bind(guard)
+
+
+def test_nothing_behind_the_card_can_be_read(qtbot: QtBot, window: QWidget) -> None:
+    """The review list (here: an item-9 answer in large dark text) is covered by an opaque backdrop: every
+    pixel outside the card is the backdrop's colour while the countdown runs."""
+    behind = QLabel("Thoughts that you would be better off dead: Several days", window)
+    behind.setStyleSheet("font-size: 40px; color: black; background: white;")
+    behind.setGeometry(0, 0, window.width(), window.height())
+    behind.show()
+    overlay = IdleOverlay(window)
+    before = window.grab().toImage()
+    # The positive control: without the overlay the text is there (more than the background's colour).
+    assert (
+        len({before.pixelColor(x, y).name() for x in range(0, before.width(), 2) for y in range(0, before.height(), 2)})
+        > 2
+    )
+    overlay.show_countdown(27)
+    qtbot.waitUntil(overlay.isVisible)
+    image = window.grab().toImage()
+    card = overlay.findChild(QWidget, "idleCard")
+    assert card is not None
+    card_rect = card.geometry()
+    colours = {
+        image.pixelColor(x, y).name()
+        for x in range(0, image.width(), 5)
+        for y in range(0, image.height(), 5)
+        if not card_rect.adjusted(-2, -2, 2, 2).contains(x, y)
+    }
+    assert colours == {"#181e22"}
+    assert overlay.remaining_text() == "27 seconds"
+    assert "Your answers are saved." in [label.text() for label in overlay.findChildren(QLabel)]
