@@ -101,8 +101,10 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
         if first_admin and args.role != StaffRole.ADMIN.value:
             raise CliError("there is no admin account yet: add the clinic's first admin (--role admin) first")
         if first_admin:
-            return run_with_backend(lambda _args: backend, args, lambda b: add(b, f"{cli_actor()} (first admin)"),
-                                    _account_refusals())  # fmt: skip
+            try:
+                return add(backend, f"{cli_actor()} (first admin)")
+            except _account_refusals() as error:
+                raise CliError(str(error)) from None
     finally:
         backend.engine.dispose()
     return _as_account_manager(open_backend, args, add)

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
+from kiosk.documents.certificates import CERTIFICATES_DIR
 from kiosk.services.backend import AUDIT_KEY_FILE, KEY_FILE, Backend
 from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
@@ -31,21 +32,16 @@ from kiosk.store.backup import (
     BackupSummary,
     Progress,
     copy_sqlite_online,
+    no_progress,
     read_backup,
     remove_tree,
     write_backup,
 )
-from kiosk.store.engine import SQLITE_FILE_NAME, read_only_unit_of_work, unit_of_work
+from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.files import PRIVATE_DIR, protect_data_dir, write_private
 from kiosk.store.models import Appointment, AuditEntry, Intake
 
 __all__ = ["BackupError", "RestoreSummary", "create_backup", "restore_backup"]
-
-CERTIFICATES_DIR = "certificates"
-
-
-def _no_progress(_phase: str, _done: int, _total: int) -> None:
-    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +76,7 @@ def _counts(backend: Backend) -> dict[str, int]:
 
 
 def create_backup(
-    backend: Backend, staff: StaffIdentity, output: Path, *, progress: Progress = _no_progress
+    backend: Backend, staff: StaffIdentity, output: Path, *, progress: Progress = no_progress
 ) -> BackupSummary:
     """Write an encrypted, checked backup of this data folder to `output`; refuse by role or on PostgreSQL."""
     require(staff, Permission.BACKUP)
@@ -91,8 +87,9 @@ def create_backup(
         raise BackupError(f"the folder {output.parent} does not exist")
     data_dir = backend.data_dir
     phi_key = (data_dir / KEY_FILE).read_bytes()
+    started = backend.now()
     with unit_of_work(backend.sessions) as db:
-        append_audit(db, at=backend.now(), actor=staff.username, action="backup.start", detail=f"to {output.name}")
+        append_audit(db, at=started, actor=staff.username, action="backup.start", detail=f"to {output.name}")
     work = data_dir / f".backup-{secrets.token_hex(6)}"
     work.mkdir(mode=PRIVATE_DIR)
     try:
@@ -114,8 +111,8 @@ def create_backup(
             output,
             members=members,
             phi_key=phi_key,
-            created=backend.now(),
-            details={"created": backend.now().isoformat(), "by": staff.username, **_counts(backend)},
+            created=started,
+            details={"created": started.isoformat(), "by": staff.username, **_counts(backend)},
             progress=progress,
         )
     finally:
@@ -132,7 +129,7 @@ def create_backup(
 
 
 def restore_backup(
-    backup: Path, phi_key: bytes, data_dir: Path, *, actor: str, progress: Progress = _no_progress
+    backup: Path, phi_key: bytes, data_dir: Path, *, actor: str, progress: Progress = no_progress
 ) -> RestoreSummary:
     """Restore `backup` into the empty folder `data_dir` with the clinic's PHI key; check it opens and that
     its audit chain is intact. Nothing is left in `data_dir` when anything fails."""
@@ -145,9 +142,6 @@ def restore_backup(
     protect_data_dir(data_dir)
     try:
         manifest = read_backup(backup, phi_key, data_dir, progress=progress)
-        restored_db = data_dir / DATABASE_MEMBER
-        if DATABASE_MEMBER != SQLITE_FILE_NAME:
-            restored_db.rename(data_dir / SQLITE_FILE_NAME)
         (data_dir / KEY_FILE).parent.mkdir(mode=PRIVATE_DIR, exist_ok=True)
         write_private(data_dir / KEY_FILE, phi_key)
         backend = open_backend(data_dir)

@@ -35,13 +35,15 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from kiosk.store.crypto import KEY_BYTES, FieldCipher
+from kiosk.store.engine import SQLITE_FILE_NAME
 from kiosk.store.files import PRIVATE_DIR, PRIVATE_FILE
 
 MAGIC = b"KIOSK-BACKUP\n"
 FORMAT = "kiosk-backup-v1"
 CHUNK_BYTES = 1 << 20
 MANIFEST = "manifest.json"
-DATABASE_MEMBER = "kiosk.sqlite3"
+DATABASE_MEMBER = SQLITE_FILE_NAME
+"""The database keeps its own file name inside the backup, so a restore puts it where the kiosk looks."""
 _HKDF_INFO = b"intake-kiosk backup v1"
 _MAX_HEADER = 4096
 _LENGTH = struct.Struct(">I")
@@ -60,10 +62,10 @@ class BackupSummary:
     size: int
     sha256: str
     members: tuple[str, ...]
-    database_bytes: int
 
 
-def _no_progress(_phase: str, _done: int, _total: int) -> None:
+def no_progress(_phase: str, _done: int, _total: int) -> None:
+    """The default Progress: report nothing."""
     return None
 
 
@@ -81,10 +83,22 @@ def _chunk_aad(header: bytes, index: int, *, last: bool) -> bytes:
     return header + index.to_bytes(8, "big") + (b"\x01" if last else b"\x00")
 
 
+class _HashingFile:
+    """The backup file being written, hashed as it is written (its SHA-256 goes in the audit entry)."""
+
+    def __init__(self, target: IO[bytes]) -> None:
+        self._target = target
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return self._target.write(data)
+
+
 class _SealingWriter(io.RawIOBase):
     """A write-only stream that seals what it is given in CHUNK_BYTES chunks; close() seals the last one."""
 
-    def __init__(self, target: IO[bytes], key: bytes, header: bytes, prefix: bytes) -> None:
+    def __init__(self, target: _HashingFile, key: bytes, header: bytes, prefix: bytes) -> None:
         super().__init__()
         self._target = target
         self._aead = AESGCM(key)
@@ -221,26 +235,22 @@ def copy_sqlite_online(database: Path, target: Path) -> int:
     return target.stat().st_size
 
 
-def _hash_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class _MemberReader(io.RawIOBase):
+    """A member file as tarfile reads it, hashed and reported on the way (each file is read once)."""
 
-
-class _ProgressFile(io.RawIOBase):
     def __init__(self, path: Path, report: Callable[[int], None]) -> None:
         super().__init__()
         self._handle = path.open("rb")
         self._report = report
         self._done = 0
+        self.digest = hashlib.sha256()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         count = self._handle.readinto(buffer)
+        self.digest.update(memoryview(buffer)[:count])
         self._done += count
         self._report(self._done)
         return count
@@ -250,6 +260,14 @@ class _ProgressFile(io.RawIOBase):
         super().close()
 
 
+def _tar_info(name: str, size: int, created: dt.datetime) -> tarfile.TarInfo:
+    info = tarfile.TarInfo(name)
+    info.size = size
+    info.mode = PRIVATE_FILE
+    info.mtime = int(created.timestamp())
+    return info
+
+
 def write_backup(
     output: Path,
     *,
@@ -257,7 +275,7 @@ def write_backup(
     phi_key: bytes,
     created: dt.datetime,
     details: dict[str, object],
-    progress: Progress = _no_progress,
+    progress: Progress = no_progress,
 ) -> BackupSummary:
     """Seal `members` (archive name -> file) into `output` (0600, written whole or not at all), then read
     it back and check every member against the manifest."""
@@ -275,40 +293,33 @@ def write_backup(
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE)
     hashes_by_name: dict[str, str] = {}
     try:
-        with os.fdopen(descriptor, "wb") as target:
+        with os.fdopen(descriptor, "wb") as file:
+            target = _HashingFile(file)
             target.write(MAGIC)
             target.write(header)
             sealer = _SealingWriter(target, _backup_key(phi_key, salt), header, prefix)
             done_before = 0
             with tarfile.open(fileobj=sealer, mode="w|gz") as archive:
                 for name, path in members.items():
-                    info = tarfile.TarInfo(name)
-                    info.size = path.stat().st_size
-                    info.mode = PRIVATE_FILE
-                    info.mtime = int(created.timestamp())
-                    base = done_before
+                    size = path.stat().st_size
 
-                    def report(done: int, base: int = base) -> None:
+                    def report(done: int, base: int = done_before) -> None:
                         progress("encrypting", base + done, total)
 
-                    reader = _ProgressFile(path, report)
+                    reader = _MemberReader(path, report)
                     try:
-                        archive.addfile(info, io.BufferedReader(reader))
+                        archive.addfile(_tar_info(name, size, created), io.BufferedReader(reader))
                     finally:
                         reader.close()
-                    hashes_by_name[name] = _hash_file(path)
-                    done_before += info.size
+                    hashes_by_name[name] = reader.digest.hexdigest()
+                    done_before += size
                 manifest = json.dumps(
                     {"format": FORMAT, "files": hashes_by_name, **details}, sort_keys=True, indent=2
                 ).encode("utf-8")
-                info = tarfile.TarInfo(MANIFEST)
-                info.size = len(manifest)
-                info.mode = PRIVATE_FILE
-                info.mtime = int(created.timestamp())
-                archive.addfile(info, io.BytesIO(manifest))
+                archive.addfile(_tar_info(MANIFEST, len(manifest), created), io.BytesIO(manifest))
             sealer.close()
-            target.flush()
-            os.fsync(target.fileno())
+            file.flush()
+            os.fsync(file.fileno())
         check_backup(temporary, phi_key, progress=progress)
         os.replace(temporary, output)
     except BaseException:
@@ -317,9 +328,8 @@ def write_backup(
     return BackupSummary(
         path=output,
         size=output.stat().st_size,
-        sha256=_hash_file(output),
+        sha256=target.digest.hexdigest(),
         members=tuple(hashes_by_name),
-        database_bytes=members[DATABASE_MEMBER].stat().st_size if DATABASE_MEMBER in members else 0,
     )
 
 
@@ -331,7 +341,7 @@ def _safe_member_path(name: str) -> Path:
 
 
 def read_backup(
-    path: Path, phi_key: bytes, target: Path | None, *, progress: Progress = _no_progress
+    path: Path, phi_key: bytes, target: Path | None, *, progress: Progress = no_progress
 ) -> dict[str, object]:
     """Open, check and (with `target`) extract a backup; the manifest. BackupError for any fault.
 
@@ -362,7 +372,7 @@ def read_backup(
                         destination.parent.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
                         out = os.fdopen(os.open(destination, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
                     try:
-                        for block in iter(lambda stream=stream: stream.read(1 << 20), b""):  # type: ignore[misc]
+                        while block := stream.read(1 << 20):
                             digest.update(block)
                             if out is not None:
                                 out.write(block)
@@ -384,7 +394,7 @@ def read_backup(
     return manifest
 
 
-def check_backup(path: Path, phi_key: bytes, *, progress: Progress = _no_progress) -> dict[str, object]:
+def check_backup(path: Path, phi_key: bytes, *, progress: Progress = no_progress) -> dict[str, object]:
     """Read a backup through and check every member; the manifest."""
     return read_backup(path, phi_key, None, progress=progress)
 
