@@ -78,8 +78,23 @@ def _run(args: list[str], env: dict[str, str] | None = None) -> int:
     return subprocess.run(args, cwd=ROOT, env=env).returncode
 
 
+def ensure_desktop_libraries() -> None:
+    """On Linux, the system libraries Qt needs for a real window (Debian/Ubuntu; as root or with sudo).
+
+    A missing one is named and the start goes on: on a desktop that already has them nothing is installed.
+    """
+    if platform.system() != "Linux":
+        return
+    script = ROOT / "scripts" / "test-services.sh"
+    result = subprocess.run(["bash", str(script), "desktop"], cwd=ROOT, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.stderr.write(result.stderr)
+        print("Some libraries Qt needs for a window could not be installed (see above); trying to start anyway.")
+
+
 def cmd_run(extra: list[str]) -> int:
     python = ensure_venv()
+    ensure_desktop_libraries()
     code = _run([str(python), "-m", "kiosk", "--data-dir", str(DEMO_DATA), "demo", "--quiet"])
     if code != 0:
         return code
@@ -88,6 +103,7 @@ def cmd_run(extra: list[str]) -> int:
 
 def cmd_staff(extra: list[str]) -> int:
     python = ensure_venv()
+    ensure_desktop_libraries()
     return _run([str(python), "-m", "kiosk", "--data-dir", str(DEMO_DATA), "staff", *extra])
 
 

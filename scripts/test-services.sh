@@ -5,6 +5,8 @@
 #   scripts/test-services.sh start   install what is missing, start both services, and print
 #                                    KIOSK_TEST_* lines (KEY=VALUE) for the test run to export
 #   scripts/test-services.sh stop    stop both services
+#   scripts/test-services.sh desktop install only what Qt needs to open a real window on X11
+#                                    (`python3 dev.py run` calls this on Linux)
 #
 # Debian/Ubuntu only. Packages are installed with apt-get as root, or through `sudo -n` for a
 # developer who has passwordless sudo; otherwise the missing packages are named and it fails.
@@ -18,6 +20,12 @@ PRINTER="KioskPDF"
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
           poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs)
 
+# Qt's xcb platform plugin (a real window on an X11 desktop) loads these; without libxcb-cursor0 it refuses
+# to start at all ("xcb-cursor0 or libxcb-cursor0 is needed").
+DESKTOP_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6
+                  libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+                  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+
 log() { echo "test-services: $*" >&2; }
 
 as_root() {
@@ -28,8 +36,9 @@ as_root() {
 }
 
 install_packages() {
-    local missing=()
-    for p in "${PACKAGES[@]}"; do
+    local missing=() wanted=("$@")
+    [ $# -gt 0 ] || wanted=("${PACKAGES[@]}")
+    for p in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -102,5 +111,6 @@ install_fhir_client() {
 case "${1:-start}" in
     start) install_packages; install_fhir_client; start_postgres; start_cups ;;
     stop) stop_all ;;
-    *) echo "usage: $0 start|stop" >&2; exit 2 ;;
+    desktop) install_packages "${DESKTOP_PACKAGES[@]}" ;;
+    *) echo "usage: $0 start|stop|desktop" >&2; exit 2 ;;
 esac

@@ -162,6 +162,7 @@ class PatientWindow(QWidget):
         for widget in (self.large_text_button, self.contrast_button, self.language_button):
             row.addWidget(widget)
         layout.addWidget(header)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # never ClickFocus: a tap on a key must not take the field's focus
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.input_guard = InputGuard(self.stack, self.settings.input_guard_ms, parent=self)
@@ -244,10 +245,9 @@ class PatientWindow(QWidget):
         self.stack.setCurrentWidget(screen)
         if screen not in (self.identify_screen, self.consent, self.question):
             # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.
-            # Tab still reaches every control for a keyboard or a screen reader.
-            focused = QApplication.focusWidget()
-            if focused is not None:
-                focused.clearFocus()
+            # The window itself holds the focus (with none, activating the window hands it "by Tab" to the
+            # first button: Start showed a ring at launch); Tab still reaches every control from here.
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
