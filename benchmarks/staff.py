@@ -47,7 +47,7 @@ def _busy_day(backend: Backend, history_patients: int) -> None:
     rng = random.Random(5)
     today = backend.local_now().date()
     appointment_ids = []
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         for number in range(TODAY_FROM_HISTORY):
             starts = dt.datetime.combine(today, dt.time(8 + number // 4, (number % 4) * 15)).astimezone()
             appointment = Appointment(
@@ -57,8 +57,8 @@ def _busy_day(backend: Backend, history_patients: int) -> None:
                 status="scheduled",
                 created_at=backend.now(),
             )
-            session.add(appointment)
-            session.flush()
+            db.add(appointment)
+            db.flush()
             appointment_ids.append(appointment.id)
     for number, appointment_id in enumerate(appointment_ids[:20]):
         intake_id = begin_intake(backend, appointment_id, "en").intake_id

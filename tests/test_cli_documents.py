@@ -95,10 +95,8 @@ def _pyhanko_log_levels() -> Iterator[None]:
 def audit_actions(data_dir: Path) -> list[tuple[str, str]]:
     backend = open_backend(data_dir, forms_dir=FORMS_DIR)
     try:
-        with unit_of_work(backend.sessions) as session:
-            return [
-                (entry.action, entry.actor) for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-            ]
+        with unit_of_work(backend.db_factory) as db:
+            return [(entry.action, entry.actor) for entry in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     finally:
         backend.engine.dispose()
 

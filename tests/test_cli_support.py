@@ -39,8 +39,8 @@ def test_password_from_stdin_signs_in_and_is_audited(backend: Backend, monkeypat
     monkeypatch.setattr("sys.stdin", io.StringIO("desk-pass-1\n"))
     staff = sign_in(_args(["--user", "desk", "--password-stdin"]), backend, Permission.VIEW_SCHEDULE)
     assert staff.username == "desk"
-    with unit_of_work(backend.sessions) as session:
-        actions = session.scalars(select(AuditEntry.action)).all()
+    with unit_of_work(backend.db_factory) as db:
+        actions = db.scalars(select(AuditEntry.action)).all()
     assert "staff.sign_in" in actions
 
 

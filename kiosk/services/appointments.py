@@ -101,7 +101,7 @@ def _same_person(cipher: FieldCipher, patient: Patient, new: NewPatient) -> bool
     return patient.lookup_key == lookup_key(cipher, new.first_name, new.last_name, new.dob)
 
 
-def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Patient | None:
+def match_patient(db: Session, cipher: FieldCipher, new: NewPatient) -> Patient | None:
     """The patient on file for `new` (by chart number, else by name and date of birth), or None.
 
     Raises AppointmentError when the chart number belongs to someone else, or when two patients on file
@@ -109,7 +109,7 @@ def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Pat
     """
     chart = new.chart_number
     if chart is not None:
-        by_chart = session.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, chart))).first()
+        by_chart = db.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, chart))).first()
         if by_chart is not None:
             if not _same_person(cipher, by_chart, new):
                 raise AppointmentError(
@@ -120,7 +120,7 @@ def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Pat
     key = lookup_key(cipher, new.first_name, new.last_name, new.dob)
     candidates = [
         patient
-        for patient in session.scalars(select(Patient).where(Patient.lookup_key == key))
+        for patient in db.scalars(select(Patient).where(Patient.lookup_key == key))
         if chart is None or patient.chart_number is None
     ]
     if len(candidates) > 1:
@@ -130,17 +130,15 @@ def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Pat
     return candidates[0] if candidates else None
 
 
-def find_or_add_patient(
-    session: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime
-) -> tuple[Patient, bool]:
+def find_or_add_patient(db: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime) -> tuple[Patient, bool]:
     """The patient on file for `new` (given its chart number if it had none), or a newly added one."""
-    patient = match_patient(session, cipher, new)
+    patient = match_patient(db, cipher, new)
     if patient is not None:
         if new.chart_number is not None and patient.chart_number is None:
             patient.chart_number = new.chart_number
         return patient, False
     patient = add_patient(
-        session,
+        db,
         cipher,
         first_name=new.first_name,
         last_name=new.last_name,
@@ -165,11 +163,11 @@ def add_appointment(
     """Book a visit for a patient on file (by id) or for a new one (added, or found if already there)."""
     _check_visit_type(backend, visit_type)
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         if isinstance(patient, NewPatient):
-            record, _ = find_or_add_patient(session, backend.cipher, patient, now)
+            record, _ = find_or_add_patient(db, backend.cipher, patient, now)
         else:
-            found = session.get(Patient, patient)
+            found = db.get(Patient, patient)
             if found is None:
                 raise AppointmentError(f"There is no patient {patient}; search for the patient again.")
             record = found
@@ -181,10 +179,10 @@ def add_appointment(
             source_ref=source_ref,
             created_at=now,
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="appointment.add",
@@ -194,13 +192,13 @@ def add_appointment(
         return _view(appointment)
 
 
-def _changeable(session: Session, appointment_id: int, doing: str) -> Appointment:
-    appointment = session.get(Appointment, appointment_id)
+def _changeable(db: Session, appointment_id: int, doing: str) -> Appointment:
+    appointment = db.get(Appointment, appointment_id)
     if appointment is None:
         raise AppointmentError(f"There is no appointment {appointment_id}; reload the schedule.")
     if appointment.status == AppointmentStatus.CANCELLED.value:
         raise AppointmentError(f"This appointment was cancelled, so it cannot be {doing}; add a new one instead.")
-    done = session.scalars(
+    done = db.scalars(
         select(Intake.id).where(
             Intake.appointment_id == appointment_id,
             Intake.status.in_([IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value]),
@@ -216,12 +214,12 @@ def _changeable(session: Session, appointment_id: int, doing: str) -> Appointmen
 def move_appointment(backend: Backend, appointment_id: int, starts_at: dt.datetime, actor: str) -> AppointmentView:
     """Give the appointment a new time (a naive time is taken as local)."""
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        appointment = _changeable(session, appointment_id, "moved")
+    with unit_of_work(backend.db_factory) as db:
+        appointment = _changeable(db, appointment_id, "moved")
         before = appointment.starts_at
         appointment.starts_at = _aware(starts_at)
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="appointment.move",
@@ -229,24 +227,24 @@ def move_appointment(backend: Backend, appointment_id: int, starts_at: dt.dateti
             detail=f"appointment {appointment.id} from {before.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ} "
             f"to {appointment.starts_at.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ}",
         )
-        session.flush()
+        db.flush()
         return _view(appointment)
 
 
 def cancel_appointment(backend: Backend, appointment_id: int, actor: str) -> AppointmentView:
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        appointment = _changeable(session, appointment_id, "cancelled")
+    with unit_of_work(backend.db_factory) as db:
+        appointment = _changeable(db, appointment_id, "cancelled")
         appointment.status = AppointmentStatus.CANCELLED.value
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="appointment.cancel",
             patient_id=appointment.patient_id,
             detail=f"appointment {appointment.id}",
         )
-        session.flush()
+        db.flush()
         return _view(appointment)
 
 
@@ -475,7 +473,7 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
     seen: dict[tuple[str, dt.datetime], int] = {}
     charts: dict[str, tuple[str, int]] = {}
     # Read-only: the preview of a 10,000-row file must not hold the write lock tablets save answers with.
-    with read_only_unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.db_factory) as db:
         for row in rows:
             if row.status is not RowStatus.OK:
                 checked.append(row)
@@ -503,7 +501,7 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
                 checked.append(replace(row, status=RowStatus.BAD, problems=tuple(problems)))
                 continue
             try:
-                status = _stored_status(session, cipher, person, row.starts_at, ref)
+                status = _stored_status(db, cipher, person, row.starts_at, ref)
             except AppointmentError as error:
                 checked.append(replace(row, status=RowStatus.BAD, problems=(str(error),)))
                 continue
@@ -511,15 +509,13 @@ def _check_against_file_and_store(backend: Backend, rows: Sequence[CsvRow]) -> l
     return checked
 
 
-def _stored_status(
-    session: Session, cipher: FieldCipher, person: NewPatient, starts_at: dt.datetime, ref: str
-) -> RowStatus:
+def _stored_status(db: Session, cipher: FieldCipher, person: NewPatient, starts_at: dt.datetime, ref: str) -> RowStatus:
     """Already imported (same reference, or the same patient booked at the same time), or OK to import."""
-    if session.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first() is not None:
+    if db.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first() is not None:
         return RowStatus.ALREADY_IMPORTED
-    patient = match_patient(session, cipher, person)
+    patient = match_patient(db, cipher, person)
     if patient is not None:
-        booked = session.scalars(
+        booked = db.scalars(
             select(Appointment.id).where(
                 Appointment.patient_id == patient.id,
                 Appointment.starts_at == starts_at,
@@ -550,7 +546,7 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
     while position < len(rows):
         if position:
             time.sleep(YIELD_SECONDS)
-        with unit_of_work(backend.sessions) as session:
+        with unit_of_work(backend.db_factory) as db:
             began = time.monotonic()
             for count, row in enumerate(rows[position : position + IMPORT_BATCH], 1):
                 if count > 1 and time.monotonic() - began >= WRITE_SLICE_SECONDS:
@@ -562,12 +558,12 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
                 assert row.patient is not None and row.starts_at is not None and row.visit_type and row.source_ref
                 try:
                     if (
-                        _stored_status(session, backend.cipher, row.patient, row.starts_at, row.source_ref)
+                        _stored_status(db, backend.cipher, row.patient, row.starts_at, row.source_ref)
                         is not RowStatus.OK
                     ):
                         already += 1
                         continue
-                    patient, added = find_or_add_patient(session, backend.cipher, row.patient, now)
+                    patient, added = find_or_add_patient(db, backend.cipher, row.patient, now)
                 except AppointmentError as error:
                     skipped.append(replace(row, status=RowStatus.BAD, problems=(str(error),)))
                     continue
@@ -580,20 +576,20 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
                     source_ref=row.source_ref,
                     created_at=now,
                 )
-                session.add(appointment)
-                session.flush()
+                db.add(appointment)
+                db.flush()
                 appointments_added += 1
                 append_audit(
-                    session,
+                    db,
                     at=now,
                     actor=actor,
                     action="appointment.add",
                     patient_id=patient.id,
                     detail=f"appointment {appointment.id} {row.visit_type} from CSV line {row.line}",
                 )
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="schedule.import",

@@ -84,9 +84,9 @@ def audit_entries(
         conditions.append(AuditEntry.at >= local_day_bounds(day_from)[0])
     if day_to is not None:
         conditions.append(AuditEntry.at < local_day_bounds(day_to)[1])
-    with read_only_unit_of_work(backend.sessions) as session:
-        total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
-        rows = session.scalars(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        total = db.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
+        rows = db.scalars(
             select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
         )
         return AuditPage(entries=tuple(_record(row) for row in rows), total=int(total), offset=offset)
@@ -94,9 +94,9 @@ def audit_entries(
 
 def audit_status(backend: Backend) -> AuditStatus:
     """Recompute the whole hash chain and say, in words, whether it is intact or where it breaks."""
-    with read_only_unit_of_work(backend.sessions) as session:
-        report = verify_audit_chain(session)
-        bad = session.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
+    with read_only_unit_of_work(backend.db_factory) as db:
+        report = verify_audit_chain(db)
+        bad = db.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
         first_bad = _record(bad) if bad is not None else None
     if report.intact:
         return AuditStatus(
@@ -131,5 +131,5 @@ def record_staff_action(
     chart, signing out). `detail` must hold no health information: say where, not what."""
     if action not in EXPORT_ACTIONS:
         raise ValueError(f"{action!r} is not an action the console records this way")
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=actor, action=action, patient_id=patient_id, detail=detail)
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=actor, action=action, patient_id=patient_id, detail=detail)

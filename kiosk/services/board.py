@@ -159,7 +159,7 @@ class _Visit:
 
 def _derived_lines(
     backend: Backend,
-    session: Session,
+    db: Session,
     visits: Sequence[_Visit],
     stored_codes: Mapping[int, set[str]],
 ) -> dict[int, list[BoardLine]]:
@@ -169,9 +169,9 @@ def _derived_lines(
         return {}
     forms = {form.id: form for form in scored_questionnaires(backend)}
     intake_ids = [visit.intake.id for visit in current if visit.intake is not None]
-    scores = questionnaire_scores(backend, session, intake_ids)
-    answered_at = _last_answer_times(session, intake_ids, list(forms))
-    history = submitted_sessions(session, [visit.appointment.patient_id for visit in current])
+    scores = questionnaire_scores(backend, db, intake_ids)
+    answered_at = _last_answer_times(db, intake_ids, list(forms))
+    history = submitted_sessions(db, [visit.appointment.patient_id for visit in current])
     previous: dict[int, SessionRef] = {}
     for visit in current:
         assert visit.intake is not None
@@ -182,7 +182,7 @@ def _derived_lines(
         ]
         if earlier:
             previous[visit.intake.id] = earlier[-1]
-    previous_scores = questionnaire_scores(backend, session, [ref.intake_id for ref in previous.values()])
+    previous_scores = questionnaire_scores(backend, db, [ref.intake_id for ref in previous.values()])
     lines: dict[int, list[BoardLine]] = {}
     for visit in current:
         assert visit.intake is not None
@@ -237,11 +237,11 @@ def _info_line(visit: _Visit, form_id: str, code: str, message: str, when: dt.da
 
 
 def _last_answer_times(
-    session: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
+    db: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
 ) -> dict[tuple[int, str], dt.datetime]:
     times: dict[tuple[int, str], dt.datetime] = {}
     for part in chunks(sorted(set(intake_ids))):
-        rows = session.execute(
+        rows = db.execute(
             select(Answer.intake_id, Answer.form_id, func.max(Answer.answered_at).label("last"))
             .where(Answer.intake_id.in_(part), Answer.form_id.in_(list(form_ids)))
             .group_by(Answer.intake_id, Answer.form_id)
@@ -256,8 +256,8 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     cipher = backend.cipher
-    with read_only_unit_of_work(backend.sessions) as session:
-        pairs = session.execute(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        pairs = db.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
             .where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -266,13 +266,13 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
         appointment_ids = [appointment.id for appointment, _ in pairs]
         intakes_by_appointment: dict[int, list[Intake]] = {}
         for part in chunks(appointment_ids):
-            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(part)).order_by(Intake.id)):
+            for intake in db.scalars(select(Intake).where(Intake.appointment_id.in_(part)).order_by(Intake.id)):
                 assert intake.appointment_id is not None
                 intakes_by_appointment.setdefault(intake.appointment_id, []).append(intake)
         all_intakes = {intake.id: intake for group in intakes_by_appointment.values() for intake in group}
         flags_by_intake: dict[int, list[Flag]] = {}
         for part in chunks(list(all_intakes)):
-            for flag in session.scalars(select(Flag).where(Flag.intake_id.in_(part))):
+            for flag in db.scalars(select(Flag).where(Flag.intake_id.in_(part))):
                 flags_by_intake.setdefault(flag.intake_id, []).append(flag)
 
         visits: list[_Visit] = []
@@ -296,8 +296,8 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
             chosen = _stored_lines(flags, visit.intake.id)
             stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
             stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
-        derived = _derived_lines(backend, session, visits, stored_codes)
-        arrivals = _unresolved_arrivals(backend, session, start, end)
+        derived = _derived_lines(backend, db, visits, stored_codes)
+        arrivals = _unresolved_arrivals(backend, db, start, end)
 
     rows = []
     every_line: list[BoardLine] = []
@@ -344,10 +344,10 @@ def _stored_line(flag: Flag, visit: _Visit) -> BoardLine:
 
 
 def _unresolved_arrivals(
-    backend: Backend, session: Session, start: dt.datetime, end: dt.datetime
+    backend: Backend, db: Session, start: dt.datetime, end: dt.datetime
 ) -> tuple[UnresolvedArrival, ...]:
     cipher = backend.cipher
-    rows = session.scalars(
+    rows = db.scalars(
         select(Arrival)
         .where(
             Arrival.at >= start,
@@ -401,20 +401,20 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
     arrival_stats = select(func.count(Arrival.id), func.max(Arrival.id), func.count(Arrival.resolved_at)).where(
         Arrival.at >= start, Arrival.at < end
     )
-    with read_only_unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.db_factory) as db:
         # A moved or cancelled appointment changes none of the counts, so the day's few rows are read whole.
         appointments = tuple(
             tuple(row)
-            for row in session.execute(
+            for row in db.execute(
                 select(Appointment.id, Appointment.starts_at, Appointment.status)
                 .where(Appointment.starts_at >= start, Appointment.starts_at < end)
                 .order_by(Appointment.id)
             )
         )
         counts = (
-            *session.execute(intake_stats).one(),
-            *session.execute(flag_stats).one(),
-            *session.execute(arrival_stats).one(),
+            *db.execute(intake_stats).one(),
+            *db.execute(flag_stats).one(),
+            *db.execute(arrival_stats).one(),
         )
     return (day.isoformat(), *counts, appointments)
 
@@ -426,15 +426,15 @@ def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_i
     """Mark an unmatched or ambiguous check-in as handled by the front desk, optionally naming the
     appointment it turned out to be; it then leaves the board."""
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        arrival = session.get(Arrival, arrival_id)
+    with unit_of_work(backend.db_factory) as db:
+        arrival = db.get(Arrival, arrival_id)
         if arrival is None:
             raise BoardError(f"There is no check-in {arrival_id}; reload the board.")
         if arrival.resolved_at is not None:
             raise BoardError(f"This check-in was already handled by {arrival.resolved_by}.")
         patient_id = None
         if appointment_id is not None:
-            appointment = session.get(Appointment, appointment_id)
+            appointment = db.get(Appointment, appointment_id)
             if appointment is None:
                 raise BoardError(f"There is no appointment {appointment_id}; reload the board.")
             arrival.appointment_id = appointment.id
@@ -442,7 +442,7 @@ def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_i
         arrival.resolved_at = now
         arrival.resolved_by = actor
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="arrival.resolve",

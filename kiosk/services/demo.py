@@ -126,13 +126,13 @@ def _local(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         chart_key = chart_index(backend.cipher, person.chart_number)
-        existing = session.scalars(select(Patient.id).where(Patient.chart_key == chart_key)).first()
+        existing = db.scalars(select(Patient.id).where(Patient.chart_key == chart_key)).first()
         if existing is not None:
             return existing, False
         patient = add_patient(
-            session,
+            db,
             backend.cipher,
             first_name=person.first_name,
             last_name=person.last_name,
@@ -149,8 +149,8 @@ def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
 def _ensure_appointment(
     backend: Backend, patient_id: int, starts_at: dt.datetime, visit_type: str, ref: str
 ) -> tuple[int, bool]:
-    with unit_of_work(backend.sessions) as session:
-        existing = session.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first()
+    with unit_of_work(backend.db_factory) as db:
+        existing = db.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first()
         if existing is not None:
             return existing, False
         appointment = Appointment(
@@ -161,8 +161,8 @@ def _ensure_appointment(
             source_ref=ref,
             created_at=backend.now(),
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         return appointment.id, True
 
 

@@ -150,19 +150,19 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
     """The whole intake for a clinician, audited as a view of the patient's record."""
     cipher = backend.cipher
     forms = backend.forms
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get(Intake, intake_id)
         if intake is None:
             raise UnknownIntakeError(f"there is no intake {intake_id}")
-        patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
-        appointment = session.get(Appointment, intake.appointment_id) if intake.appointment_id else None
+        patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
+        appointment = db.get(Appointment, intake.appointment_id) if intake.appointment_id else None
         answers: dict[str, dict[str, AnswerData]] = {}
-        for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id)):
+        for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id)):
             answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(
                 row.value_enc, context="answers.value"
             )
         records = list(
-            session.scalars(
+            db.scalars(
                 select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.signed_at)
             )
         )
@@ -185,20 +185,19 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             for record in records
         )
         flags = tuple(
-            flag_view(flag)
-            for flag in session.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
+            flag_view(flag) for flag in db.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
         )
         history = [
             ref
-            for ref in submitted_sessions(session, [intake.patient_id]).get(intake.patient_id, [])
+            for ref in submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, [])
             if ref.intake_id != intake.id
             and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
             and ref.at < (intake.submitted_at or intake.updated_at)
         ]
         earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
-        earlier = questionnaire_scores(backend, session, earlier_ids)
+        earlier = questionnaire_scores(backend, db, earlier_ids)
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="intake.view",
@@ -206,7 +205,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             intake_id=intake.id,
         )
         visit = backend.settings.visit_type(intake.visit_type)
-    # The session kept the loaded intake readable (expire_on_commit=False); nothing below touches the database.
+    # The database session kept the loaded intake readable (expire_on_commit=False); nothing below touches the database.
     baseline = earlier.get(history[0].intake_id, {}) if history else {}
     previous = earlier.get(history[-1].intake_id, {}) if history else {}
     questionnaires = []

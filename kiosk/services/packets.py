@@ -111,9 +111,9 @@ def _local(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone()
 
 
-def _packet_intake(session: Session, intake_id: int) -> Intake:
+def _packet_intake(db: Session, intake_id: int) -> Intake:
     """The intake, if it may have a packet: submitted or reviewed."""
-    intake = session.get(Intake, intake_id)
+    intake = db.get(Intake, intake_id)
     if intake is None:
         raise UnknownIntakeError(f"there is no intake {intake_id}")
     if intake.status not in PACKET_STATUSES:
@@ -124,9 +124,9 @@ def _packet_intake(session: Session, intake_id: int) -> Intake:
     return intake
 
 
-def _answers(backend: Backend, session: Session, intake_id: int) -> dict[str, dict[str, AnswerData]]:
+def _answers(backend: Backend, db: Session, intake_id: int) -> dict[str, dict[str, AnswerData]]:
     result: dict[str, dict[str, AnswerData]] = {}
-    for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id)):
+    for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id)):
         value = backend.cipher.decrypt_json(row.value_enc, context="answers.value")
         result.setdefault(row.form_id, {})[row.item_id] = value
     return result
@@ -141,17 +141,17 @@ def _forms_of_kind(
     return [form for form in forms if form.kind is kind]
 
 
-def _earlier_scores(backend: Backend, session: Session, intake: Intake) -> list[Mapping[str, ScoreResult]]:
+def _earlier_scores(backend: Backend, db: Session, intake: Intake) -> list[Mapping[str, ScoreResult]]:
     """Scores of the patient's sessions submitted before this one, oldest first (this visit excluded)."""
     moment = intake.submitted_at or intake.updated_at
     history = [
         ref
-        for ref in submitted_sessions(session, [intake.patient_id]).get(intake.patient_id, [])
+        for ref in submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, [])
         if ref.intake_id != intake.id
         and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
         and ref.at < moment
     ]
-    scores = questionnaire_scores(backend, session, [ref.intake_id for ref in history])
+    scores = questionnaire_scores(backend, db, [ref.intake_id for ref in history])
     return [scores.get(ref.intake_id, {}) for ref in history]
 
 
@@ -309,25 +309,25 @@ def _checklist(
     return ChecklistPage(title=pick(form.title, language), lines=tuple(lines), version=str(form.version))
 
 
-def _packet_data(backend: Backend, session: Session, intake: Intake) -> PacketData:
+def _packet_data(backend: Backend, db: Session, intake: Intake) -> PacketData:
     cipher = backend.cipher
     settings = backend.settings
     language = _language(intake.language)
-    patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
-    appointment = session.get(Appointment, intake.appointment_id) if intake.appointment_id else None
+    patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
+    appointment = db.get(Appointment, intake.appointment_id) if intake.appointment_id else None
     try:
         visit: VisitType | None = settings.visit_type(intake.visit_type)
     except KeyError:  # the visit type was removed from the settings since; the records still say it all
         visit = None
-    answers = _answers(backend, session, intake.id)
-    flags = list(session.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.raised_at, Flag.id)))
-    records = session.scalars(
+    answers = _answers(backend, db, intake.id)
+    flags = list(db.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.raised_at, Flag.id)))
+    records = db.scalars(
         select(ConsentRecord)
         .where(ConsentRecord.intake_id == intake.id)
         .order_by(ConsentRecord.signed_at, ConsentRecord.id)
     )
     consents = tuple(_consent(backend, record, language) for record in records)
-    earlier = _earlier_scores(backend, session, intake)
+    earlier = _earlier_scores(backend, db, intake)
 
     scores: list[ScoreSummary] = []
     pages: list[QuestionnairePage] = []
@@ -378,15 +378,15 @@ def packet_reference(intake_id: int) -> str:
 
 def packet_data_for(backend: Backend, intake_id: int) -> PacketData:
     """The plain data of one submitted intake's packet, decrypted and worded in the intake's language."""
-    with unit_of_work(backend.sessions) as session:
-        return _packet_data(backend, session, _packet_intake(session, intake_id))
+    with unit_of_work(backend.db_factory) as db:
+        return _packet_data(backend, db, _packet_intake(db, intake_id))
 
 
 def render_unsigned(backend: Backend, intake_id: int) -> bytes:
     """The packet before signing: the first bytes of every signed packet of these records."""
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
-        data = _packet_data(backend, session, intake)
+    with unit_of_work(backend.db_factory) as db:
+        intake = _packet_intake(db, intake_id)
+        data = _packet_data(backend, db, intake)
         assert intake.submitted_at is not None
         moment = _local(intake.submitted_at)
     return render_packet(data, clock=lambda: moment)
@@ -419,9 +419,9 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _make(backend: Backend, intake_id: int, signer: ClinicSigner, actor: str) -> tuple[PacketResult, bytes]:
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
-        data = _packet_data(backend, session, intake)
+    with unit_of_work(backend.db_factory) as db:
+        intake = _packet_intake(db, intake_id)
+        data = _packet_data(backend, db, intake)
         assert intake.submitted_at is not None
         moment = _local(intake.submitted_at)
     unsigned = render_packet(data, clock=lambda: moment)
@@ -435,12 +435,12 @@ def _make(backend: Backend, intake_id: int, signer: ClinicSigner, actor: str) ->
     result = PacketResult(
         intake_id=intake_id, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), pages=_page_count(signed)
     )
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = _packet_intake(db, intake_id)
         intake.packet_pdf = signed
         intake.packet_sha256 = result.sha256
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="packet.create",
@@ -476,9 +476,9 @@ class PacketMaker:
     def packet_bytes(self, intake_id: int, *, actor: str) -> bytes:
         """The stored signed packet, made first if the intake has none yet. Not audited as an export:
         callers that hand the bytes out (export, print) write their own audit entry."""
-        with unit_of_work(self._backend.sessions) as session:
-            _packet_intake(session, intake_id)
-            stored = session.scalars(select(Intake.packet_pdf).where(Intake.id == intake_id)).one()
+        with unit_of_work(self._backend.db_factory) as db:
+            _packet_intake(db, intake_id)
+            stored = db.scalars(select(Intake.packet_pdf).where(Intake.id == intake_id)).one()
         if stored is not None:
             return stored
         log.info("intake %d has no stored packet; making it now", intake_id)
@@ -488,10 +488,10 @@ class PacketMaker:
         """The signed packet for saving or sending elsewhere, audited as an export."""
         pdf = self.packet_bytes(intake_id, actor=actor)
         backend = self._backend
-        with unit_of_work(backend.sessions) as session:
-            intake = _packet_intake(session, intake_id)
+        with unit_of_work(backend.db_factory) as db:
+            intake = _packet_intake(db, intake_id)
             append_audit(
-                session,
+                db,
                 at=backend.now(),
                 actor=actor,
                 action="packet.export",

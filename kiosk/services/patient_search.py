@@ -89,8 +89,8 @@ class PatientIndex:
     def refresh(self, backend: Backend) -> int:
         """Add the patients created since the last build or refresh; returns how many were added."""
         cipher = backend.cipher
-        with read_only_unit_of_work(backend.sessions) as session:
-            rows = session.execute(
+        with read_only_unit_of_work(backend.db_factory) as db:
+            rows = db.execute(
                 select(Patient.id, Patient.first_name_enc, Patient.last_name_enc, Patient.dob_enc, Patient.chart_number)
                 .where(Patient.id > self._max_id)
                 .order_by(Patient.id)

@@ -83,10 +83,10 @@ def _write_spool_file(data_dir: Path, intake_id: int, pdf: bytes) -> Path:
 
 
 def _audit(backend: Backend, intake_id: int, actor: str, detail: str) -> None:
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get_one(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get_one(Intake, intake_id)
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="packet.print",

@@ -15,8 +15,8 @@ class ReviewError(Exception):
 def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
     """Record who saw an urgent flag and when; it then leaves the top of the board."""
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        flag = session.get(Flag, flag_id)
+    with unit_of_work(backend.db_factory) as db:
+        flag = db.get(Flag, flag_id)
         if flag is None:
             raise ReviewError(f"there is no flag {flag_id}")
         if flag.acknowledged_at is not None:
@@ -24,7 +24,7 @@ def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="flag.acknowledge",
@@ -36,8 +36,8 @@ def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
 
 def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get(Intake, intake_id)
         if intake is None:
             raise ReviewError(f"there is no intake {intake_id}")
         if intake.status != IntakeStatus.SUBMITTED.value:
@@ -45,6 +45,4 @@ def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
         intake.status = IntakeStatus.REVIEWED.value
         intake.reviewed_at = now
         intake.reviewed_by = actor
-        append_audit(
-            session, at=now, actor=actor, action="intake.review", patient_id=intake.patient_id, intake_id=intake.id
-        )
+        append_audit(db, at=now, actor=actor, action="intake.review", patient_id=intake.patient_id, intake_id=intake.id)

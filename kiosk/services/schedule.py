@@ -56,8 +56,8 @@ def visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
 def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
     """Every appointment of the local day, in time order, with its newest intake's status."""
     start, end = local_day_bounds(day or backend.local_now().date())
-    with read_only_unit_of_work(backend.sessions) as session:
-        rows = session.execute(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        rows = db.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
             .where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -66,7 +66,7 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
         ids = [appointment.id for appointment, _ in rows]
         newest: dict[int, Intake] = {}
         if ids:
-            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(ids)).order_by(Intake.id)):
+            for intake in db.scalars(select(Intake).where(Intake.appointment_id.in_(ids)).order_by(Intake.id)):
                 assert intake.appointment_id is not None
                 newest[intake.appointment_id] = intake
         entries = []
@@ -96,7 +96,7 @@ def schedule_for_staff(backend: Backend, staff: StaffIdentity, day: dt.date | No
     require(staff, Permission.VIEW_SCHEDULE)
     shown = day or backend.local_now().date()
     entries = schedule_for_day(backend, shown)
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         append_audit(
             db, at=backend.now(), actor=staff.username, action="schedule.view", detail=f"{shown}: {len(entries)} rows"
         )

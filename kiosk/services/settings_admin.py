@@ -49,6 +49,6 @@ def save_settings_text(backend: Backend, text: str, actor: str) -> Settings:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=actor, action="settings.change", detail=SETTINGS_FILE)
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=actor, action="settings.change", detail=SETTINGS_FILE)
     return settings

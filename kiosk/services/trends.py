@@ -62,12 +62,12 @@ def scored_questionnaires(backend: Backend) -> tuple[Form, ...]:
     return tuple(sorted(forms, key=lambda form: (position.get(form.id, len(position)), form.id)))
 
 
-def submitted_sessions(session: Session, patient_ids: Sequence[int]) -> dict[int, list[SessionRef]]:
+def submitted_sessions(db: Session, patient_ids: Sequence[int]) -> dict[int, list[SessionRef]]:
     """Each patient's submitted sessions, oldest first; a correction replaces the intake it corrects."""
     rows: list[Row[int, int, int | None, str, dt.datetime | None, int | None]] = []
     for part in chunks(sorted(set(patient_ids))):
         rows.extend(
-            session.execute(
+            db.execute(
                 select(
                     Intake.id,
                     Intake.patient_id,
@@ -97,13 +97,13 @@ def submitted_sessions(session: Session, patient_ids: Sequence[int]) -> dict[int
 
 
 def questionnaire_answers(
-    backend: Backend, session: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
+    backend: Backend, db: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
 ) -> dict[int, dict[str, dict[str, AnswerData]]]:
     """Decrypted answers by intake, form and item, for the named forms only."""
     result: dict[int, dict[str, dict[str, AnswerData]]] = {}
     cipher = backend.cipher
     for part in chunks(sorted(set(intake_ids))):
-        rows = session.execute(
+        rows = db.execute(
             select(Answer.intake_id, Answer.form_id, Answer.item_id, Answer.value_enc).where(
                 Answer.intake_id.in_(part), Answer.form_id.in_(list(form_ids))
             )
@@ -114,12 +114,10 @@ def questionnaire_answers(
     return result
 
 
-def questionnaire_scores(
-    backend: Backend, session: Session, intake_ids: Sequence[int]
-) -> dict[int, dict[str, ScoreResult]]:
+def questionnaire_scores(backend: Backend, db: Session, intake_ids: Sequence[int]) -> dict[int, dict[str, ScoreResult]]:
     """The score of every scored questionnaire each intake has answers to (absent: never started)."""
     forms = {form.id: form for form in scored_questionnaires(backend)}
-    answers = questionnaire_answers(backend, session, intake_ids, list(forms))
+    answers = questionnaire_answers(backend, db, intake_ids, list(forms))
     return {
         intake_id: {form_id: score(forms[form_id], values, STAFF_LANGUAGE) for form_id, values in by_form.items()}
         for intake_id, by_form in answers.items()
@@ -254,14 +252,14 @@ def patient_trend(backend: Backend, patient_id: int, actor: str) -> PatientTrend
     """Every submitted session's totals and the change markers, for the chart; audited as a chart view."""
     cipher = backend.cipher
     forms = scored_questionnaires(backend)
-    with unit_of_work(backend.sessions) as session:
-        patient = session.get(Patient, patient_id)
+    with unit_of_work(backend.db_factory) as db:
+        patient = db.get(Patient, patient_id)
         if patient is None:
             raise UnknownPatientError(f"there is no patient {patient_id}")
-        sessions = submitted_sessions(session, [patient_id]).get(patient_id, [])
-        scores = questionnaire_scores(backend, session, [ref.intake_id for ref in sessions])
+        sessions = submitted_sessions(db, [patient_id]).get(patient_id, [])
+        scores = questionnaire_scores(backend, db, [ref.intake_id for ref in sessions])
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="patient.trend_view",

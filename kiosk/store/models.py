@@ -263,12 +263,12 @@ def chart_index(cipher: FieldCipher, chart_number: str) -> str:
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_chart_keys(session: Session, _context: Any, _instances: Any) -> None:
+def _keep_chart_keys(db: Session, _context: Any, _instances: Any) -> None:
     """Every patient written gets the chart_key of its chart number, so no caller can forget it."""
-    patients = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Patient)]
+    patients = [obj for obj in (*db.new, *db.dirty) if isinstance(obj, Patient)]
     if not patients:
         return
-    cipher = getattr(session.get_bind().dialect, CIPHER_ATTRIBUTE, None)
+    cipher = getattr(db.get_bind().dialect, CIPHER_ATTRIBUTE, None)
     if cipher is None:
         raise CipherMissingError("patients.chart_number is encrypted, but this database engine has no key")
     for patient in patients:

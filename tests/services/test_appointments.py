@@ -57,8 +57,8 @@ def day_file(backend: Backend) -> bytes:
 
 
 def count(backend: Backend, model: type[Patient] | type[Appointment]) -> int:
-    with unit_of_work(backend.sessions) as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
+    with unit_of_work(backend.db_factory) as db:
+        return db.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_preview_lists_each_row_as_ok_or_bad_with_the_reason(backend: Backend) -> None:
@@ -99,15 +99,15 @@ def test_import_adds_the_good_rows_and_twice_adds_nothing(backend: Backend) -> N
     # Even a stale preview (taken before the first import) adds nothing twice.
     import_csv(backend, preview_csv(backend, data), "front-desk")
     assert count(backend, Appointment) == 3 and count(backend, Patient) == 3
-    with unit_of_work(backend.sessions) as session:
-        actions = list(session.scalars(select(AuditEntry.action)))
+    with unit_of_work(backend.db_factory) as db:
+        actions = list(db.scalars(select(AuditEntry.action)))
     assert actions.count("appointment.add") == 3 and actions.count("schedule.import") == 3
 
 
 def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backend: Backend) -> None:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Sam",
             last_name="Taylor",
@@ -117,7 +117,7 @@ def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backe
             chart_number="C-100",
         )
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Morgan",
             last_name="Lee",
@@ -131,9 +131,9 @@ def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backe
 
 
 def test_a_chart_number_of_someone_else_is_refused(backend: Backend) -> None:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Kim",
             last_name="Other",
@@ -231,8 +231,8 @@ def test_add_move_and_cancel_are_audited(backend: Backend) -> None:
         move_appointment(backend, again.appointment_id, start, "front-desk")
     with pytest.raises(AppointmentError, match="Unknown visit type"):
         add_appointment(backend, patient=added.patient_id, starts_at=start, visit_type="nope", actor="front-desk")
-    with unit_of_work(backend.sessions) as session:
-        entries = [(e.action, e.patient_id) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    with unit_of_work(backend.db_factory) as db:
+        entries = [(e.action, e.patient_id) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert entries == [
         ("appointment.add", added.patient_id),
         ("appointment.move", added.patient_id),
@@ -274,6 +274,6 @@ def test_import_board_and_history_on_postgresql(make_backend: BackendFactory, po
     # The bulk history (INSERT ... RETURNING in batches) and the shared PIN pad counter work there too.
     summary = generate_history(backend, intakes=60, patients=5)
     assert summary.long_series_patient_id is not None
-    assert len(patient_trend(backend, summary.long_series_patient_id, "dr-lee").sessions) == 50
+    assert len(patient_trend(backend, summary.long_series_patient_id, "dr-lee").db_factory) == 50
     with pytest.raises(SignInError, match="not right"):
         verify_kiosk_pin(backend, "0000")

@@ -15,8 +15,8 @@ from tests.services.conftest import FakeClock
 
 
 def write(backend: Backend, actor: str, action: str, patient_id: int | None = None) -> None:
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=actor, action=action, patient_id=patient_id)
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=actor, action=action, patient_id=patient_id)
 
 
 def test_entries_are_filtered_and_paged_newest_first(backend: Backend, clock: FakeClock) -> None:
@@ -48,11 +48,11 @@ def test_the_chain_is_intact_then_broken_at_the_altered_entry(backend: Backend) 
     assert status.intact and status.entries_checked == 5 and status.first_bad is None
     assert status.message == "Audit log intact: 5 entries checked."
 
-    with unit_of_work(backend.sessions) as session:
-        third = session.execute(text("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")).scalar_one()
+    with unit_of_work(backend.db_factory) as db:
+        third = db.execute(text("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 2")).scalar_one()
         # An intruder with write access drops the guard first (migration 0003).
-        session.execute(text("DROP TRIGGER audit_log_no_update"))
-        session.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE id = :id"), {"id": third})
+        db.execute(text("DROP TRIGGER audit_log_no_update"))
+        db.execute(text("UPDATE audit_log SET actor = 'someone-else' WHERE id = :id"), {"id": third})
     status = audit_status(backend)
     assert not status.intact
     assert status.first_bad is not None and status.first_bad.entry_id == third

@@ -33,7 +33,7 @@ def _staff(backend: Backend, role: StaffRole) -> StaffIdentity:
 
 
 def _answer_ids(backend: Backend) -> set[int]:
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         return set(db.scalars(select(Answer.id)))
 
 
@@ -86,10 +86,10 @@ def test_a_backup_taken_while_a_tablet_saves_restores_with_the_same_schedule_and
     ]
     assert before <= _answer_ids(restored) <= _answer_ids(backend)
     assert (restored_dir / AUDIT_KEY_FILE).read_bytes() == (backend.data_dir / AUDIT_KEY_FILE).read_bytes()
-    with unit_of_work(restored.sessions) as db:
+    with unit_of_work(restored.db_factory) as db:
         actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-2:] == ["backup.start", "backup.restore"]
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         assert db.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc())).first() == "backup.create"
     for path in restored_dir.rglob("*"):
         assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path

@@ -49,9 +49,9 @@ def test_a_large_csv_import_commits_in_batches_and_imports_every_row(
     assert result.appointments_added == rows
     # Three batches of rows and the summary entry: four write transactions, none of them the whole file.
     assert len(commits) == 4
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalar(select(func.count(Appointment.id))) == rows
-        assert session.scalar(select(func.count(Patient.id))) == rows
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalar(select(func.count(Appointment.id))) == rows
+        assert db.scalar(select(func.count(Patient.id))) == rows
     again = import_csv(backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8")), "front-desk")
     assert (again.appointments_added, again.already_present) == (0, rows)
 

@@ -26,17 +26,17 @@ DOB = dt.date(1979, 7, 2)
 
 
 def patient_of(backend: Backend, appointment_id: int) -> int:
-    with unit_of_work(backend.sessions) as session:
-        return session.get_one(Appointment, appointment_id).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        return db.get_one(Appointment, appointment_id).patient_id
 
 
 def book(backend: Backend, patient_id: int, starts_at: dt.datetime, visit_type: str = "im_ketamine") -> int:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         appointment = Appointment(
             patient_id=patient_id, starts_at=starts_at, visit_type=visit_type, status="scheduled", created_at=starts_at
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         return appointment.id
 
 
@@ -240,8 +240,8 @@ def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Back
     arrival_id = board_for_day(backend).arrivals[0].arrival_id
     resolve_arrival(backend, arrival_id, "front-desk")
     assert changed()
-    with unit_of_work(backend.sessions) as session:
-        session.get_one(Appointment, appointment_id).starts_at += dt.timedelta(minutes=30)
+    with unit_of_work(backend.db_factory) as db:
+        db.get_one(Appointment, appointment_id).starts_at += dt.timedelta(minutes=30)
     assert changed()
     # A visit on another day is not on today's board.
     book(backend, patient_of(backend, appointment_id), clock.now + dt.timedelta(days=3))

@@ -19,12 +19,12 @@ def test_history_is_written_once_encrypted_and_readable_by_the_services(backend:
     assert (summary.patients_added, summary.intakes_added, summary.already_present) == (10, 120, False)
     again = generate_history(backend, intakes=120, patients=10, seed=3)
     assert again.already_present and again.intakes_added == 0
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalar(select(func.count()).select_from(Patient)) == 10
-        assert session.scalar(select(func.count()).select_from(Intake)) == 120
-        assert session.scalar(select(func.count()).select_from(Answer)) == summary.answers_added
-        assert session.scalar(select(func.count()).select_from(Flag)) == summary.flags_added
-        first_name = session.scalars(select(Patient.first_name_enc).limit(1)).one()
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalar(select(func.count()).select_from(Patient)) == 10
+        assert db.scalar(select(func.count()).select_from(Intake)) == 120
+        assert db.scalar(select(func.count()).select_from(Answer)) == summary.answers_added
+        assert db.scalar(select(func.count()).select_from(Flag)) == summary.flags_added
+        first_name = db.scalars(select(Patient.first_name_enc).limit(1)).one()
     assert first_name[0] == 1 and len(first_name) > 28  # version byte, nonce, ciphertext and tag
 
     assert summary.long_series_patient_id is not None

@@ -152,8 +152,8 @@ def test_a_correction_is_a_new_record_pointing_at_the_old(backend: Backend) -> N
     # The correction raises what its answers raise, so the board shows the hold or flag at once.
     assert {(f.code, f.level) for f in correction.flags} == {("phq9_item9_positive", FlagLevel.URGENT)}
     record_answer(backend, correction.intake_id, "phq9", "q1", 3)
-    with unit_of_work(backend.sessions) as session:
-        assert session.get_one(Intake, correction.intake_id).supersedes_id == intake_id
+    with unit_of_work(backend.db_factory) as db:
+        assert db.get_one(Intake, correction.intake_id).supersedes_id == intake_id
     assert intake_state(backend, intake_id).answers_for("phq9")["q1"] == "LA6568-5"
 
 
@@ -161,8 +161,8 @@ def test_a_consent_keeps_text_hash_version_language_name_strokes_and_image(backe
     intake_id = start(backend)
     sign_all_consents(backend, intake_id, name="sam  TAYLOR")
     form = backend.forms.get("consent_im_ketamine")
-    with unit_of_work(backend.sessions) as session:
-        record = session.scalars(select(ConsentRecord).where(ConsentRecord.form_id == form.id)).one()
+    with unit_of_work(backend.db_factory) as db:
+        record = db.scalars(select(ConsentRecord).where(ConsentRecord.form_id == form.id)).one()
         assert record.text_snapshot == form.consent_text("en")
         assert record.text_sha256 == text_sha256(form.consent_text("en"))
         assert record.form_version == str(form.version)
@@ -186,11 +186,11 @@ def test_returning_patient_is_not_asked_to_sign_again(backend: Backend) -> None:
     intake_id = start(backend)
     answer_everything(backend, intake_id)
     submit_intake(backend, intake_id)
-    with unit_of_work(backend.sessions) as session:
-        patient_id = session.get_one(Intake, intake_id).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        patient_id = db.get_one(Intake, intake_id).patient_id
     from kiosk.store.models import Appointment
 
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         later = Appointment(
             patient_id=patient_id,
             starts_at=backend.now(),
@@ -198,8 +198,8 @@ def test_returning_patient_is_not_asked_to_sign_again(backend: Backend) -> None:
             status="scheduled",
             created_at=backend.now(),
         )
-        session.add(later)
-        session.flush()
+        db.add(later)
+        db.flush()
         later_id = later.id
     state = begin_intake(backend, later_id, "en")
     assert [t.form_id for t in state.tasks] == ["phq9", "gad7", "checklist_im_ketamine"]
@@ -228,5 +228,5 @@ def test_a_wrong_key_refuses_to_open(make_backend: BackendFactory, tmp_path) -> 
     key.write_bytes(bytes(32))
     with pytest.raises(KeyMismatchError):
         make_backend()
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalars(select(Answer)).all() == []
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalars(select(Answer)).all() == []

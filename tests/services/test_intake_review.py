@@ -87,8 +87,8 @@ def test_opening_an_intake_is_audited_as_a_view(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     intake_id = complete_visit(backend, appointment_id)
     intake_review(backend, intake_id, "dr-lee")
-    with unit_of_work(backend.sessions) as session:
-        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    with unit_of_work(backend.db_factory) as db:
+        entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (entry.actor, entry.action, entry.intake_id) == ("dr-lee", "intake.view", intake_id)
     with pytest.raises(UnknownIntakeError):
         intake_review(backend, 999, "dr-lee")

@@ -59,8 +59,8 @@ def test_export_then_import_restores_a_folder_that_lost_its_keys(make_backend: B
     phi_key = (backend.data_dir / KEY_FILE).read_bytes()
     assert phi_key not in wrapped and phi_key.hex().encode() not in wrapped
     appointment = schedule(backend, "Ana", "Ruiz", dt.date(1980, 1, 2))
-    with unit_of_work(backend.sessions) as session:
-        patient_id = session.get_one(Appointment, appointment).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        patient_id = db.get_one(Appointment, appointment).patient_id
     backend.engine.dispose()
     (backend.data_dir / KEY_FILE).unlink()
     (backend.data_dir / AUDIT_KEY_FILE).unlink()
@@ -74,10 +74,10 @@ def test_export_then_import_restores_a_folder_that_lost_its_keys(make_backend: B
     assert import_keys(backend.data_dir, wrapped, PASSPHRASE) == []
 
     restored = make_backend(backend.data_dir)
-    with unit_of_work(restored.sessions) as session:
-        assert patient_view(restored.cipher, session.get_one(Patient, patient_id)).first_name == "Ana"
-        assert verify_audit_chain(session).intact
-        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    with unit_of_work(restored.db_factory) as db:
+        assert patient_view(restored.cipher, db.get_one(Patient, patient_id)).first_name == "Ana"
+        assert verify_audit_chain(db).intact
+        actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert "key.export" in actions
 
 

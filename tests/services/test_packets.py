@@ -93,13 +93,13 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def audit_entries(backend: Backend, action: str) -> list[AuditEntry]:
-    with unit_of_work(backend.sessions) as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+    with unit_of_work(backend.db_factory) as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def stored_columns(backend: Backend, intake_id: int) -> tuple[bytes | None, str | None]:
-    with unit_of_work(backend.sessions) as session:
-        row = session.execute(select(Intake.packet_pdf, Intake.packet_sha256).where(Intake.id == intake_id)).one()
+    with unit_of_work(backend.db_factory) as db:
+        row = db.execute(select(Intake.packet_pdf, Intake.packet_sha256).where(Intake.id == intake_id)).one()
         return row.packet_pdf, row.packet_sha256
 
 
@@ -281,8 +281,8 @@ def test_a_missing_packet_is_made_again_from_the_same_records(backend: Backend, 
     intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB), phq=(1, 0, 2, 0, 0, 1, 0, 0, 0))
     make_packet(backend, intake_id)
     original = stored_packet(backend, intake_id, "dr-lee")
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get_one(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get_one(Intake, intake_id)
         intake.packet_pdf = None
         intake.packet_sha256 = None
     clock.advance(days=3)

@@ -16,8 +16,8 @@ def test_a_valid_change_is_saved_and_audited(backend: Backend) -> None:
     text = read_settings_text(backend).replace('phone = "(555) 010-0199"', 'phone = "(555) 010-0111"', 1)
     save_settings_text(backend, text, "admin")
     assert load_settings(backend.data_dir).clinic_phone == "(555) 010-0111"
-    with unit_of_work(backend.sessions) as session:
-        assert [e.action for e in session.scalars(select(AuditEntry))][-1] == "settings.change"
+    with unit_of_work(backend.db_factory) as db:
+        assert [e.action for e in db.scalars(select(AuditEntry))][-1] == "settings.change"
 
 
 @pytest.mark.parametrize(

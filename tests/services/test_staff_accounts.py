@@ -32,8 +32,8 @@ def add_user(backend: Backend, username: str = "dana", role: StaffRole = StaffRo
 
 
 def audit_actions(backend: Backend) -> list[tuple[str, str, str]]:
-    with unit_of_work(backend.sessions) as session:
-        return [(e.actor, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    with unit_of_work(backend.db_factory) as db:
+        return [(e.actor, e.action, e.detail) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
 
 
 def test_first_start_has_no_admin_until_one_is_added(backend: Backend) -> None:
@@ -49,8 +49,8 @@ def test_sign_in_returns_who_it_is_and_stores_only_a_hash(backend: Backend) -> N
     identity = sign_in(backend, " Dana ", PASSWORD)
     assert (identity.username, identity.display_name, identity.role) == ("dana", "Dana Lee", StaffRole.CLINICIAN)
     assert identity.can_review and not identity.is_admin
-    with unit_of_work(backend.sessions) as session:
-        stored = session.scalars(select(StaffUser.password_hash)).one()
+    with unit_of_work(backend.db_factory) as db:
+        stored = db.scalars(select(StaffUser.password_hash)).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert ("dana", "staff.sign_in", "") in audit_actions(backend)
 

@@ -53,8 +53,8 @@ def test_a_patient_without_sessions_has_an_empty_chart_and_the_view_is_audited(b
     patient_id = patient_of(backend, schedule(backend, "Sam", "Taylor", DOB))
     trend = patient_trend(backend, patient_id, "dr-lee")
     assert trend.sessions == () and trend.series == ()
-    with unit_of_work(backend.sessions) as session:
-        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    with unit_of_work(backend.db_factory) as db:
+        entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (entry.actor, entry.action, entry.patient_id) == ("dr-lee", "patient.trend_view", patient_id)
     with pytest.raises(UnknownPatientError):
         patient_trend(backend, 999, "dr-lee")

@@ -1,6 +1,6 @@
 """The way from the patient screens to staff: a hidden corner gesture, then a PIN, then a small menu.
 
-Nothing of a patient is reachable this way: the patient's session is ended before the menu opens.
+Nothing of a patient is reachable this way: the patient's sitting is ended before the menu opens.
 Five wrong PINs lock the pad for five minutes, counted in the database so a restart does not reset it.
 """
 
@@ -130,7 +130,7 @@ class StaffUnlock(QObject):
             self.pad.accept()
             self.pad = None
         # Nothing of the patient who was at the tablet stays on screen once staff take over.
-        self.window.end_session()
+        self.window.end_sitting()
         self.unlocked.emit(identity)
         menu = StaffMenu(identity, self.window, console=self.console_available)
         menu.exit_requested.connect(self._on_menu_exit_requested)
