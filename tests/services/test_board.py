@@ -15,7 +15,7 @@ from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
 from kiosk.services.intake_review import intake_review
-from kiosk.services.review import acknowledge_flag, mark_reviewed
+from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
 from kiosk.services.schedule import VisitStatus
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment

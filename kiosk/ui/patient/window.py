@@ -46,7 +46,7 @@ from kiosk.ui.patient.messages import (
     thank_you_screen,
 )
 from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
-from kiosk.ui.patient.review import ReviewScreen
+from kiosk.ui.patient.answers_review import ReviewScreen
 from kiosk.ui.patient.welcome import WelcomeScreen
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.theme import apply_theme

@@ -21,7 +21,7 @@ from kiosk.domain.statuses import ArrivalOutcome
 from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.review import ReviewError, acknowledge_flag
+from kiosk.services.intake_signoff import ReviewError, acknowledge_flag
 from kiosk.services.schedule import VisitStatus
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext

@@ -174,7 +174,7 @@ def test_without_a_spooler_the_packet_is_painted_onto_the_chosen_printer(
     out = os.environ.get("KIOSK_TEST_PRINT_OUT")
     if not printer or not out:
         pytest.fail("KIOSK_TEST_PRINTER / KIOSK_TEST_PRINT_OUT are not set: run `bash scripts/test-services.sh start`.")
-    monkeypatch.setattr("kiosk.ui.staff.review.spooler_available", lambda: False)
+    monkeypatch.setattr("kiosk.ui.staff.intake_review.spooler_available", lambda: False)
     check_in(tablet, "Sam Taylor")
     window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN))
     staff = Staff(qtbot, window)
