@@ -54,9 +54,9 @@ def _tablet(
 def benchmarks() -> list[Row]:
     from sqlalchemy import event
 
-    from kiosk.services.appointments import IMPORT_BATCH, import_csv, preview_csv
     from kiosk.services.backend import open_backend
     from kiosk.services.demo import seed_demo
+    from kiosk.services.schedule_import import IMPORT_BATCH, import_csv, preview_csv
 
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-contention-") as folder:

@@ -22,8 +22,8 @@ from kiosk.domain.forms import Form, FormKind, ItemType
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.services.backend import Backend, Clock
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
-from kiosk.services.patients import EmergencyContact, add_patient
 from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
+from kiosk.services.patients import EmergencyContact, add_patient
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.services.appointments import parse_date
+from kiosk.domain.schedule_csv import parse_date
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name
 from kiosk.store.engine import read_only_unit_of_work

@@ -7,22 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.services.appointments import (
-    AppointmentError,
-    NewPatient,
-    RowStatus,
-    add_appointment,
-    cancel_appointment,
-    import_csv,
-    move_appointment,
-    parse_time,
-    preview_csv,
-)
+from kiosk.domain.schedule_csv import NewPatient, RowStatus, parse_time
+from kiosk.services.appointments import AppointmentError, add_appointment, cancel_appointment, move_appointment
 from kiosk.services.backend import Backend
 from kiosk.services.board import board_for_day, board_signature
 from kiosk.services.history import generate_history
 from kiosk.services.patients import add_patient
 from kiosk.services.schedule import VisitStatus
+from kiosk.services.schedule_import import import_csv, preview_csv
 from kiosk.services.staff_accounts import SignInError, verify_kiosk_pin
 from kiosk.services.trends import patient_trend
 from kiosk.store.engine import unit_of_work
@@ -274,6 +266,6 @@ def test_import_board_and_history_on_postgresql(make_backend: BackendFactory, po
     # The bulk history (INSERT ... RETURNING in batches) and the shared PIN pad counter work there too.
     summary = generate_history(backend, intakes=60, patients=5)
     assert summary.long_series_patient_id is not None
-    assert len(patient_trend(backend, summary.long_series_patient_id, "dr-lee").db_factory) == 50
+    assert len(patient_trend(backend, summary.long_series_patient_id, "dr-lee").sessions) == 50
     with pytest.raises(SignInError, match="not right"):
         verify_kiosk_pin(backend, "0000")

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select
 
-from kiosk.services import appointments
-from kiosk.services.appointments import IMPORT_BATCH, import_csv, preview_csv
+from kiosk.services import schedule_import
 from kiosk.services.backend import Backend
 from kiosk.services.history import PATIENT_BATCH, generate_history
+from kiosk.services.schedule_import import IMPORT_BATCH, import_csv, preview_csv
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, Patient
 from tests.services.test_appointments import HEADER
@@ -36,7 +36,7 @@ def counted_commits(backend: Backend) -> Iterator[list[int]]:
 def test_a_large_csv_import_commits_in_batches_and_imports_every_row(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(appointments, "WRITE_SLICE_SECONDS", 60.0)
+    monkeypatch.setattr(schedule_import, "WRITE_SLICE_SECONDS", 60.0)
     day = backend.local_now().date() + dt.timedelta(days=1)
     rows = 2 * IMPORT_BATCH + 50
     lines = [HEADER] + [
@@ -60,9 +60,9 @@ def test_a_batch_also_ends_when_it_has_held_the_write_lock_long_enough(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Slow rows (a busy disk) end the batch by time, never by the row count alone; a pause follows each."""
-    monkeypatch.setattr(appointments, "WRITE_SLICE_SECONDS", 0.0)
+    monkeypatch.setattr(schedule_import, "WRITE_SLICE_SECONDS", 0.0)
     pauses: list[float] = []
-    monkeypatch.setattr(appointments.time, "sleep", pauses.append)
+    monkeypatch.setattr(schedule_import.time, "sleep", pauses.append)
     day = backend.local_now().date() + dt.timedelta(days=1)
     lines = [HEADER] + [f"S-{n},Pat{n},Slice,1980-01-01,{day.isoformat()},9:{n:02d},im_ketamine,,en" for n in range(5)]
     preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
@@ -71,7 +71,7 @@ def test_a_batch_also_ends_when_it_has_held_the_write_lock_long_enough(
     assert result.appointments_added == 5
     # One row per transaction (the first row of a batch is always taken), then the summary entry.
     assert len(commits) == 5 + 1
-    assert pauses == [appointments.YIELD_SECONDS] * 4
+    assert pauses == [schedule_import.YIELD_SECONDS] * 4
 
 
 def test_the_synthetic_history_commits_per_batch_of_patients(backend: Backend) -> None:

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
     from kiosk.services.intake import IntakeState
 from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
+from kiosk.ui.patient.answers_review import ReviewScreen
 from kiosk.ui.patient.base import Screen, set_label
 from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
@@ -46,7 +47,6 @@ from kiosk.ui.patient.messages import (
     thank_you_screen,
 )
 from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
-from kiosk.ui.patient.answers_review import ReviewScreen
 from kiosk.ui.patient.welcome import WelcomeScreen
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.theme import apply_theme

@@ -13,13 +13,13 @@ import logging
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QDialog, QFormLayout, QTabWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.schedule_csv import parse_date
 from kiosk.services.appointments import (
     AppointmentError,
     AppointmentView,
     NewPatient,
     add_appointment,
     move_appointment,
-    parse_date,
 )
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.schedule import ScheduleEntry

@@ -13,7 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
-from kiosk.services.appointments import AppointmentError, CsvImportResult, CsvPreview, CsvRow, RowStatus, import_csv
+from kiosk.domain.schedule_csv import CsvPreview, CsvRow, RowStatus
+from kiosk.services.appointments import AppointmentError
+from kiosk.services.schedule_import import CsvImportResult, import_csv
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
 from kiosk.ui.staff.rows_model import Column, RowsModel, table_view

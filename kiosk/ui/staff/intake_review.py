@@ -32,9 +32,9 @@ from kiosk.domain.statuses import IntakeStatus
 from kiosk.services.fhir_export import export_intake
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
+from kiosk.services.intake_signoff import ReviewError, mark_reviewed
 from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, print_packet
-from kiosk.services.intake_signoff import ReviewError, mark_reviewed
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (

@@ -10,8 +10,10 @@ from PySide6.QtCore import QDate, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.services.appointments import AppointmentView, CsvPreview, cancel_appointment, preview_csv
+from kiosk.domain.schedule_csv import CsvPreview
+from kiosk.services.appointments import AppointmentView, cancel_appointment
 from kiosk.services.schedule import ScheduleEntry, VisitStatus, schedule_for_day
+from kiosk.services.schedule_import import preview_csv
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, show_change_error
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, date_and_time, push_button, text_label, us_date
