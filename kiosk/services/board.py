@@ -1,12 +1,5 @@
 """The front-desk and clinician board: today's visits, check-ins that need a person, and flags in the
-order they must be dealt with.
-
-Flag lines are ordered so nothing urgent hides: an urgent flag nobody has acknowledged is always on top
-(oldest first, it has waited longest), then holds ("see staff before dosing"), then information, each tier
-in time order. An acknowledged urgent flag has been seen by a clinician, so it drops into the information
-tier at its time. Two information lines are derived here rather than stored: a questionnaire total in its
-form's "severe" band (PHQ-9 20 or more) and a worsening of 5 points or more since the patient's previous
-submitted session; a stored flag with the same code (phq9_severe) stands for the derived one.
+order they must be dealt with (the rules are kiosk.domain.board_rules; this module reads the records).
 
 The console polls `board_signature` every second (a handful of aggregates over today's rows, reached
 through indexes) and rebuilds the board with `board_for_day` only when the signature changed.
@@ -21,11 +14,22 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.board_rules import (
+    HEADLINES,
+    BoardLine,
+    severe_code,
+    severe_message,
+    shown_flags,
+    sort_lines,
+    worsened_code,
+    worsening_message,
+)
 from kiosk.domain.forms import FlagLevel, pick
 from kiosk.domain.scoring import ScoreResult
+from kiosk.domain.statuses import visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
-from kiosk.services.schedule import ScheduleEntry, visit_status
+from kiosk.services.schedule import ScheduleEntry
 from kiosk.services.trends import (
     STAFF_LANGUAGE,
     SessionRef,
@@ -46,49 +50,9 @@ from kiosk.store.models import (
     Patient,
 )
 
-SEVERE_BAND = "severe"
-WORSENING_POINTS = 5
-HEADLINES = {
-    FlagLevel.URGENT: "Urgent: a clinician must check in",
-    FlagLevel.HOLD: "See staff before dosing",
-    FlagLevel.INFO: "For review",
-}
-
 
 class BoardError(Exception):
     """A board action that does not apply, said in words staff can act on."""
-
-
-@dataclass(frozen=True, slots=True)
-class BoardLine:
-    """One flag on the board, stored (flag_id set, can be acknowledged) or derived (flag_id None)."""
-
-    level: FlagLevel
-    headline: str
-    message: str
-    code: str
-    form_id: str
-    happened_at: dt.datetime
-    appointment_id: int
-    intake_id: int
-    patient_id: int
-    patient_name: str
-    flag_id: int | None
-    acknowledged_at: dt.datetime | None = None
-    acknowledged_by: str | None = None
-    cleared_at: dt.datetime | None = None
-
-    @property
-    def needs_acknowledgement(self) -> bool:
-        return self.level is FlagLevel.URGENT and self.flag_id is not None and self.acknowledged_at is None
-
-    @property
-    def tier(self) -> int:
-        if self.needs_acknowledgement:
-            return 0
-        if self.level is FlagLevel.HOLD:
-            return 1
-        return 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,34 +83,6 @@ class Board:
     @property
     def urgent_count(self) -> int:
         return sum(1 for line in self.lines if line.needs_acknowledgement)
-
-
-def sort_lines(lines: Sequence[BoardLine]) -> tuple[BoardLine, ...]:
-    """Unacknowledged urgent first, then holds, then the rest; each tier oldest first."""
-    return tuple(sorted(lines, key=lambda line: (line.tier, line.happened_at, line.appointment_id, line.code)))
-
-
-def _pending(flag: Flag) -> bool:
-    return flag.level == FlagLevel.URGENT.value and flag.acknowledged_at is None
-
-
-def _stored_lines(flags: Sequence[Flag], newest_intake: int) -> list[Flag]:
-    """The visit's flags as the board shows them: the newest intake's, plus any urgent flag of an
-    earlier intake of the visit (a corrected one) that no clinician has acknowledged yet.
-
-    A cleared hold or information flag no longer applies; a cleared urgent flag still waits for a clinician.
-    """
-    chosen: dict[str, Flag] = {}
-    for flag in sorted(flags, key=lambda f: (f.intake_id, f.id)):
-        if flag.intake_id != newest_intake and not _pending(flag):
-            continue
-        if flag.cleared_at is not None and flag.level != FlagLevel.URGENT.value:
-            continue
-        current = chosen.get(flag.code)
-        if current is not None and _pending(current) and not _pending(flag):
-            continue
-        chosen[flag.code] = flag
-    return list(chosen.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,28 +129,19 @@ def _derived_lines(
                 continue
             title = pick(forms[form_id].title, STAFF_LANGUAGE)
             when = answered_at.get((intake.id, form_id), intake.updated_at)
-            severe_code = f"{form_id}_{SEVERE_BAND}"
-            if (
-                result.band is not None
-                and result.band.code == SEVERE_BAND
-                and severe_code not in stored_codes.get(visit.appointment.id, set())
-            ):
-                message = f"{title}: total {result.total}, in the severe range: review today."
+            severe = severe_message(title, form_id, result, stored_codes.get(visit.appointment.id, set()))
+            if severe is not None:
                 lines.setdefault(visit.appointment.id, []).append(
-                    _info_line(visit, form_id, severe_code, message, when)
+                    _info_line(visit, form_id, severe_code(form_id), severe, when)
                 )
             earlier_result: ScoreResult | None = (
                 previous_scores.get(before.intake_id, {}).get(form_id) if before is not None else None
             )
-            if before is not None and earlier_result is not None and earlier_result.total is not None:
-                rise = result.total - earlier_result.total
-                if rise >= WORSENING_POINTS:
-                    message = (
-                        f"{title}: total {result.total}, up {rise} points since the previous session "
-                        f"({earlier_result.total} on {before.at.astimezone():%m/%d/%Y})."
-                    )
+            if before is not None and earlier_result is not None:
+                worse = worsening_message(title, result.total, earlier_result.total, before.at)
+                if worse is not None:
                     lines.setdefault(visit.appointment.id, []).append(
-                        _info_line(visit, form_id, f"{form_id}_worsened", message, when)
+                        _info_line(visit, form_id, worsened_code(form_id), worse, when)
                     )
     return lines
 
@@ -293,7 +220,7 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
                 for intake in intakes_by_appointment[visit.appointment.id]
                 for flag in flags_by_intake.get(intake.id, [])
             ]
-            chosen = _stored_lines(flags, visit.intake.id)
+            chosen = shown_flags(flags, visit.intake.id)
             stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
             stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
         derived = _derived_lines(backend, db, visits, stored_codes)
@@ -315,7 +242,7 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
                 dob=visit.dob,
                 visit_type=visit_type.id,
                 visit_label=dict(visit_type.label),
-                status=visit_status(appointment.status, visit.intake),
+                status=visit_status(appointment.status, visit.intake.status if visit.intake else None),
                 intake_id=visit.intake.id if visit.intake else None,
                 flags=lines,
             )

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 
+from kiosk.domain.statuses import VisitStatus, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.patients import patient_view
@@ -16,15 +16,7 @@ from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
-
-
-class VisitStatus(StrEnum):
-    NOT_ARRIVED = "not arrived"
-    CHECKING_IN = "checking in"
-    SUBMITTED = "submitted"
-    REVIEWED = "reviewed"
-    CANCELLED = "cancelled"
+from kiosk.store.models import Appointment, Intake, Patient
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,19 +30,6 @@ class ScheduleEntry:
     visit_label: Mapping[str, str]
     status: VisitStatus
     intake_id: int | None
-
-
-def visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
-    """Where a visit stands, from its appointment's status and its newest intake."""
-    if appointment_status == AppointmentStatus.CANCELLED.value:
-        return VisitStatus.CANCELLED
-    if intake is None:
-        return VisitStatus.NOT_ARRIVED
-    return {
-        IntakeStatus.DRAFT.value: VisitStatus.CHECKING_IN,
-        IntakeStatus.SUBMITTED.value: VisitStatus.SUBMITTED,
-        IntakeStatus.REVIEWED.value: VisitStatus.REVIEWED,
-    }[intake.status]
 
 
 def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
@@ -83,7 +62,7 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
                     dob=view.dob,
                     visit_type=visit.id,
                     visit_label=dict(visit.label),
-                    status=visit_status(appointment.status, latest),
+                    status=visit_status(appointment.status, latest.status if latest else None),
                     intake_id=latest.id if latest else None,
                 )
             )

@@ -7,13 +7,13 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.domain.schedule_csv import NewPatient, RowStatus, parse_time
+from kiosk.domain.schedule_csv import NewPatient, RowStatus
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.appointments import AppointmentError, add_appointment, cancel_appointment, move_appointment
 from kiosk.services.backend import Backend
 from kiosk.services.board import board_for_day, board_signature
 from kiosk.services.history import generate_history
 from kiosk.services.patients import add_patient
-from kiosk.services.schedule import VisitStatus
 from kiosk.services.schedule_import import import_csv, preview_csv
 from kiosk.services.staff_accounts import SignInError, verify_kiosk_pin
 from kiosk.services.trends import patient_trend
@@ -187,16 +187,6 @@ def test_header_names_are_forgiving_and_unknown_columns_are_named(backend: Backe
     preview = preview_csv(backend, data)
     assert preview.warnings == ("Columns ignored (not used by the kiosk): room.",)
     assert [row.status for row in preview.rows] == [RowStatus.OK]
-
-
-def test_times_are_read_as_the_front_desk_writes_them() -> None:
-    assert parse_time("9:05") == dt.time(9, 5)
-    assert parse_time("12:15 AM") == dt.time(0, 15)
-    assert parse_time("12:15 p.m.") == dt.time(12, 15)
-    assert parse_time("14:30:00") == dt.time(14, 30)
-    for bad in ("25:00", "13:00 PM", "9", "9.30"):
-        with pytest.raises(ValueError):
-            parse_time(bad)
 
 
 def test_add_move_and_cancel_are_audited(backend: Backend) -> None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 import pytest
 
 from kiosk.domain.forms import FlagLevel
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardError, board_for_day, board_signature, resolve_arrival
 from kiosk.services.checkin import identify
@@ -16,7 +17,6 @@ from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
 from kiosk.services.intake_review import intake_review
 from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
-from kiosk.services.schedule import VisitStatus
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment
 from tests.services.conftest import FakeClock, schedule

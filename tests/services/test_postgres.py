@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers, seed_demo
 from kiosk.services.intake import IntakeLockedError, begin_intake, intake_state, record_answer, submit_intake
-from kiosk.services.schedule import VisitStatus, schedule_for_day
+from kiosk.services.schedule import schedule_for_day
 from tests.services.conftest import BackendFactory
 from tests.services.test_intake import sign_all_consents
 

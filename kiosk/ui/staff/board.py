@@ -16,13 +16,13 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
 
+from kiosk.domain.board_rules import BoardLine
 from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import ArrivalOutcome
-from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, UnresolvedArrival, board_for_day
+from kiosk.domain.statuses import ArrivalOutcome, VisitStatus
+from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
 from kiosk.services.intake_signoff import ReviewError, acknowledge_flag
-from kiosk.services.schedule import VisitStatus
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date

@@ -11,8 +11,9 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.domain.schedule_csv import CsvPreview
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.appointments import AppointmentView, cancel_appointment
-from kiosk.services.schedule import ScheduleEntry, VisitStatus, schedule_for_day
+from kiosk.services.schedule import ScheduleEntry, schedule_for_day
 from kiosk.services.schedule_import import preview_csv
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, show_change_error
 from kiosk.ui.staff.context import StaffContext

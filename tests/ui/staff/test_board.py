@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.board_rules import BoardLine
 from kiosk.domain.forms import FlagLevel
 from kiosk.services.backend import Backend
-from kiosk.services.board import BoardLine, BoardRow, UnresolvedArrival
+from kiosk.services.board import BoardRow, UnresolvedArrival
 from kiosk.ui.staff.board import FRONT_DESK_URGENT_DETAIL
 from kiosk.ui.staff.rows_model import Column, RowsModel
 from kiosk.ui.staff.style import Tone

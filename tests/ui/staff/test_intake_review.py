@@ -13,9 +13,9 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardRow
-from kiosk.services.schedule import VisitStatus
 from kiosk.store.models import IntakeStatus, StaffRole
 from tests.ui.staff.conftest import demo_identity, open_console
 from tests.ui.staff.driver import Staff

@@ -8,9 +8,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit, QListView, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.appointments import AppointmentView
 from kiosk.services.backend import Backend
-from kiosk.services.schedule import ScheduleEntry, VisitStatus, schedule_for_day
+from kiosk.services.schedule import ScheduleEntry, schedule_for_day
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, to_qdatetime
 from kiosk.ui.staff.dialogs import ConfirmDialog
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
