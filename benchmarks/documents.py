@@ -148,7 +148,8 @@ def benchmarks() -> list[Row]:
     from kiosk.documents.signing import sign_pdf
     from kiosk.documents.verification import verify_pdf
     from kiosk.services.backend import open_backend
-    from kiosk.services.packets import PacketMaker, packet_data_for
+    from kiosk.services.packet_content import packet_data_for
+    from kiosk.services.packets import PacketMaker
     from kiosk.settings import DEFAULT_SETTINGS
     from kiosk.store.engine import unit_of_work
     from kiosk.store.models import Intake

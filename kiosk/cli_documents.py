@@ -47,7 +47,7 @@ def _packet_refusals() -> tuple[type[Exception], ...]:
     from kiosk.documents.certificates import CertificateError
     from kiosk.documents.signing import SigningError
     from kiosk.services.intake import UnknownIntakeError
-    from kiosk.services.packets import PacketError
+    from kiosk.services.packet_content import PacketError
 
     return (UnknownIntakeError, PacketError, CertificateError, SigningError)
 

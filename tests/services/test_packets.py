@@ -21,14 +21,8 @@ from kiosk.domain.scoring import AnswerData
 from kiosk.services.backend import Backend
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import UnknownIntakeError, begin_intake, record_answer, submit_intake
-from kiosk.services.packets import (
-    PacketError,
-    PacketMaker,
-    make_packet,
-    packet_data_for,
-    render_unsigned,
-    stored_packet,
-)
+from kiosk.services.packet_content import PacketError, packet_data_for
+from kiosk.services.packets import PacketMaker, make_packet, render_unsigned, stored_packet
 from kiosk.settings import DEFAULT_SETTINGS
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, Intake
