@@ -3,8 +3,8 @@
 Scores with their bands and the change since the first and the last session, every answer as the
 patient saw it, each signed consent with its version, text hash, typed name and the signature itself,
 and the checklist with its holds. Nothing here edits a submitted intake; the only change it makes is
-"Mark reviewed". Opening it is audited by the service. The packet is printed or saved on the slow
-runner, so a slow printer never freezes the console.
+"Mark reviewed". Opening it is audited by the service. The packet's print and save are
+kiosk.ui.staff.packet_output.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -34,8 +33,6 @@ from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
 from kiosk.services.intake_signoff import ReviewError, mark_reviewed
 from kiosk.services.permissions import Permission, allows
-from kiosk.services.print_service import PrintOutcome, print_packet
-from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
     StatusLine,
@@ -48,6 +45,7 @@ from kiosk.ui.staff.controls import (
     text_label,
     us_date,
 )
+from kiosk.ui.staff.packet_output import PacketOutput
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -169,8 +167,6 @@ class IntakeReviewView(QWidget):
         super().__init__(parent)
         self._context = context
         self.review: IntakeReview | None = None
-        self.file_dialog: QFileDialog | None = None
-        self.saved_path: Path | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(8)
@@ -180,9 +176,8 @@ class IntakeReviewView(QWidget):
         column.addWidget(self.subtitle)
         self.mark_button = push_button("Mark reviewed", ButtonRole.PRIMARY)
         self.chart_button = push_button("Open chart")
-        self.print_button = push_button("Print packet")
-        self.print_to_button = push_button("Print to...")
-        self.save_button = push_button("Save packet as PDF...")
+        self.status = StatusLine()
+        self.packet_output = PacketOutput(context, self, self.status)
         self.fhir_button = push_button("Export FHIR...")
         self.fhir_dialog: QFileDialog | None = None
         self.exported_path: Path | None = None
@@ -190,10 +185,9 @@ class IntakeReviewView(QWidget):
             button_row(
                 self.mark_button,
                 self.chart_button,
-                trailing=[self.print_button, self.print_to_button, self.save_button, self.fhir_button],
+                trailing=[*self.packet_output.buttons, self.fhir_button],
             )
         )
-        self.status = StatusLine()
         column.addWidget(self.status)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -202,9 +196,6 @@ class IntakeReviewView(QWidget):
         column.addWidget(self.scroll_area, 1)
         self.mark_button.clicked.connect(self._on_mark_button_clicked)
         self.chart_button.clicked.connect(self._on_chart_button_clicked)
-        self.print_button.clicked.connect(self._on_print_button_clicked)
-        self.print_to_button.clicked.connect(self._on_print_to_button_clicked)
-        self.save_button.clicked.connect(self._on_save_button_clicked)
         self.fhir_button.clicked.connect(self._on_fhir_button_clicked)
         self._update_buttons()
 
@@ -246,9 +237,10 @@ class IntakeReviewView(QWidget):
         self.mark_button.setVisible(can_review)
         self.mark_button.setEnabled(can_review and review is not None and review.status is IntakeStatus.SUBMITTED)
         has_packet = review is not None and review.status in PACKET_STATUSES
-        self.print_button.setEnabled(has_packet)
-        self.print_to_button.setEnabled(has_packet)
-        self.save_button.setEnabled(has_packet)
+        if review is not None and has_packet:
+            self.packet_output.show_packet(review.intake_id, review.patient.id)
+        else:
+            self.packet_output.show_packet(None, None)
         can_export = allows(self._context.identity, Permission.EXPORT_CLINICAL)
         self.fhir_button.setVisible(can_export)
         self.fhir_button.setEnabled(can_export and has_packet)
@@ -426,141 +418,6 @@ class IntakeReviewView(QWidget):
     def _on_chart_button_clicked(self) -> None:
         if self.review is not None:
             self.chart_requested.emit(self.review.patient.id)
-
-    @Slot()
-    def _on_print_button_clicked(self) -> None:
-        """One tap for the front desk: the printer named in the settings (or the system default)."""
-        self._send_to_printer(self._context.printer)
-
-    @Slot()
-    def _on_print_to_button_clicked(self) -> None:
-        """Choose the printer in Qt's print dialog; the signed PDF then goes to that queue through the spooler,
-        as it is (vector, exact), or to a file when "Print to File" is chosen."""
-        if self.review is None:
-            return
-        printer = QPrinter()
-        if self._context.printer:
-            printer.setPrinterName(self._context.printer)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print packet to")
-        self.dialog_printer = printer
-        dialog.accepted.connect(lambda: self._on_print_dialog_accepted(printer))
-        self.print_dialog = dialog
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-
-    def _on_print_dialog_accepted(self, printer: QPrinter) -> None:
-        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
-            self._on_file_dialog_file_selected(printer.outputFileName())
-        elif spooler_available():
-            self._send_to_printer(printer.printerName() or None)
-        else:
-            self._print_with_qt(printer)
-
-    def _print_with_qt(self, printer: QPrinter) -> None:
-        """No spooler (Windows): render the signed packet's pages onto the chosen printer, on the slow worker."""
-        from kiosk.services.audit_log import record_staff_action
-
-        review = self.review
-        if review is None:
-            return
-        context, intake_id, patient_id = self._context, review.intake_id, review.patient.id
-        name = printer.printerName() or "the printer"
-
-        def job() -> int:
-            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.actor), printer)
-            record_staff_action(
-                context.backend, context.actor, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
-            )
-            return pages
-
-        def done(pages: object) -> None:
-            self.status.show_message(f"The packet ({pages} pages) was sent to {name}.", Tone.GOOD)
-
-        def failed(error: Exception) -> None:
-            if isinstance(error, QtPrintError):
-                self.status.show_error(str(error))
-            else:
-                log.error("printing the packet of intake %d through Qt failed", intake_id, exc_info=error)
-                self.status.show_error(f"The packet was not printed: {error}")
-
-        self.status.show_message(f"Sending the packet to {name}…")
-        context.slow_runner.submit(job, done, failed)
-
-    def _send_to_printer(self, printer_name: str | None) -> None:
-        review = self.review
-        if review is None:
-            return
-        context = self._context
-        intake_id = review.intake_id
-        self.print_button.setEnabled(False)
-        self.status.show_message("Sending the packet to the printer…")
-
-        def done(outcome: object) -> None:
-            assert isinstance(outcome, PrintOutcome)
-            self.print_button.setEnabled(True)
-            self.status.show_message(outcome.message, Tone.GOOD if outcome.printed else Tone.HOLD)
-
-        def failed(error: Exception) -> None:
-            log.error("printing the packet of intake %d failed", intake_id, exc_info=error)
-            self.print_button.setEnabled(True)
-            self.status.show_error(f"The packet was not printed: {error}")
-
-        context.slow_runner.submit(
-            lambda: print_packet(
-                context.backend, intake_id, context.actor, printer=printer_name, maker=context.packets
-            ),
-            done,
-            failed,
-        )
-
-    @Slot()
-    def _on_save_button_clicked(self) -> None:
-        review = self.review
-        if review is None:
-            return
-        name = f"intake-{review.intake_id}-packet.pdf"
-        dialog = QFileDialog(self, "Save packet as PDF", str(Path.home() / name), "PDF files (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _on_file_dialog_file_selected(self, chosen: str) -> None:
-        review = self.review
-        if review is None or not chosen:
-            return
-        path = Path(chosen)
-        context = self._context
-        intake_id = review.intake_id
-
-        def save() -> Path:
-            pdf = context.packets.stored(intake_id, context.actor)
-            path.write_bytes(pdf)
-            return path
-
-        def done(saved: object) -> None:
-            assert isinstance(saved, Path)
-            self.saved_path = saved
-            self.save_button.setEnabled(True)
-            self.status.show_message(f"Saved the signed packet to {saved}.", Tone.GOOD)
-
-        def failed(error: Exception) -> None:
-            self.save_button.setEnabled(True)
-            if isinstance(error, OSError):
-                log.warning("saving a packet to %s failed: %s", path, error)
-                reason = error.strerror or str(error)
-                self.status.show_error(f"The packet could not be written to {path} ({reason}). Choose another folder.")
-            else:
-                log.error("making the packet of intake %d failed", intake_id, exc_info=error)
-                self.status.show_error(f"The packet could not be saved: {error}")
-
-        self.save_button.setEnabled(False)
-        self.status.show_message("Saving the signed packet…")
-        context.slow_runner.submit(save, done, failed)
 
     @Slot()
     def _on_fhir_button_clicked(self) -> None:
