@@ -1,7 +1,7 @@
 """Answers, totals, bands, completeness, and the flags and holds a set of answers raises.
 
 A scored item left unanswered means there is no total: the result says "incomplete" and never counts the
-gap as 0 (CLINICAL.md). Nothing here presents a score as "safe".
+gap as 0 (forms/README.md, "Scoring"). Nothing here presents a score as "safe".
 """
 
 from __future__ import annotations

@@ -65,7 +65,6 @@ class IntakeState:
 
     intake_id: int
     appointment_id: int | None
-    patient_first_name: str
     visit_type: str
     language: str
     status: IntakeStatus
@@ -158,7 +157,6 @@ def _history(db: Session, patient_id: int, excluding_intake: int | None) -> list
 
 
 def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
-    patient = db.get_one(Patient, intake.patient_id)
     visit_type = backend.settings.visit_type(intake.visit_type)
     tasks = tasks_for_visit(visit_type, backend.forms, _history(db, intake.patient_id, intake.id), intake.started_at)
     answers = list(db.scalars(select(Answer).where(Answer.intake_id == intake.id)))
@@ -167,7 +165,6 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
     return IntakeState(
         intake_id=intake.id,
         appointment_id=intake.appointment_id,
-        patient_first_name=backend.cipher.decrypt_text(patient.first_name_enc, context="patients.first_name"),
         visit_type=intake.visit_type,
         language=intake.language,
         status=IntakeStatus(intake.status),

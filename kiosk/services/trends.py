@@ -1,7 +1,7 @@
 """Scores across a treatment series: a patient's submitted sessions, their totals, and change over time.
 
 Patients in a ketamine series fill in the same screeners again and again, so change matters as much as
-one score (CLINICAL.md): response is a fall of 50% or more from the first (baseline) total, remission a
+one score: response is a fall of 50% or more from the first (baseline) total, remission a
 total in the form's lowest band (PHQ-9 below 5). A corrected intake counts once, as its newest correction,
 dated when the visit was first submitted. The board and the intake review use the helpers here too.
 """

@@ -73,7 +73,7 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Encrypted; found by chart_key, a keyed blind index of the chart number (kept in step on flush,
-    # see kiosk.store.at_rest.CHART_CONTEXT), which is also what makes chart numbers unique.
+    # see chart_index below), which is also what makes chart numbers unique.
     chart_number: Mapped[str | None] = mapped_column(EncryptedText("patients.chart_number"))
     chart_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)

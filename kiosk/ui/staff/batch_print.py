@@ -1,9 +1,10 @@
 """Printing the day's signed packets in one go: one at a time, with progress, Cancel, and a report naming
 every packet that did not print and why.
 
-Each packet is printed by packet_output's `print_packet_job` (as from the intake review) on the slow runner
-(it waits until the printer has the job), so the console stays responsive and the board keeps refreshing. Cancel stops after the packet being printed;
-a job already handed to the printer cannot be taken back from here.
+Each packet is printed by packet_output's `print_packet_job` (as from the intake review) on the slow
+runner (it waits until the printer has the job), so the console stays responsive and the board keeps
+refreshing. Cancel stops after the packet being printed; a job already handed to the printer cannot be
+taken back from here.
 """
 
 from __future__ import annotations
