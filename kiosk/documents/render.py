@@ -53,6 +53,7 @@ from kiosk.documents.packet_data import (
     ScoreSummary,
 )
 from kiosk.documents.signature_drawing import signature_flowable
+from kiosk.domain.consent_markup import BlockKind, consent_blocks
 
 Clock = Callable[[], datetime]
 
@@ -530,38 +531,16 @@ class _PacketBuilder:
         return story
 
     def consent_body(self, text: str) -> list[Flowable]:
-        """Paragraphs of the consent text: a blank line separates them, "## " starts a heading,
-        "- " or "* " a bullet; other line breaks inside a paragraph are the author's wrapping."""
+        """The consent text block for block as kiosk.domain.consent_markup reads it (the patient's screen
+        shows the same blocks)."""
         story: list[Flowable] = []
-        lines: list[str] = []
-        bullet: list[str] | None = None
-
-        def flush() -> None:
-            nonlocal bullet
-            if lines:
-                story.append(self.p(" ".join(lines), self.s.body))
-                lines.clear()
-            if bullet is not None:
-                story.append(Paragraph(_text(" ".join(bullet)), self.s.bullet, bulletText="•"))
-                bullet = None
-
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line:
-                flush()
-            elif line.startswith("## "):
-                flush()
-                story.append(self.p(line[3:].strip(), self.s.subheading))
-            elif line.startswith(("- ", "* ")):
-                flush()
-                bullet = [line[2:].strip()]
-            elif bullet is not None and raw[:1].isspace():
-                bullet.append(line)
+        for block in consent_blocks(text):
+            if block.kind is BlockKind.HEADING:
+                story.append(self.p(block.text, self.s.subheading))
+            elif block.kind is BlockKind.BULLET:
+                story.append(Paragraph(_text(block.text), self.s.bullet, bulletText="•"))
             else:
-                if bullet is not None:
-                    flush()
-                lines.append(line)
-        flush()
+                story.append(self.p(block.text, self.s.body))
         return story
 
     def signature_block(self, consent: ConsentPage) -> list[Flowable]:
