@@ -54,6 +54,7 @@ from kiosk.documents.packet_data import (
 )
 from kiosk.documents.signature_drawing import signature_flowable
 from kiosk.domain.consent_markup import BlockKind, consent_blocks
+from kiosk.domain.statuses import FlagLevel
 
 Clock = Callable[[], datetime]
 
@@ -384,10 +385,10 @@ class _PacketBuilder:
             hAlign="LEFT",
         )
         story: list[Flowable] = [title_block, FrameBreak(), NextPageTemplate("body")]
-        story += self.flag_box("urgent")
+        story += self.flag_box(FlagLevel.URGENT)
         story.append(self.visit_table())
         story.append(Spacer(0, 10))
-        story += self.flag_box("hold")
+        story += self.flag_box(FlagLevel.HOLD)
         story += self.scores()
         story += self.info_flags()
         story += self.contents()
@@ -417,7 +418,7 @@ class _PacketBuilder:
         rows = [cells[index] + cells[index + 1] for index in range(0, len(cells), 2)]
         return _grid(rows, widths, header=False, bold_columns=(0, 2))
 
-    def _flags(self, level: str) -> list[FlagLine]:
+    def _flags(self, level: FlagLevel) -> list[FlagLine]:
         return [flag for flag in self.data.flags if flag.level == level]
 
     def _flag_paragraphs(self, flags: Sequence[FlagLine]) -> list[Flowable]:
@@ -431,11 +432,11 @@ class _PacketBuilder:
             for flag in flags
         ]
 
-    def flag_box(self, level: str) -> list[Flowable]:
+    def flag_box(self, level: FlagLevel) -> list[Flowable]:
         flags = self._flags(level)
         if not flags:
             return []
-        if level == "urgent":
+        if level is FlagLevel.URGENT:
             heading, border, fill = self.p(self.t("urgent_heading"), self.s.urgent_heading), RED, RED_TINT
         else:
             heading, border, fill = self.p(self.t("holds_heading"), self.s.hold_heading), AMBER, AMBER_TINT
@@ -443,7 +444,7 @@ class _PacketBuilder:
         return [box, Spacer(0, 12)]
 
     def info_flags(self) -> list[Flowable]:
-        flags = self._flags("info")
+        flags = self._flags(FlagLevel.INFO)
         if not flags:
             if not self.data.flags:
                 return [Spacer(0, 8), self.p(self.t("no_flags"), self.s.body)]

@@ -18,8 +18,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
-from kiosk.domain.forms import FlagLevel
 from kiosk.domain.scoring import ScoreResult
+from kiosk.domain.statuses import FlagLevel
 
 SEVERE_BAND = "severe"
 WORSENING_POINTS = 5

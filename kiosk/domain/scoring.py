@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from kiosk.domain.conditions import ItemValue
-from kiosk.domain.forms import Band, FlagLevel, Form, Item, ItemType, pick
+from kiosk.domain.forms import Band, Form, Item, ItemType, pick
+from kiosk.domain.statuses import FlagLevel
 
 # What the store keeps for an answer: an option code, a list of codes, a text, or a number.
 AnswerData = str | int | float | list[str]

@@ -2,12 +2,21 @@
 status follows from its appointment's and its intake's.
 
 The store keeps them in CHECK-constrained columns, the services decide with them and the console shows
-them, so they live here, below all three (FlagLevel lives beside the forms, which declare flags).
+them, and the packet prints them, so they live here, below all of them.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
+
+
+class FlagLevel(StrEnum):
+    """How a raised flag is dealt with: urgent (a clinician checks in before anything else), hold (see staff
+    before dosing), info (for the clinician's review)."""
+
+    URGENT = "urgent"
+    HOLD = "hold"
+    INFO = "info"
 
 
 class AppointmentStatus(StrEnum):

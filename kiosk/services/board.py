@@ -24,9 +24,9 @@ from kiosk.domain.board_rules import (
     worsened_code,
     worsening_message,
 )
-from kiosk.domain.forms import FlagLevel, pick
+from kiosk.domain.forms import pick
 from kiosk.domain.scoring import ScoreResult
-from kiosk.domain.statuses import visit_status
+from kiosk.domain.statuses import FlagLevel, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.schedule import ScheduleEntry

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from kiosk.domain.forms import Form, FormKind, ItemType
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, Clock
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
 from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
@@ -321,4 +322,4 @@ def _fixed_clock(at: dt.datetime) -> Clock:
 def _urgent_flag_ids(backend: Backend, intake_id: int) -> list[int]:
     from kiosk.services.intake import intake_state
 
-    return [flag.id for flag in intake_state(backend, intake_id).flags if flag.level.value == "urgent"]
+    return [flag.id for flag in intake_state(backend, intake_id).flags if flag.level is FlagLevel.URGENT]

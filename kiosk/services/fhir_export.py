@@ -29,8 +29,9 @@ from kiosk.domain.fhir_questionnaire import (
     option_coding,
     questionnaire,
 )
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import UnknownIntakeError
 from kiosk.services.packets import PacketMaker
@@ -261,7 +262,11 @@ def _flag(record: _IntakeRecord, flag: Flag) -> JsonObject:
                 "coding": [
                     {"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"},
                 ],
-                "text": {"urgent": "urgent", "hold": "see staff before dosing", "info": "for the clinician"}[level],
+                "text": {
+                    FlagLevel.URGENT: "urgent",
+                    FlagLevel.HOLD: "see staff before dosing",
+                    FlagLevel.INFO: "for the clinician",
+                }[level],
             }
         ],
         "code": {"coding": [{"system": FLAG_SYSTEM, "code": flag.code}], "text": flag.message},
@@ -270,7 +275,7 @@ def _flag(record: _IntakeRecord, flag: Flag) -> JsonObject:
     }
     if flag.cleared_at is not None:
         resource["period"]["end"] = _instant(flag.cleared_at)
-    priority = {"urgent": "PH", "hold": "PM", "info": "PL"}[level]
+    priority = {FlagLevel.URGENT: "PH", FlagLevel.HOLD: "PM", FlagLevel.INFO: "PL"}[level]
     resource["extension"] = [
         {"url": FLAG_PRIORITY, "valueCodeableConcept": {"coding": [{"system": FLAG_PRIORITY_CODES, "code": priority}]}}
     ]

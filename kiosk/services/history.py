@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel, Form, ItemType
+from kiosk.domain.forms import Form, ItemType
 from kiosk.domain.scoring import AnswerData, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.patients import lookup_key
 from kiosk.store.audit import append_audit

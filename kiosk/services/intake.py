@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Version, pick, text_sha256
+from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name, patient_view

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view

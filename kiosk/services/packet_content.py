@@ -21,7 +21,6 @@ from kiosk.documents.packet_data import (
     ChecklistPage,
     ClinicInfo,
     ConsentPage,
-    FlagLevel,
     FlagLine,
     FollowUp,
     PacketData,
@@ -34,6 +33,7 @@ from kiosk.documents.packet_data import (
 )
 from kiosk.domain.forms import Form, FormKind, Item, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, ScoreResult, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import NAME_MISMATCH_FLAG, UnknownIntakeError
 from kiosk.services.intake_review import answer_label
@@ -44,7 +44,6 @@ from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
 
 PACKET_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value)
-FLAG_LEVELS: dict[str, FlagLevel] = {"urgent": "urgent", "hold": "hold", "info": "info"}
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 """A consent's language as a word, each in its own language (as a language menu shows them)."""
 
@@ -177,10 +176,10 @@ def _flag_lines(backend: Backend, flags: Sequence[Flag], language: PacketLanguag
     for flag in flags:
         message = _flag_message(backend, flag, language)
         if flag.cleared_at is not None:
-            if flag.level != "urgent":
+            if flag.level != FlagLevel.URGENT:
                 continue
             message += _CHANGED_AFTER_URGENT[language]
-        lines.append(FlagLine(level=FLAG_LEVELS[flag.level], message=message, raised_at=local_time(flag.raised_at)))
+        lines.append(FlagLine(level=FlagLevel(flag.level), message=message, raised_at=local_time(flag.raised_at)))
     return tuple(lines)
 
 
@@ -230,7 +229,7 @@ def _checklist(
     holds: dict[str, list[str]] = {}
     for flag in flags:
         rule = rules.get(flag.code)
-        if flag.form_id != form.id or flag.level != "hold" or flag.cleared_at is not None or rule is None:
+        if flag.form_id != form.id or flag.level != FlagLevel.HOLD or flag.cleared_at is not None or rule is None:
             continue
         for name in rule.when.names:
             target = form.find_item(name)

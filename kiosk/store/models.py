@@ -27,10 +27,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-# Defined once in domain; re-exported here because every column that stores one is declared in this module.
-from kiosk.domain.forms import FlagLevel as FlagLevel  # noqa: PLC0414
 from kiosk.domain.statuses import AppointmentStatus as AppointmentStatus  # noqa: PLC0414
 from kiosk.domain.statuses import ArrivalOutcome as ArrivalOutcome  # noqa: PLC0414
+
+# Defined once in domain; re-exported here because every column that stores one is declared in this module.
+from kiosk.domain.statuses import FlagLevel as FlagLevel  # noqa: PLC0414
 from kiosk.domain.statuses import IntakeStatus as IntakeStatus  # noqa: PLC0414
 from kiosk.domain.statuses import StaffRole as StaffRole  # noqa: PLC0414
 from kiosk.store.types import CIPHER_ATTRIBUTE, CipherMissingError, EncryptedBytes, EncryptedText, UTCDateTime

@@ -12,8 +12,9 @@ from kiosk.domain.board_rules import (
     sort_lines,
     worsening_message,
 )
-from kiosk.domain.forms import Band, FlagLevel
+from kiosk.domain.forms import Band
 from kiosk.domain.scoring import ScoreResult
+from kiosk.domain.statuses import FlagLevel
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 

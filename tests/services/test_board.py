@@ -8,8 +8,7 @@ from collections.abc import Sequence
 
 import pytest
 
-from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import VisitStatus
+from kiosk.domain.statuses import FlagLevel, VisitStatus
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardError, board_for_day, board_signature, resolve_arrival
 from kiosk.services.checkin import identify

@@ -8,8 +8,9 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, text_sha256
+from kiosk.domain.forms import text_sha256
 from kiosk.domain.scoring import AnswerError
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import (

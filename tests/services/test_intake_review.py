@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, text_sha256
+from kiosk.domain.forms import text_sha256
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import UnknownIntakeError, begin_intake, record_answer
 from kiosk.services.intake_review import intake_review

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.forms import pick
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, LazyBackend
 
 if TYPE_CHECKING:
@@ -470,7 +471,7 @@ class PatientWindow(QWidget):
         def done(submitted: IntakeState) -> None:
             # A hold is never a refusal and never advice: the patient is told, kindly, that someone will talk
             # with them; the staff board says why.
-            held = any(flag.level.value == "hold" and flag.cleared_at is None for flag in submitted.flags)
+            held = any(flag.level is FlagLevel.HOLD and flag.cleared_at is None for flag in submitted.flags)
             self.thank_you.set_detail(
                 (lambda: tr("A member of our team will talk with you about a few of your answers before your session."))
                 if held

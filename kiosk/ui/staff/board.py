@@ -17,8 +17,7 @@ from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
 
 from kiosk.domain.board_rules import BoardLine
-from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import ArrivalOutcome, VisitStatus
+from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
 from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service

@@ -26,8 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import IntakeStatus
+from kiosk.domain.statuses import FlagLevel, IntakeStatus
 from kiosk.services.fhir_export import export_intake
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review

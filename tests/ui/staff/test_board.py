@@ -7,7 +7,7 @@ from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.board_rules import BoardLine
-from kiosk.domain.forms import FlagLevel
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardRow, UnresolvedArrival
 from kiosk.ui.staff.board import FRONT_DESK_URGENT_DETAIL
