@@ -251,6 +251,24 @@ def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = 
     )
 
 
+def is_scored(form: Form, item_id: str) -> bool:
+    """Whether the item's answer counts toward the form's total (PHQ-9's difficulty question does not)."""
+    return form.scoring is not None and item_id in form.scoring.item_ids
+
+
+def item_score(form: Form, item: Item, value: AnswerData | None) -> int | None:
+    """The points an answer adds to the form's total; None when unanswered or when the item is not scored."""
+    if value is None or isinstance(value, list) or not is_scored(form, item.id):
+        return None
+    option = item.option(str(value))
+    return option.score if option is not None else None
+
+
+def question_numbers(form: Form) -> dict[str, int]:
+    """Each answerable question's number as the form prints it (1 for the first question asked)."""
+    return {item.id: number for number, item in enumerate(form.answerable_items(), start=1)}
+
+
 def _total(form: Form, sheet: AnswerSheet) -> int:
     assert form.scoring is not None
     total = 0

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.answer_words import answer_label
+from kiosk.domain.forms import Form, FormKind, Item, pick
+from kiosk.domain.scoring import AnswerData, AnswerSheet, is_scored, item_score, question_numbers, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
@@ -35,8 +36,11 @@ class ItemAnswer:
     """One question with the answer as the patient saw it (label None: not answered)."""
 
     item_id: str
+    number: int
     question: str
     answer_label: str | None
+    scored: bool
+    """Counts toward the total (kiosk.domain.scoring.is_scored); `score` is None for an item that does not."""
     score: int | None
     value: AnswerData | None
 
@@ -117,29 +121,6 @@ class IntakeReview:
     flags: tuple[FlagView, ...]
 
 
-def answer_label(item: Item, value: AnswerData | None, language: str = STAFF_LANGUAGE) -> str | None:
-    """The answer in words: an option's label (labels joined for several), otherwise the value typed."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return "; ".join(_option_label(item, code, language) for code in value)
-    if item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
-        return _option_label(item, str(value), language)
-    return str(value)
-
-
-def _option_label(item: Item, code: str, language: str) -> str:
-    option = item.option(code)
-    return pick(option.label, language) if option is not None else code
-
-
-def _item_score(item: Item, value: AnswerData | None) -> int | None:
-    if value is None or isinstance(value, list) or item.type not in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
-        return None
-    option = item.option(str(value))
-    return option.score if option is not None else None
-
-
 def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, ...]:
     """The questions asked given the answers; an answer left over from a changed earlier answer (a driver's
     name after "no ride home") no longer applies and is not shown."""
@@ -216,6 +197,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         form = forms.get(form_id)
         values = answers.get(form_id, {})
         result = score(form, values, STAFF_LANGUAGE)
+        numbers = question_numbers(form)
         first = baseline.get(form_id)
         last = previous.get(form_id)
         first_total = first.total if first is not None else None
@@ -240,9 +222,11 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
                 items=tuple(
                     ItemAnswer(
                         item_id=item.id,
+                        number=numbers[item.id],
                         question=pick(item.text, STAFF_LANGUAGE),
-                        answer_label=answer_label(item, values.get(item.id)),
-                        score=_item_score(item, values.get(item.id)),
+                        answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
+                        scored=is_scored(form, item.id),
+                        score=item_score(form, item, values.get(item.id)),
                         value=values.get(item.id),
                     )
                     for item in _shown_items(form, values)
@@ -298,7 +282,7 @@ def _checklist(
         ChecklistLine(
             item_id=item.id,
             question=pick(item.text, STAFF_LANGUAGE),
-            answer_label=answer_label(item, values.get(item.id)),
+            answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
             holds=tuple(by_item.get(item.id, ())),
         )
         for item in _shown_items(form, values)

@@ -31,12 +31,12 @@ from kiosk.documents.packet_data import (
     Stroke,
     VisitInfo,
 )
-from kiosk.domain.forms import Form, FormKind, Item, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, ScoreResult, score
+from kiosk.domain.answer_words import answer_label
+from kiosk.domain.forms import Form, FormKind, pick
+from kiosk.domain.scoring import AnswerData, AnswerSheet, ScoreResult, item_score, question_numbers, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import NAME_MISMATCH_FLAG, UnknownIntakeError
-from kiosk.services.intake_review import answer_label
 from kiosk.services.patients import patient_view
 from kiosk.services.trends import questionnaire_scores, submitted_sessions
 from kiosk.settings import VisitType
@@ -124,25 +124,17 @@ def _changes(form_id: str, total: int | None, earlier: Sequence[Mapping[str, Sco
     return total - totals[0], total - totals[-1]
 
 
-def _item_score(form: Form, item: Item, value: AnswerData | None) -> int | None:
-    """The score an answer adds to the total; None for unscored items (the difficulty question)."""
-    if value is None or form.scoring is None or item.id not in form.scoring.item_ids or isinstance(value, list):
-        return None
-    option = item.option(str(value))
-    return option.score if option is not None else None
-
-
 def _questionnaire(
     form: Form, values: Mapping[str, AnswerData], result: ScoreResult, language: PacketLanguage
 ) -> QuestionnairePage:
     sheet = AnswerSheet(form, values)
-    numbers = {item.id: index for index, item in enumerate(form.answerable_items(), start=1)}
+    numbers = question_numbers(form)
     lines = tuple(
         AnswerLine(
             number=str(numbers[item.id]),
             question=pick(item.text, language),
             answer=answer_label(item, values.get(item.id), language),
-            score=_item_score(form, item, values.get(item.id)),
+            score=item_score(form, item, values.get(item.id)),
         )
         for item in form.answerable_items()
         if sheet.group_applies(item)

@@ -326,14 +326,12 @@ class IntakeReviewView(QWidget):
 
     def _answers_section(self, questionnaire: QuestionnaireReview) -> QGroupBox:
         box, inner = _section(f"{questionnaire.title}: answers")
-        form = self._context.backend.forms.get(questionnaire.form_id)
-        scored = form.scoring.item_ids if form.scoring is not None else ()
         rows = [
             (
-                str(scored.index(item.item_id) + 1) if item.item_id in scored else "",
+                str(item.number),
                 item.question,
                 item.answer_label or "Not answered",
-                ("–" if item.score is None else str(item.score)) if item.item_id in scored else "not scored",
+                ("–" if item.score is None else str(item.score)) if item.scored else "not scored",
             )
             for item in questionnaire.items
         ]
