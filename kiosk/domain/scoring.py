@@ -10,7 +10,7 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -267,6 +267,20 @@ def item_score(form: Form, item: Item, value: AnswerData | None) -> int | None:
 def question_numbers(form: Form) -> dict[str, int]:
     """Each answerable question's number as the form prints it (1 for the first question asked)."""
     return {item.id: number for number, item in enumerate(form.answerable_items(), start=1)}
+
+
+def holds_by_item(form: Form, holds: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Which question each standing hold is about: for each question a hold rule of `form` looks at, the
+    messages of those holds. `holds` are (code, message) pairs of the form's standing holds."""
+    rules = {rule.code: rule for rule in form.flags}
+    by_item: dict[str, list[str]] = {}
+    for code, message in holds:
+        rule = rules.get(code)
+        for name in rule.when.names if rule is not None else ():
+            target = form.find_item(name)
+            if target is not None:
+                by_item.setdefault(target.id, []).append(message)
+    return by_item
 
 
 def _total(form: Form, sheet: AnswerSheet) -> int:

@@ -26,20 +26,14 @@ from kiosk.domain.board_rules import (
 )
 from kiosk.domain.forms import pick
 from kiosk.domain.scoring import ScoreResult
+from kiosk.domain.series import SessionRef, earlier_sessions
 from kiosk.domain.statuses import FlagLevel, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.schedule import ScheduleEntry
-from kiosk.services.trends import (
-    STAFF_LANGUAGE,
-    SessionRef,
-    chunks,
-    questionnaire_scores,
-    scored_questionnaires,
-    submitted_sessions,
-)
+from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, scored_questionnaires, submitted_sessions
 from kiosk.store.audit import append_audit
-from kiosk.store.engine import read_only_unit_of_work, unit_of_work
+from kiosk.store.engine import chunks, read_only_unit_of_work, unit_of_work
 from kiosk.store.models import (
     Answer,
     Appointment,
@@ -111,11 +105,12 @@ def _derived_lines(
     previous: dict[int, SessionRef] = {}
     for visit in current:
         assert visit.intake is not None
-        earlier = [
-            ref
-            for ref in history.get(visit.appointment.patient_id, [])
-            if ref.appointment_id != visit.appointment.id and ref.at < visit.intake.started_at
-        ]
+        earlier = earlier_sessions(
+            history.get(visit.appointment.patient_id, []),
+            intake_id=visit.intake.id,
+            appointment_id=visit.appointment.id,
+            before=visit.intake.started_at,
+        )
         if earlier:
             previous[visit.intake.id] = earlier[-1]
     previous_scores = questionnaire_scores(backend, db, [ref.intake_id for ref in previous.values()])

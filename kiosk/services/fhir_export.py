@@ -32,6 +32,7 @@ from kiosk.domain.fhir_questionnaire import (
 from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.statuses import FlagLevel
+from kiosk.services.answer_records import decrypt_answer
 from kiosk.services.backend import Backend
 from kiosk.services.intake import UnknownIntakeError
 from kiosk.services.packets import PacketMaker
@@ -114,7 +115,7 @@ def _read(backend: Backend, db: Session, intake_id: int) -> _IntakeRecord:
     answers: dict[str, dict[str, AnswerData]] = {}
     answered_at: dict[str, dt.datetime] = {}
     for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id).order_by(Answer.id)):
-        answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(row.value_enc, context="answers.value")
+        answers.setdefault(row.form_id, {})[row.item_id] = decrypt_answer(cipher, row.value_enc)
         latest = answered_at.get(row.form_id)
         answered_at[row.form_id] = row.answered_at if latest is None else max(latest, row.answered_at)
     consents = tuple(

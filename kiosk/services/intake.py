@@ -18,6 +18,7 @@ from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
+from kiosk.services.answer_records import answers_by_form, encrypt_answer
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name, patient_view
 from kiosk.store.audit import append_audit
@@ -119,17 +120,9 @@ def _writable(db: Session, intake_id: int) -> Intake:
     return intake
 
 
-def _decrypt_answers(cipher: FieldCipher, answers: Sequence[Answer]) -> dict[str, dict[str, AnswerData]]:
-    result: dict[str, dict[str, AnswerData]] = {}
-    for answer in answers:
-        value = cipher.decrypt_json(answer.value_enc, context="answers.value")
-        result.setdefault(answer.form_id, {})[answer.item_id] = value
-    return result
-
-
 def _form_answers(db: Session, cipher: FieldCipher, intake_id: int, form_id: str) -> dict[str, AnswerData]:
     rows = db.scalars(select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id))
-    return _decrypt_answers(cipher, list(rows)).get(form_id, {})
+    return answers_by_form(cipher, list(rows)).get(form_id, {})
 
 
 def flag_view(flag: Flag) -> FlagView:
@@ -170,7 +163,7 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
         language=intake.language,
         status=IntakeStatus(intake.status),
         tasks=tasks,
-        answers=_decrypt_answers(backend.cipher, answers),
+        answers=answers_by_form(backend.cipher, answers),
         signed_consents=signed,
         resume_step=intake.resume_step,
         flags=tuple(flag_view(flag) for flag in flags),
@@ -239,7 +232,7 @@ def record_answer(backend: Backend, intake_id: int, form_id: str, item_id: str, 
         answer = db.scalars(
             select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id, Answer.item_id == item_id)
         ).first()
-        encrypted = cipher.encrypt_json(value, context="answers.value")
+        encrypted = encrypt_answer(cipher, value)
         if answer is None:
             db.add(
                 Answer(
@@ -442,7 +435,7 @@ def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeStat
             )
         db.flush()
         # The correction carries the holds and flags its answers raise, so the board shows them at once.
-        for form_id, answers in _decrypt_answers(
+        for form_id, answers in answers_by_form(
             backend.cipher, list(db.scalars(select(Answer).where(Answer.intake_id == correction.id)))
         ).items():
             _sync_flags(db, backend.forms.get(form_id), correction, answers, now)

@@ -14,21 +14,17 @@ from sqlalchemy import select
 
 from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, FormKind, Item, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, is_scored, item_score, question_numbers, score
+from kiosk.domain.scoring import AnswerData, AnswerSheet, holds_by_item, is_scored, item_score, question_numbers, score
+from kiosk.domain.series import earlier_sessions, is_remission, is_response
 from kiosk.domain.statuses import FlagLevel
+from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
-from kiosk.services.trends import (
-    STAFF_LANGUAGE,
-    is_remission,
-    is_response,
-    questionnaire_scores,
-    submitted_sessions,
-)
+from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, submitted_sessions
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,11 +134,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             raise UnknownIntakeError(f"there is no intake {intake_id}")
         patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
         appointment = db.get(Appointment, intake.appointment_id) if intake.appointment_id else None
-        answers: dict[str, dict[str, AnswerData]] = {}
-        for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id)):
-            answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(
-                row.value_enc, context="answers.value"
-            )
+        answers = intake_answers(cipher, db, intake_id)
         records = list(
             db.scalars(
                 select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.signed_at)
@@ -169,13 +161,12 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         flags = tuple(
             flag_view(flag) for flag in db.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
         )
-        history = [
-            ref
-            for ref in submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, [])
-            if ref.intake_id != intake.id
-            and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
-            and ref.at < (intake.submitted_at or intake.updated_at)
-        ]
+        history = earlier_sessions(
+            submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, []),
+            intake_id=intake.id,
+            appointment_id=intake.appointment_id,
+            before=intake.submitted_at or intake.updated_at,
+        )
         earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
         earlier = questionnaire_scores(backend, db, earlier_ids)
         append_audit(
@@ -270,14 +261,7 @@ def _checklist(
     holds = tuple(
         flag for flag in flags if flag.form_id == form_id and flag.level is FlagLevel.HOLD and flag.cleared_at is None
     )
-    rules = {rule.code: rule for rule in form.flags}
-    by_item: dict[str, list[str]] = {}
-    for flag in holds:
-        rule = rules.get(flag.code)
-        for name in rule.when.names if rule is not None else ():
-            target = form.find_item(name)
-            if target is not None:
-                by_item.setdefault(target.id, []).append(flag.message)
+    by_item = holds_by_item(form, ((flag.code, flag.message) for flag in holds))
     lines = tuple(
         ChecklistLine(
             item_id=item.id,

@@ -33,15 +33,25 @@ from kiosk.documents.packet_data import (
 )
 from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, FormKind, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, ScoreResult, item_score, question_numbers, score
+from kiosk.domain.scoring import (
+    AnswerData,
+    AnswerSheet,
+    ScoreResult,
+    holds_by_item,
+    item_score,
+    question_numbers,
+    score,
+)
+from kiosk.domain.series import earlier_sessions
 from kiosk.domain.statuses import FlagLevel
+from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
 from kiosk.services.intake import NAME_MISMATCH_FLAG, UnknownIntakeError
 from kiosk.services.patients import patient_view
 from kiosk.services.trends import questionnaire_scores, submitted_sessions
 from kiosk.settings import VisitType
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
 
 PACKET_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value)
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
@@ -85,14 +95,6 @@ def packet_intake(db: Session, intake_id: int) -> Intake:
     return intake
 
 
-def _answers(backend: Backend, db: Session, intake_id: int) -> dict[str, dict[str, AnswerData]]:
-    result: dict[str, dict[str, AnswerData]] = {}
-    for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id)):
-        value = backend.cipher.decrypt_json(row.value_enc, context="answers.value")
-        result.setdefault(row.form_id, {})[row.item_id] = value
-    return result
-
-
 def _forms_of_kind(
     backend: Backend, kind: FormKind, wanted: Sequence[str], answered: Mapping[str, object]
 ) -> list[Form]:
@@ -104,14 +106,12 @@ def _forms_of_kind(
 
 def _earlier_scores(backend: Backend, db: Session, intake: Intake) -> list[Mapping[str, ScoreResult]]:
     """Scores of the patient's sessions submitted before this one, oldest first (this visit excluded)."""
-    moment = intake.submitted_at or intake.updated_at
-    history = [
-        ref
-        for ref in submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, [])
-        if ref.intake_id != intake.id
-        and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
-        and ref.at < moment
-    ]
+    history = earlier_sessions(
+        submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, []),
+        intake_id=intake.id,
+        appointment_id=intake.appointment_id,
+        before=intake.submitted_at or intake.updated_at,
+    )
     scores = questionnaire_scores(backend, db, [ref.intake_id for ref in history])
     return [scores.get(ref.intake_id, {}) for ref in history]
 
@@ -218,15 +218,17 @@ def _checklist(
     is a follow-up of the line before it. A line whose answer raised a hold is marked with its reason."""
     sheet = AnswerSheet(form, values)
     rules = {rule.code: rule for rule in form.flags}
-    holds: dict[str, list[str]] = {}
-    for flag in flags:
-        rule = rules.get(flag.code)
-        if flag.form_id != form.id or flag.level != FlagLevel.HOLD or flag.cleared_at is not None or rule is None:
-            continue
-        for name in rule.when.names:
-            target = form.find_item(name)
-            if target is not None:
-                holds.setdefault(target.id, []).append(pick(rule.message, language))
+    holds = holds_by_item(
+        form,
+        (
+            (flag.code, pick(rules[flag.code].message, language))
+            for flag in flags
+            if flag.form_id == form.id
+            and flag.level == FlagLevel.HOLD
+            and flag.cleared_at is None
+            and flag.code in rules
+        ),
+    )
 
     drafts: list[_LineDraft] = []
     for item in form.items:
@@ -272,7 +274,7 @@ def packet_data(backend: Backend, db: Session, intake: Intake) -> PacketData:
         visit: VisitType | None = settings.visit_type(intake.visit_type)
     except KeyError:  # the visit type was removed from the settings since; the records still say it all
         visit = None
-    answers = _answers(backend, db, intake.id)
+    answers = intake_answers(backend.cipher, db, intake.id)
     flags = list(db.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.raised_at, Flag.id)))
     records = db.scalars(
         select(ConsentRecord)

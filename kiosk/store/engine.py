@@ -9,7 +9,7 @@ skip BEGIN before SELECT and DDL statements; SQLAlchemy emits BEGIN itself inste
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+IN_CHUNK = 900
+"""Keeps each IN (...) list well under SQLite's limit on bound parameters."""
 SQLITE_FILE_NAME = "kiosk.sqlite3"
 READ_ONLY_OPTION = "kiosk_read_only"
 BUSY_TIMEOUT_MS = 5000
@@ -124,3 +126,9 @@ def read_only_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
         finally:
             if sqlite and driver is not None:
                 driver.execute("PRAGMA query_only = OFF")
+
+
+def chunks(values: Sequence[int], size: int = IN_CHUNK) -> Iterable[Sequence[int]]:
+    """`values` in slices of at most `size`, one IN (...) list each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
