@@ -17,13 +17,14 @@ from kiosk.services.staff_accounts import create_staff_user
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, StaffRole
 from tests.conftest import FORMS_DIR
+from tests.identities import admin
 
 
 @pytest.fixture
 def backend(tmp_path: Path) -> Iterator[Backend]:
     opened = open_backend(tmp_path / "data", forms_dir=FORMS_DIR)
     create_staff_user(
-        opened, username="desk", display_name="Dana Desk", role=StaffRole.FRONT_DESK, password="desk-pass-1", actor="t"
+        opened, admin("t"), username="desk", display_name="Dana Desk", role=StaffRole.FRONT_DESK, password="desk-pass-1"
     )
     yield opened
     opened.engine.dispose()

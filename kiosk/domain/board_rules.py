@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol, TypeVar
 
 from kiosk.domain.scoring import ScoreResult
@@ -23,6 +23,7 @@ from kiosk.domain.statuses import FlagLevel
 
 SEVERE_BAND = "severe"
 WORSENING_POINTS = 5
+FRONT_DESK_URGENT_DETAIL = "A clinician has the details and must check in with the patient."
 HEADLINES = {
     FlagLevel.URGENT: "Urgent: a clinician must check in",
     FlagLevel.HOLD: "See staff before dosing",
@@ -65,6 +66,18 @@ class BoardLine:
 def sort_lines(lines: Iterable[BoardLine]) -> tuple[BoardLine, ...]:
     """Unacknowledged urgent first, then holds, then the rest; each tier oldest first."""
     return tuple(sorted(lines, key=lambda line: (line.tier, line.happened_at, line.appointment_id, line.code)))
+
+
+def front_desk_lines(lines: Iterable[BoardLine]) -> tuple[BoardLine, ...]:
+    """What a role without clinical access may see of a visit's lines: its holds, and that an urgent flag
+    waits for a clinician (not what it says); information lines and acknowledged urgent flags are clinical."""
+    shown = []
+    for line in lines:
+        if line.level is FlagLevel.HOLD:
+            shown.append(line)
+        elif line.needs_acknowledgement:
+            shown.append(replace(line, message=FRONT_DESK_URGENT_DETAIL, code="urgent", form_id=""))
+    return tuple(shown)
 
 
 class StoredFlag(Protocol):

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.schedule_csv import NewPatient
 from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import unit_of_work
@@ -128,10 +129,11 @@ def add_appointment(
     patient: int | NewPatient,
     starts_at: dt.datetime,
     visit_type: str,
-    actor: str,
+    staff: StaffIdentity,
     source_ref: str | None = None,
 ) -> AppointmentView:
     """Book a visit for a patient on file (by id) or for a new one (added, or found if already there)."""
+    require(staff, Permission.MANAGE_APPOINTMENTS)
     _check_visit_type(backend, visit_type)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
@@ -155,7 +157,7 @@ def add_appointment(
         append_audit(
             db,
             at=now,
-            actor=actor,
+            actor=staff.username,
             action="appointment.add",
             patient_id=record.id,
             detail=f"appointment {appointment.id} {visit_type}",
@@ -182,8 +184,11 @@ def _changeable(db: Session, appointment_id: int, doing: str) -> Appointment:
     return appointment
 
 
-def move_appointment(backend: Backend, appointment_id: int, starts_at: dt.datetime, actor: str) -> AppointmentView:
+def move_appointment(
+    backend: Backend, appointment_id: int, starts_at: dt.datetime, staff: StaffIdentity
+) -> AppointmentView:
     """Give the appointment a new time (a naive time is taken as local)."""
+    require(staff, Permission.MANAGE_APPOINTMENTS)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         appointment = _changeable(db, appointment_id, "moved")
@@ -192,7 +197,7 @@ def move_appointment(backend: Backend, appointment_id: int, starts_at: dt.dateti
         append_audit(
             db,
             at=now,
-            actor=actor,
+            actor=staff.username,
             action="appointment.move",
             patient_id=appointment.patient_id,
             detail=f"appointment {appointment.id} from {before.astimezone(dt.UTC):%Y-%m-%dT%H:%MZ} "
@@ -202,7 +207,8 @@ def move_appointment(backend: Backend, appointment_id: int, starts_at: dt.dateti
         return _view(appointment)
 
 
-def cancel_appointment(backend: Backend, appointment_id: int, actor: str) -> AppointmentView:
+def cancel_appointment(backend: Backend, appointment_id: int, staff: StaffIdentity) -> AppointmentView:
+    require(staff, Permission.MANAGE_APPOINTMENTS)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         appointment = _changeable(db, appointment_id, "cancelled")
@@ -210,7 +216,7 @@ def cancel_appointment(backend: Backend, appointment_id: int, actor: str) -> App
         append_audit(
             db,
             at=now,
-            actor=actor,
+            actor=staff.username,
             action="appointment.cancel",
             patient_id=appointment.patient_id,
             detail=f"appointment {appointment.id}",

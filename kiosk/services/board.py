@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.board_rules import (
     HEADLINES,
     BoardLine,
+    front_desk_lines,
     severe_code,
     severe_message,
     shown_flags,
@@ -30,6 +31,7 @@ from kiosk.domain.series import SessionRef, earlier_sessions
 from kiosk.domain.statuses import FlagLevel, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
+from kiosk.services.permissions import Permission, StaffIdentity, allows, require
 from kiosk.services.schedule import ScheduleEntry
 from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, scored_questionnaires, submitted_sessions
 from kiosk.store.audit import append_audit
@@ -173,8 +175,14 @@ def _last_answer_times(
     return times
 
 
-def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
-    """Everything the board shows for the local day (today by default), read in one transaction."""
+def board_for_day(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> Board:
+    """Everything the board shows for the local day (today by default), read in one transaction.
+
+    A role without clinical access (the front desk) gets the holds and, for an urgent flag, only that a
+    clinician must check in: no scores, no answers, no wording of a clinical flag.
+    """
+    require(staff, Permission.VIEW_SCHEDULE)
+    clinical = allows(staff, Permission.VIEW_CLINICAL)
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     cipher = backend.cipher
@@ -226,6 +234,8 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
     for visit in visits:
         appointment = visit.appointment
         lines = sort_lines([*stored.get(appointment.id, []), *derived.get(appointment.id, [])])
+        if not clinical:
+            lines = front_desk_lines(lines)
         every_line.extend(lines)
         visit_type = backend.settings.visit_type(appointment.visit_type)
         rows.append(
@@ -301,7 +311,7 @@ def _unresolved_arrivals(
 BoardSignature = tuple[object, ...]
 
 
-def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignature:
+def board_signature(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> BoardSignature:
     """A cheap fingerprint of everything the day's board shows; equal fingerprints mean nothing changed.
 
     Every kiosk write to an intake (answer, consent, flag raised or cleared, submit) also moves that
@@ -310,6 +320,7 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
     the indexes on appointments.starts_at, intakes.appointment_id, flags.intake_id and arrivals.at, so
     the cost follows the size of the day, not of the database.
     """
+    require(staff, Permission.VIEW_SCHEDULE)
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     todays_appointments = select(Appointment.id).where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -344,9 +355,11 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
 # ------------------------------------------------------------------------------------------ arrivals
 
 
-def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_id: int | None = None) -> None:
+def resolve_arrival(backend: Backend, arrival_id: int, staff: StaffIdentity, appointment_id: int | None = None) -> None:
     """Mark an unmatched or ambiguous check-in as handled by the front desk, optionally naming the
     appointment it turned out to be; it then leaves the board."""
+    require(staff, Permission.RESOLVE_ARRIVALS)
+    actor = staff.username
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         arrival = db.get(Arrival, arrival_id)

@@ -21,6 +21,7 @@ from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
 from kiosk.services.answer_records import answers_by_form, encrypt_answer
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name, patient_view
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import unit_of_work
@@ -402,8 +403,10 @@ def submit_intake(backend: Backend, intake_id: int) -> IntakeState:
         return _state(backend, db, intake)
 
 
-def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeState:
+def start_correction(backend: Backend, intake_id: int, staff: StaffIdentity) -> IntakeState:
     """A new draft that supersedes a submitted intake, starting from a copy of its answers."""
+    require(staff, Permission.START_CORRECTION)
+    actor = staff.username
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         original = _intake(db, intake_id)

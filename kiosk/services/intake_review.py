@@ -21,6 +21,7 @@ from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, submitted_sessions
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
@@ -124,8 +125,9 @@ def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, .
     return tuple(item for item in form.answerable_items() if sheet.group_applies(item))
 
 
-def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
+def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> IntakeReview:
     """The whole intake for a clinician, audited as a view of the patient's record."""
+    require(staff, Permission.VIEW_CLINICAL)
     cipher = backend.cipher
     forms = backend.forms
     with unit_of_work(backend.db_factory) as db:
@@ -172,7 +174,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         append_audit(
             db,
             at=backend.now(),
-            actor=actor,
+            actor=staff.username,
             action="intake.view",
             patient_id=intake.patient_id,
             intake_id=intake.id,

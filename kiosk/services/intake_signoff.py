@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Flag, Intake, IntakeStatus
@@ -12,8 +13,10 @@ class ReviewError(Exception):
     """A review action that does not apply, said in words staff can act on."""
 
 
-def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
+def acknowledge_flag(backend: Backend, flag_id: int, staff: StaffIdentity) -> None:
     """Record who saw an urgent flag and when; it then leaves the top of the board."""
+    require(staff, Permission.ACKNOWLEDGE_FLAGS)
+    actor = staff.username
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         flag = db.get(Flag, flag_id)
@@ -34,7 +37,9 @@ def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
         )
 
 
-def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
+def mark_reviewed(backend: Backend, intake_id: int, staff: StaffIdentity) -> None:
+    require(staff, Permission.MARK_REVIEWED)
+    actor = staff.username
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         intake = db.get(Intake, intake_id)

@@ -32,6 +32,7 @@ from kiosk.documents.signing import SignatureDetails, sign_pdf
 from kiosk.services.backend import Backend
 from kiosk.services.intake import KIOSK_ACTOR
 from kiosk.services.packet_content import local_time, packet_data, packet_intake
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Intake
@@ -156,8 +157,10 @@ class PacketMaker:
         log.info("intake %d has no stored packet; making it now", intake_id)
         return _make(self._backend, intake_id, self.signer, actor)[1]
 
-    def stored(self, intake_id: int, actor: str) -> bytes:
-        """The signed packet for saving or sending elsewhere, audited as an export."""
+    def stored(self, intake_id: int, staff: StaffIdentity) -> bytes:
+        """The signed packet for saving or sending elsewhere, audited as an export by the staff member."""
+        require(staff, Permission.PRINT_CLINICAL_PACKET)
+        actor = staff.username
         pdf = self.packet_bytes(intake_id, actor=actor)
         backend = self._backend
         with unit_of_work(backend.db_factory) as db:
@@ -181,6 +184,8 @@ def make_packet(
     return PacketMaker(backend, signer).make(intake_id, actor=actor)
 
 
-def stored_packet(backend: Backend, intake_id: int, actor: str, *, signer: ClinicSigner | None = None) -> bytes:
-    """The intake's signed packet (made now if missing), audited as an export by ``actor``."""
-    return PacketMaker(backend, signer).stored(intake_id, actor)
+def stored_packet(
+    backend: Backend, intake_id: int, staff: StaffIdentity, *, signer: ClinicSigner | None = None
+) -> bytes:
+    """The intake's signed packet (made now if missing), audited as an export by ``staff``."""
+    return PacketMaker(backend, signer).stored(intake_id, staff)

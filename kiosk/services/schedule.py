@@ -32,8 +32,9 @@ class ScheduleEntry:
     intake_id: int | None
 
 
-def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
+def schedule_for_day(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
     """Every appointment of the local day, in time order, with its newest intake's status."""
+    require(staff, Permission.VIEW_SCHEDULE)
     start, end = local_day_bounds(day or backend.local_now().date())
     with read_only_unit_of_work(backend.db_factory) as db:
         rows = db.execute(
@@ -74,7 +75,7 @@ def schedule_for_staff(backend: Backend, staff: StaffIdentity, day: dt.date | No
     patients and their dates of birth)."""
     require(staff, Permission.VIEW_SCHEDULE)
     shown = day or backend.local_now().date()
-    entries = schedule_for_day(backend, shown)
+    entries = schedule_for_day(backend, staff, shown)
     with unit_of_work(backend.db_factory) as db:
         append_audit(
             db, at=backend.now(), actor=staff.username, action="schedule.view", detail=f"{shown}: {len(entries)} rows"

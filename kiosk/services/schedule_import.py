@@ -23,6 +23,7 @@ from kiosk.domain.schedule_csv import CsvPreview, CsvRow, NewPatient, RowStatus,
 from kiosk.services.appointments import AppointmentError, find_or_add_patient, match_patient
 from kiosk.services.backend import Backend
 from kiosk.services.patients import lookup_key
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
@@ -44,9 +45,10 @@ class CsvImportResult:
     skipped: tuple[CsvRow, ...]
 
 
-def preview_csv(backend: Backend, data: bytes) -> CsvPreview:
+def preview_csv(backend: Backend, data: bytes, staff: StaffIdentity) -> CsvPreview:
     """Check every row of a schedule file against the columns, the clinic's visit types and the patients
     on file; nothing is written."""
+    require(staff, Permission.IMPORT_APPOINTMENTS)
     digest = hashlib.sha256(data).hexdigest()
     read = read_schedule_file(
         data,
@@ -121,11 +123,12 @@ def _stored_status(db: Session, cipher: FieldCipher, person: NewPatient, starts_
     return RowStatus.OK
 
 
-def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportResult:
+def import_csv(backend: Backend, preview: CsvPreview, staff: StaffIdentity) -> CsvImportResult:
     """Add the good rows of a preview the front desk confirmed, in short transactions; bad rows are left out.
 
     Each row is checked again, so a file imported twice, or by two desks at once, adds nothing twice.
     """
+    require(staff, Permission.IMPORT_APPOINTMENTS)
     if preview.file_problem is not None:
         raise AppointmentError(preview.file_problem)
     now = backend.now()
@@ -176,7 +179,7 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
                 append_audit(
                     db,
                     at=now,
-                    actor=actor,
+                    actor=staff.username,
                     action="appointment.add",
                     patient_id=patient.id,
                     detail=f"appointment {appointment.id} {row.visit_type} from CSV line {row.line}",
@@ -185,7 +188,7 @@ def import_csv(backend: Backend, preview: CsvPreview, actor: str) -> CsvImportRe
         append_audit(
             db,
             at=now,
-            actor=actor,
+            actor=staff.username,
             action="schedule.import",
             detail=f"file sha256 {preview.file_sha256[:16]}: {appointments_added} appointments added, "
             f"{patients_added} patients added, {already} already there, {len(skipped)} rows left out",

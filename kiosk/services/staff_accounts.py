@@ -24,6 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, require
+
+# Defined beside the role rules; re-exported here, where sign-in hands it out.
+from kiosk.services.permissions import StaffIdentity as StaffIdentity  # noqa: PLC0414
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import StaffRole, StaffUser, StoreMeta
@@ -64,25 +68,6 @@ class SignInError(Exception):
     def __init__(self, message: str, locked_for: dt.timedelta | None = None) -> None:
         super().__init__(message)
         self.locked_for = locked_for
-
-
-@dataclass(frozen=True, slots=True)
-class StaffIdentity:
-    """Who is signed in: enough for the console to greet them, check their role and name them in the audit."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: StaffRole
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is StaffRole.ADMIN
-
-    @property
-    def can_review(self) -> bool:
-        """Clinicians (and admins) acknowledge flags and review intakes; the front desk does not."""
-        return self.role in (StaffRole.CLINICIAN, StaffRole.ADMIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,9 +143,31 @@ def has_admin(backend: Backend) -> bool:
 
 
 def create_staff_user(
-    backend: Backend, *, username: str, display_name: str, role: StaffRole, password: str, actor: str
+    backend: Backend,
+    staff: StaffIdentity | None,
+    *,
+    username: str,
+    display_name: str,
+    role: StaffRole,
+    password: str,
+    first_admin_by: str | None = None,
 ) -> StaffIdentity:
-    """Add an account. Usernames are lower case letters, digits, '.', '_' or '-', 2 to 64 long."""
+    """Add an account, as an admin (`staff`). Usernames are lower case letters, digits, '.', '_' or '-', 2 to
+    64 long.
+
+    The clinic's very first admin has nobody to sign in as: with `staff` None an admin account is added only
+    while no enabled admin exists, and the audit names `first_admin_by` (the first-start wizard, the command
+    line); anything else is refused like a role that may not manage accounts.
+    """
+    if staff is not None:
+        require(staff, Permission.MANAGE_ACCOUNTS)
+        actor = staff.username
+    else:
+        if role is not StaffRole.ADMIN or has_admin(backend):
+            raise StaffAccountError(
+                "Only the clinic's first admin can be added without an admin signed in; sign in as an admin."
+            )
+        actor = first_admin_by or "first admin"
     name = _normalized_username(username)
     if not USERNAME_PATTERN.match(name):
         raise StaffAccountError(
@@ -192,7 +199,9 @@ def create_staff_user(
         return _identity(user)
 
 
-def list_staff_users(backend: Backend) -> tuple[StaffUserView, ...]:
+def list_staff_users(backend: Backend, staff: StaffIdentity) -> tuple[StaffUserView, ...]:
+    """Every account, for the admin's list (the audit view names people from it as well)."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
     with unit_of_work(backend.db_factory) as db:
         return tuple(
             StaffUserView(
@@ -209,8 +218,9 @@ def list_staff_users(backend: Backend) -> tuple[StaffUserView, ...]:
         )
 
 
-def reset_password(backend: Backend, username: str, new_password: str, actor: str) -> None:
+def reset_password(backend: Backend, username: str, new_password: str, staff: StaffIdentity) -> None:
     """Set a new password; this also lifts a lock, so an admin can let a locked-out colleague back in."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         user = _user(db, username)
@@ -218,7 +228,7 @@ def reset_password(backend: Backend, username: str, new_password: str, actor: st
         user.password_hash = HASHER.hash(new_password)
         user.failed_attempts = 0
         user.locked_until = None
-        append_audit(db, at=now, actor=actor, action="staff.password_reset", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.password_reset", detail=f"user {user.username}")
 
 
 def _enabled_admins(db: Session) -> int:
@@ -232,8 +242,9 @@ def _enabled_admins(db: Session) -> int:
     )
 
 
-def disable_user(backend: Backend, username: str, actor: str) -> None:
+def disable_user(backend: Backend, username: str, staff: StaffIdentity) -> None:
     """Stop an account from signing in (by password or PIN); its history stays in the audit log."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         user = _user(db, username)
@@ -245,10 +256,11 @@ def disable_user(backend: Backend, username: str, actor: str) -> None:
                 "accounts any more."
             )
         user.disabled = True
-        append_audit(db, at=now, actor=actor, action="staff.disable", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.disable", detail=f"user {user.username}")
 
 
-def enable_user(backend: Backend, username: str, actor: str) -> None:
+def enable_user(backend: Backend, username: str, staff: StaffIdentity) -> None:
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         user = _user(db, username)
@@ -257,14 +269,15 @@ def enable_user(backend: Backend, username: str, actor: str) -> None:
         user.disabled = False
         user.failed_attempts = 0
         user.locked_until = None
-        append_audit(db, at=now, actor=actor, action="staff.enable", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.enable", detail=f"user {user.username}")
 
 
-def set_pin(backend: Backend, username: str, pin: str, actor: str) -> None:
+def set_pin(backend: Backend, username: str, pin: str, staff: StaffIdentity) -> None:
     """Give a user a 4-8 digit PIN for the tablet's hidden PIN pad.
 
     Two enabled users may not share a PIN, or the audit could not say who unlocked the tablet.
     """
+    require(staff, Permission.MANAGE_ACCOUNTS)
     if not PIN_PATTERN.match(pin):
         raise StaffAccountError("A PIN is 4 to 8 digits (0-9), nothing else.")
     now = backend.now()
@@ -278,7 +291,7 @@ def set_pin(backend: Backend, username: str, pin: str, actor: str) -> None:
         if any(_verify(other, pin) for other in others if other is not None):
             raise StaffAccountError("This PIN cannot be used; choose a different one.")
         user.pin_hash = HASHER.hash(pin)
-        append_audit(db, at=now, actor=actor, action="staff.pin_set", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.pin_set", detail=f"user {user.username}")
 
 
 # ------------------------------------------------------------------------------------------ sign-in

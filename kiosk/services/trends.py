@@ -19,6 +19,7 @@ from kiosk.domain.scoring import ScoreResult, score
 from kiosk.domain.series import SessionRef, is_remission, is_response
 from kiosk.services.answer_records import answers_of_intakes
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import chunks, unit_of_work
 from kiosk.store.models import Intake, IntakeStatus, Patient
@@ -197,8 +198,9 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
     )
 
 
-def patient_trend(backend: Backend, patient_id: int, actor: str) -> PatientTrend:
+def patient_trend(backend: Backend, patient_id: int, staff: StaffIdentity) -> PatientTrend:
     """Every submitted session's totals and the change markers, for the chart; audited as a chart view."""
+    require(staff, Permission.VIEW_CLINICAL)
     cipher = backend.cipher
     forms = scored_questionnaires(backend)
     with unit_of_work(backend.db_factory) as db:
@@ -210,7 +212,7 @@ def patient_trend(backend: Backend, patient_id: int, actor: str) -> PatientTrend
         append_audit(
             db,
             at=backend.now(),
-            actor=actor,
+            actor=staff.username,
             action="patient.trend_view",
             patient_id=patient_id,
             detail=f"{len(sessions)} sessions",

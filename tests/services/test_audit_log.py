@@ -11,6 +11,7 @@ from kiosk.services.audit_log import audit_entries, audit_status
 from kiosk.services.backend import Backend
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
+from tests.identities import admin
 from tests.services.conftest import FakeClock
 
 
@@ -26,19 +27,22 @@ def test_entries_are_filtered_and_paged_newest_first(backend: Backend, clock: Fa
     write(backend, "dr-lee", "patient.trend_view", patient_id=2)
     write(backend, "dr-lee", "intake.view", patient_id=2)
 
-    page = audit_entries(backend, limit=2)
+    page = audit_entries(backend, admin(), limit=2)
     assert page.total == 4
     assert [entry.action for entry in page.entries] == ["intake.view", "patient.trend_view"]
-    assert [e.action for e in audit_entries(backend, limit=2, offset=2).entries] == ["appointment.add", "intake.view"]
-    assert audit_entries(backend, actor="dr-lee").total == 3
-    assert audit_entries(backend, actor="dr-lee", patient_id=2).total == 2
+    assert [e.action for e in audit_entries(backend, admin(), limit=2, offset=2).entries] == [
+        "appointment.add",
+        "intake.view",
+    ]
+    assert audit_entries(backend, admin(), actor="dr-lee").total == 3
+    assert audit_entries(backend, admin(), actor="dr-lee", patient_id=2).total == 2
     today = backend.local_now().date()
     yesterday = today - dt.timedelta(days=1)
-    assert audit_entries(backend, day_from=today).total == 3
-    only_yesterday = audit_entries(backend, day_from=yesterday, day_to=yesterday)
+    assert audit_entries(backend, admin(), day_from=today).total == 3
+    only_yesterday = audit_entries(backend, admin(), day_from=yesterday, day_to=yesterday)
     assert [(e.actor, e.patient_id) for e in only_yesterday.entries] == [("dr-lee", 1)]
     with pytest.raises(ValueError, match="limit"):
-        audit_entries(backend, limit=0)
+        audit_entries(backend, admin(), limit=0)
 
 
 def test_the_chain_is_intact_then_broken_at_the_altered_entry(backend: Backend) -> None:

@@ -21,6 +21,7 @@ from kiosk.services.staff_accounts import StaffIdentity, create_staff_user, sign
 from kiosk.store.backup import CHUNK_BYTES, MAGIC
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, AuditEntry, StaffRole
+from tests.identities import admin, front_desk
 from tests.services.conftest import BackendFactory, schedule
 
 PASSWORD = "correct horse battery staple"
@@ -28,7 +29,7 @@ PASSWORD = "correct horse battery staple"
 
 def _staff(backend: Backend, role: StaffRole) -> StaffIdentity:
     name = role.value.replace("_", "")
-    create_staff_user(backend, username=name, display_name=name, role=role, password=PASSWORD, actor="setup")
+    create_staff_user(backend, admin("setup"), username=name, display_name=name, role=role, password=PASSWORD)
     return sign_in(backend, name, PASSWORD)
 
 
@@ -81,8 +82,8 @@ def test_a_backup_taken_while_a_tablet_saves_restores_with_the_same_schedule_and
     result = restore_backup(tmp_path / "clinic.kbak", phi_key, restored_dir, actor="cli:test")
     assert result.appointments == 3
     restored = make_backend(restored_dir)
-    assert [(e.patient_name, e.starts_at, e.status) for e in schedule_for_day(restored)] == [
-        (e.patient_name, e.starts_at, e.status) for e in schedule_for_day(backend)
+    assert [(e.patient_name, e.starts_at, e.status) for e in schedule_for_day(restored, front_desk())] == [
+        (e.patient_name, e.starts_at, e.status) for e in schedule_for_day(backend, front_desk())
     ]
     assert before <= _answer_ids(restored) <= _answer_ids(backend)
     assert (restored_dir / AUDIT_KEY_FILE).read_bytes() == (backend.data_dir / AUDIT_KEY_FILE).read_bytes()

@@ -16,6 +16,7 @@ from kiosk.services.history import PATIENT_BATCH, generate_history
 from kiosk.services.schedule_import import IMPORT_BATCH, import_csv, preview_csv
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, Patient
+from tests.identities import front_desk
 from tests.services.test_appointments import HEADER
 
 
@@ -43,16 +44,18 @@ def test_a_large_csv_import_commits_in_batches_and_imports_every_row(
         f"B-{n},Pat{n},Batch,1980-01-01,{day.isoformat()},{8 + n % 10}:{n % 60:02d},im_ketamine,,en"
         for n in range(rows)
     ]
-    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
+    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk())
     with counted_commits(backend) as commits:
-        result = import_csv(backend, preview, "front-desk")
+        result = import_csv(backend, preview, front_desk("front-desk"))
     assert result.appointments_added == rows
     # Three batches of rows and the summary entry: four write transactions, none of them the whole file.
     assert len(commits) == 4
     with unit_of_work(backend.db_factory) as db:
         assert db.scalar(select(func.count(Appointment.id))) == rows
         assert db.scalar(select(func.count(Patient.id))) == rows
-    again = import_csv(backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8")), "front-desk")
+    again = import_csv(
+        backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk()), front_desk("front-desk")
+    )
     assert (again.appointments_added, again.already_present) == (0, rows)
 
 
@@ -65,9 +68,9 @@ def test_a_batch_also_ends_when_it_has_held_the_write_lock_long_enough(
     monkeypatch.setattr(schedule_import.time, "sleep", pauses.append)
     day = backend.local_now().date() + dt.timedelta(days=1)
     lines = [HEADER] + [f"S-{n},Pat{n},Slice,1980-01-01,{day.isoformat()},9:{n:02d},im_ketamine,,en" for n in range(5)]
-    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
+    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk())
     with counted_commits(backend) as commits:
-        result = import_csv(backend, preview, "front-desk")
+        result = import_csv(backend, preview, front_desk("front-desk"))
     assert result.appointments_added == 5
     # One row per transaction (the first row of a batch is always taken), then the summary entry.
     assert len(commits) == 5 + 1

@@ -9,6 +9,7 @@ from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_dem
 from kiosk.services.schedule import schedule_for_day
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, Flag, Intake, Patient, StaffUser
+from tests.identities import front_desk
 
 
 def counts(backend: Backend) -> tuple[int, ...]:
@@ -23,7 +24,7 @@ def test_the_demo_day_and_its_history(backend: Backend) -> None:
     summary = seed_demo(backend)
     assert summary.patients_added == len(DEMO_PATIENTS)
     assert summary.intakes_added == len(SERIES) * SERIES_SESSIONS
-    assert len(schedule_for_day(backend)) == 10
+    assert len(schedule_for_day(backend, front_desk())) == 10
     with unit_of_work(backend.db_factory) as db:
         urgent = db.scalars(select(Flag).where(Flag.level == "urgent")).all()
     assert len(urgent) == 1  # exactly one past positive PHQ-9 item 9, acknowledged by the demo clinician

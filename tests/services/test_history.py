@@ -12,6 +12,7 @@ from kiosk.services.patient_search import PatientIndex
 from kiosk.services.trends import patient_trend
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, Flag, Intake, Patient
+from tests.identities import clinician, front_desk
 
 
 def test_history_is_written_once_encrypted_and_readable_by_the_services(backend: Backend) -> None:
@@ -28,10 +29,10 @@ def test_history_is_written_once_encrypted_and_readable_by_the_services(backend:
     assert first_name[0] == 1 and len(first_name) > 28  # version byte, nonce, ciphertext and tag
 
     assert summary.long_series_patient_id is not None
-    trend = patient_trend(backend, summary.long_series_patient_id, "dr-lee")
+    trend = patient_trend(backend, summary.long_series_patient_id, clinician("dr-lee"))
     assert len(trend.sessions) == LONG_SERIES_SESSIONS
     assert all(isinstance(session.totals["phq9"], int) for session in trend.sessions)
-    review = intake_review(backend, trend.sessions[-1].intake_id, "dr-lee")
+    review = intake_review(backend, trend.sessions[-1].intake_id, clinician("dr-lee"))
     assert review.questionnaires[0].previous_total == trend.sessions[-2].totals["phq9"]
-    assert len(PatientIndex.build(backend)) == 10
-    assert board_for_day(backend).rows == ()  # all of it is in the past
+    assert len(PatientIndex.build(backend, front_desk())) == 10
+    assert board_for_day(backend, clinician()).rows == ()  # all of it is in the past

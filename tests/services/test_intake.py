@@ -26,6 +26,7 @@ from kiosk.services.intake import (
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, ConsentRecord, Intake
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, schedule
 
 DOB = dt.date(1979, 7, 2)
@@ -147,7 +148,7 @@ def test_a_correction_is_a_new_record_pointing_at_the_old(backend: Backend) -> N
     record_answer(backend, intake_id, "phq9", "q9", 1)
     record_answer(backend, intake_id, "phq9", "difficulty", "LA6573-5")
     submit_intake(backend, intake_id)
-    correction = start_correction(backend, intake_id, "dr-lee")
+    correction = start_correction(backend, intake_id, clinician("dr-lee"))
     assert correction.intake_id != intake_id
     assert correction.answers == intake_state(backend, intake_id).answers
     # The correction raises what its answers raise, so the board shows the hold or flag at once.

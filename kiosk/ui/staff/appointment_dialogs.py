@@ -194,7 +194,7 @@ class AddAppointmentDialog(QDialog):
 
         context.runner.submit(
             lambda: add_appointment(
-                context.backend, patient=patient, starts_at=starts_at, visit_type=visit_type, actor=context.actor
+                context.backend, patient=patient, starts_at=starts_at, visit_type=visit_type, staff=context.identity
             ),
             done,
             failed,
@@ -253,5 +253,5 @@ class MoveAppointmentDialog(QDialog):
             show_change_error(self.status, "moving an appointment", error)
 
         context.runner.submit(
-            lambda: move_appointment(context.backend, appointment_id, starts_at, context.actor), done, failed
+            lambda: move_appointment(context.backend, appointment_id, starts_at, context.identity), done, failed
         )

@@ -97,12 +97,13 @@ class AuditModel(RowsModel[AuditRecord]):
     def _request(self, offset: int) -> None:
         self._loading = True
         generation = self._generation
-        backend = self._context.backend
+        backend, staff = self._context.backend, self._context.identity
         filters = dict(self._filters)
 
         def page() -> AuditPage:
             return audit_entries(
                 backend,
+                staff,
                 actor=filters["actor"],  # type: ignore[arg-type]
                 patient_id=filters["patient_id"],  # type: ignore[arg-type]
                 day_from=filters["day_from"],  # type: ignore[arg-type]
@@ -218,8 +219,8 @@ class AuditView(QWidget):
             self.check_chain()
 
     def _load_people(self) -> None:
-        backend = self._context.backend
-        self._context.runner.submit(lambda: list_staff_users(backend), self._on_people_loaded)
+        backend, staff = self._context.backend, self._context.identity
+        self._context.runner.submit(lambda: list_staff_users(backend, staff), self._on_people_loaded)
 
     def _on_people_loaded(self, users: object) -> None:
         assert isinstance(users, tuple)

@@ -145,7 +145,7 @@ class CsvImportDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.summary.show_message("Importing…")
         context.runner.submit(
-            lambda: import_csv(context.backend, preview, context.actor), self._on_done, self._on_failed
+            lambda: import_csv(context.backend, preview, context.identity), self._on_done, self._on_failed
         )
 
     def _on_done(self, result: object) -> None:

@@ -40,11 +40,12 @@ def _create_first_admin(backend: Backend, username: str, display_name: str, pass
         raise AdminExistsError("An admin account was created meanwhile on another computer; sign in with it.")
     return create_staff_user(
         backend,
+        None,
         username=username,
         display_name=display_name,
         role=StaffRole.ADMIN,
         password=password,
-        actor=FIRST_START_ACTOR,
+        first_admin_by=FIRST_START_ACTOR,
     )
 
 

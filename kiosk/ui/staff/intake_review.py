@@ -205,7 +205,7 @@ class IntakeReviewView(QWidget):
         context = self._context
         self.status.show_message("Loading the intake…")
         context.runner.submit(
-            lambda: intake_review(context.backend, intake_id, context.actor), self._on_loaded, self._on_load_failed
+            lambda: intake_review(context.backend, intake_id, context.identity), self._on_loaded, self._on_load_failed
         )
 
     def _on_loaded(self, review: object) -> None:
@@ -409,7 +409,7 @@ class IntakeReviewView(QWidget):
                 self.status.show_error(f"Not marked reviewed: {error}. Try again; the log file has the details.")
             self.show_intake(intake_id)
 
-        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.actor), done, failed)
+        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.identity), done, failed)
 
     @Slot()
     def _on_chart_button_clicked(self) -> None:

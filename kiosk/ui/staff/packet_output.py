@@ -17,6 +17,7 @@ from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
 from kiosk.services.audit_log import record_staff_action
+from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, print_packet
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
@@ -28,7 +29,7 @@ log = logging.getLogger(__name__)
 
 def print_packet_job(context: StaffContext, intake_id: int, printer: str | None) -> Callable[[], PrintOutcome]:
     """The slow-runner job that prints one intake's signed packet on `printer` (None: the system default)."""
-    return lambda: print_packet(context.backend, intake_id, context.actor, printer=printer, maker=context.packets)
+    return lambda: print_packet(context.backend, intake_id, context.identity, printer=printer, maker=context.packets)
 
 
 class PacketOutput(QObject):
@@ -61,10 +62,13 @@ class PacketOutput(QObject):
         return self.print_button, self.print_to_button, self.save_button
 
     def show_packet(self, intake_id: int | None, patient_id: int | None) -> None:
-        """The packet the buttons act on; None (a draft, or nothing chosen) disables them."""
+        """The packet the buttons act on; None (a draft, or nothing chosen) disables them. A role that may not
+        print the clinical packet does not see them (the services refuse it anyway)."""
         self._intake_id, self._patient_id = intake_id, patient_id
+        allowed = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
         for button in self.buttons:
-            button.setEnabled(intake_id is not None)
+            button.setVisible(allowed)
+            button.setEnabled(allowed and intake_id is not None)
 
     # ----------------------------------------------------------------------------------- print
 
@@ -107,9 +111,9 @@ class PacketOutput(QObject):
         name = printer.printerName() or "the printer"
 
         def job() -> int:
-            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.actor), printer)
+            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.identity), printer)
             record_staff_action(
-                context.backend, context.actor, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
+                context.backend, context.identity, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
             )
             return pages
 
@@ -169,7 +173,7 @@ class PacketOutput(QObject):
         context = self._context
 
         def save() -> Path:
-            pdf = context.packets.stored(intake_id, context.actor)
+            pdf = context.packets.stored(intake_id, context.identity)
             path.write_bytes(pdf)
             return path
 

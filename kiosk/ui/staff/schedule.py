@@ -109,7 +109,9 @@ class ScheduleView(QWidget):
         context, day = self._context, self.day
         self.title.setText(f"Schedule, {day:%A} {us_date(day)}")
         self.title.setAccessibleName(self.title.text())
-        context.runner.submit(lambda: schedule_for_day(context.backend, day), self._on_loaded, self._on_load_failed)
+        context.runner.submit(
+            lambda: schedule_for_day(context.backend, context.identity, day), self._on_loaded, self._on_load_failed
+        )
 
     def _on_loaded(self, entries: object) -> None:
         assert isinstance(entries, tuple)
@@ -200,7 +202,7 @@ class ScheduleView(QWidget):
             self.reload()
 
         context.runner.submit(
-            lambda: cancel_appointment(context.backend, entry.appointment_id, context.actor),
+            lambda: cancel_appointment(context.backend, entry.appointment_id, context.identity),
             done,
             lambda error: show_change_error(self.status, "cancelling an appointment", error),
         )
@@ -224,7 +226,7 @@ class ScheduleView(QWidget):
         context = self._context
 
         def read() -> CsvPreview:
-            return preview_csv(context.backend, path.read_bytes())
+            return preview_csv(context.backend, path.read_bytes(), context.identity)
 
         def failed(error: Exception) -> None:
             if isinstance(error, OSError):

@@ -82,7 +82,7 @@ def test_front_desk_sees_status_and_holds_but_no_clinical_detail(
     visits = {row[1]: row for row in staff.cell_texts(APPOINTMENTS)}
     assert visits["Priya Raman"][4:] == ["Submitted", ""]
     assert visits["Morgan Lee"][4:] == ["Checking in", "Urgent: clinician needed"]
-    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart"):
+    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart", "Print today's packets"):
         assert not staff.has_button(name)
 
 
