@@ -26,7 +26,7 @@ from kiosk.services.packets import PacketMaker, make_packet, render_unsigned, st
 from kiosk.settings import DEFAULT_SETTINGS
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, Intake
-from tests.identities import admin, clinician
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, FakeClock, schedule
 from tests.services.test_board import answer_questionnaire, past_visit, patient_of
 from tests.services.test_intake import sign_all_consents

@@ -23,7 +23,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.packets import PacketMaker
 from kiosk.services.print_service import SPOOL_DIR, print_packet
 from kiosk.settings import DEFAULT_SETTINGS
-from tests.identities import admin, clinician
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, schedule
 from tests.services.test_packets import (
     audit_entries,
