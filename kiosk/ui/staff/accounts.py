@@ -267,8 +267,7 @@ class AccountsView(QWidget):
         backend, staff = self._context.backend, self._context.identity
         self._context.runner.submit(lambda: list_staff_users(backend, staff), self._on_loaded, self._on_load_failed)
 
-    def _on_loaded(self, users: object) -> None:
-        assert isinstance(users, tuple)
+    def _on_loaded(self, users: tuple[StaffUserView, ...]) -> None:
         chosen = self.selected_user()
         self.model.set_rows(users)
         if chosen is not None:

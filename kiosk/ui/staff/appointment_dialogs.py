@@ -139,8 +139,7 @@ class AddAppointmentDialog(QDialog):
         self.add_button.clicked.connect(self._on_add_button_clicked)
 
     @Slot(object)
-    def _on_picker_chosen(self, hit: object) -> None:
-        assert isinstance(hit, PatientHit)
+    def _on_picker_chosen(self, hit: PatientHit) -> None:
         self.patient = hit
         self.chosen_label.setText(f"Chosen: {hit_text(hit)}")
         self.chosen_label.setAccessibleName(self.chosen_label.text())
@@ -182,8 +181,7 @@ class AddAppointmentDialog(QDialog):
         visit_type = str(self.visit_type.currentData())
         self.add_button.setEnabled(False)
 
-        def done(view: object) -> None:
-            assert isinstance(view, AppointmentView)
+        def done(view: AppointmentView) -> None:
             self.add_button.setEnabled(True)
             self.added.emit(view)
             self.accept()

@@ -103,8 +103,7 @@ class BatchPrint(QObject):
             lambda error: self._on_failed(job, error),
         )
 
-    def _on_printed(self, job: PacketJob, outcome: object) -> None:
-        assert isinstance(outcome, PrintOutcome)
+    def _on_printed(self, job: PacketJob, outcome: PrintOutcome) -> None:
         self._record(PacketPrintResult(job, outcome.printed, True, outcome.message))
 
     def _on_failed(self, job: PacketJob, error: Exception) -> None:

@@ -288,8 +288,7 @@ class BoardView(QWidget):
             lambda: board_for_day(backend, staff), lambda board: self._on_board(signature, board), self._on_poll_failed
         )
 
-    def _on_board(self, signature: object, board: object) -> None:
-        assert isinstance(board, Board)
+    def _on_board(self, signature: object, board: Board) -> None:
         self._polling = False
         self._signature = signature
         if self._last_error:

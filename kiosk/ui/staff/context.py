@@ -54,11 +54,7 @@ class PatientDirectory:
         on_error: Callable[[Exception], None],
         limit: int = SEARCH_LIMIT,
     ) -> None:
-        def done(result: object) -> None:
-            assert isinstance(result, tuple)
-            on_done(result)
-
-        self._runner.submit(lambda: self._searched(query, limit), done, on_error)
+        self._runner.submit(lambda: self._searched(query, limit), on_done, on_error)
 
 
 @dataclass(frozen=True, slots=True)

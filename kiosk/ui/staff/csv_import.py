@@ -148,8 +148,7 @@ class CsvImportDialog(QDialog):
             lambda: import_csv(context.backend, preview, context.identity), self._on_done, self._on_failed
         )
 
-    def _on_done(self, result: object) -> None:
-        assert isinstance(result, CsvImportResult)
+    def _on_done(self, result: CsvImportResult) -> None:
         self.import_result = result
         self.summary.show_message(result_summary(result), Tone.HOLD if result.skipped else Tone.GOOD)
         self.import_button.setVisible(False)

@@ -134,8 +134,7 @@ class FirstStartWizard(CenteredCard):
             lambda: _create_first_admin(backend, username, name, password), self._on_created, self._on_failed
         )
 
-    def _on_created(self, identity: object) -> None:
-        assert isinstance(identity, StaffIdentity)
+    def _on_created(self, identity: StaffIdentity) -> None:
         self.create_button.setEnabled(True)
         self.password.clear()
         self.repeat.clear()

@@ -208,8 +208,7 @@ class IntakeReviewView(QWidget):
             lambda: intake_review(context.backend, intake_id, context.identity), self._on_loaded, self._on_load_failed
         )
 
-    def _on_loaded(self, review: object) -> None:
-        assert isinstance(review, IntakeReview)
+    def _on_loaded(self, review: IntakeReview) -> None:
         self.status.clear_message()
         self.show_review(review)
 
@@ -445,8 +444,7 @@ class IntakeReviewView(QWidget):
             path.write_bytes(bundle.json_bytes)
             return path
 
-        def done(saved: object) -> None:
-            assert isinstance(saved, Path)
+        def done(saved: Path) -> None:
             self.exported_path = saved
             self.fhir_button.setEnabled(True)
             self.status.show_message(f"Exported the intake as FHIR to {saved}.", Tone.GOOD)

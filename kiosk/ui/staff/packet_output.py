@@ -137,8 +137,7 @@ class PacketOutput(QObject):
         self.print_button.setEnabled(False)
         self._status.show_message("Sending the packet to the printer…")
 
-        def done(outcome: object) -> None:
-            assert isinstance(outcome, PrintOutcome)
+        def done(outcome: PrintOutcome) -> None:
             self.print_button.setEnabled(True)
             self._status.show_message(outcome.message, Tone.GOOD if outcome.printed else Tone.HOLD)
 
@@ -177,8 +176,7 @@ class PacketOutput(QObject):
             path.write_bytes(pdf)
             return path
 
-        def done(saved: object) -> None:
-            assert isinstance(saved, Path)
+        def done(saved: Path) -> None:
             self.saved_path = saved
             self.save_button.setEnabled(True)
             self._status.show_message(f"Saved the signed packet to {saved}.", Tone.GOOD)

@@ -133,8 +133,7 @@ class PatientChartView(QWidget):
     # ----------------------------------------------------------------------------------- loading
 
     @Slot(object)
-    def _on_picker_chosen(self, hit: object) -> None:
-        assert isinstance(hit, PatientHit)
+    def _on_picker_chosen(self, hit: PatientHit) -> None:
         self.show_patient(hit.patient_id)
 
     def show_patient(self, patient_id: int) -> None:
@@ -144,8 +143,7 @@ class PatientChartView(QWidget):
             lambda: patient_trend(context.backend, patient_id, context.identity), self._on_loaded, self._on_load_failed
         )
 
-    def _on_loaded(self, trend: object) -> None:
-        assert isinstance(trend, PatientTrend)
+    def _on_loaded(self, trend: PatientTrend) -> None:
         self.status.clear_message()
         self.show_trend(trend)
 

@@ -113,8 +113,7 @@ class ScheduleView(QWidget):
             lambda: schedule_for_day(context.backend, context.identity, day), self._on_loaded, self._on_load_failed
         )
 
-    def _on_loaded(self, entries: object) -> None:
-        assert isinstance(entries, tuple)
+    def _on_loaded(self, entries: tuple[ScheduleEntry, ...]) -> None:
         chosen = selected_row(self.table)
         self.entries = entries
         self.model.set_rows(entries)
@@ -153,8 +152,7 @@ class ScheduleView(QWidget):
         self.dialog = dialog
         dialog.open()
 
-    def _on_dialog_added(self, view: object) -> None:
-        assert isinstance(view, AppointmentView)
+    def _on_dialog_added(self, view: AppointmentView) -> None:
         self.status.show_message(f"Booked for {date_and_time(view.starts_at)}.", Tone.GOOD)
         local_day = view.starts_at.astimezone().date()
         if local_day != self.day:
@@ -172,8 +170,7 @@ class ScheduleView(QWidget):
         self.dialog = dialog
         dialog.open()
 
-    def _on_dialog_moved(self, view: object) -> None:
-        assert isinstance(view, AppointmentView)
+    def _on_dialog_moved(self, view: AppointmentView) -> None:
         self.status.show_message(f"Moved to {date_and_time(view.starts_at)}.", Tone.GOOD)
         self.reload()
 
@@ -239,8 +236,7 @@ class ScheduleView(QWidget):
         self.status.show_message(f"Checking {path.name}…")
         context.runner.submit(read, lambda preview: self._on_previewed(path, preview), failed)
 
-    def _on_previewed(self, path: Path, preview: object) -> None:
-        assert isinstance(preview, CsvPreview)
+    def _on_previewed(self, path: Path, preview: CsvPreview) -> None:
         self.status.clear_message()
         dialog = CsvImportDialog(self._context, path, preview, self)
         dialog.imported.connect(self._on_import_dialog_imported)

@@ -137,9 +137,8 @@ class StaffWindow(QWidget):
     # ----------------------------------------------------------------------------------- signing in and out
 
     @Slot(object)
-    def enter(self, identity: object) -> None:
+    def enter(self, identity: StaffIdentity) -> None:
         """Open the console for `identity` (after the password, the first-start wizard or the tablet's PIN)."""
-        assert isinstance(identity, StaffIdentity)
         if self.console is not None:
             self._drop_console()
         self.identity = identity
