@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from benchmarks.run import Row, ms, percentile
+from tests.identities import front_desk
 
 IMPORT_ROWS = 10_000
 HEADER = "chart_number,first_name,last_name,date_of_birth,appointment_date,appointment_time,visit_type,phone,language"
@@ -54,9 +55,9 @@ def _tablet(
 def benchmarks() -> list[Row]:
     from sqlalchemy import event
 
-    from kiosk.services.appointments import IMPORT_BATCH, import_csv, preview_csv
     from kiosk.services.backend import open_backend
     from kiosk.services.demo import seed_demo
+    from kiosk.services.schedule_import import IMPORT_BATCH, import_csv, preview_csv
 
     context = multiprocessing.get_context("spawn")
     with tempfile.TemporaryDirectory(prefix="kiosk-bench-contention-") as folder:
@@ -89,12 +90,12 @@ def benchmarks() -> list[Row]:
 
         try:
             start = time.perf_counter()
-            preview = preview_csv(backend, data)
+            preview = preview_csv(backend, data, front_desk())
             preview_seconds = time.perf_counter() - start
             event.listen(backend.engine, "begin", on_begin)
             event.listen(backend.engine, "commit", on_commit)
             start = time.perf_counter()
-            result = import_csv(backend, preview, "bench")
+            result = import_csv(backend, preview, front_desk("bench"))
             import_seconds = time.perf_counter() - start
             event.remove(backend.engine, "begin", on_begin)
             event.remove(backend.engine, "commit", on_commit)

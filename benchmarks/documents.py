@@ -76,12 +76,12 @@ def _visit(backend: Backend, patient_id: int, at: dt.datetime, rng: random.Rando
     from kiosk.store.models import Appointment
 
     then = dataclasses.replace(backend, clock=_fixed(at))
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         appointment = Appointment(
             patient_id=patient_id, starts_at=at, visit_type="im_ketamine", status="scheduled", created_at=at
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         appointment_id = appointment.id
     state = begin_intake(then, appointment_id, "es" if patient_id % 5 == 0 else "en")
     for task in state.tasks:
@@ -124,9 +124,9 @@ def _intakes(backend: Backend) -> list[int]:
     first_day = backend.now() - dt.timedelta(weeks=sessions)
     intake_ids = []
     for number in range(PATIENTS):
-        with unit_of_work(backend.sessions) as session:
+        with unit_of_work(backend.db_factory) as db:
             patient = add_patient(
-                session,
+                db,
                 backend.cipher,
                 first_name=f"Patient{number}",
                 last_name="Synthetic",
@@ -148,7 +148,8 @@ def benchmarks() -> list[Row]:
     from kiosk.documents.signing import sign_pdf
     from kiosk.documents.verification import verify_pdf
     from kiosk.services.backend import open_backend
-    from kiosk.services.packets import PacketMaker, packet_data_for
+    from kiosk.services.packet_content import packet_data_for
+    from kiosk.services.packets import PacketMaker
     from kiosk.settings import DEFAULT_SETTINGS
     from kiosk.store.engine import unit_of_work
     from kiosk.store.models import Intake
@@ -176,8 +177,8 @@ def benchmarks() -> list[Row]:
             # The standard packet: the last session of an English-speaking patient (history to compare).
             standard = intake_ids[2 * (BATCH // PATIENTS) - 1]
             data = packet_data_for(backend, standard)
-            with unit_of_work(backend.sessions) as session:
-                submitted = session.get_one(Intake, standard).submitted_at
+            with unit_of_work(backend.db_factory) as db:
+                submitted = db.get_one(Intake, standard).submitted_at
             assert submitted is not None
             moment = submitted.astimezone()
             unsigned = render_packet(data, clock=lambda: moment)

@@ -114,8 +114,8 @@ def walk(data_dir: Path) -> int:
     patient.tap("Next")
     patient.tap("Yes, this is me")
     for _ in range(80):
-        patient.qtbot.waitUntil(lambda: window.session.flow is not None)
-        flow = window.session.flow
+        patient.qtbot.waitUntil(lambda: window.sitting.flow is not None)
+        flow = window.sitting.flow
         assert flow is not None
         step = flow.current
         if step.kind is StepKind.REVIEW and window.stack.currentWidget() is window.review:

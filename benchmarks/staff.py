@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tests.identities import admin, clinician, front_desk
+
 if TYPE_CHECKING:
     from benchmarks.run import Row
     from kiosk.services.backend import Backend
@@ -47,7 +49,7 @@ def _busy_day(backend: Backend, history_patients: int) -> None:
     rng = random.Random(5)
     today = backend.local_now().date()
     appointment_ids = []
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         for number in range(TODAY_FROM_HISTORY):
             starts = dt.datetime.combine(today, dt.time(8 + number // 4, (number % 4) * 15)).astimezone()
             appointment = Appointment(
@@ -57,8 +59,8 @@ def _busy_day(backend: Backend, history_patients: int) -> None:
                 status="scheduled",
                 created_at=backend.now(),
             )
-            session.add(appointment)
-            session.flush()
+            db.add(appointment)
+            db.flush()
             appointment_ids.append(appointment.id)
     for number, appointment_id in enumerate(appointment_ids[:20]):
         intake_id = begin_intake(backend, appointment_id, "en").intake_id
@@ -103,16 +105,20 @@ def benchmarks() -> list[Row]:
         )
         seed_demo(backend)
         _busy_day(backend, HISTORY_PATIENTS)
-        board = board_for_day(backend)
+        board = board_for_day(backend, clinician())
         row(
             "board_for_day",
-            _median_ms(lambda: board_for_day(backend), 20),
+            _median_ms(lambda: board_for_day(backend, clinician()), 20),
             f"{len(board.rows)} visits, {len(board.lines)} flag lines, median of 20",
         )
-        row("board_signature (polled every second)", _median_ms(lambda: board_signature(backend), 200), "median of 200")
+        row(
+            "board_signature (polled every second)",
+            _median_ms(lambda: board_signature(backend, clinician()), 200),
+            "median of 200",
+        )
 
         start = time.perf_counter()
-        index = PatientIndex.build(backend)
+        index = PatientIndex.build(backend, front_desk())
         build_ms = (time.perf_counter() - start) * 1000
         rows.append(
             Row(
@@ -131,29 +137,33 @@ def benchmarks() -> list[Row]:
                 f"{max(w for _, w in per_query):.1f} ms",
             )
         )
-        row("patient index refresh (nothing new)", _median_ms(lambda: index.refresh(backend), 50), "median of 50")
+        row(
+            "patient index refresh (nothing new)",
+            _median_ms(lambda: index.refresh(backend, front_desk()), 50),
+            "median of 50",
+        )
 
         patient_id = summary.long_series_patient_id
         assert patient_id is not None
-        trend = patient_trend(backend, patient_id, "bench")
+        trend = patient_trend(backend, patient_id, clinician("bench"))
         row(
             "patient_trend (50 sessions)",
-            _median_ms(lambda: patient_trend(backend, patient_id, "bench"), 20),
+            _median_ms(lambda: patient_trend(backend, patient_id, clinician("bench")), 20),
             f"{len(trend.sessions)} sessions, PHQ-9 and GAD-7, audited, median of 20",
         )
         latest = trend.sessions[-1].intake_id
         row(
             "intake_review (with series change)",
-            _median_ms(lambda: intake_review(backend, latest, "bench"), 20),
+            _median_ms(lambda: intake_review(backend, latest, clinician("bench")), 20),
             "a reviewed intake of the 50-session patient, audited, median of 20",
         )
         create_staff_user(
             backend,
+            admin("bench"),
             username="bench",
             display_name="Bench",
             role=StaffRole.ADMIN,
             password="bench password",
-            actor="bench",
         )
         row(
             "staff sign-in (argon2id verify)",

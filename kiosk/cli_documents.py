@@ -47,7 +47,7 @@ def _packet_refusals() -> tuple[type[Exception], ...]:
     from kiosk.documents.certificates import CertificateError
     from kiosk.documents.signing import SigningError
     from kiosk.services.intake import UnknownIntakeError
-    from kiosk.services.packets import PacketError
+    from kiosk.services.packet_content import PacketError
 
     return (UnknownIntakeError, PacketError, CertificateError, SigningError)
 
@@ -97,7 +97,7 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     def action(backend: Backend, staff: StaffIdentity) -> int:
         from kiosk.store.files import write_private
 
-        pdf = PacketMaker(backend).stored(args.intake_id, staff.username)
+        pdf = PacketMaker(backend).stored(args.intake_id, staff)
         try:
             # 0600: the packet is the whole visit's health information in one file.
             write_private(output, pdf)
@@ -169,7 +169,7 @@ def cmd_print(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.print_service import print_packet
 
     def action(backend: Backend, staff: StaffIdentity) -> int:
-        outcome = print_packet(backend, args.intake_id, staff.username, printer=args.printer, timeout=args.timeout)
+        outcome = print_packet(backend, args.intake_id, staff, printer=args.printer, timeout=args.timeout)
         if not outcome.printed or outcome.state != "completed":
             raise CliError(outcome.message)
         print(outcome.message)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from kiosk.services.backend import Backend
+    from kiosk.services.permissions import StaffIdentity
 
 from kiosk.cli_support import (
     EXIT_OK,
@@ -54,26 +55,25 @@ def _with_backend(open_backend: OpenBackend, args: argparse.Namespace, action: C
 
 
 def _as_account_manager(
-    open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend, str], int]
+    open_backend: OpenBackend, args: argparse.Namespace, action: Callable[[Backend, StaffIdentity], int]
 ) -> int:
-    """Run `action` with the signed-in admin's username as the actor (the sign-in's password is the first
-    line of standard input with --password-stdin; a new password or PIN, where one is asked for, the next)."""
+    """Run `action` as the signed-in admin (the sign-in's password is the first line of standard input with
+    --password-stdin; a new password or PIN, where one is asked for, the next)."""
     from kiosk.services.permissions import Permission
 
     return run_signed_in(
         open_backend,
         args,
         Permission.MANAGE_ACCOUNTS,
-        lambda backend, staff: action(backend, staff.username),
+        action,
         _account_refusals(),
     )
 
 
 def _has_enabled_admin(backend: Backend) -> bool:
-    from kiosk.services.staff_accounts import list_staff_users
-    from kiosk.store.models import StaffRole
+    from kiosk.services.staff_accounts import has_admin
 
-    return any(user.role is StaffRole.ADMIN and not user.disabled for user in list_staff_users(backend))
+    return has_admin(backend)
 
 
 def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
@@ -82,15 +82,16 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import create_staff_user
     from kiosk.store.models import StaffRole
 
-    def add(backend: Backend, actor: str) -> int:
+    def add(backend: Backend, staff: StaffIdentity | None) -> int:
         password = _read_secret(getattr(args, "password_stdin", False), "password", "--password-stdin", confirm=True)
         user = create_staff_user(
             backend,
+            staff,
             username=args.username,
             display_name=args.name,
             role=StaffRole(args.role),
             password=password,
-            actor=actor,
+            first_admin_by=f"{cli_actor()} (first admin)",
         )
         print(f"added {user.username} ({user.display_name}), role {user.role.value}")
         return EXIT_OK
@@ -102,7 +103,7 @@ def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
             raise CliError("there is no admin account yet: add the clinic's first admin (--role admin) first")
         if first_admin:
             try:
-                return add(backend, f"{cli_actor()} (first admin)")
+                return add(backend, None)
             except _account_refusals() as error:
                 raise CliError(str(error)) from None
     finally:
@@ -119,11 +120,11 @@ def _account_refusals() -> tuple[type[Exception], ...]:
 def cmd_staff_reset(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import reset_password
 
-    def action(backend: Backend, actor: str) -> int:
+    def action(backend: Backend, staff: StaffIdentity) -> int:
         password = _read_secret(
             getattr(args, "password_stdin", False), "new password", "--password-stdin", confirm=True
         )
-        reset_password(backend, args.username, password, actor)
+        reset_password(backend, args.username, password, staff)
         print(f"password of {args.username} changed; the account is unlocked")
         return EXIT_OK
 
@@ -133,8 +134,8 @@ def cmd_staff_reset(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 def cmd_staff_disable(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import disable_user
 
-    def action(backend: Backend, actor: str) -> int:
-        disable_user(backend, args.username, actor)
+    def action(backend: Backend, staff: StaffIdentity) -> int:
+        disable_user(backend, args.username, staff)
         print(f"{args.username} can no longer sign in")
         return EXIT_OK
 
@@ -144,8 +145,8 @@ def cmd_staff_disable(open_backend: OpenBackend, args: argparse.Namespace) -> in
 def cmd_staff_enable(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import enable_user
 
-    def action(backend: Backend, actor: str) -> int:
-        enable_user(backend, args.username, actor)
+    def action(backend: Backend, staff: StaffIdentity) -> int:
+        enable_user(backend, args.username, staff)
         print(f"{args.username} can sign in again")
         return EXIT_OK
 
@@ -155,9 +156,9 @@ def cmd_staff_enable(open_backend: OpenBackend, args: argparse.Namespace) -> int
 def cmd_staff_set_pin(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import set_pin
 
-    def action(backend: Backend, actor: str) -> int:
+    def action(backend: Backend, staff: StaffIdentity) -> int:
         pin = _read_secret(args.pin_stdin, "PIN", "--pin-stdin", confirm=True)
-        set_pin(backend, args.username, pin, actor)
+        set_pin(backend, args.username, pin, staff)
         print(f"PIN of {args.username} set")
         return EXIT_OK
 
@@ -167,8 +168,8 @@ def cmd_staff_set_pin(open_backend: OpenBackend, args: argparse.Namespace) -> in
 def cmd_staff_list(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     from kiosk.services.staff_accounts import list_staff_users
 
-    def action(backend: Backend, _actor: str) -> int:
-        users = list_staff_users(backend)
+    def action(backend: Backend, staff: StaffIdentity) -> int:
+        users = list_staff_users(backend, staff)
         now = backend.now()
         print(f"{'username':<20} {'role':<11} {'PIN':<4} {'state':<22} name")
         for user in users:

@@ -48,7 +48,7 @@ def shots(window: PatientWindow, app: QApplication, out: Path, prefix: str) -> l
 
     backend = window.backend
     language = window.language
-    window.end_session()
+    window.end_sitting()
     window._set_language(language)
     save("01-welcome")
     window.show_screen(window.identify_screen)
@@ -68,9 +68,9 @@ def shots(window: PatientWindow, app: QApplication, out: Path, prefix: str) -> l
     save("04-front-desk")
     assert result.match is not None
     state = begin_intake(backend, result.match.appointment_id, window.language)
-    window.session.state = state
+    window.sitting.state = state
     flow = PatientFlow(backend.forms, state.tasks, state.answers, state.signed_consents)
-    window.session.flow = flow
+    window.sitting.flow = flow
     window.show_step(flow.resume())
     save("05-consent-reading")
     window.consent._on_agree_clicked()

@@ -25,6 +25,7 @@ from kiosk.services.staff_accounts import create_staff_user
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, StaffRole
 from tests.conftest import FORMS_DIR
+from tests.identities import admin
 from tests.services.conftest import schedule
 from tests.services.test_packets import CLINIC, install_certificate, make_certificate_source, visit
 from tests.services.test_print_service import job_output
@@ -70,10 +71,15 @@ def clinic(tmp_path: Path, certificate_source: Path) -> Iterator[Clinic]:
     backend = open_backend(data_dir, forms_dir=FORMS_DIR)
     try:
         create_staff_user(
-            backend, username=CLINICIAN, display_name="Dr. Test", role=StaffRole.CLINICIAN, password=PASSWORD, actor="t"
+            backend,
+            admin("t"),
+            username=CLINICIAN,
+            display_name="Dr. Test",
+            role=StaffRole.CLINICIAN,
+            password=PASSWORD,
         )
         create_staff_user(
-            backend, username="desk", display_name="Desk", role=StaffRole.FRONT_DESK, password=PASSWORD, actor="t"
+            backend, admin("t"), username="desk", display_name="Desk", role=StaffRole.FRONT_DESK, password=PASSWORD
         )
         submitted = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
         draft = begin_intake(backend, schedule(backend, "Ana", "García", dt.date(1984, 3, 15)), "es").intake_id
@@ -95,10 +101,8 @@ def _pyhanko_log_levels() -> Iterator[None]:
 def audit_actions(data_dir: Path) -> list[tuple[str, str]]:
     backend = open_backend(data_dir, forms_dir=FORMS_DIR)
     try:
-        with unit_of_work(backend.sessions) as session:
-            return [
-                (entry.action, entry.actor) for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.id))
-            ]
+        with unit_of_work(backend.db_factory) as db:
+            return [(entry.action, entry.actor) for entry in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     finally:
         backend.engine.dispose()
 

@@ -94,8 +94,8 @@ def test_staff_user_commands(
     backend = make_backend(data_dir)
     assert sign_in(backend, "boss", "second password").role.value == "admin"
     assert verify_kiosk_pin(backend, "4821").username == "boss"
-    with unit_of_work(backend.sessions) as session:
-        entries = set(session.execute(text("SELECT actor, action FROM audit_log")).all())
+    with unit_of_work(backend.db_factory) as db:
+        entries = set(db.execute(text("SELECT actor, action FROM audit_log")).all())
     assert any(actor.startswith("cli") and actor.endswith("(first admin)") for actor, _ in entries)
     assert {("boss", "staff.create"), ("boss", "staff.pin_set"), ("boss", "staff.password_reset")} <= entries
 
@@ -130,10 +130,10 @@ def test_audit_verify_exit_codes(
     assert run(data_dir, ["audit", "verify"], monkeypatch=monkeypatch) == 0
     assert "Audit log intact: 1 entries checked." in capsys.readouterr().out
     backend = make_backend(data_dir)
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         # An intruder with write access drops the guard first (migration 0003).
-        session.execute(text("DROP TRIGGER audit_log_no_update"))
-        session.execute(text("UPDATE audit_log SET detail = 'edited'"))
+        db.execute(text("DROP TRIGGER audit_log_no_update"))
+        db.execute(text("UPDATE audit_log SET detail = 'edited'"))
     backend.engine.dispose()
     assert run(data_dir, ["audit", "verify"], monkeypatch=monkeypatch) == 1
     assert "Audit log BROKEN at entry 1" in capsys.readouterr().err

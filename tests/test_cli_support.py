@@ -17,13 +17,14 @@ from kiosk.services.staff_accounts import create_staff_user
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, StaffRole
 from tests.conftest import FORMS_DIR
+from tests.identities import admin
 
 
 @pytest.fixture
 def backend(tmp_path: Path) -> Iterator[Backend]:
     opened = open_backend(tmp_path / "data", forms_dir=FORMS_DIR)
     create_staff_user(
-        opened, username="desk", display_name="Dana Desk", role=StaffRole.FRONT_DESK, password="desk-pass-1", actor="t"
+        opened, admin("t"), username="desk", display_name="Dana Desk", role=StaffRole.FRONT_DESK, password="desk-pass-1"
     )
     yield opened
     opened.engine.dispose()
@@ -39,8 +40,8 @@ def test_password_from_stdin_signs_in_and_is_audited(backend: Backend, monkeypat
     monkeypatch.setattr("sys.stdin", io.StringIO("desk-pass-1\n"))
     staff = sign_in(_args(["--user", "desk", "--password-stdin"]), backend, Permission.VIEW_SCHEDULE)
     assert staff.username == "desk"
-    with unit_of_work(backend.sessions) as session:
-        actions = session.scalars(select(AuditEntry.action)).all()
+    with unit_of_work(backend.db_factory) as db:
+        actions = db.scalars(select(AuditEntry.action)).all()
     assert "staff.sign_in" in actions
 
 

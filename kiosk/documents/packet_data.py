@@ -13,11 +13,11 @@ from datetime import date, datetime
 from typing import Literal
 
 from kiosk.domain.forms import text_sha256
+from kiosk.domain.statuses import FlagLevel
 
 PacketLanguage = Literal["en", "es"]
 """Language of the packet's fixed labels; the patient's intake language."""
 
-FlagLevel = Literal["urgent", "hold", "info"]
 
 Point = tuple[float, float]
 Stroke = tuple[Point, ...]
@@ -84,8 +84,9 @@ class FlagLine:
     raised_at: datetime
 
     def __post_init__(self) -> None:
-        if self.level not in ("urgent", "hold", "info"):
+        if self.level not in tuple(FlagLevel):
             raise ValueError(f"FlagLine.level must be urgent, hold or info, got {self.level!r}")
+        object.__setattr__(self, "level", FlagLevel(self.level))
         _require_aware(self.raised_at, "FlagLine.raised_at")
 
 

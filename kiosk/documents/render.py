@@ -53,6 +53,8 @@ from kiosk.documents.packet_data import (
     ScoreSummary,
 )
 from kiosk.documents.signature_drawing import signature_flowable
+from kiosk.domain.consent_markup import BlockKind, consent_blocks
+from kiosk.domain.statuses import FlagLevel
 
 Clock = Callable[[], datetime]
 
@@ -383,10 +385,10 @@ class _PacketBuilder:
             hAlign="LEFT",
         )
         story: list[Flowable] = [title_block, FrameBreak(), NextPageTemplate("body")]
-        story += self.flag_box("urgent")
+        story += self.flag_box(FlagLevel.URGENT)
         story.append(self.visit_table())
         story.append(Spacer(0, 10))
-        story += self.flag_box("hold")
+        story += self.flag_box(FlagLevel.HOLD)
         story += self.scores()
         story += self.info_flags()
         story += self.contents()
@@ -416,7 +418,7 @@ class _PacketBuilder:
         rows = [cells[index] + cells[index + 1] for index in range(0, len(cells), 2)]
         return _grid(rows, widths, header=False, bold_columns=(0, 2))
 
-    def _flags(self, level: str) -> list[FlagLine]:
+    def _flags(self, level: FlagLevel) -> list[FlagLine]:
         return [flag for flag in self.data.flags if flag.level == level]
 
     def _flag_paragraphs(self, flags: Sequence[FlagLine]) -> list[Flowable]:
@@ -430,11 +432,11 @@ class _PacketBuilder:
             for flag in flags
         ]
 
-    def flag_box(self, level: str) -> list[Flowable]:
+    def flag_box(self, level: FlagLevel) -> list[Flowable]:
         flags = self._flags(level)
         if not flags:
             return []
-        if level == "urgent":
+        if level is FlagLevel.URGENT:
             heading, border, fill = self.p(self.t("urgent_heading"), self.s.urgent_heading), RED, RED_TINT
         else:
             heading, border, fill = self.p(self.t("holds_heading"), self.s.hold_heading), AMBER, AMBER_TINT
@@ -442,7 +444,7 @@ class _PacketBuilder:
         return [box, Spacer(0, 12)]
 
     def info_flags(self) -> list[Flowable]:
-        flags = self._flags("info")
+        flags = self._flags(FlagLevel.INFO)
         if not flags:
             if not self.data.flags:
                 return [Spacer(0, 8), self.p(self.t("no_flags"), self.s.body)]
@@ -530,38 +532,16 @@ class _PacketBuilder:
         return story
 
     def consent_body(self, text: str) -> list[Flowable]:
-        """Paragraphs of the consent text: a blank line separates them, "## " starts a heading,
-        "- " or "* " a bullet; other line breaks inside a paragraph are the author's wrapping."""
+        """The consent text block for block as kiosk.domain.consent_markup reads it (the patient's screen
+        shows the same blocks)."""
         story: list[Flowable] = []
-        lines: list[str] = []
-        bullet: list[str] | None = None
-
-        def flush() -> None:
-            nonlocal bullet
-            if lines:
-                story.append(self.p(" ".join(lines), self.s.body))
-                lines.clear()
-            if bullet is not None:
-                story.append(Paragraph(_text(" ".join(bullet)), self.s.bullet, bulletText="•"))
-                bullet = None
-
-        for raw in text.splitlines():
-            line = raw.strip()
-            if not line:
-                flush()
-            elif line.startswith("## "):
-                flush()
-                story.append(self.p(line[3:].strip(), self.s.subheading))
-            elif line.startswith(("- ", "* ")):
-                flush()
-                bullet = [line[2:].strip()]
-            elif bullet is not None and raw[:1].isspace():
-                bullet.append(line)
+        for block in consent_blocks(text):
+            if block.kind is BlockKind.HEADING:
+                story.append(self.p(block.text, self.s.subheading))
+            elif block.kind is BlockKind.BULLET:
+                story.append(Paragraph(_text(block.text), self.s.bullet, bulletText="•"))
             else:
-                if bullet is not None:
-                    flush()
-                lines.append(line)
-        flush()
+                story.append(self.p(block.text, self.s.body))
         return story
 
     def signature_block(self, consent: ConsentPage) -> list[Flowable]:

@@ -1,6 +1,6 @@
 """A patient's signature as a platypus flowable: the recorded PNG, or the pen strokes as vectors.
 
-The signature pad records both an image and the strokes (DESIGN.md). The image is printed when
+The signature pad records both an image and the strokes (kiosk.ui.widgets.signature_pad). The image is printed when
 present; when only strokes exist they are drawn as vector paths, which print sharp at any size.
 Either way the drawing is scaled to fit its box without distorting the signature's proportions.
 """

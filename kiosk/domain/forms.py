@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.domain.conditions import Condition
+from kiosk.domain.statuses import FlagLevel
 
 
 class FormKind(StrEnum):
@@ -34,12 +35,6 @@ class ItemType(StrEnum):
 
 CHOICE_TYPES = frozenset({ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE, ItemType.YES_NO})
 ANSWERED_TYPES = frozenset(ItemType) - {ItemType.DISPLAY, ItemType.GROUP}
-
-
-class FlagLevel(StrEnum):
-    URGENT = "urgent"
-    HOLD = "hold"
-    INFO = "info"
 
 
 # Texts keyed by language code ("en", "es"); a validated form has every language it declares.

@@ -21,7 +21,6 @@ from kiosk.domain.forms import (
     CHOICE_TYPES,
     YES_NO_OPTIONS,
     Band,
-    FlagLevel,
     FlagRule,
     Form,
     FormKind,
@@ -33,6 +32,7 @@ from kiosk.domain.forms import (
     Scoring,
     Version,
 )
+from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.yaml_lines import LocatedDict, LocatedList, line_of, load_located
 
 ID_PATTERN = re.compile(r"^[a-z][a-z0-9_-]*$")

@@ -1,7 +1,7 @@
 """Answers, totals, bands, completeness, and the flags and holds a set of answers raises.
 
 A scored item left unanswered means there is no total: the result says "incomplete" and never counts the
-gap as 0 (CLINICAL.md). Nothing here presents a score as "safe".
+gap as 0 (forms/README.md, "Scoring"). Nothing here presents a score as "safe".
 """
 
 from __future__ import annotations
@@ -10,12 +10,13 @@ import datetime as dt
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from kiosk.domain.conditions import ItemValue
-from kiosk.domain.forms import Band, FlagLevel, Form, Item, ItemType, pick
+from kiosk.domain.forms import Band, Form, Item, ItemType, pick
+from kiosk.domain.statuses import FlagLevel
 
 # What the store keeps for an answer: an option code, a list of codes, a text, or a number.
 AnswerData = str | int | float | list[str]
@@ -248,6 +249,38 @@ def score(form: Form, answers: Mapping[str, AnswerData | None], language: str = 
         maximum=form.scoring.maximum if form.scoring else None,
         unanswered=unanswered,
     )
+
+
+def is_scored(form: Form, item_id: str) -> bool:
+    """Whether the item's answer counts toward the form's total (PHQ-9's difficulty question does not)."""
+    return form.scoring is not None and item_id in form.scoring.item_ids
+
+
+def item_score(form: Form, item: Item, value: AnswerData | None) -> int | None:
+    """The points an answer adds to the form's total; None when unanswered or when the item is not scored."""
+    if value is None or isinstance(value, list) or not is_scored(form, item.id):
+        return None
+    option = item.option(str(value))
+    return option.score if option is not None else None
+
+
+def question_numbers(form: Form) -> dict[str, int]:
+    """Each answerable question's number as the form prints it (1 for the first question asked)."""
+    return {item.id: number for number, item in enumerate(form.answerable_items(), start=1)}
+
+
+def holds_by_item(form: Form, holds: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Which question each standing hold is about: for each question a hold rule of `form` looks at, the
+    messages of those holds. `holds` are (code, message) pairs of the form's standing holds."""
+    rules = {rule.code: rule for rule in form.flags}
+    by_item: dict[str, list[str]] = {}
+    for code, message in holds:
+        rule = rules.get(code)
+        for name in rule.when.names if rule is not None else ():
+            target = form.find_item(name)
+            if target is not None:
+                by_item.setdefault(target.id, []).append(message)
+    return by_item
 
 
 def _total(form: Form, sheet: AnswerSheet) -> int:

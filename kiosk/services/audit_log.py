@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, func, select
 
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit, verify_audit_chain
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import AuditEntry
@@ -61,6 +62,7 @@ def _record(entry: AuditEntry) -> AuditRecord:
 
 def audit_entries(
     backend: Backend,
+    staff: StaffIdentity,
     *,
     actor: str | None = None,
     patient_id: int | None = None,
@@ -70,6 +72,7 @@ def audit_entries(
     offset: int = 0,
 ) -> AuditPage:
     """Entries matching every filter given (local days, both ends included), newest first."""
+    require(staff, Permission.VIEW_AUDIT)
     if not 1 <= limit <= MAX_PAGE:
         raise ValueError(f"limit must be between 1 and {MAX_PAGE}, not {limit}")
     if offset < 0:
@@ -84,19 +87,20 @@ def audit_entries(
         conditions.append(AuditEntry.at >= local_day_bounds(day_from)[0])
     if day_to is not None:
         conditions.append(AuditEntry.at < local_day_bounds(day_to)[1])
-    with read_only_unit_of_work(backend.sessions) as session:
-        total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
-        rows = session.scalars(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        total = db.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
+        rows = db.scalars(
             select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
         )
         return AuditPage(entries=tuple(_record(row) for row in rows), total=int(total), offset=offset)
 
 
 def audit_status(backend: Backend) -> AuditStatus:
-    """Recompute the whole hash chain and say, in words, whether it is intact or where it breaks."""
-    with read_only_unit_of_work(backend.sessions) as session:
-        report = verify_audit_chain(session)
-        bad = session.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
+    """Recompute the whole hash chain and say, in words, whether it is intact or where it breaks (no
+    patient data: `kiosk audit verify` runs it without a sign-in)."""
+    with read_only_unit_of_work(backend.db_factory) as db:
+        report = verify_audit_chain(db)
+        bad = db.get(AuditEntry, report.first_bad_id) if report.first_bad_id is not None else None
         first_bad = _record(bad) if bad is not None else None
     if report.intact:
         return AuditStatus(
@@ -125,11 +129,11 @@ EXPORT_ACTIONS = frozenset({"chart.save", "chart.print", "packet.print", "staff.
 
 
 def record_staff_action(
-    backend: Backend, actor: str, action: str, *, patient_id: int | None = None, detail: str = ""
+    backend: Backend, staff: StaffIdentity, action: str, *, patient_id: int | None = None, detail: str = ""
 ) -> None:
     """Audit something staff did in the console that no other service records (saving or printing a
     chart, signing out). `detail` must hold no health information: say where, not what."""
     if action not in EXPORT_ACTIONS:
         raise ValueError(f"{action!r} is not an action the console records this way")
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=actor, action=action, patient_id=patient_id, detail=detail)
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=staff.username, action=action, patient_id=patient_id, detail=detail)

@@ -1,4 +1,4 @@
-"""The composition every use case works with: settings, forms, database sessions, cipher and clock.
+"""The composition every use case works with: settings, forms, the database unit-of-work factory, cipher and clock.
 
 Built once by `open_backend(data_dir)` (the composition root calls it) and passed to each service
 function explicitly; nothing here is global, so tests build as many independent backends as they like.
@@ -47,7 +47,7 @@ class Backend:
     settings: Settings
     forms: FormLibrary
     engine: Engine
-    sessions: sessionmaker[Session]
+    db_factory: sessionmaker[Session]
     cipher: FieldCipher
     clock: Clock
 
@@ -80,7 +80,7 @@ def open_backend(
     from kiosk.store.at_rest import encrypt_clear_values
     from kiosk.store.audit import ensure_keyed_chain
     from kiosk.store.crypto import FieldCipher, load_or_create_key
-    from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+    from kiosk.store.engine import create_engine_for, db_factory, unit_of_work
     from kiosk.store.files import protect_data_dir
     from kiosk.store.keycheck import ensure_key_matches
     from kiosk.store.schema_version import upgrade_if_needed
@@ -104,15 +104,15 @@ def open_backend(
         attach_cipher(engine, cipher)
         if migrate:
             upgrade_if_needed(engine)
-        sessions = session_factory(engine, audit_key=audit_key)
-        with unit_of_work(sessions) as session:
-            ensure_key_matches(session, cipher)
-            encrypt_clear_values(session, cipher, at=clock().isoformat())
-            ensure_keyed_chain(session, at=clock())
+        factory = db_factory(engine, audit_key=audit_key)
+        with unit_of_work(factory) as db:
+            ensure_key_matches(db, cipher)
+            encrypt_clear_values(db, cipher, at=clock().isoformat())
+            ensure_keyed_chain(db, at=clock())
     except (OperationalError, InterfaceError) as error:
         engine.dispose()
         raise SetupError(unreachable_database_message(settings.effective_database_url, error)) from None
-    return Backend(settings=settings, forms=library, engine=engine, sessions=sessions, cipher=cipher, clock=clock)
+    return Backend(settings=settings, forms=library, engine=engine, db_factory=factory, cipher=cipher, clock=clock)
 
 
 def _refuse_new_keys_for_existing_data(engine: Engine, data_dir: Path) -> None:

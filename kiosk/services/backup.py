@@ -67,7 +67,7 @@ def _sqlite_file(backend: Backend) -> Path:
 
 
 def _counts(backend: Backend) -> dict[str, int]:
-    with read_only_unit_of_work(backend.sessions) as db:
+    with read_only_unit_of_work(backend.db_factory) as db:
         return {
             "appointments": db.scalar(select(func.count(Appointment.id))) or 0,
             "intakes": db.scalar(select(func.count(Intake.id))) or 0,
@@ -88,7 +88,7 @@ def create_backup(
     data_dir = backend.data_dir
     phi_key = (data_dir / KEY_FILE).read_bytes()
     started = backend.now()
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         append_audit(db, at=started, actor=staff.username, action="backup.start", detail=f"to {output.name}")
     work = data_dir / f".backup-{secrets.token_hex(6)}"
     work.mkdir(mode=PRIVATE_DIR)
@@ -117,7 +117,7 @@ def create_backup(
         )
     finally:
         remove_tree(work)
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         append_audit(
             db,
             at=backend.now(),
@@ -149,7 +149,7 @@ def restore_backup(
             status = audit_status(backend)
             if not status.intact:
                 raise BackupError(f"the restored audit log is not intact: {status.message}")
-            with unit_of_work(backend.sessions) as db:
+            with unit_of_work(backend.db_factory) as db:
                 append_audit(
                     db,
                     at=backend.now(),

@@ -1,12 +1,5 @@
 """The front-desk and clinician board: today's visits, check-ins that need a person, and flags in the
-order they must be dealt with.
-
-Flag lines are ordered so nothing urgent hides: an urgent flag nobody has acknowledged is always on top
-(oldest first, it has waited longest), then holds ("see staff before dosing"), then information, each tier
-in time order. An acknowledged urgent flag has been seen by a clinician, so it drops into the information
-tier at its time. Two information lines are derived here rather than stored: a questionnaire total in its
-form's "severe" band (PHQ-9 20 or more) and a worsening of 5 points or more since the patient's previous
-submitted session; a stored flag with the same code (phq9_severe) stands for the derived one.
+order they must be dealt with (the rules are kiosk.domain.board_rules; this module reads the records).
 
 The console polls `board_signature` every second (a handful of aggregates over today's rows, reached
 through indexes) and rebuilds the board with `board_for_day` only when the signature changed.
@@ -21,21 +14,28 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel, pick
+from kiosk.domain.board_rules import (
+    HEADLINES,
+    BoardLine,
+    front_desk_lines,
+    severe_code,
+    severe_message,
+    shown_flags,
+    sort_lines,
+    worsened_code,
+    worsening_message,
+)
+from kiosk.domain.forms import pick
 from kiosk.domain.scoring import ScoreResult
+from kiosk.domain.series import SessionRef, earlier_sessions
+from kiosk.domain.statuses import FlagLevel, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
-from kiosk.services.schedule import ScheduleEntry, visit_status
-from kiosk.services.trends import (
-    STAFF_LANGUAGE,
-    SessionRef,
-    chunks,
-    questionnaire_scores,
-    scored_questionnaires,
-    submitted_sessions,
-)
+from kiosk.services.permissions import Permission, StaffIdentity, allows, require
+from kiosk.services.schedule import ScheduleEntry
+from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, scored_questionnaires, submitted_sessions
 from kiosk.store.audit import append_audit
-from kiosk.store.engine import read_only_unit_of_work, unit_of_work
+from kiosk.store.engine import chunks, read_only_unit_of_work, unit_of_work
 from kiosk.store.models import (
     Answer,
     Appointment,
@@ -46,49 +46,9 @@ from kiosk.store.models import (
     Patient,
 )
 
-SEVERE_BAND = "severe"
-WORSENING_POINTS = 5
-HEADLINES = {
-    FlagLevel.URGENT: "Urgent: a clinician must check in",
-    FlagLevel.HOLD: "See staff before dosing",
-    FlagLevel.INFO: "For review",
-}
-
 
 class BoardError(Exception):
     """A board action that does not apply, said in words staff can act on."""
-
-
-@dataclass(frozen=True, slots=True)
-class BoardLine:
-    """One flag on the board, stored (flag_id set, can be acknowledged) or derived (flag_id None)."""
-
-    level: FlagLevel
-    headline: str
-    message: str
-    code: str
-    form_id: str
-    happened_at: dt.datetime
-    appointment_id: int
-    intake_id: int
-    patient_id: int
-    patient_name: str
-    flag_id: int | None
-    acknowledged_at: dt.datetime | None = None
-    acknowledged_by: str | None = None
-    cleared_at: dt.datetime | None = None
-
-    @property
-    def needs_acknowledgement(self) -> bool:
-        return self.level is FlagLevel.URGENT and self.flag_id is not None and self.acknowledged_at is None
-
-    @property
-    def tier(self) -> int:
-        if self.needs_acknowledgement:
-            return 0
-        if self.level is FlagLevel.HOLD:
-            return 1
-        return 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,34 +81,6 @@ class Board:
         return sum(1 for line in self.lines if line.needs_acknowledgement)
 
 
-def sort_lines(lines: Sequence[BoardLine]) -> tuple[BoardLine, ...]:
-    """Unacknowledged urgent first, then holds, then the rest; each tier oldest first."""
-    return tuple(sorted(lines, key=lambda line: (line.tier, line.happened_at, line.appointment_id, line.code)))
-
-
-def _pending(flag: Flag) -> bool:
-    return flag.level == FlagLevel.URGENT.value and flag.acknowledged_at is None
-
-
-def _stored_lines(flags: Sequence[Flag], newest_intake: int) -> list[Flag]:
-    """The visit's flags as the board shows them: the newest intake's, plus any urgent flag of an
-    earlier intake of the visit (a corrected one) that no clinician has acknowledged yet.
-
-    A cleared hold or information flag no longer applies; a cleared urgent flag still waits for a clinician.
-    """
-    chosen: dict[str, Flag] = {}
-    for flag in sorted(flags, key=lambda f: (f.intake_id, f.id)):
-        if flag.intake_id != newest_intake and not _pending(flag):
-            continue
-        if flag.cleared_at is not None and flag.level != FlagLevel.URGENT.value:
-            continue
-        current = chosen.get(flag.code)
-        if current is not None and _pending(current) and not _pending(flag):
-            continue
-        chosen[flag.code] = flag
-    return list(chosen.values())
-
-
 @dataclass(frozen=True, slots=True)
 class _Visit:
     appointment: Appointment
@@ -159,7 +91,7 @@ class _Visit:
 
 def _derived_lines(
     backend: Backend,
-    session: Session,
+    db: Session,
     visits: Sequence[_Visit],
     stored_codes: Mapping[int, set[str]],
 ) -> dict[int, list[BoardLine]]:
@@ -169,20 +101,21 @@ def _derived_lines(
         return {}
     forms = {form.id: form for form in scored_questionnaires(backend)}
     intake_ids = [visit.intake.id for visit in current if visit.intake is not None]
-    scores = questionnaire_scores(backend, session, intake_ids)
-    answered_at = _last_answer_times(session, intake_ids, list(forms))
-    history = submitted_sessions(session, [visit.appointment.patient_id for visit in current])
+    scores = questionnaire_scores(backend, db, intake_ids)
+    answered_at = _last_answer_times(db, intake_ids, list(forms))
+    history = submitted_sessions(db, [visit.appointment.patient_id for visit in current])
     previous: dict[int, SessionRef] = {}
     for visit in current:
         assert visit.intake is not None
-        earlier = [
-            ref
-            for ref in history.get(visit.appointment.patient_id, [])
-            if ref.appointment_id != visit.appointment.id and ref.at < visit.intake.started_at
-        ]
+        earlier = earlier_sessions(
+            history.get(visit.appointment.patient_id, []),
+            intake_id=visit.intake.id,
+            appointment_id=visit.appointment.id,
+            before=visit.intake.started_at,
+        )
         if earlier:
             previous[visit.intake.id] = earlier[-1]
-    previous_scores = questionnaire_scores(backend, session, [ref.intake_id for ref in previous.values()])
+    previous_scores = questionnaire_scores(backend, db, [ref.intake_id for ref in previous.values()])
     lines: dict[int, list[BoardLine]] = {}
     for visit in current:
         assert visit.intake is not None
@@ -193,28 +126,19 @@ def _derived_lines(
                 continue
             title = pick(forms[form_id].title, STAFF_LANGUAGE)
             when = answered_at.get((intake.id, form_id), intake.updated_at)
-            severe_code = f"{form_id}_{SEVERE_BAND}"
-            if (
-                result.band is not None
-                and result.band.code == SEVERE_BAND
-                and severe_code not in stored_codes.get(visit.appointment.id, set())
-            ):
-                message = f"{title}: total {result.total}, in the severe range: review today."
+            severe = severe_message(title, form_id, result, stored_codes.get(visit.appointment.id, set()))
+            if severe is not None:
                 lines.setdefault(visit.appointment.id, []).append(
-                    _info_line(visit, form_id, severe_code, message, when)
+                    _info_line(visit, form_id, severe_code(form_id), severe, when)
                 )
             earlier_result: ScoreResult | None = (
                 previous_scores.get(before.intake_id, {}).get(form_id) if before is not None else None
             )
-            if before is not None and earlier_result is not None and earlier_result.total is not None:
-                rise = result.total - earlier_result.total
-                if rise >= WORSENING_POINTS:
-                    message = (
-                        f"{title}: total {result.total}, up {rise} points since the previous session "
-                        f"({earlier_result.total} on {before.at.astimezone():%m/%d/%Y})."
-                    )
+            if before is not None and earlier_result is not None:
+                worse = worsening_message(title, result.total, earlier_result.total, before.at)
+                if worse is not None:
                     lines.setdefault(visit.appointment.id, []).append(
-                        _info_line(visit, form_id, f"{form_id}_worsened", message, when)
+                        _info_line(visit, form_id, worsened_code(form_id), worse, when)
                     )
     return lines
 
@@ -237,11 +161,11 @@ def _info_line(visit: _Visit, form_id: str, code: str, message: str, when: dt.da
 
 
 def _last_answer_times(
-    session: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
+    db: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
 ) -> dict[tuple[int, str], dt.datetime]:
     times: dict[tuple[int, str], dt.datetime] = {}
     for part in chunks(sorted(set(intake_ids))):
-        rows = session.execute(
+        rows = db.execute(
             select(Answer.intake_id, Answer.form_id, func.max(Answer.answered_at).label("last"))
             .where(Answer.intake_id.in_(part), Answer.form_id.in_(list(form_ids)))
             .group_by(Answer.intake_id, Answer.form_id)
@@ -251,13 +175,19 @@ def _last_answer_times(
     return times
 
 
-def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
-    """Everything the board shows for the local day (today by default), read in one transaction."""
+def board_for_day(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> Board:
+    """Everything the board shows for the local day (today by default), read in one transaction.
+
+    A role without clinical access (the front desk) gets the holds and, for an urgent flag, only that a
+    clinician must check in: no scores, no answers, no wording of a clinical flag.
+    """
+    require(staff, Permission.VIEW_SCHEDULE)
+    clinical = allows(staff, Permission.VIEW_CLINICAL)
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     cipher = backend.cipher
-    with read_only_unit_of_work(backend.sessions) as session:
-        pairs = session.execute(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        pairs = db.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
             .where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -266,13 +196,13 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
         appointment_ids = [appointment.id for appointment, _ in pairs]
         intakes_by_appointment: dict[int, list[Intake]] = {}
         for part in chunks(appointment_ids):
-            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(part)).order_by(Intake.id)):
+            for intake in db.scalars(select(Intake).where(Intake.appointment_id.in_(part)).order_by(Intake.id)):
                 assert intake.appointment_id is not None
                 intakes_by_appointment.setdefault(intake.appointment_id, []).append(intake)
         all_intakes = {intake.id: intake for group in intakes_by_appointment.values() for intake in group}
         flags_by_intake: dict[int, list[Flag]] = {}
         for part in chunks(list(all_intakes)):
-            for flag in session.scalars(select(Flag).where(Flag.intake_id.in_(part))):
+            for flag in db.scalars(select(Flag).where(Flag.intake_id.in_(part))):
                 flags_by_intake.setdefault(flag.intake_id, []).append(flag)
 
         visits: list[_Visit] = []
@@ -293,17 +223,19 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
                 for intake in intakes_by_appointment[visit.appointment.id]
                 for flag in flags_by_intake.get(intake.id, [])
             ]
-            chosen = _stored_lines(flags, visit.intake.id)
+            chosen = shown_flags(flags, visit.intake.id)
             stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
             stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
-        derived = _derived_lines(backend, session, visits, stored_codes)
-        arrivals = _unresolved_arrivals(backend, session, start, end)
+        derived = _derived_lines(backend, db, visits, stored_codes)
+        arrivals = _unresolved_arrivals(backend, db, start, end)
 
     rows = []
     every_line: list[BoardLine] = []
     for visit in visits:
         appointment = visit.appointment
         lines = sort_lines([*stored.get(appointment.id, []), *derived.get(appointment.id, [])])
+        if not clinical:
+            lines = front_desk_lines(lines)
         every_line.extend(lines)
         visit_type = backend.settings.visit_type(appointment.visit_type)
         rows.append(
@@ -315,7 +247,7 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
                 dob=visit.dob,
                 visit_type=visit_type.id,
                 visit_label=dict(visit_type.label),
-                status=visit_status(appointment.status, visit.intake),
+                status=visit_status(appointment.status, visit.intake.status if visit.intake else None),
                 intake_id=visit.intake.id if visit.intake else None,
                 flags=lines,
             )
@@ -344,10 +276,10 @@ def _stored_line(flag: Flag, visit: _Visit) -> BoardLine:
 
 
 def _unresolved_arrivals(
-    backend: Backend, session: Session, start: dt.datetime, end: dt.datetime
+    backend: Backend, db: Session, start: dt.datetime, end: dt.datetime
 ) -> tuple[UnresolvedArrival, ...]:
     cipher = backend.cipher
-    rows = session.scalars(
+    rows = db.scalars(
         select(Arrival)
         .where(
             Arrival.at >= start,
@@ -379,7 +311,7 @@ def _unresolved_arrivals(
 BoardSignature = tuple[object, ...]
 
 
-def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignature:
+def board_signature(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> BoardSignature:
     """A cheap fingerprint of everything the day's board shows; equal fingerprints mean nothing changed.
 
     Every kiosk write to an intake (answer, consent, flag raised or cleared, submit) also moves that
@@ -388,6 +320,7 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
     the indexes on appointments.starts_at, intakes.appointment_id, flags.intake_id and arrivals.at, so
     the cost follows the size of the day, not of the database.
     """
+    require(staff, Permission.VIEW_SCHEDULE)
     day = day or backend.local_now().date()
     start, end = local_day_bounds(day)
     todays_appointments = select(Appointment.id).where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -401,20 +334,20 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
     arrival_stats = select(func.count(Arrival.id), func.max(Arrival.id), func.count(Arrival.resolved_at)).where(
         Arrival.at >= start, Arrival.at < end
     )
-    with read_only_unit_of_work(backend.sessions) as session:
+    with read_only_unit_of_work(backend.db_factory) as db:
         # A moved or cancelled appointment changes none of the counts, so the day's few rows are read whole.
         appointments = tuple(
             tuple(row)
-            for row in session.execute(
+            for row in db.execute(
                 select(Appointment.id, Appointment.starts_at, Appointment.status)
                 .where(Appointment.starts_at >= start, Appointment.starts_at < end)
                 .order_by(Appointment.id)
             )
         )
         counts = (
-            *session.execute(intake_stats).one(),
-            *session.execute(flag_stats).one(),
-            *session.execute(arrival_stats).one(),
+            *db.execute(intake_stats).one(),
+            *db.execute(flag_stats).one(),
+            *db.execute(arrival_stats).one(),
         )
     return (day.isoformat(), *counts, appointments)
 
@@ -422,19 +355,21 @@ def board_signature(backend: Backend, day: dt.date | None = None) -> BoardSignat
 # ------------------------------------------------------------------------------------------ arrivals
 
 
-def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_id: int | None = None) -> None:
+def resolve_arrival(backend: Backend, arrival_id: int, staff: StaffIdentity, appointment_id: int | None = None) -> None:
     """Mark an unmatched or ambiguous check-in as handled by the front desk, optionally naming the
     appointment it turned out to be; it then leaves the board."""
+    require(staff, Permission.RESOLVE_ARRIVALS)
+    actor = staff.username
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        arrival = session.get(Arrival, arrival_id)
+    with unit_of_work(backend.db_factory) as db:
+        arrival = db.get(Arrival, arrival_id)
         if arrival is None:
             raise BoardError(f"There is no check-in {arrival_id}; reload the board.")
         if arrival.resolved_at is not None:
             raise BoardError(f"This check-in was already handled by {arrival.resolved_by}.")
         patient_id = None
         if appointment_id is not None:
-            appointment = session.get(Appointment, appointment_id)
+            appointment = db.get(Appointment, appointment_id)
             if appointment is None:
                 raise BoardError(f"There is no appointment {appointment_id}; reload the board.")
             arrival.appointment_id = appointment.id
@@ -442,7 +377,7 @@ def resolve_arrival(backend: Backend, arrival_id: int, actor: str, appointment_i
         arrival.resolved_at = now
         arrival.resolved_by = actor
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="arrival.resolve",

@@ -55,12 +55,12 @@ def identify(backend: Backend, first_name: str, last_name: str, dob: dt.date) ->
     last_name = clean_typed_text(last_name, what="last name", max_length=MAX_NAME_LENGTH)
     cipher = backend.cipher
     start, end = local_day_bounds(backend.local_now().date())
-    with unit_of_work(backend.sessions) as session:
-        patients = find_patients(session, cipher, first_name, last_name, dob)
+    with unit_of_work(backend.db_factory) as db:
+        patients = find_patients(db, cipher, first_name, last_name, dob)
         by_id = {patient.id: patient for patient in patients}
         appointments = (
             list(
-                session.scalars(
+                db.scalars(
                     select(Appointment)
                     .where(
                         Appointment.patient_id.in_(list(by_id)),
@@ -89,8 +89,8 @@ def identify(backend: Backend, first_name: str, last_name: str, dob: dt.date) ->
             typed_last_enc=cipher.encrypt(last_name.strip(), context="arrivals.typed_last"),
             typed_dob_enc=cipher.encrypt(dob.isoformat(), context="arrivals.typed_dob"),
         )
-        session.add(arrival)
-        session.flush()
+        db.add(arrival)
+        db.flush()
         match = None
         if appointment is not None:
             patient = by_id[appointment.patient_id]

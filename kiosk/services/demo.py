@@ -20,16 +20,22 @@ from sqlalchemy import select
 
 from kiosk.domain.forms import Form, FormKind, ItemType
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, Clock
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
+from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
 from kiosk.services.patients import EmergencyContact, add_patient
-from kiosk.services.review import acknowledge_flag, mark_reviewed
+from kiosk.services.permissions import StaffIdentity
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole, chart_index
 
 DEMO_CLINICIAN = "demo-clinician"
+DEMO_REVIEWER = StaffIdentity(
+    user_id=0, username=DEMO_CLINICIAN, display_name="Demo clinician", role=StaffRole.CLINICIAN
+)
+"""Who reviewed the demo's past sessions, as the seeding records it (the reviews happened before the accounts)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,21 +108,26 @@ class DemoSummary:
     staff_added: int = 0
 
 
+DEMO_SEEDER = StaffIdentity(user_id=0, username="demo", display_name="the demo data", role=StaffRole.ADMIN)
+"""Who the audit log says added the demo's accounts: `kiosk demo` needs no sign-in (it builds a clinic of
+made-up people), so the seeding acts as the clinic's admin in-process."""
+
+
 def _ensure_staff(backend: Backend) -> int:
-    existing = {user.username for user in list_staff_users(backend)}
+    existing = {user.username for user in list_staff_users(backend, DEMO_SEEDER)}
     added = 0
     for person in DEMO_STAFF:
         if person.username in existing:
             continue
         create_staff_user(
             backend,
+            DEMO_SEEDER,
             username=person.username,
             display_name=person.display_name,
             role=person.role,
             password=person.password,
-            actor="demo",
         )
-        set_pin(backend, person.username, person.pin, actor="demo")
+        set_pin(backend, person.username, person.pin, DEMO_SEEDER)
         added += 1
     return added
 
@@ -126,13 +137,13 @@ def _local(day: dt.date, time: dt.time) -> dt.datetime:
 
 
 def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         chart_key = chart_index(backend.cipher, person.chart_number)
-        existing = session.scalars(select(Patient.id).where(Patient.chart_key == chart_key)).first()
+        existing = db.scalars(select(Patient.id).where(Patient.chart_key == chart_key)).first()
         if existing is not None:
             return existing, False
         patient = add_patient(
-            session,
+            db,
             backend.cipher,
             first_name=person.first_name,
             last_name=person.last_name,
@@ -149,8 +160,8 @@ def _ensure_patient(backend: Backend, person: DemoPatient) -> tuple[int, bool]:
 def _ensure_appointment(
     backend: Backend, patient_id: int, starts_at: dt.datetime, visit_type: str, ref: str
 ) -> tuple[int, bool]:
-    with unit_of_work(backend.sessions) as session:
-        existing = session.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first()
+    with unit_of_work(backend.db_factory) as db:
+        existing = db.scalars(select(Appointment.id).where(Appointment.source_ref == ref)).first()
         if existing is not None:
             return existing, False
         appointment = Appointment(
@@ -161,8 +172,8 @@ def _ensure_appointment(
             source_ref=ref,
             created_at=backend.now(),
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         return appointment.id, True
 
 
@@ -304,8 +315,8 @@ def seed_demo(backend: Backend) -> DemoSummary:
             )
             reviewed = dataclasses.replace(backend, clock=_fixed_clock(starts_at + dt.timedelta(minutes=40)))
             for flag_id in _urgent_flag_ids(reviewed, intake_id):
-                acknowledge_flag(reviewed, flag_id, DEMO_CLINICIAN)
-            mark_reviewed(reviewed, intake_id, DEMO_CLINICIAN)
+                acknowledge_flag(reviewed, flag_id, DEMO_REVIEWER)
+            mark_reviewed(reviewed, intake_id, DEMO_REVIEWER)
             intakes_added += 1
     staff_added = _ensure_staff(backend)
     return DemoSummary(patients_added, appointments_added, intakes_added, staff_added)
@@ -321,4 +332,4 @@ def _fixed_clock(at: dt.datetime) -> Clock:
 def _urgent_flag_ids(backend: Backend, intake_id: int) -> list[int]:
     from kiosk.services.intake import intake_state
 
-    return [flag.id for flag in intake_state(backend, intake_id).flags if flag.level.value == "urgent"]
+    return [flag.id for flag in intake_state(backend, intake_id).flags if flag.level is FlagLevel.URGENT]

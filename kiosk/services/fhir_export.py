@@ -29,8 +29,10 @@ from kiosk.domain.fhir_questionnaire import (
     option_coding,
     questionnaire,
 )
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.statuses import FlagLevel
+from kiosk.services.answer_records import decrypt_answer
 from kiosk.services.backend import Backend
 from kiosk.services.intake import UnknownIntakeError
 from kiosk.services.packets import PacketMaker
@@ -105,21 +107,21 @@ class _IntakeRecord:
     flags: tuple[Flag, ...]
 
 
-def _read(backend: Backend, session: Session, intake_id: int) -> _IntakeRecord:
+def _read(backend: Backend, db: Session, intake_id: int) -> _IntakeRecord:
     cipher = backend.cipher
-    intake = session.get(Intake, intake_id)
+    intake = db.get(Intake, intake_id)
     if intake is None:
         raise UnknownIntakeError(f"there is no intake {intake_id}")
     answers: dict[str, dict[str, AnswerData]] = {}
     answered_at: dict[str, dt.datetime] = {}
-    for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id).order_by(Answer.id)):
-        answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(row.value_enc, context="answers.value")
+    for row in db.scalars(select(Answer).where(Answer.intake_id == intake_id).order_by(Answer.id)):
+        answers.setdefault(row.form_id, {})[row.item_id] = decrypt_answer(cipher, row.value_enc)
         latest = answered_at.get(row.form_id)
         answered_at[row.form_id] = row.answered_at if latest is None else max(latest, row.answered_at)
     consents = tuple(
-        session.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.id))
+        db.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.id))
     )
-    flags = tuple(session.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id)))
+    flags = tuple(db.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id)))
     return _IntakeRecord(
         intake_id=intake.id,
         status=IntakeStatus(intake.status),
@@ -127,7 +129,7 @@ def _read(backend: Backend, session: Session, intake_id: int) -> _IntakeRecord:
         started_at=intake.started_at,
         submitted_at=intake.submitted_at,
         visit_type=intake.visit_type,
-        patient=patient_view(cipher, session.get_one(Patient, intake.patient_id)),
+        patient=patient_view(cipher, db.get_one(Patient, intake.patient_id)),
         answers=answers,
         answered_at=answered_at,
         consents=consents,
@@ -261,7 +263,11 @@ def _flag(record: _IntakeRecord, flag: Flag) -> JsonObject:
                 "coding": [
                     {"system": FLAG_CATEGORY, "code": "clinical", "display": "Clinical"},
                 ],
-                "text": {"urgent": "urgent", "hold": "see staff before dosing", "info": "for the clinician"}[level],
+                "text": {
+                    FlagLevel.URGENT: "urgent",
+                    FlagLevel.HOLD: "see staff before dosing",
+                    FlagLevel.INFO: "for the clinician",
+                }[level],
             }
         ],
         "code": {"coding": [{"system": FLAG_SYSTEM, "code": flag.code}], "text": flag.message},
@@ -270,7 +276,7 @@ def _flag(record: _IntakeRecord, flag: Flag) -> JsonObject:
     }
     if flag.cleared_at is not None:
         resource["period"]["end"] = _instant(flag.cleared_at)
-    priority = {"urgent": "PH", "hold": "PM", "info": "PL"}[level]
+    priority = {FlagLevel.URGENT: "PH", FlagLevel.HOLD: "PM", FlagLevel.INFO: "PL"}[level]
     resource["extension"] = [
         {"url": FLAG_PRIORITY, "valueCodeableConcept": {"coding": [{"system": FLAG_PRIORITY_CODES, "code": priority}]}}
     ]
@@ -418,8 +424,8 @@ def export_intake(
     A draft is refused unless `include_drafts`: what a patient left half-way is not a record to send on.
     """
     require(staff, Permission.EXPORT_CLINICAL)
-    with unit_of_work(backend.sessions) as session:
-        record = _read(backend, session, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        record = _read(backend, db, intake_id)
     if record.status is IntakeStatus.DRAFT and not include_drafts:
         raise FhirExportError(
             f"intake {intake_id} is a draft (not submitted); nothing was exported (use --include-drafts to export it)"
@@ -429,9 +435,9 @@ def export_intake(
         pdf = (packets or PacketMaker(backend)).packet_bytes(intake_id, actor=staff.username)
     resources = _entries(backend, record, pdf)
     data = to_json_bytes(_bundle(record, resources, transaction))
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=staff.username,
             action="fhir.export",
@@ -448,8 +454,8 @@ def intakes_of_day(backend: Backend, staff: StaffIdentity, day: dt.date, *, incl
     start = dt.datetime.combine(day, dt.time(0, 0)).astimezone()
     end = start + dt.timedelta(days=1)
     statuses = [status.value for status in IntakeStatus if include_drafts or status is not IntakeStatus.DRAFT]
-    with unit_of_work(backend.sessions) as session:
-        rows = session.scalars(
+    with unit_of_work(backend.db_factory) as db:
+        rows = db.scalars(
             select(Intake.id)
             .where(Intake.started_at >= start, Intake.started_at < end, Intake.status.in_(statuses))
             .order_by(Intake.id)

@@ -23,8 +23,9 @@ from typing import Any
 from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel, Form, ItemType
+from kiosk.domain.forms import Form, ItemType
 from kiosk.domain.scoring import AnswerData, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.patients import lookup_key
 from kiosk.store.audit import append_audit
@@ -121,8 +122,8 @@ def _item_scores(total: int, count: int, rng: random.Random) -> list[int]:
     return scores
 
 
-def _marker(session: Session) -> dict[str, Any] | None:
-    row = session.get(StoreMeta, HISTORY_META)
+def _marker(db: Session) -> dict[str, Any] | None:
+    row = db.get(StoreMeta, HISTORY_META)
     if row is None:
         return None
     value = json.loads(row.value)
@@ -149,8 +150,8 @@ def generate_history(
         raise HistoryError(f"the forms folder has no {', '.join(missing)}; the history needs PHQ-9 and GAD-7")
     started = time.perf_counter()
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        marker = _marker(session)
+    with unit_of_work(backend.db_factory) as db:
+        marker = _marker(db)
         if marker is not None and marker.get("state") == "writing":
             raise HistoryError(
                 "an earlier synthetic history run stopped half way (it is marked as still writing); "
@@ -168,17 +169,17 @@ def generate_history(
                 long_series_patient_id=marker.get("long_series_patient_id"),
             )
         # Claimed first, so a second run (or a run after a crash) never writes a second history.
-        session.add(StoreMeta(name=HISTORY_META, value=json.dumps({"state": "writing", "at": now.isoformat()})))
-        writer = _HistoryWriter(backend, session, seed, now)
+        db.add(StoreMeta(name=HISTORY_META, value=json.dumps({"state": "writing", "at": now.isoformat()})))
+        writer = _HistoryWriter(backend, db, seed, now)
         counts = _session_counts(intakes, patients, writer.rng)
     # One transaction per batch of patients (a few hundred intakes), so the SQLite write lock is held for
     # tens of milliseconds at a time and tablets keep saving answers while the history is written.
     for start in range(0, patients, PATIENT_BATCH):
-        with unit_of_work(backend.sessions) as session:
-            writer.session = session
+        with unit_of_work(backend.db_factory) as db:
+            writer.db = db
             writer.write_batch(start, counts[start : start + PATIENT_BATCH])
-    with unit_of_work(backend.sessions) as session:
-        stored = session.get_one(StoreMeta, HISTORY_META)
+    with unit_of_work(backend.db_factory) as db:
+        stored = db.get_one(StoreMeta, HISTORY_META)
         stored.value = json.dumps(
             {
                 "intakes": writer.intakes,
@@ -189,7 +190,7 @@ def generate_history(
             }
         )
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="history.generate",
@@ -212,9 +213,9 @@ def generate_history(
 class _HistoryWriter:
     """Builds and inserts one batch of patients with all their sessions at a time."""
 
-    def __init__(self, backend: Backend, session: Session, seed: int, now: dt.datetime) -> None:
+    def __init__(self, backend: Backend, db: Session, seed: int, now: dt.datetime) -> None:
         self.backend = backend
-        self.session = session
+        self.db = db
         self.rng = random.Random(seed)
         self.seed = seed
         self.now = now
@@ -228,9 +229,7 @@ class _HistoryWriter:
 
     def write_batch(self, first_index: int, counts: Sequence[int]) -> None:
         patient_rows = [self._patient_row(first_index + offset) for offset in range(len(counts))]
-        ids = list(
-            self.session.scalars(insert(Patient).returning(Patient.id, sort_by_parameter_order=True), patient_rows)
-        )
+        ids = list(self.db.scalars(insert(Patient).returning(Patient.id, sort_by_parameter_order=True), patient_rows))
         if self.first_patient_id is None and ids:
             self.first_patient_id = ids[0]
         self.patients += len(ids)
@@ -240,7 +239,7 @@ class _HistoryWriter:
         if not plans:
             return
         appointment_ids = list(
-            self.session.scalars(
+            self.db.scalars(
                 insert(Appointment).returning(Appointment.id, sort_by_parameter_order=True),
                 [plan["appointment"] for plan in plans],
             )
@@ -248,7 +247,7 @@ class _HistoryWriter:
         for plan, appointment_id in zip(plans, appointment_ids, strict=True):
             plan["intake"]["appointment_id"] = appointment_id
         intake_ids = list(
-            self.session.scalars(
+            self.db.scalars(
                 insert(Intake).returning(Intake.id, sort_by_parameter_order=True), [plan["intake"] for plan in plans]
             )
         )
@@ -272,9 +271,9 @@ class _HistoryWriter:
                     )
             for flag in plan["flags"]:
                 flags.append({**flag, "intake_id": intake_id})
-        self.session.execute(insert(_table(Answer)), answers)
+        self.db.execute(insert(_table(Answer)), answers)
         if flags:
-            self.session.execute(insert(_table(Flag)), flags)
+            self.db.execute(insert(_table(Flag)), flags)
         self.intakes += len(intake_ids)
         self.answers += len(answers)
         self.flags += len(flags)

@@ -1,6 +1,6 @@
 """The intake use cases: begin or resume, record an answer, sign a consent, submit, correct.
 
-Each call is one unit of work: one session, one transaction, committed before it returns, so an answer
+Each call is one unit of work: one database session, one transaction, committed before it returns, so an answer
 the patient saw accepted survives a crash or a power cut. A submitted intake is never changed in place:
 every write to one is refused with IntakeLockedError, and a correction is a new record pointing at it.
 """
@@ -14,11 +14,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Version, pick, text_sha256
+from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
+from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
+from kiosk.services.answer_records import answers_by_form, encrypt_answer
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name, patient_view
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import unit_of_work
@@ -65,7 +68,6 @@ class IntakeState:
 
     intake_id: int
     appointment_id: int | None
-    patient_first_name: str
     visit_type: str
     language: str
     status: IntakeStatus
@@ -101,15 +103,15 @@ class ConsentOutcome:
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _intake(session: Session, intake_id: int) -> Intake:
-    intake = session.get(Intake, intake_id)
+def _intake(db: Session, intake_id: int) -> Intake:
+    intake = db.get(Intake, intake_id)
     if intake is None:
         raise UnknownIntakeError(f"no intake with id {intake_id}")
     return intake
 
 
-def _writable(session: Session, intake_id: int) -> Intake:
-    intake = _intake(session, intake_id)
+def _writable(db: Session, intake_id: int) -> Intake:
+    intake = _intake(db, intake_id)
     if intake.status != IntakeStatus.DRAFT.value:
         when = intake.submitted_at.isoformat(timespec="minutes") if intake.submitted_at else "earlier"
         raise IntakeLockedError(
@@ -119,17 +121,9 @@ def _writable(session: Session, intake_id: int) -> Intake:
     return intake
 
 
-def _decrypt_answers(cipher: FieldCipher, answers: Sequence[Answer]) -> dict[str, dict[str, AnswerData]]:
-    result: dict[str, dict[str, AnswerData]] = {}
-    for answer in answers:
-        value = cipher.decrypt_json(answer.value_enc, context="answers.value")
-        result.setdefault(answer.form_id, {})[answer.item_id] = value
-    return result
-
-
-def _form_answers(session: Session, cipher: FieldCipher, intake_id: int, form_id: str) -> dict[str, AnswerData]:
-    rows = session.scalars(select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id))
-    return _decrypt_answers(cipher, list(rows)).get(form_id, {})
+def _form_answers(db: Session, cipher: FieldCipher, intake_id: int, form_id: str) -> dict[str, AnswerData]:
+    rows = db.scalars(select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id))
+    return answers_by_form(cipher, list(rows)).get(form_id, {})
 
 
 def flag_view(flag: Flag) -> FlagView:
@@ -147,34 +141,30 @@ def flag_view(flag: Flag) -> FlagView:
     )
 
 
-def _history(session: Session, patient_id: int, excluding_intake: int | None) -> list[SignedConsent]:
+def _history(db: Session, patient_id: int, excluding_intake: int | None) -> list[SignedConsent]:
     query = select(ConsentRecord).where(ConsentRecord.patient_id == patient_id)
     if excluding_intake is not None:
         query = query.where(ConsentRecord.intake_id != excluding_intake)
     return [
         SignedConsent(record.form_id, Version.parse(record.form_version), record.signed_at)
-        for record in session.scalars(query)
+        for record in db.scalars(query)
     ]
 
 
-def _state(backend: Backend, session: Session, intake: Intake) -> IntakeState:
-    patient = session.get_one(Patient, intake.patient_id)
+def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
     visit_type = backend.settings.visit_type(intake.visit_type)
-    tasks = tasks_for_visit(
-        visit_type, backend.forms, _history(session, intake.patient_id, intake.id), intake.started_at
-    )
-    answers = list(session.scalars(select(Answer).where(Answer.intake_id == intake.id)))
-    signed = frozenset(session.scalars(select(ConsentRecord.form_id).where(ConsentRecord.intake_id == intake.id)))
-    flags = session.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
+    tasks = tasks_for_visit(visit_type, backend.forms, _history(db, intake.patient_id, intake.id), intake.started_at)
+    answers = list(db.scalars(select(Answer).where(Answer.intake_id == intake.id)))
+    signed = frozenset(db.scalars(select(ConsentRecord.form_id).where(ConsentRecord.intake_id == intake.id)))
+    flags = db.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
     return IntakeState(
         intake_id=intake.id,
         appointment_id=intake.appointment_id,
-        patient_first_name=backend.cipher.decrypt_text(patient.first_name_enc, context="patients.first_name"),
         visit_type=intake.visit_type,
         language=intake.language,
         status=IntakeStatus(intake.status),
         tasks=tasks,
-        answers=_decrypt_answers(backend.cipher, answers),
+        answers=answers_by_form(backend.cipher, answers),
         signed_consents=signed,
         resume_step=intake.resume_step,
         flags=tuple(flag_view(flag) for flag in flags),
@@ -190,9 +180,9 @@ def begin_intake(backend: Backend, appointment_id: int, language: str) -> Intake
     A submitted one is returned as it is (status submitted) so the flow can say the check-in is done.
     """
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        appointment = session.get_one(Appointment, appointment_id)
-        intake = session.scalars(
+    with unit_of_work(backend.db_factory) as db:
+        appointment = db.get_one(Appointment, appointment_id)
+        intake = db.scalars(
             select(Intake)
             .where(Intake.appointment_id == appointment_id, Intake.supersedes_id.is_(None))
             .order_by(Intake.id.desc())
@@ -208,22 +198,22 @@ def begin_intake(backend: Backend, appointment_id: int, language: str) -> Intake
                 started_at=now,
                 updated_at=now,
             )
-            session.add(intake)
-            session.flush()
+            db.add(intake)
+            db.flush()
         elif intake.status == IntakeStatus.DRAFT.value and intake.language != language:
             intake.language = language
             intake.updated_at = now
-        return _state(backend, session, intake)
+        return _state(backend, db, intake)
 
 
 def intake_state(backend: Backend, intake_id: int) -> IntakeState:
-    with unit_of_work(backend.sessions) as session:
-        return _state(backend, session, _intake(session, intake_id))
+    with unit_of_work(backend.db_factory) as db:
+        return _state(backend, db, _intake(db, intake_id))
 
 
 def set_language(backend: Backend, intake_id: int, language: str) -> None:
-    with unit_of_work(backend.sessions) as session:
-        intake = _writable(session, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = _writable(db, intake_id)
         intake.language = language
         intake.updated_at = backend.now()
 
@@ -238,14 +228,14 @@ def record_answer(backend: Backend, intake_id: int, form_id: str, item_id: str, 
     value = normalize_answer(item, raw_value)
     now = backend.now()
     cipher = backend.cipher
-    with unit_of_work(backend.sessions) as session:
-        intake = _writable(session, intake_id)
-        answer = session.scalars(
+    with unit_of_work(backend.db_factory) as db:
+        intake = _writable(db, intake_id)
+        answer = db.scalars(
             select(Answer).where(Answer.intake_id == intake_id, Answer.form_id == form_id, Answer.item_id == item_id)
         ).first()
-        encrypted = cipher.encrypt_json(value, context="answers.value")
+        encrypted = encrypt_answer(cipher, value)
         if answer is None:
-            session.add(
+            db.add(
                 Answer(
                     intake_id=intake_id,
                     form_id=form_id,
@@ -263,14 +253,14 @@ def record_answer(backend: Backend, intake_id: int, form_id: str, item_id: str, 
             answer.answered_at = now
         intake.updated_at = now
         intake.resume_step = f"{form_id}/{item_id}"
-        session.flush()
-        answers = _form_answers(session, cipher, intake_id, form_id)
-        raised = _sync_flags(session, form, intake, answers, now)
+        db.flush()
+        answers = _form_answers(db, cipher, intake_id, form_id)
+        raised = _sync_flags(db, form, intake, answers, now)
     return AnswerOutcome(value=value, raised=raised)
 
 
 def _sync_flags(
-    session: Session, form: Form, intake: Intake, answers: Mapping[str, AnswerData], now: dt.datetime
+    db: Session, form: Form, intake: Intake, answers: Mapping[str, AnswerData], now: dt.datetime
 ) -> tuple[RaisedFlag, ...]:
     """Store flags the moment their condition holds; mark cleared the ones whose condition stopped holding.
 
@@ -278,14 +268,13 @@ def _sync_flags(
     """
     current = {flag.code: flag for flag in score(form, answers, "en").flags}
     existing = {
-        flag.code: flag
-        for flag in session.scalars(select(Flag).where(Flag.intake_id == intake.id, Flag.form_id == form.id))
+        flag.code: flag for flag in db.scalars(select(Flag).where(Flag.intake_id == intake.id, Flag.form_id == form.id))
     }
     newly: list[RaisedFlag] = []
     for code, raised in current.items():
         stored = existing.get(code)
         if stored is None:
-            session.add(
+            db.add(
                 Flag(
                     intake_id=intake.id,
                     patient_id=intake.patient_id,
@@ -333,9 +322,9 @@ def sign_consent(
         raise ValueError(f"form {form_id!r} is not a consent")
     now = backend.now()
     cipher = backend.cipher
-    with unit_of_work(backend.sessions) as session:
-        intake = _writable(session, intake_id)
-        patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
+    with unit_of_work(backend.db_factory) as db:
+        intake = _writable(db, intake_id)
+        patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
         text = form.consent_text(intake.language)
         matches = names_match(typed_name, patient.first_name, patient.last_name)
         record = ConsentRecord(
@@ -356,9 +345,9 @@ def sign_consent(
             signed_at=now,
             name_matches=matches,
         )
-        session.add(record)
+        db.add(record)
         if not matches:
-            session.add(
+            db.add(
                 Flag(
                     intake_id=intake_id,
                     patient_id=intake.patient_id,
@@ -372,7 +361,7 @@ def sign_consent(
             )
         intake.updated_at = now
         intake.resume_step = f"{form_id}/signed"
-        session.flush()
+        db.flush()
         return ConsentOutcome(record_id=record.id, name_matches=matches, text_sha256=record.text_sha256)
 
 
@@ -392,9 +381,9 @@ def missing_tasks(backend: Backend, state: IntakeState) -> list[str]:
 def submit_intake(backend: Backend, intake_id: int) -> IntakeState:
     """Lock the intake as submitted once everything the visit needs is there."""
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        intake = _writable(session, intake_id)
-        state = _state(backend, session, intake)
+    with unit_of_work(backend.db_factory) as db:
+        intake = _writable(db, intake_id)
+        state = _state(backend, db, intake)
         missing = missing_tasks(backend, state)
         if missing:
             raise IncompleteIntakeError(missing)
@@ -403,22 +392,24 @@ def submit_intake(backend: Backend, intake_id: int) -> IntakeState:
         intake.updated_at = now
         intake.resume_step = None
         append_audit(
-            session,
+            db,
             at=now,
             actor=KIOSK_ACTOR,
             action="intake.submit",
             patient_id=intake.patient_id,
             intake_id=intake.id,
         )
-        session.flush()
-        return _state(backend, session, intake)
+        db.flush()
+        return _state(backend, db, intake)
 
 
-def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeState:
+def start_correction(backend: Backend, intake_id: int, staff: StaffIdentity) -> IntakeState:
     """A new draft that supersedes a submitted intake, starting from a copy of its answers."""
+    require(staff, Permission.START_CORRECTION)
+    actor = staff.username
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        original = _intake(session, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        original = _intake(db, intake_id)
         if original.status == IntakeStatus.DRAFT.value:
             raise ValueError(f"intake {intake_id} is still a draft; it can be finished instead of corrected")
         correction = Intake(
@@ -431,10 +422,10 @@ def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeStat
             updated_at=now,
             supersedes_id=original.id,
         )
-        session.add(correction)
-        session.flush()
-        for answer in session.scalars(select(Answer).where(Answer.intake_id == original.id)):
-            session.add(
+        db.add(correction)
+        db.flush()
+        for answer in db.scalars(select(Answer).where(Answer.intake_id == original.id)):
+            db.add(
                 Answer(
                     intake_id=correction.id,
                     form_id=answer.form_id,
@@ -445,14 +436,14 @@ def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeStat
                     answered_at=answer.answered_at,
                 )
             )
-        session.flush()
+        db.flush()
         # The correction carries the holds and flags its answers raise, so the board shows them at once.
-        for form_id, answers in _decrypt_answers(
-            backend.cipher, list(session.scalars(select(Answer).where(Answer.intake_id == correction.id)))
+        for form_id, answers in answers_by_form(
+            backend.cipher, list(db.scalars(select(Answer).where(Answer.intake_id == correction.id)))
         ).items():
-            _sync_flags(session, backend.forms.get(form_id), correction, answers, now)
+            _sync_flags(db, backend.forms.get(form_id), correction, answers, now)
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="intake.correct",
@@ -460,5 +451,5 @@ def start_correction(backend: Backend, intake_id: int, actor: str) -> IntakeStat
             intake_id=correction.id,
             detail=f"supersedes intake {original.id}",
         )
-        session.flush()
-        return _state(backend, session, correction)
+        db.flush()
+        return _state(backend, db, correction)

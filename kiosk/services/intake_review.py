@@ -12,21 +12,20 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.domain.answer_words import answer_label
+from kiosk.domain.forms import Form, FormKind, Item, pick
+from kiosk.domain.scoring import AnswerData, AnswerSheet, holds_by_item, is_scored, item_score, question_numbers, score
+from kiosk.domain.series import earlier_sessions, is_remission, is_response
+from kiosk.domain.statuses import FlagLevel
+from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
-from kiosk.services.trends import (
-    STAFF_LANGUAGE,
-    is_remission,
-    is_response,
-    questionnaire_scores,
-    submitted_sessions,
-)
+from kiosk.services.permissions import Permission, StaffIdentity, require
+from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, submitted_sessions
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +33,11 @@ class ItemAnswer:
     """One question with the answer as the patient saw it (label None: not answered)."""
 
     item_id: str
+    number: int
     question: str
     answer_label: str | None
+    scored: bool
+    """Counts toward the total (kiosk.domain.scoring.is_scored); `score` is None for an item that does not."""
     score: int | None
     value: AnswerData | None
 
@@ -116,29 +118,6 @@ class IntakeReview:
     flags: tuple[FlagView, ...]
 
 
-def answer_label(item: Item, value: AnswerData | None, language: str = STAFF_LANGUAGE) -> str | None:
-    """The answer in words: an option's label (labels joined for several), otherwise the value typed."""
-    if value is None:
-        return None
-    if isinstance(value, list):
-        return "; ".join(_option_label(item, code, language) for code in value)
-    if item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
-        return _option_label(item, str(value), language)
-    return str(value)
-
-
-def _option_label(item: Item, code: str, language: str) -> str:
-    option = item.option(code)
-    return pick(option.label, language) if option is not None else code
-
-
-def _item_score(item: Item, value: AnswerData | None) -> int | None:
-    if value is None or isinstance(value, list) or item.type not in (ItemType.SINGLE_CHOICE, ItemType.YES_NO):
-        return None
-    option = item.option(str(value))
-    return option.score if option is not None else None
-
-
 def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, ...]:
     """The questions asked given the answers; an answer left over from a changed earlier answer (a driver's
     name after "no ride home") no longer applies and is not shown."""
@@ -146,23 +125,20 @@ def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, .
     return tuple(item for item in form.answerable_items() if sheet.group_applies(item))
 
 
-def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
+def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> IntakeReview:
     """The whole intake for a clinician, audited as a view of the patient's record."""
+    require(staff, Permission.VIEW_CLINICAL)
     cipher = backend.cipher
     forms = backend.forms
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get(Intake, intake_id)
         if intake is None:
             raise UnknownIntakeError(f"there is no intake {intake_id}")
-        patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
-        appointment = session.get(Appointment, intake.appointment_id) if intake.appointment_id else None
-        answers: dict[str, dict[str, AnswerData]] = {}
-        for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id)):
-            answers.setdefault(row.form_id, {})[row.item_id] = cipher.decrypt_json(
-                row.value_enc, context="answers.value"
-            )
+        patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
+        appointment = db.get(Appointment, intake.appointment_id) if intake.appointment_id else None
+        answers = intake_answers(cipher, db, intake_id)
         records = list(
-            session.scalars(
+            db.scalars(
                 select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.signed_at)
             )
         )
@@ -185,28 +161,26 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             for record in records
         )
         flags = tuple(
-            flag_view(flag)
-            for flag in session.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
+            flag_view(flag) for flag in db.scalars(select(Flag).where(Flag.intake_id == intake_id).order_by(Flag.id))
         )
-        history = [
-            ref
-            for ref in submitted_sessions(session, [intake.patient_id]).get(intake.patient_id, [])
-            if ref.intake_id != intake.id
-            and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
-            and ref.at < (intake.submitted_at or intake.updated_at)
-        ]
+        history = earlier_sessions(
+            submitted_sessions(db, [intake.patient_id]).get(intake.patient_id, []),
+            intake_id=intake.id,
+            appointment_id=intake.appointment_id,
+            before=intake.submitted_at or intake.updated_at,
+        )
         earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
-        earlier = questionnaire_scores(backend, session, earlier_ids)
+        earlier = questionnaire_scores(backend, db, earlier_ids)
         append_audit(
-            session,
+            db,
             at=backend.now(),
-            actor=actor,
+            actor=staff.username,
             action="intake.view",
             patient_id=intake.patient_id,
             intake_id=intake.id,
         )
         visit = backend.settings.visit_type(intake.visit_type)
-    # The session kept the loaded intake readable (expire_on_commit=False); nothing below touches the database.
+    # The database session kept the loaded intake readable (expire_on_commit=False); nothing below touches the database.
     baseline = earlier.get(history[0].intake_id, {}) if history else {}
     previous = earlier.get(history[-1].intake_id, {}) if history else {}
     questionnaires = []
@@ -216,6 +190,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         form = forms.get(form_id)
         values = answers.get(form_id, {})
         result = score(form, values, STAFF_LANGUAGE)
+        numbers = question_numbers(form)
         first = baseline.get(form_id)
         last = previous.get(form_id)
         first_total = first.total if first is not None else None
@@ -240,9 +215,11 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
                 items=tuple(
                     ItemAnswer(
                         item_id=item.id,
+                        number=numbers[item.id],
                         question=pick(item.text, STAFF_LANGUAGE),
-                        answer_label=answer_label(item, values.get(item.id)),
-                        score=_item_score(item, values.get(item.id)),
+                        answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
+                        scored=is_scored(form, item.id),
+                        score=item_score(form, item, values.get(item.id)),
                         value=values.get(item.id),
                     )
                     for item in _shown_items(form, values)
@@ -286,19 +263,12 @@ def _checklist(
     holds = tuple(
         flag for flag in flags if flag.form_id == form_id and flag.level is FlagLevel.HOLD and flag.cleared_at is None
     )
-    rules = {rule.code: rule for rule in form.flags}
-    by_item: dict[str, list[str]] = {}
-    for flag in holds:
-        rule = rules.get(flag.code)
-        for name in rule.when.names if rule is not None else ():
-            target = form.find_item(name)
-            if target is not None:
-                by_item.setdefault(target.id, []).append(flag.message)
+    by_item = holds_by_item(form, ((flag.code, flag.message) for flag in holds))
     lines = tuple(
         ChecklistLine(
             item_id=item.id,
             question=pick(item.text, STAFF_LANGUAGE),
-            answer_label=answer_label(item, values.get(item.id)),
+            answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
             holds=tuple(by_item.get(item.id, ())),
         )
         for item in _shown_items(form, values)

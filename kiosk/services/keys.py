@@ -32,8 +32,8 @@ def export_keys(backend: Backend, staff: StaffIdentity, passphrase: str) -> byte
     require(staff, Permission.BACKUP)
     keys = {name: (backend.data_dir / path).read_bytes() for name, path in _FILES.items()}
     wrapped = wrap_keys(keys, passphrase)
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=staff.username, action="key.export", detail="wrapped keys")
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=staff.username, action="key.export", detail="wrapped keys")
     return wrapped
 
 

@@ -1,7 +1,6 @@
-"""Consent packets of submitted intakes: the records mapped to packet data, rendered, signed and stored.
+"""Consent packets of submitted intakes: rendered, signed and stored (what a packet says is
+kiosk.services.packet_content).
 
-packet_data_for() is the one place that decides what a packet says about a patient: it decrypts the
-intake's records and words them in the intake's language (a Spanish intake gets a Spanish packet).
 The packet is rendered with the intake's submission time as its clock, so rendering the same records
 again gives byte-identical unsigned PDF bytes; the signed file keeps those bytes as its first part
 (a PDF signature is an incremental update) and only the signature after them differs.
@@ -13,16 +12,13 @@ then stores the signed PDF, its SHA-256 and the audit entry in one unit of work.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
 from pyhanko.pdf_utils.reader import PdfFileReader
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from kiosk.documents.certificates import (
     PASSPHRASE_NAME,
@@ -31,62 +27,22 @@ from kiosk.documents.certificates import (
     ensure_clinic_certificate,
     load_signer,
 )
-from kiosk.documents.packet_data import (
-    AnswerLine,
-    ChecklistLine,
-    ChecklistPage,
-    ClinicInfo,
-    ConsentPage,
-    FlagLevel,
-    FlagLine,
-    FollowUp,
-    PacketData,
-    PacketLanguage,
-    PatientInfo,
-    QuestionnairePage,
-    ScoreSummary,
-    Stroke,
-    VisitInfo,
-)
 from kiosk.documents.render import render_packet
 from kiosk.documents.signing import SignatureDetails, sign_pdf
-from kiosk.domain.forms import Form, FormKind, Item, pick
-from kiosk.domain.scoring import AnswerData, AnswerSheet, ScoreResult, score
 from kiosk.services.backend import Backend
-from kiosk.services.intake import KIOSK_ACTOR, NAME_MISMATCH_FLAG, UnknownIntakeError
-from kiosk.services.intake_review import answer_label
-from kiosk.services.patients import patient_view
-from kiosk.services.trends import questionnaire_scores, submitted_sessions
-from kiosk.settings import VisitType
+from kiosk.services.intake import KIOSK_ACTOR
+from kiosk.services.packet_content import local_time, packet_data, packet_intake
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Intake
 
 log = logging.getLogger(__name__)
 
-PACKET_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value)
-FLAG_LEVELS: dict[str, FlagLevel] = {"urgent": "urgent", "hold": "hold", "info": "info"}
-LANGUAGE_NAMES = {"en": "English", "es": "Español"}
-"""A consent's language as a word, each in its own language (as a language menu shows them)."""
-
-_NAME_MISMATCH = {
-    "en": "The name typed on “{title}” does not match the patient record: check the signature before relying on it.",
-    "es": "El nombre escrito en “{title}” no coincide con el expediente del paciente: revise la firma antes de "
-    "darla por válida.",
-}
-_CHANGED_AFTER_URGENT = {
-    "en": " (The answer was changed afterwards; an urgent flag stays until a clinician acknowledges it.)",
-    "es": " (La respuesta se cambió después; una alerta urgente se mantiene hasta que un profesional clínico "
-    "la revise.)",
-}
 _SIGNATURE_REASON = {
     "en": "Intake packet signed by the clinic",
     "es": "Paquete de admisión firmado por la clínica",
 }
-
-
-class PacketError(Exception):
-    """A packet cannot be made for this intake (still a draft); the message says why, for staff."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,296 +55,13 @@ class PacketResult:
     pages: int
 
 
-# ------------------------------------------------------------------------------------------ mapping
-
-
-def _language(code: str) -> PacketLanguage:
-    return "es" if code == "es" else "en"
-
-
-def _local(moment: dt.datetime) -> dt.datetime:
-    """A stored UTC time in the clinic machine's zone, as people at the clinic read it."""
-    return moment.astimezone()
-
-
-def _packet_intake(session: Session, intake_id: int) -> Intake:
-    """The intake, if it may have a packet: submitted or reviewed."""
-    intake = session.get(Intake, intake_id)
-    if intake is None:
-        raise UnknownIntakeError(f"there is no intake {intake_id}")
-    if intake.status not in PACKET_STATUSES:
-        raise PacketError(
-            f"Intake {intake_id} is still a draft: its packet is made once the patient has submitted it. "
-            "Resume or finish the check-in first."
-        )
-    return intake
-
-
-def _answers(backend: Backend, session: Session, intake_id: int) -> dict[str, dict[str, AnswerData]]:
-    result: dict[str, dict[str, AnswerData]] = {}
-    for row in session.scalars(select(Answer).where(Answer.intake_id == intake_id)):
-        value = backend.cipher.decrypt_json(row.value_enc, context="answers.value")
-        result.setdefault(row.form_id, {})[row.item_id] = value
-    return result
-
-
-def _forms_of_kind(
-    backend: Backend, kind: FormKind, wanted: Sequence[str], answered: Mapping[str, object]
-) -> list[Form]:
-    """The visit's forms of ``kind`` in the visit's order, then any other such form the intake answered."""
-    ordered = [*wanted, *sorted(form_id for form_id in answered if form_id not in wanted)]
-    forms = [backend.forms.get(form_id) for form_id in dict.fromkeys(ordered) if form_id in backend.forms]
-    return [form for form in forms if form.kind is kind]
-
-
-def _earlier_scores(backend: Backend, session: Session, intake: Intake) -> list[Mapping[str, ScoreResult]]:
-    """Scores of the patient's sessions submitted before this one, oldest first (this visit excluded)."""
-    moment = intake.submitted_at or intake.updated_at
-    history = [
-        ref
-        for ref in submitted_sessions(session, [intake.patient_id]).get(intake.patient_id, [])
-        if ref.intake_id != intake.id
-        and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
-        and ref.at < moment
-    ]
-    scores = questionnaire_scores(backend, session, [ref.intake_id for ref in history])
-    return [scores.get(ref.intake_id, {}) for ref in history]
-
-
-def _changes(form_id: str, total: int | None, earlier: Sequence[Mapping[str, ScoreResult]]) -> tuple[int | None, ...]:
-    """Change from the first and from the last earlier complete score of the same questionnaire."""
-    totals = [result.total for scores in earlier if (result := scores.get(form_id)) and result.total is not None]
-    if total is None or not totals:
-        return None, None
-    return total - totals[0], total - totals[-1]
-
-
-def _item_score(form: Form, item: Item, value: AnswerData | None) -> int | None:
-    """The score an answer adds to the total; None for unscored items (the difficulty question)."""
-    if value is None or form.scoring is None or item.id not in form.scoring.item_ids or isinstance(value, list):
-        return None
-    option = item.option(str(value))
-    return option.score if option is not None else None
-
-
-def _questionnaire(
-    form: Form, values: Mapping[str, AnswerData], result: ScoreResult, language: PacketLanguage
-) -> QuestionnairePage:
-    sheet = AnswerSheet(form, values)
-    numbers = {item.id: index for index, item in enumerate(form.answerable_items(), start=1)}
-    lines = tuple(
-        AnswerLine(
-            number=str(numbers[item.id]),
-            question=pick(item.text, language),
-            answer=answer_label(item, values.get(item.id), language),
-            score=_item_score(form, item, values.get(item.id)),
-        )
-        for item in form.answerable_items()
-        if sheet.group_applies(item)
-    )
-    return QuestionnairePage(
-        title=pick(form.title, language),
-        items=lines,
-        total=result.total,
-        band=pick(result.band.label, language) if result.band else None,
-        copyright=pick(form.copyright or {}, language),
-        instructions=pick(form.instructions or {}, language),
-        max_total=result.maximum,
-        version=str(form.version),
-    )
-
-
-def _flag_message(backend: Backend, flag: Flag, language: PacketLanguage) -> str:
-    """The flag in the packet's language: the form's own wording for its rule, the stored text otherwise."""
-    form = backend.forms.get(flag.form_id) if flag.form_id in backend.forms else None
-    if flag.code == NAME_MISMATCH_FLAG:
-        title = pick(form.title, language) if form is not None else flag.form_id
-        return _NAME_MISMATCH[language].format(title=title)
-    rule = next((rule for rule in form.flags if rule.code == flag.code), None) if form is not None else None
-    return pick(rule.message, language) if rule is not None else flag.message
-
-
-def _flag_lines(backend: Backend, flags: Sequence[Flag], language: PacketLanguage) -> tuple[FlagLine, ...]:
-    """Every flag still standing when the intake was submitted. A cleared urgent flag is kept, marked: the
-    answer that raised it was seen, and a clinician must still hear of it."""
-    lines = []
-    for flag in flags:
-        message = _flag_message(backend, flag, language)
-        if flag.cleared_at is not None:
-            if flag.level != "urgent":
-                continue
-            message += _CHANGED_AFTER_URGENT[language]
-        lines.append(FlagLine(level=FLAG_LEVELS[flag.level], message=message, raised_at=_local(flag.raised_at)))
-    return tuple(lines)
-
-
-def _strokes(raw: object) -> tuple[Stroke, ...]:
-    strokes = raw if isinstance(raw, list) else []
-    return tuple(tuple((float(point[0]), float(point[1])) for point in stroke) for stroke in strokes)
-
-
-def _consent(backend: Backend, record: ConsentRecord, language: PacketLanguage) -> ConsentPage:
-    cipher = backend.cipher
-    form = backend.forms.get(record.form_id) if record.form_id in backend.forms else None
-    png = cipher.decrypt(record.signature_png_enc, context="consent_records.signature_png")
-    return ConsentPage(
-        # The title in the language the text was shown in, so heading and text agree.
-        title=pick(form.title, record.language) if form is not None else record.form_id,
-        version=record.form_version,
-        language=LANGUAGE_NAMES.get(record.language, record.language),
-        text=record.text_snapshot,
-        text_sha256=record.text_sha256,
-        reading_started_at=_local(record.reading_started_at),
-        signed_at=_local(record.signed_at),
-        typed_name=cipher.decrypt_text(record.typed_name_enc, context="consent_records.typed_name"),
-        signature_png=png or None,
-        strokes=_strokes(
-            cipher.decrypt_json(record.signature_strokes_enc, context="consent_records.signature_strokes")
-        ),
-    )
-
-
-@dataclass
-class _LineDraft:
-    """A checklist line while its follow-ups are still being gathered."""
-
-    question: str
-    answer: str | None
-    item_ids: list[str]
-    follow_ups: list[FollowUp]
-
-
-def _checklist(
-    form: Form, values: Mapping[str, AnswerData], flags: Sequence[Flag], language: PacketLanguage
-) -> ChecklistPage:
-    """One line per question asked; a question asked because of an answer (which one, the driver's name)
-    is a follow-up of the line before it. A line whose answer raised a hold is marked with its reason."""
-    sheet = AnswerSheet(form, values)
-    rules = {rule.code: rule for rule in form.flags}
-    holds: dict[str, list[str]] = {}
-    for flag in flags:
-        rule = rules.get(flag.code)
-        if flag.form_id != form.id or flag.level != "hold" or flag.cleared_at is not None or rule is None:
-            continue
-        for name in rule.when.names:
-            target = form.find_item(name)
-            if target is not None:
-                holds.setdefault(target.id, []).append(pick(rule.message, language))
-
-    drafts: list[_LineDraft] = []
-    for item in form.items:
-        if not sheet.applies(item):
-            continue
-        answered = [entry for entry in (item, *item.children) if entry.is_answered_type]
-        if not answered:
-            continue
-        if item.when is not None and drafts:
-            for entry in answered:
-                if sheet.group_applies(entry):
-                    drafts[-1].follow_ups.append(
-                        FollowUp(pick(entry.text, language), answer_label(entry, values.get(entry.id), language))
-                    )
-                    drafts[-1].item_ids.append(entry.id)
-            continue
-        for entry in answered:
-            if sheet.group_applies(entry):
-                label = answer_label(entry, values.get(entry.id), language)
-                drafts.append(_LineDraft(pick(entry.text, language), label, [entry.id], []))
-    lines = []
-    for draft in drafts:
-        reasons = list(dict.fromkeys(reason for item_id in draft.item_ids for reason in holds.get(item_id, [])))
-        lines.append(
-            ChecklistLine(
-                question=draft.question,
-                answer=draft.answer,
-                follow_ups=tuple(draft.follow_ups),
-                hold=bool(reasons),
-                hold_reason=" ".join(reasons),
-            )
-        )
-    return ChecklistPage(title=pick(form.title, language), lines=tuple(lines), version=str(form.version))
-
-
-def _packet_data(backend: Backend, session: Session, intake: Intake) -> PacketData:
-    cipher = backend.cipher
-    settings = backend.settings
-    language = _language(intake.language)
-    patient = patient_view(cipher, session.get_one(Patient, intake.patient_id))
-    appointment = session.get(Appointment, intake.appointment_id) if intake.appointment_id else None
-    try:
-        visit: VisitType | None = settings.visit_type(intake.visit_type)
-    except KeyError:  # the visit type was removed from the settings since; the records still say it all
-        visit = None
-    answers = _answers(backend, session, intake.id)
-    flags = list(session.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.raised_at, Flag.id)))
-    records = session.scalars(
-        select(ConsentRecord)
-        .where(ConsentRecord.intake_id == intake.id)
-        .order_by(ConsentRecord.signed_at, ConsentRecord.id)
-    )
-    consents = tuple(_consent(backend, record, language) for record in records)
-    earlier = _earlier_scores(backend, session, intake)
-
-    scores: list[ScoreSummary] = []
-    pages: list[QuestionnairePage] = []
-    questionnaires = visit.questionnaires if visit is not None else ()
-    for form in _forms_of_kind(backend, FormKind.QUESTIONNAIRE, questionnaires, answers):
-        values = answers.get(form.id, {})
-        result = score(form, values, language)
-        pages.append(_questionnaire(form, values, result, language))
-        if form.scoring is not None:
-            from_first, from_last = _changes(form.id, result.total, earlier)
-            scores.append(
-                ScoreSummary(
-                    form_title=pick(form.title, language),
-                    total=result.total,
-                    band_label=pick(result.band.label, language) if result.band else None,
-                    max_total=form.scoring.maximum,
-                    change_from_first=from_first,
-                    change_from_last=from_last,
-                )
-            )
-    due_checklist = [visit.checklist] if visit is not None and visit.checklist else []
-    checklists = _forms_of_kind(backend, FormKind.CHECKLIST, due_checklist, answers)
-    checklist = _checklist(checklists[0], answers.get(checklists[0].id, {}), flags, language) if checklists else None
-
-    scheduled = appointment.starts_at if appointment is not None else intake.started_at
-    return PacketData(
-        language=language,
-        clinic=ClinicInfo(name=settings.clinic_name, phone=settings.clinic_phone, address=settings.clinic_address),
-        patient=PatientInfo(name=patient.full_name, date_of_birth=patient.dob),
-        visit=VisitInfo(
-            visit_type=pick(visit.label, language) if visit is not None else intake.visit_type,
-            scheduled_at=_local(scheduled),
-            submitted_at=_local(intake.submitted_at) if intake.submitted_at else None,
-            reference=packet_reference(intake.id),
-        ),
-        scores=tuple(scores),
-        flags=_flag_lines(backend, flags, language),
-        consents=consents,
-        questionnaires=tuple(pages),
-        checklist=checklist,
-    )
-
-
-def packet_reference(intake_id: int) -> str:
-    """How the packet names its intake (cover and footer); staff type the number to find it."""
-    return f"INT-{intake_id}"
-
-
-def packet_data_for(backend: Backend, intake_id: int) -> PacketData:
-    """The plain data of one submitted intake's packet, decrypted and worded in the intake's language."""
-    with unit_of_work(backend.sessions) as session:
-        return _packet_data(backend, session, _packet_intake(session, intake_id))
-
-
 def render_unsigned(backend: Backend, intake_id: int) -> bytes:
     """The packet before signing: the first bytes of every signed packet of these records."""
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
-        data = _packet_data(backend, session, intake)
+    with unit_of_work(backend.db_factory) as db:
+        intake = packet_intake(db, intake_id)
+        data = packet_data(backend, db, intake)
         assert intake.submitted_at is not None
-        moment = _local(intake.submitted_at)
+        moment = local_time(intake.submitted_at)
     return render_packet(data, clock=lambda: moment)
 
 
@@ -419,28 +92,28 @@ def _page_count(pdf: bytes) -> int:
 
 
 def _make(backend: Backend, intake_id: int, signer: ClinicSigner, actor: str) -> tuple[PacketResult, bytes]:
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
-        data = _packet_data(backend, session, intake)
+    with unit_of_work(backend.db_factory) as db:
+        intake = packet_intake(db, intake_id)
+        data = packet_data(backend, db, intake)
         assert intake.submitted_at is not None
-        moment = _local(intake.submitted_at)
+        moment = local_time(intake.submitted_at)
     unsigned = render_packet(data, clock=lambda: moment)
     signed = sign_pdf(
         unsigned,
         signer,
-        when=_local(backend.now()),
+        when=local_time(backend.now()),
         language=data.language,
         details=SignatureDetails(reason=_SIGNATURE_REASON[data.language], location=backend.settings.clinic_name),
     )
     result = PacketResult(
         intake_id=intake_id, sha256=hashlib.sha256(signed).hexdigest(), size=len(signed), pages=_page_count(signed)
     )
-    with unit_of_work(backend.sessions) as session:
-        intake = _packet_intake(session, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = packet_intake(db, intake_id)
         intake.packet_pdf = signed
         intake.packet_sha256 = result.sha256
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="packet.create",
@@ -476,22 +149,24 @@ class PacketMaker:
     def packet_bytes(self, intake_id: int, *, actor: str) -> bytes:
         """The stored signed packet, made first if the intake has none yet. Not audited as an export:
         callers that hand the bytes out (export, print) write their own audit entry."""
-        with unit_of_work(self._backend.sessions) as session:
-            _packet_intake(session, intake_id)
-            stored = session.scalars(select(Intake.packet_pdf).where(Intake.id == intake_id)).one()
+        with unit_of_work(self._backend.db_factory) as db:
+            packet_intake(db, intake_id)
+            stored = db.scalars(select(Intake.packet_pdf).where(Intake.id == intake_id)).one()
         if stored is not None:
             return stored
         log.info("intake %d has no stored packet; making it now", intake_id)
         return _make(self._backend, intake_id, self.signer, actor)[1]
 
-    def stored(self, intake_id: int, actor: str) -> bytes:
-        """The signed packet for saving or sending elsewhere, audited as an export."""
+    def stored(self, intake_id: int, staff: StaffIdentity) -> bytes:
+        """The signed packet for saving or sending elsewhere, audited as an export by the staff member."""
+        require(staff, Permission.PRINT_CLINICAL_PACKET)
+        actor = staff.username
         pdf = self.packet_bytes(intake_id, actor=actor)
         backend = self._backend
-        with unit_of_work(backend.sessions) as session:
-            intake = _packet_intake(session, intake_id)
+        with unit_of_work(backend.db_factory) as db:
+            intake = packet_intake(db, intake_id)
             append_audit(
-                session,
+                db,
                 at=backend.now(),
                 actor=actor,
                 action="packet.export",
@@ -509,6 +184,8 @@ def make_packet(
     return PacketMaker(backend, signer).make(intake_id, actor=actor)
 
 
-def stored_packet(backend: Backend, intake_id: int, actor: str, *, signer: ClinicSigner | None = None) -> bytes:
-    """The intake's signed packet (made now if missing), audited as an export by ``actor``."""
-    return PacketMaker(backend, signer).stored(intake_id, actor)
+def stored_packet(
+    backend: Backend, intake_id: int, staff: StaffIdentity, *, signer: ClinicSigner | None = None
+) -> bytes:
+    """The intake's signed packet (made now if missing), audited as an export by ``staff``."""
+    return PacketMaker(backend, signer).stored(intake_id, staff)

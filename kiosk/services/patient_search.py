@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.services.appointments import parse_date
+from kiosk.domain.schedule_csv import parse_date
 from kiosk.services.backend import Backend
 from kiosk.services.patients import normalize_name
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.engine import read_only_unit_of_work
 from kiosk.store.models import Patient
 
@@ -74,9 +75,9 @@ class PatientIndex:
         self._max_id = 0
 
     @classmethod
-    def build(cls, backend: Backend) -> PatientIndex:
+    def build(cls, backend: Backend, staff: StaffIdentity) -> PatientIndex:
         index = cls()
-        index.refresh(backend)
+        index.refresh(backend, staff)
         return index
 
     def __len__(self) -> int:
@@ -86,11 +87,12 @@ class PatientIndex:
     def max_patient_id(self) -> int:
         return self._max_id
 
-    def refresh(self, backend: Backend) -> int:
+    def refresh(self, backend: Backend, staff: StaffIdentity) -> int:
         """Add the patients created since the last build or refresh; returns how many were added."""
+        require(staff, Permission.VIEW_SCHEDULE)
         cipher = backend.cipher
-        with read_only_unit_of_work(backend.sessions) as session:
-            rows = session.execute(
+        with read_only_unit_of_work(backend.db_factory) as db:
+            rows = db.execute(
                 select(Patient.id, Patient.first_name_enc, Patient.last_name_enc, Patient.dob_enc, Patient.chart_number)
                 .where(Patient.id > self._max_id)
                 .order_by(Patient.id)

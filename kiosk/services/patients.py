@@ -57,7 +57,7 @@ class PatientView:
 
 
 def add_patient(
-    session: Session,
+    db: Session,
     cipher: FieldCipher,
     *,
     first_name: str,
@@ -88,8 +88,8 @@ def add_patient(
         ),
         created_at=now,
     )
-    session.add(patient)
-    session.flush()
+    db.add(patient)
+    db.flush()
     return patient
 
 
@@ -110,8 +110,6 @@ def patient_view(cipher: FieldCipher, patient: Patient) -> PatientView:
     )
 
 
-def find_patients(
-    session: Session, cipher: FieldCipher, first_name: str, last_name: str, dob: dt.date
-) -> list[Patient]:
+def find_patients(db: Session, cipher: FieldCipher, first_name: str, last_name: str, dob: dt.date) -> list[Patient]:
     key = lookup_key(cipher, first_name, last_name, dob)
-    return list(session.scalars(select(Patient).where(Patient.lookup_key == key)))
+    return list(db.scalars(select(Patient).where(Patient.lookup_key == key)))

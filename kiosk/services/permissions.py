@@ -11,10 +11,29 @@ everything clinical; the clinic admin adds accounts, settings, the audit log and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.services.staff_accounts import StaffIdentity
-from kiosk.store.models import StaffRole
+from kiosk.domain.statuses import StaffRole
+
+
+@dataclass(frozen=True, slots=True)
+class StaffIdentity:
+    """Who is signed in: enough for the console to greet them, check their role and name them in the audit."""
+
+    user_id: int
+    username: str
+    display_name: str
+    role: StaffRole
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is StaffRole.ADMIN
+
+    @property
+    def can_review(self) -> bool:
+        """Clinicians (and admins) acknowledge flags and review intakes; the front desk does not."""
+        return self.role in (StaffRole.CLINICIAN, StaffRole.ADMIN)
 
 
 class Permission(StrEnum):

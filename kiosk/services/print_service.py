@@ -21,6 +21,7 @@ from pathlib import Path
 from kiosk.documents.printing import PrintState, print_pdf
 from kiosk.services.backend import Backend
 from kiosk.services.packets import PacketMaker
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Intake
@@ -83,10 +84,10 @@ def _write_spool_file(data_dir: Path, intake_id: int, pdf: bytes) -> Path:
 
 
 def _audit(backend: Backend, intake_id: int, actor: str, detail: str) -> None:
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get_one(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get_one(Intake, intake_id)
         append_audit(
-            session,
+            db,
             at=backend.now(),
             actor=actor,
             action="packet.print",
@@ -99,7 +100,7 @@ def _audit(backend: Backend, intake_id: int, actor: str, detail: str) -> None:
 def print_packet(
     backend: Backend,
     intake_id: int,
-    actor: str,
+    staff: StaffIdentity,
     *,
     printer: str | None = None,
     maker: PacketMaker | None = None,
@@ -111,6 +112,8 @@ def print_packet(
     UnknownIntakeError or PacketError (a draft) like the packet functions; every printing problem is
     returned as an outcome whose message says what to do, and is audited.
     """
+    require(staff, Permission.PRINT_CLINICAL_PACKET)
+    actor = staff.username
     packets = maker or PacketMaker(backend)
     pdf = packets.packet_bytes(intake_id, actor=actor)
     queue = printer or backend.settings.printer or default_printer()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
 from sqlalchemy import select
 
+from kiosk.domain.statuses import VisitStatus, visit_status
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.patients import patient_view
@@ -16,15 +16,7 @@ from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Intake, IntakeStatus, Patient
-
-
-class VisitStatus(StrEnum):
-    NOT_ARRIVED = "not arrived"
-    CHECKING_IN = "checking in"
-    SUBMITTED = "submitted"
-    REVIEWED = "reviewed"
-    CANCELLED = "cancelled"
+from kiosk.store.models import Appointment, Intake, Patient
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,24 +32,12 @@ class ScheduleEntry:
     intake_id: int | None
 
 
-def visit_status(appointment_status: str, intake: Intake | None) -> VisitStatus:
-    """Where a visit stands, from its appointment's status and its newest intake."""
-    if appointment_status == AppointmentStatus.CANCELLED.value:
-        return VisitStatus.CANCELLED
-    if intake is None:
-        return VisitStatus.NOT_ARRIVED
-    return {
-        IntakeStatus.DRAFT.value: VisitStatus.CHECKING_IN,
-        IntakeStatus.SUBMITTED.value: VisitStatus.SUBMITTED,
-        IntakeStatus.REVIEWED.value: VisitStatus.REVIEWED,
-    }[intake.status]
-
-
-def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
+def schedule_for_day(backend: Backend, staff: StaffIdentity, day: dt.date | None = None) -> tuple[ScheduleEntry, ...]:
     """Every appointment of the local day, in time order, with its newest intake's status."""
+    require(staff, Permission.VIEW_SCHEDULE)
     start, end = local_day_bounds(day or backend.local_now().date())
-    with read_only_unit_of_work(backend.sessions) as session:
-        rows = session.execute(
+    with read_only_unit_of_work(backend.db_factory) as db:
+        rows = db.execute(
             select(Appointment, Patient)
             .join(Patient, Patient.id == Appointment.patient_id)
             .where(Appointment.starts_at >= start, Appointment.starts_at < end)
@@ -66,7 +46,7 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
         ids = [appointment.id for appointment, _ in rows]
         newest: dict[int, Intake] = {}
         if ids:
-            for intake in session.scalars(select(Intake).where(Intake.appointment_id.in_(ids)).order_by(Intake.id)):
+            for intake in db.scalars(select(Intake).where(Intake.appointment_id.in_(ids)).order_by(Intake.id)):
                 assert intake.appointment_id is not None
                 newest[intake.appointment_id] = intake
         entries = []
@@ -83,7 +63,7 @@ def schedule_for_day(backend: Backend, day: dt.date | None = None) -> tuple[Sche
                     dob=view.dob,
                     visit_type=visit.id,
                     visit_label=dict(visit.label),
-                    status=visit_status(appointment.status, latest),
+                    status=visit_status(appointment.status, latest.status if latest else None),
                     intake_id=latest.id if latest else None,
                 )
             )
@@ -95,8 +75,8 @@ def schedule_for_staff(backend: Backend, staff: StaffIdentity, day: dt.date | No
     patients and their dates of birth)."""
     require(staff, Permission.VIEW_SCHEDULE)
     shown = day or backend.local_now().date()
-    entries = schedule_for_day(backend, shown)
-    with unit_of_work(backend.sessions) as db:
+    entries = schedule_for_day(backend, staff, shown)
+    with unit_of_work(backend.db_factory) as db:
         append_audit(
             db, at=backend.now(), actor=staff.username, action="schedule.view", detail=f"{shown}: {len(entries)} rows"
         )

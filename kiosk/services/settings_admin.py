@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kiosk.domain.visit_needs import check_visit_types
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.settings import SETTINGS_FILE, Settings, SettingsError, parse_settings_text
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
@@ -22,7 +23,8 @@ def settings_path(backend: Backend) -> Path:
     return backend.data_dir / SETTINGS_FILE
 
 
-def read_settings_text(backend: Backend) -> str:
+def read_settings_text(backend: Backend, staff: StaffIdentity) -> str:
+    require(staff, Permission.EDIT_SETTINGS)
     return settings_path(backend).read_text(encoding="utf-8")
 
 
@@ -35,8 +37,9 @@ def check_settings_text(backend: Backend, text: str) -> Settings:
     return settings
 
 
-def save_settings_text(backend: Backend, text: str, actor: str) -> Settings:
+def save_settings_text(backend: Backend, text: str, staff: StaffIdentity) -> Settings:
     """Check `text`, then replace settings.toml with it in one step, and audit the change."""
+    require(staff, Permission.EDIT_SETTINGS)
     settings = check_settings_text(backend, text)
     path = settings_path(backend)
     handle, temporary = tempfile.mkstemp(prefix=".settings-", suffix=".toml", dir=path.parent)
@@ -49,6 +52,6 @@ def save_settings_text(backend: Backend, text: str, actor: str) -> Settings:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
-    with unit_of_work(backend.sessions) as session:
-        append_audit(session, at=backend.now(), actor=actor, action="settings.change", detail=SETTINGS_FILE)
+    with unit_of_work(backend.db_factory) as db:
+        append_audit(db, at=backend.now(), actor=staff.username, action="settings.change", detail=SETTINGS_FILE)
     return settings

@@ -24,6 +24,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, require
+
+# Defined beside the role rules; re-exported here, where sign-in hands it out.
+from kiosk.services.permissions import StaffIdentity as StaffIdentity  # noqa: PLC0414
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import StaffRole, StaffUser, StoreMeta
@@ -64,25 +68,6 @@ class SignInError(Exception):
     def __init__(self, message: str, locked_for: dt.timedelta | None = None) -> None:
         super().__init__(message)
         self.locked_for = locked_for
-
-
-@dataclass(frozen=True, slots=True)
-class StaffIdentity:
-    """Who is signed in: enough for the console to greet them, check their role and name them in the audit."""
-
-    user_id: int
-    username: str
-    display_name: str
-    role: StaffRole
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role is StaffRole.ADMIN
-
-    @property
-    def can_review(self) -> bool:
-        """Clinicians (and admins) acknowledge flags and review intakes; the front desk does not."""
-        return self.role in (StaffRole.CLINICIAN, StaffRole.ADMIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,9 +120,9 @@ def _check_password(username: str, password: str) -> None:
         raise StaffAccountError("The password must not be the username.")
 
 
-def _user(session: Session, username: str) -> StaffUser:
+def _user(db: Session, username: str) -> StaffUser:
     name = _normalized_username(username)
-    user = session.scalars(select(StaffUser).where(StaffUser.username == name)).first()
+    user = db.scalars(select(StaffUser).where(StaffUser.username == name)).first()
     if user is None:
         raise StaffAccountError(f"There is no staff account named {name!r}. `kiosk staff-user list` shows them all.")
     return user
@@ -148,8 +133,8 @@ def _user(session: Session, username: str) -> StaffUser:
 
 def has_admin(backend: Backend) -> bool:
     """Whether an enabled admin account exists; when not, the console starts the first-start wizard."""
-    with unit_of_work(backend.sessions) as session:
-        count = session.scalar(
+    with unit_of_work(backend.db_factory) as db:
+        count = db.scalar(
             select(func.count())
             .select_from(StaffUser)
             .where(StaffUser.role == StaffRole.ADMIN.value, StaffUser.disabled.is_(False))
@@ -158,9 +143,31 @@ def has_admin(backend: Backend) -> bool:
 
 
 def create_staff_user(
-    backend: Backend, *, username: str, display_name: str, role: StaffRole, password: str, actor: str
+    backend: Backend,
+    staff: StaffIdentity | None,
+    *,
+    username: str,
+    display_name: str,
+    role: StaffRole,
+    password: str,
+    first_admin_by: str | None = None,
 ) -> StaffIdentity:
-    """Add an account. Usernames are lower case letters, digits, '.', '_' or '-', 2 to 64 long."""
+    """Add an account, as an admin (`staff`). Usernames are lower case letters, digits, '.', '_' or '-', 2 to
+    64 long.
+
+    The clinic's very first admin has nobody to sign in as: with `staff` None an admin account is added only
+    while no enabled admin exists, and the audit names `first_admin_by` (the first-start wizard, the command
+    line); anything else is refused like a role that may not manage accounts.
+    """
+    if staff is not None:
+        require(staff, Permission.MANAGE_ACCOUNTS)
+        actor = staff.username
+    else:
+        if role is not StaffRole.ADMIN or has_admin(backend):
+            raise StaffAccountError(
+                "Only the clinic's first admin can be added without an admin signed in; sign in as an admin."
+            )
+        actor = first_admin_by or "first admin"
     name = _normalized_username(username)
     if not USERNAME_PATTERN.match(name):
         raise StaffAccountError(
@@ -172,8 +179,8 @@ def create_staff_user(
         raise StaffAccountError('Give the person\'s name as staff should see it, e.g. --name "Dr. Dana Lee".')
     _check_password(name, password)
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        if session.scalars(select(StaffUser.id).where(StaffUser.username == name)).first() is not None:
+    with unit_of_work(backend.db_factory) as db:
+        if db.scalars(select(StaffUser.id).where(StaffUser.username == name)).first() is not None:
             raise StaffAccountError(f"The username {name!r} is taken; choose another one.")
         user = StaffUser(
             username=name,
@@ -186,14 +193,16 @@ def create_staff_user(
             disabled=False,
             created_at=now,
         )
-        session.add(user)
-        session.flush()
-        append_audit(session, at=now, actor=actor, action="staff.create", detail=f"user {name} role {user.role}")
+        db.add(user)
+        db.flush()
+        append_audit(db, at=now, actor=actor, action="staff.create", detail=f"user {name} role {user.role}")
         return _identity(user)
 
 
-def list_staff_users(backend: Backend) -> tuple[StaffUserView, ...]:
-    with unit_of_work(backend.sessions) as session:
+def list_staff_users(backend: Backend, staff: StaffIdentity) -> tuple[StaffUserView, ...]:
+    """Every account, for the admin's list (the audit view names people from it as well)."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
+    with unit_of_work(backend.db_factory) as db:
         return tuple(
             StaffUserView(
                 user_id=user.id,
@@ -205,25 +214,26 @@ def list_staff_users(backend: Backend) -> tuple[StaffUserView, ...]:
                 locked_until=user.locked_until,
                 created_at=user.created_at,
             )
-            for user in session.scalars(select(StaffUser).order_by(StaffUser.username))
+            for user in db.scalars(select(StaffUser).order_by(StaffUser.username))
         )
 
 
-def reset_password(backend: Backend, username: str, new_password: str, actor: str) -> None:
+def reset_password(backend: Backend, username: str, new_password: str, staff: StaffIdentity) -> None:
     """Set a new password; this also lifts a lock, so an admin can let a locked-out colleague back in."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        user = _user(session, username)
+    with unit_of_work(backend.db_factory) as db:
+        user = _user(db, username)
         _check_password(user.username, new_password)
         user.password_hash = HASHER.hash(new_password)
         user.failed_attempts = 0
         user.locked_until = None
-        append_audit(session, at=now, actor=actor, action="staff.password_reset", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.password_reset", detail=f"user {user.username}")
 
 
-def _enabled_admins(session: Session) -> int:
+def _enabled_admins(db: Session) -> int:
     return (
-        session.scalar(
+        db.scalar(
             select(func.count())
             .select_from(StaffUser)
             .where(StaffUser.role == StaffRole.ADMIN.value, StaffUser.disabled.is_(False))
@@ -232,45 +242,48 @@ def _enabled_admins(session: Session) -> int:
     )
 
 
-def disable_user(backend: Backend, username: str, actor: str) -> None:
+def disable_user(backend: Backend, username: str, staff: StaffIdentity) -> None:
     """Stop an account from signing in (by password or PIN); its history stays in the audit log."""
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        user = _user(session, username)
+    with unit_of_work(backend.db_factory) as db:
+        user = _user(db, username)
         if user.disabled:
             raise StaffAccountError(f"The account {user.username!r} is already disabled.")
-        if user.role == StaffRole.ADMIN.value and _enabled_admins(session) <= 1:
+        if user.role == StaffRole.ADMIN.value and _enabled_admins(db) <= 1:
             raise StaffAccountError(
                 f"{user.username!r} is the only enabled admin; add another admin first, or nobody could manage "
                 "accounts any more."
             )
         user.disabled = True
-        append_audit(session, at=now, actor=actor, action="staff.disable", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.disable", detail=f"user {user.username}")
 
 
-def enable_user(backend: Backend, username: str, actor: str) -> None:
+def enable_user(backend: Backend, username: str, staff: StaffIdentity) -> None:
+    require(staff, Permission.MANAGE_ACCOUNTS)
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        user = _user(session, username)
+    with unit_of_work(backend.db_factory) as db:
+        user = _user(db, username)
         if not user.disabled:
             raise StaffAccountError(f"The account {user.username!r} is not disabled.")
         user.disabled = False
         user.failed_attempts = 0
         user.locked_until = None
-        append_audit(session, at=now, actor=actor, action="staff.enable", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.enable", detail=f"user {user.username}")
 
 
-def set_pin(backend: Backend, username: str, pin: str, actor: str) -> None:
+def set_pin(backend: Backend, username: str, pin: str, staff: StaffIdentity) -> None:
     """Give a user a 4-8 digit PIN for the tablet's hidden PIN pad.
 
     Two enabled users may not share a PIN, or the audit could not say who unlocked the tablet.
     """
+    require(staff, Permission.MANAGE_ACCOUNTS)
     if not PIN_PATTERN.match(pin):
         raise StaffAccountError("A PIN is 4 to 8 digits (0-9), nothing else.")
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        user = _user(session, username)
-        others = session.scalars(
+    with unit_of_work(backend.db_factory) as db:
+        user = _user(db, username)
+        others = db.scalars(
             select(StaffUser.pin_hash).where(
                 StaffUser.id != user.id, StaffUser.disabled.is_(False), StaffUser.pin_hash.is_not(None)
             )
@@ -278,7 +291,7 @@ def set_pin(backend: Backend, username: str, pin: str, actor: str) -> None:
         if any(_verify(other, pin) for other in others if other is not None):
             raise StaffAccountError("This PIN cannot be used; choose a different one.")
         user.pin_hash = HASHER.hash(pin)
-        append_audit(session, at=now, actor=actor, action="staff.pin_set", detail=f"user {user.username}")
+        append_audit(db, at=now, actor=staff.username, action="staff.pin_set", detail=f"user {user.username}")
 
 
 # ------------------------------------------------------------------------------------------ sign-in
@@ -290,15 +303,15 @@ def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
     now = backend.now()
     refusal: SignInError | None = None
     identity: StaffIdentity | None = None
-    with unit_of_work(backend.sessions) as session:
-        user = session.scalars(select(StaffUser).where(StaffUser.username == name)).first()
+    with unit_of_work(backend.db_factory) as db:
+        user = db.scalars(select(StaffUser).where(StaffUser.username == name)).first()
         if user is None:
             _verify(_dummy_hash(), password)
-            append_audit(session, at=now, actor=UNKNOWN_ACTOR, action="staff.sign_in_failed", detail="no such user")
+            append_audit(db, at=now, actor=UNKNOWN_ACTOR, action="staff.sign_in_failed", detail="no such user")
             refusal = SignInError(_wrong_password_message())
         elif user.locked_until is not None and user.locked_until > now:
             remaining = user.locked_until - now
-            append_audit(session, at=now, actor=user.username, action="staff.sign_in_refused", detail="locked")
+            append_audit(db, at=now, actor=user.username, action="staff.sign_in_refused", detail="locked")
             refusal = SignInError(
                 f"This account is locked after {MAX_FAILED_ATTEMPTS} wrong passwords. Try again in "
                 f"{describe_wait(remaining)}, or ask an admin to reset the password.",
@@ -310,7 +323,7 @@ def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
                 user.failed_attempts = 0
                 user.locked_until = now + LOCK_DURATION
                 append_audit(
-                    session,
+                    db,
                     at=now,
                     actor=user.username,
                     action="staff.locked",
@@ -323,7 +336,7 @@ def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
                 )
             else:
                 append_audit(
-                    session,
+                    db,
                     at=now,
                     actor=user.username,
                     action="staff.sign_in_failed",
@@ -331,14 +344,14 @@ def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
                 )
                 refusal = SignInError(_wrong_password_message())
         elif user.disabled:
-            append_audit(session, at=now, actor=user.username, action="staff.sign_in_refused", detail="disabled")
+            append_audit(db, at=now, actor=user.username, action="staff.sign_in_refused", detail="disabled")
             refusal = SignInError("This account is disabled. Ask a clinic admin to enable it.")
         else:
             user.failed_attempts = 0
             user.locked_until = None
             if HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = HASHER.hash(password)
-            append_audit(session, at=now, actor=user.username, action="staff.sign_in")
+            append_audit(db, at=now, actor=user.username, action="staff.sign_in")
             identity = _identity(user)
     # Raised after the unit of work commits, so the failure count and its audit entry are kept.
     if refusal is not None:
@@ -431,21 +444,21 @@ def _pin_pad_name(device: str) -> str:
     return f"{PIN_PAD_META}:{device}"[:64]
 
 
-def _pin_pad_row(session: Session, device: str) -> StoreMeta:
+def _pin_pad_row(db: Session, device: str) -> StoreMeta:
     name = _pin_pad_name(device)
-    row = session.get(StoreMeta, name, with_for_update=True)
+    row = db.get(StoreMeta, name, with_for_update=True)
     if row is None:
         row = StoreMeta(name=name, value=PinPadState(0, None).to_json())
-        session.add(row)
-        session.flush()
+        db.add(row)
+        db.flush()
     return row
 
 
 def pin_pad_locked_for(backend: Backend, device: str | None = None) -> dt.timedelta | None:
     """How long this tablet's PIN pad stays locked, or None: the tablet shows it before anyone types."""
     now = backend.now()
-    with read_only_unit_of_work(backend.sessions) as session:
-        row = session.get(StoreMeta, _pin_pad_name(device or this_device()))
+    with read_only_unit_of_work(backend.db_factory) as db:
+        row = db.get(StoreMeta, _pin_pad_name(device or this_device()))
         state = PinPadState.from_json(row.value) if row is not None else PinPadState(0, None)
     if state.locked_until is not None and state.locked_until > now:
         return state.locked_until - now
@@ -463,13 +476,13 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
     now = backend.now()
     refusal: SignInError | None = None
     identity: StaffIdentity | None = None
-    with unit_of_work(backend.sessions) as session:
-        row = _pin_pad_row(session, where)
+    with unit_of_work(backend.db_factory) as db:
+        row = _pin_pad_row(db, where)
         state = PinPadState.from_json(row.value).aged(now)
         if state.locked_until is not None and state.locked_until > now:
             remaining = state.locked_until - now
             append_audit(
-                session, at=now, actor=PIN_PAD_ACTOR, action="staff.pin_refused", detail=f"PIN pad locked on {where}"
+                db, at=now, actor=PIN_PAD_ACTOR, action="staff.pin_refused", detail=f"PIN pad locked on {where}"
             )
             refusal = SignInError(
                 f"The PIN pad is locked after {MAX_FAILED_ATTEMPTS} wrong PINs. Try again in "
@@ -479,7 +492,7 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
         else:
             match = None
             if PIN_PATTERN.match(pin):
-                candidates = session.scalars(
+                candidates = db.scalars(
                     select(StaffUser)
                     .where(StaffUser.disabled.is_(False), StaffUser.pin_hash.is_not(None))
                     .order_by(StaffUser.id)
@@ -489,12 +502,12 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
                 # Answered exactly like a wrong PIN, and counted as one: telling a guesser "right PIN, but
                 # locked" would hand them the PIN for later. The audit log names the holder for staff.
                 append_audit(
-                    session, at=now, actor=match.username, action="staff.pin_refused", detail=f"account locked, {where}"
+                    db, at=now, actor=match.username, action="staff.pin_refused", detail=f"account locked, {where}"
                 )
                 match = None
             if match is not None:
                 row.value = state.to_json()
-                append_audit(session, at=now, actor=match.username, action="staff.pin_unlock", detail=where)
+                append_audit(db, at=now, actor=match.username, action="staff.pin_unlock", detail=where)
                 identity = _identity(match)
             else:
                 failures = state.failures + 1
@@ -504,7 +517,7 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
                         0, now + duration, min(state.level + 1, len(PIN_LOCK_STEPS) - 1), None, now
                     ).to_json()
                     append_audit(
-                        session,
+                        db,
                         at=now,
                         actor=PIN_PAD_ACTOR,
                         action="staff.pin_pad_locked",
@@ -517,7 +530,7 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
                 else:
                     row.value = PinPadState(failures, None, state.level, now, state.last_lock).to_json()
                     append_audit(
-                        session,
+                        db,
                         at=now,
                         actor=PIN_PAD_ACTOR,
                         action="staff.pin_failed",

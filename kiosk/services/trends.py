@@ -1,31 +1,30 @@
 """Scores across a treatment series: a patient's submitted sessions, their totals, and change over time.
 
-Patients in a ketamine series fill in the same screeners again and again, so change matters as much as
-one score (CLINICAL.md): response is a fall of 50% or more from the first (baseline) total, remission a
-total in the form's lowest band (PHQ-9 below 5). A corrected intake counts once, as its newest correction,
+What counts as response and remission, and which sessions came before a visit, are kiosk.domain.series.
+A corrected intake counts once, as its newest correction,
 dated when the visit was first submitted. The board and the intake review use the helpers here too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, FormKind, pick
-from kiosk.domain.scoring import AnswerData, ScoreResult, score
+from kiosk.domain.scoring import ScoreResult, score
+from kiosk.domain.series import SessionRef, is_remission, is_response
+from kiosk.services.answer_records import answers_of_intakes
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
-from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Intake, IntakeStatus, Patient
+from kiosk.store.engine import chunks, unit_of_work
+from kiosk.store.models import Intake, IntakeStatus, Patient
 
 STAFF_LANGUAGE = "en"
-RESPONSE_FRACTION = 0.5
-# Keeps each IN (...) list well under SQLite's limit on bound parameters.
-IN_CHUNK = 900
 DONE_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value)
 
 
@@ -34,22 +33,6 @@ class UnknownPatientError(LookupError):
 
 
 # ------------------------------------------------------------------------------------------ shared helpers
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRef:
-    """One submitted visit of a patient: the intake that counts for it and when the visit was submitted."""
-
-    intake_id: int
-    patient_id: int
-    appointment_id: int | None
-    visit_type: str
-    at: dt.datetime
-
-
-def chunks(values: Sequence[int], size: int = IN_CHUNK) -> Iterable[Sequence[int]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 def scored_questionnaires(backend: Backend) -> tuple[Form, ...]:
@@ -62,12 +45,12 @@ def scored_questionnaires(backend: Backend) -> tuple[Form, ...]:
     return tuple(sorted(forms, key=lambda form: (position.get(form.id, len(position)), form.id)))
 
 
-def submitted_sessions(session: Session, patient_ids: Sequence[int]) -> dict[int, list[SessionRef]]:
+def submitted_sessions(db: Session, patient_ids: Sequence[int]) -> dict[int, list[SessionRef]]:
     """Each patient's submitted sessions, oldest first; a correction replaces the intake it corrects."""
     rows: list[Row[int, int, int | None, str, dt.datetime | None, int | None]] = []
     for part in chunks(sorted(set(patient_ids))):
         rows.extend(
-            session.execute(
+            db.execute(
                 select(
                     Intake.id,
                     Intake.patient_id,
@@ -96,49 +79,14 @@ def submitted_sessions(session: Session, patient_ids: Sequence[int]) -> dict[int
     return result
 
 
-def questionnaire_answers(
-    backend: Backend, session: Session, intake_ids: Sequence[int], form_ids: Sequence[str]
-) -> dict[int, dict[str, dict[str, AnswerData]]]:
-    """Decrypted answers by intake, form and item, for the named forms only."""
-    result: dict[int, dict[str, dict[str, AnswerData]]] = {}
-    cipher = backend.cipher
-    for part in chunks(sorted(set(intake_ids))):
-        rows = session.execute(
-            select(Answer.intake_id, Answer.form_id, Answer.item_id, Answer.value_enc).where(
-                Answer.intake_id.in_(part), Answer.form_id.in_(list(form_ids))
-            )
-        )
-        for row in rows:
-            value = cipher.decrypt_json(row.value_enc, context="answers.value")
-            result.setdefault(row.intake_id, {}).setdefault(row.form_id, {})[row.item_id] = value
-    return result
-
-
-def questionnaire_scores(
-    backend: Backend, session: Session, intake_ids: Sequence[int]
-) -> dict[int, dict[str, ScoreResult]]:
+def questionnaire_scores(backend: Backend, db: Session, intake_ids: Sequence[int]) -> dict[int, dict[str, ScoreResult]]:
     """The score of every scored questionnaire each intake has answers to (absent: never started)."""
     forms = {form.id: form for form in scored_questionnaires(backend)}
-    answers = questionnaire_answers(backend, session, intake_ids, list(forms))
+    answers = answers_of_intakes(backend.cipher, db, intake_ids, list(forms))
     return {
         intake_id: {form_id: score(forms[form_id], values, STAFF_LANGUAGE) for form_id, values in by_form.items()}
         for intake_id, by_form in answers.items()
     }
-
-
-def is_response(baseline: int | None, total: int | None) -> bool:
-    """A fall of 50% or more from a baseline above 0 (a baseline of 0 cannot fall)."""
-    if baseline is None or total is None or baseline <= 0:
-        return False
-    return baseline - total >= RESPONSE_FRACTION * baseline
-
-
-def is_remission(form: Form, total: int | None) -> bool:
-    """A total within the form's lowest band: PHQ-9 and GAD-7 below 5."""
-    if total is None or form.scoring is None or not form.scoring.bands:
-        return False
-    lowest = min(form.scoring.bands, key=lambda band: band.minimum)
-    return total <= lowest.maximum
 
 
 def local_day(moment: dt.datetime) -> dt.date:
@@ -250,20 +198,21 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
     )
 
 
-def patient_trend(backend: Backend, patient_id: int, actor: str) -> PatientTrend:
+def patient_trend(backend: Backend, patient_id: int, staff: StaffIdentity) -> PatientTrend:
     """Every submitted session's totals and the change markers, for the chart; audited as a chart view."""
+    require(staff, Permission.VIEW_CLINICAL)
     cipher = backend.cipher
     forms = scored_questionnaires(backend)
-    with unit_of_work(backend.sessions) as session:
-        patient = session.get(Patient, patient_id)
+    with unit_of_work(backend.db_factory) as db:
+        patient = db.get(Patient, patient_id)
         if patient is None:
             raise UnknownPatientError(f"there is no patient {patient_id}")
-        sessions = submitted_sessions(session, [patient_id]).get(patient_id, [])
-        scores = questionnaire_scores(backend, session, [ref.intake_id for ref in sessions])
+        sessions = submitted_sessions(db, [patient_id]).get(patient_id, [])
+        scores = questionnaire_scores(backend, db, [ref.intake_id for ref in sessions])
         append_audit(
-            session,
+            db,
             at=backend.now(),
-            actor=actor,
+            actor=staff.username,
             action="patient.trend_view",
             patient_id=patient_id,
             detail=f"{len(sessions)} sessions",

@@ -24,14 +24,14 @@ ENCRYPTED_COLUMNS = (
 )
 
 
-def encrypt_clear_values(session: Session, cipher: FieldCipher, *, at: str) -> int:
+def encrypt_clear_values(db: Session, cipher: FieldCipher, *, at: str) -> int:
     """Encrypt what is still in clear; return how many values were encrypted (0 when already done)."""
-    if session.get(StoreMeta, MARKER) is not None:
+    if db.get(StoreMeta, MARKER) is not None:
         return 0
     changed = 0
     for table, column in ENCRYPTED_COLUMNS:
         context = f"{table}.{column}"
-        rows = session.execute(text(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL")).all()
+        rows = db.execute(text(f"SELECT id, {column} FROM {table} WHERE {column} IS NOT NULL")).all()
         for row_id, raw in rows:
             value = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
             try:
@@ -39,16 +39,16 @@ def encrypt_clear_values(session: Session, cipher: FieldCipher, *, at: str) -> i
                 continue
             except DecryptionError:
                 pass
-            session.execute(
+            db.execute(
                 text(f"UPDATE {table} SET {column} = :value WHERE id = :id"),
                 {"value": cipher.encrypt(value, context=context), "id": row_id},
             )
             if (table, column) == ("patients", "chart_number"):
-                session.execute(
+                db.execute(
                     text("UPDATE patients SET chart_key = :key WHERE id = :id"),
                     {"key": chart_index(cipher, value.decode("utf-8")), "id": row_id},
                 )
             changed += 1
-    session.add(StoreMeta(name=MARKER, value=at))
-    session.flush()
+    db.add(StoreMeta(name=MARKER, value=at))
+    db.flush()
     return changed

@@ -8,7 +8,7 @@ same transaction as each entry, so cutting entries off the end, or emptying the 
 
 The audit key is a secret of its own (``secrets/audit.key``), apart from the PHI key: someone who may
 read patient data for a restore need not be able to rewrite the log, and the reverse. It travels with
-each session in ``session.info[AUDIT_KEY_INFO]`` (see kiosk.store.engine.session_factory), so the
+each database session in ``db.info[AUDIT_KEY_INFO]`` (see kiosk.store.engine.db_factory), so the
 services that append entries need not pass it along.
 """
 
@@ -34,7 +34,7 @@ LEGACY_CHECK = "audit_chain_legacy_check"
 
 
 class AuditKeyMissingError(RuntimeError):
-    """A session without the audit key tried to write or check the log (a wiring mistake)."""
+    """A database session without the audit key tried to write or check the log (a wiring mistake)."""
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ class AuditChainReport:
     problem: str = ""
 
 
-def audit_key_of(session: Session) -> bytes:
-    key = session.info.get(AUDIT_KEY_INFO)
+def audit_key_of(db: Session) -> bytes:
+    key = db.info.get(AUDIT_KEY_INFO)
     if not isinstance(key, bytes) or not key:
         raise AuditKeyMissingError(
             "this database session has no audit key; open it through kiosk.services.backend.open_backend"
@@ -124,7 +124,7 @@ def _canonical_time(at: datetime) -> str:
 
 
 def append_audit(
-    session: Session,
+    db: Session,
     *,
     at: datetime,
     actor: str,
@@ -137,12 +137,12 @@ def append_audit(
 
     ``detail`` is stored in clear text: refer to records by id, never copy health information in.
     """
-    key = audit_key_of(session)
-    _lock_chain(session)
-    head = session.get(AuditHead, HEAD_ID, populate_existing=True)
+    key = audit_key_of(db)
+    _lock_chain(db)
+    head = db.get(AuditHead, HEAD_ID, populate_existing=True)
     if head is None:
         # Only a log that was never written (ensure_keyed_chain adds the head to every older one).
-        prev_hash, entry_id = GENESIS_HASH, (session.scalar(select(func.max(AuditEntry.id))) or 0) + 1
+        prev_hash, entry_id = GENESIS_HASH, (db.scalar(select(func.max(AuditEntry.id))) or 0) + 1
     else:
         prev_hash, entry_id = head.last_mac, head.last_seq + 1
     # Stored values lose nothing below a microsecond, so MAC exactly what will be read back.
@@ -159,33 +159,33 @@ def append_audit(
         prev_hash=prev_hash,
         entry_hash=mac,
     )
-    session.add(entry)
-    session.flush()
+    db.add(entry)
+    db.flush()
     if head is None:
-        session.add(AuditHead(id=HEAD_ID, last_seq=entry_id, last_mac=mac))
+        db.add(AuditHead(id=HEAD_ID, last_seq=entry_id, last_mac=mac))
     else:
         head.last_seq, head.last_mac = entry_id, mac
-    session.flush()
+    db.flush()
     return entry
 
 
-def _lock_chain(session: Session) -> None:
+def _lock_chain(db: Session) -> None:
     """Serialise appenders, so two writers never read the same head.
 
     On SQLite every writing transaction begins IMMEDIATE (it holds the write lock). On PostgreSQL
     this lock conflicts only with itself and writes, so readers of the log are not blocked.
     """
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"))
 
 
-def verify_audit_chain(session: Session) -> AuditChainReport:
+def verify_audit_chain(db: Session) -> AuditChainReport:
     """Recompute every MAC in id order, then check that the log ends where the head says it does."""
-    key = audit_key_of(session)
+    key = audit_key_of(db)
     expected_prev = GENESIS_HASH
     checked = 0
     last_id: int | None = None
-    # Plain rows, not ORM objects: an entry already in this session must not hide the stored values.
+    # Plain rows, not ORM objects: an entry already in this database session must not hide the stored values.
     # Streamed in batches (a server-side cursor on PostgreSQL), closed even when returning early.
     query = (
         select(
@@ -202,7 +202,7 @@ def verify_audit_chain(session: Session) -> AuditChainReport:
         .order_by(AuditEntry.id)
         .execution_options(yield_per=500)
     )
-    with session.execute(query) as rows:
+    with db.execute(query) as rows:
         for row in rows:
             recomputed = audit_entry_mac(
                 key, row.prev_hash, row.id, row.at, row.actor, row.action, row.patient_id, row.intake_id, row.detail
@@ -217,9 +217,9 @@ def verify_audit_chain(session: Session) -> AuditChainReport:
             checked += 1
             expected_prev = row.entry_hash
             last_id = row.id
-    head = session.execute(select(AuditHead.last_seq, AuditHead.last_mac).where(AuditHead.id == HEAD_ID)).first()
+    head = db.execute(select(AuditHead.last_seq, AuditHead.last_mac).where(AuditHead.id == HEAD_ID)).first()
     if head is None:
-        if checked == 0 and session.get(StoreMeta, KEYED_MARKER) is None:
+        if checked == 0 and db.get(StoreMeta, KEYED_MARKER) is None:
             return AuditChainReport(True, None, 0)
         return AuditChainReport(
             False, None, checked, "the audit head checkpoint is missing: it was deleted, and the log may have been cut"
@@ -236,7 +236,7 @@ def verify_audit_chain(session: Session) -> AuditChainReport:
     return AuditChainReport(True, None, checked)
 
 
-def ensure_keyed_chain(session: Session, *, at: datetime) -> int | None:
+def ensure_keyed_chain(db: Session, *, at: datetime) -> int | None:
     """Re-chain a log written before revision 0003 under the audit key, once; return how many entries.
 
     Returns None when there is nothing to do (already keyed, or the log was never written). The old
@@ -244,15 +244,15 @@ def ensure_keyed_chain(session: Session, *, at: datetime) -> int | None:
     itself and in store_meta, so that re-chaining can never quietly launder an earlier alteration.
     A log that was keyed once and has lost its head is left alone for verify to report.
     """
-    key = audit_key_of(session)
-    _lock_chain(session)
-    if session.get(AuditHead, HEAD_ID) is not None or session.get(StoreMeta, KEYED_MARKER) is not None:
+    key = audit_key_of(db)
+    _lock_chain(db)
+    if db.get(AuditHead, HEAD_ID) is not None or db.get(StoreMeta, KEYED_MARKER) is not None:
         return None
-    entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
     if not entries:
         # From now on a missing head means the log was emptied, not that it was never written.
-        session.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
-        session.flush()
+        db.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
+        db.flush()
         return None
     legacy = "intact"
     expected_prev = GENESIS_HASH
@@ -267,7 +267,7 @@ def ensure_keyed_chain(session: Session, *, at: datetime) -> int | None:
     # The unique prev_hash must never collide half way: park every row on a placeholder first.
     for entry in entries:
         entry.prev_hash = f"rechain-{entry.id}"
-    session.flush()
+    db.flush()
     prev = GENESIS_HASH
     for entry in entries:
         entry.prev_hash = prev
@@ -275,13 +275,13 @@ def ensure_keyed_chain(session: Session, *, at: datetime) -> int | None:
             key, prev, entry.id, entry.at, entry.actor, entry.action, entry.patient_id, entry.intake_id, entry.detail
         )
         prev = entry.entry_hash
-    session.flush()
-    session.add(AuditHead(id=HEAD_ID, last_seq=entries[-1].id, last_mac=prev))
-    session.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
-    session.add(StoreMeta(name=LEGACY_CHECK, value=legacy))
-    session.flush()
+    db.flush()
+    db.add(AuditHead(id=HEAD_ID, last_seq=entries[-1].id, last_mac=prev))
+    db.add(StoreMeta(name=KEYED_MARKER, value=at.astimezone(UTC).isoformat()))
+    db.add(StoreMeta(name=LEGACY_CHECK, value=legacy))
+    db.flush()
     append_audit(
-        session,
+        db,
         at=at,
         actor="system",
         action="audit.rechain",

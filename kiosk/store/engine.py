@@ -1,4 +1,4 @@
-"""Engine and session setup: one code path for the embedded SQLite file and a clinic PostgreSQL server.
+"""Engine and unit-of-work setup: one code path for the embedded SQLite file and a clinic PostgreSQL server.
 
 SQLite is made durable and transactional on every new connection: WAL journal, synchronous=FULL
 (an answer the patient saw accepted survives a power cut), foreign keys enforced, and a busy
@@ -9,7 +9,7 @@ skip BEGIN before SELECT and DDL statements; SQLAlchemy emits BEGIN itself inste
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,8 @@ from typing import Any
 from sqlalchemy import URL, Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.orm import Session, sessionmaker
 
+IN_CHUNK = 900
+"""Keeps each IN (...) list well under SQLite's limit on bound parameters."""
 SQLITE_FILE_NAME = "kiosk.sqlite3"
 READ_ONLY_OPTION = "kiosk_read_only"
 BUSY_TIMEOUT_MS = 5000
@@ -83,10 +85,10 @@ def _begin_sqlite_transaction(connection: Connection) -> None:
     connection.exec_driver_sql("BEGIN DEFERRED" if options.get(READ_ONLY_OPTION) else "BEGIN IMMEDIATE")
 
 
-def session_factory(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
-    """Sessions whose objects stay readable after commit (they are turned into frozen data anyway).
+def db_factory(engine: Engine, *, audit_key: bytes | None = None) -> sessionmaker[Session]:
+    """Database sessions (`db`) whose objects stay readable after commit (they are turned into frozen data anyway).
 
-    ``audit_key`` rides along in each session's ``info`` for kiosk.store.audit, which refuses to
+    ``audit_key`` rides along in each database unit of work's ``info`` for kiosk.store.audit, which refuses to
     append to or check the log without it.
     """
     info = {"audit_key": audit_key} if audit_key is not None else {}
@@ -95,14 +97,14 @@ def session_factory(engine: Engine, *, audit_key: bytes | None = None) -> sessio
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session and one transaction for one user action: commit on success, roll back on error."""
-    with factory() as session, session.begin():
-        yield session
+    """One database session (`db`) and one transaction for one user action: commit on success, roll back on error."""
+    with factory() as db, db.begin():
+        yield db
 
 
 @contextmanager
 def read_only_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One session and one read-only transaction, for work that only looks: the board's poll, previews,
+    """One database session and one read-only transaction, for work that only looks: the board's poll, previews,
     searches, reports.
 
     On SQLite it begins DEFERRED, so it never takes the write lock that tablets saving answers need (a
@@ -113,14 +115,20 @@ def read_only_unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """
     bind = factory.kw["bind"]
     if not isinstance(bind, Engine):
-        raise TypeError("read_only_unit_of_work needs a session factory bound to an Engine")
+        raise TypeError("read_only_unit_of_work needs a db_factory bound to an Engine")
     sqlite = bind.dialect.name == "sqlite"
-    with factory(bind=bind.execution_options(**{READ_ONLY_OPTION: True})) as session, session.begin():
-        session.execute(text("PRAGMA query_only = ON" if sqlite else "SET TRANSACTION READ ONLY"))
-        # Held directly, so the pragma is undone even when the session failed and refuses statements.
-        driver = session.connection().connection.dbapi_connection
+    with factory(bind=bind.execution_options(**{READ_ONLY_OPTION: True})) as db, db.begin():
+        db.execute(text("PRAGMA query_only = ON" if sqlite else "SET TRANSACTION READ ONLY"))
+        # Held directly, so the pragma is undone even when the database session failed and refuses statements.
+        driver = db.connection().connection.dbapi_connection
         try:
-            yield session
+            yield db
         finally:
             if sqlite and driver is not None:
                 driver.execute("PRAGMA query_only = OFF")
+
+
+def chunks(values: Sequence[int], size: int = IN_CHUNK) -> Iterable[Sequence[int]]:
+    """`values` in slices of at most `size`, one IN (...) list each."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

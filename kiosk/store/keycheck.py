@@ -17,12 +17,12 @@ from kiosk.store.models import StoreMeta
 KEY_FINGERPRINT = "key_fingerprint"
 
 
-def ensure_key_matches(session: Session, cipher: FieldCipher) -> None:
+def ensure_key_matches(db: Session, cipher: FieldCipher) -> None:
     """Record the key's fingerprint in a database that has none; raise KeyMismatchError if it differs."""
-    recorded = session.get(StoreMeta, KEY_FINGERPRINT)
+    recorded = db.get(StoreMeta, KEY_FINGERPRINT)
     if recorded is None:
-        session.add(StoreMeta(name=KEY_FINGERPRINT, value=cipher.key_fingerprint))
-        session.flush()
+        db.add(StoreMeta(name=KEY_FINGERPRINT, value=cipher.key_fingerprint))
+        db.flush()
         return
     if recorded.value != cipher.key_fingerprint:
         raise KeyMismatchError(

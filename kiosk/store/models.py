@@ -27,10 +27,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
-# Defined once in domain; re-exported here because every column that stores one is declared in this module.
-from kiosk.domain.forms import FlagLevel as FlagLevel  # noqa: PLC0414
 from kiosk.domain.statuses import AppointmentStatus as AppointmentStatus  # noqa: PLC0414
 from kiosk.domain.statuses import ArrivalOutcome as ArrivalOutcome  # noqa: PLC0414
+
+# Defined once in domain; re-exported here because every column that stores one is declared in this module.
+from kiosk.domain.statuses import FlagLevel as FlagLevel  # noqa: PLC0414
 from kiosk.domain.statuses import IntakeStatus as IntakeStatus  # noqa: PLC0414
 from kiosk.domain.statuses import StaffRole as StaffRole  # noqa: PLC0414
 from kiosk.store.types import CIPHER_ATTRIBUTE, CipherMissingError, EncryptedBytes, EncryptedText, UTCDateTime
@@ -73,7 +74,7 @@ class Patient(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     # Encrypted; found by chart_key, a keyed blind index of the chart number (kept in step on flush,
-    # see kiosk.store.at_rest.CHART_CONTEXT), which is also what makes chart numbers unique.
+    # see chart_index below), which is also what makes chart numbers unique.
     chart_number: Mapped[str | None] = mapped_column(EncryptedText("patients.chart_number"))
     chart_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     first_name_enc: Mapped[bytes] = mapped_column(LargeBinary)
@@ -263,12 +264,12 @@ def chart_index(cipher: FieldCipher, chart_number: str) -> str:
 
 
 @event.listens_for(Session, "before_flush")
-def _keep_chart_keys(session: Session, _context: Any, _instances: Any) -> None:
+def _keep_chart_keys(db: Session, _context: Any, _instances: Any) -> None:
     """Every patient written gets the chart_key of its chart number, so no caller can forget it."""
-    patients = [obj for obj in (*session.new, *session.dirty) if isinstance(obj, Patient)]
+    patients = [obj for obj in (*db.new, *db.dirty) if isinstance(obj, Patient)]
     if not patients:
         return
-    cipher = getattr(session.get_bind().dialect, CIPHER_ATTRIBUTE, None)
+    cipher = getattr(db.get_bind().dialect, CIPHER_ATTRIBUTE, None)
     if cipher is None:
         raise CipherMissingError("patients.chart_number is encrypted, but this database engine has no key")
     for patient in patients:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
-Job = Callable[[], Any]
-Done = Callable[[Any], None]
+T = TypeVar("T")
 Failed = Callable[[Exception], None]
+_Job = Callable[[], object]
+_Done = Callable[[Any], None]
 
 
 class _Worker(QObject):
@@ -29,7 +30,7 @@ class _Worker(QObject):
     failed = Signal(int, object)
 
     @Slot(int, object)
-    def run(self, job_id: int, job: Job) -> None:
+    def run(self, job_id: int, job: _Job) -> None:
         try:
             result = job()
         except Exception as error:  # every failure goes back to the caller, who decides what the person sees
@@ -59,10 +60,14 @@ class ServiceRunner(QObject):
         self._worker.failed.connect(self._on_worker_failed)
         self._thread.finished.connect(self._worker.deleteLater)
         self._ids = itertools.count(1)
-        self._callbacks: dict[int, tuple[Done | None, Failed | None]] = {}
+        self._callbacks: dict[int, tuple[_Done | None, Failed | None]] = {}
         self._thread.start()
 
-    def submit(self, job: Job, on_done: Done | None = None, on_error: Failed | None = None) -> int:
+    def submit(
+        self, job: Callable[[], T], on_done: Callable[[T], None] | None = None, on_error: Failed | None = None
+    ) -> int:
+        """Run `job` on the worker; `on_done` gets its result (typed as the job returns it), `on_error` the
+        exception it raised. Both run on the GUI thread. Without `on_error` a failure is logged."""
         job_id = next(self._ids)
         self._callbacks[job_id] = (on_done, on_error)
         if len(self._callbacks) == 1:

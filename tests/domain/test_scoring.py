@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.domain.forms import FlagLevel, Form, ItemType
+from kiosk.domain.forms import Form, ItemType
 from kiosk.domain.loader import FormLibrary, load_forms
 from kiosk.domain.scoring import AnswerError, AnswerSheet, normalize_answer, resolve_answers, score
+from kiosk.domain.statuses import FlagLevel
 from tests.conftest import FORMS_DIR
 
 CODES = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]

@@ -66,14 +66,14 @@ def schedule(
     backend: Backend, first: str, last: str, dob: dt.date, visit_type: str = "im_ketamine", hour: int = 9
 ) -> int:
     """Add a patient with an appointment today at `hour`; returns the appointment id."""
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         patient = add_patient(
-            session, backend.cipher, first_name=first, last_name=last, dob=dob, language="en", now=backend.now()
+            db, backend.cipher, first_name=first, last_name=last, dob=dob, language="en", now=backend.now()
         )
         starts = dt.datetime.combine(backend.local_now().date(), dt.time(hour, 0)).astimezone()
         appointment = Appointment(
             patient_id=patient.id, starts_at=starts, visit_type=visit_type, status="scheduled", created_at=backend.now()
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         return appointment.id

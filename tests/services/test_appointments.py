@@ -7,26 +7,19 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from kiosk.services.appointments import (
-    AppointmentError,
-    NewPatient,
-    RowStatus,
-    add_appointment,
-    cancel_appointment,
-    import_csv,
-    move_appointment,
-    parse_time,
-    preview_csv,
-)
+from kiosk.domain.schedule_csv import NewPatient, RowStatus
+from kiosk.domain.statuses import VisitStatus
+from kiosk.services.appointments import AppointmentError, add_appointment, cancel_appointment, move_appointment
 from kiosk.services.backend import Backend
 from kiosk.services.board import board_for_day, board_signature
 from kiosk.services.history import generate_history
 from kiosk.services.patients import add_patient
-from kiosk.services.schedule import VisitStatus
+from kiosk.services.schedule_import import import_csv, preview_csv
 from kiosk.services.staff_accounts import SignInError, verify_kiosk_pin
 from kiosk.services.trends import patient_trend
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, AuditEntry, Patient
+from tests.identities import clinician, front_desk
 from tests.services.conftest import BackendFactory
 from tests.services.test_board import complete_visit
 
@@ -57,12 +50,12 @@ def day_file(backend: Backend) -> bytes:
 
 
 def count(backend: Backend, model: type[Patient] | type[Appointment]) -> int:
-    with unit_of_work(backend.sessions) as session:
-        return session.scalar(select(func.count()).select_from(model)) or 0
+    with unit_of_work(backend.db_factory) as db:
+        return db.scalar(select(func.count()).select_from(model)) or 0
 
 
 def test_preview_lists_each_row_as_ok_or_bad_with_the_reason(backend: Backend) -> None:
-    preview = preview_csv(backend, day_file(backend))
+    preview = preview_csv(backend, day_file(backend), front_desk())
     assert preview.file_problem is None
     reasons = {row.line: (row.status, row.reason) for row in preview.rows}
     assert [line for line, (status, _) in reasons.items() if status is RowStatus.OK] == [2, 3, 4]
@@ -82,32 +75,32 @@ def test_preview_lists_each_row_as_ok_or_bad_with_the_reason(backend: Backend) -
 
 def test_import_adds_the_good_rows_and_twice_adds_nothing(backend: Backend) -> None:
     data = day_file(backend)
-    result = import_csv(backend, preview_csv(backend, data), "front-desk")
+    result = import_csv(backend, preview_csv(backend, data, front_desk()), front_desk("front-desk"))
     assert (result.patients_added, result.appointments_added, result.already_present) == (3, 3, 0)
     assert len(result.skipped) == 7
-    board = board_for_day(backend, tomorrow(backend))
+    board = board_for_day(backend, clinician(), tomorrow(backend))
     assert [(row.patient_name, row.visit_type) for row in board.rows] == [
         ("Sam Taylor", "im_ketamine"),
         ("José Núñez", "spravato"),
         ("Morgan Lee", "integration"),
     ]
 
-    again = preview_csv(backend, data)
+    again = preview_csv(backend, data, front_desk())
     assert [row.status for row in again.rows[:3]] == [RowStatus.ALREADY_IMPORTED] * 3
-    second = import_csv(backend, again, "front-desk")
+    second = import_csv(backend, again, front_desk("front-desk"))
     assert (second.patients_added, second.appointments_added, second.already_present) == (0, 0, 3)
     # Even a stale preview (taken before the first import) adds nothing twice.
-    import_csv(backend, preview_csv(backend, data), "front-desk")
+    import_csv(backend, preview_csv(backend, data, front_desk()), front_desk("front-desk"))
     assert count(backend, Appointment) == 3 and count(backend, Patient) == 3
-    with unit_of_work(backend.sessions) as session:
-        actions = list(session.scalars(select(AuditEntry.action)))
+    with unit_of_work(backend.db_factory) as db:
+        actions = list(db.scalars(select(AuditEntry.action)))
     assert actions.count("appointment.add") == 3 and actions.count("schedule.import") == 3
 
 
 def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backend: Backend) -> None:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Sam",
             last_name="Taylor",
@@ -117,7 +110,7 @@ def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backe
             chart_number="C-100",
         )
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Morgan",
             last_name="Lee",
@@ -125,15 +118,15 @@ def test_patients_on_file_are_matched_by_chart_then_by_name_and_birth_date(backe
             language="en",
             now=backend.now(),
         )
-    result = import_csv(backend, preview_csv(backend, day_file(backend)), "front-desk")
+    result = import_csv(backend, preview_csv(backend, day_file(backend), front_desk()), front_desk("front-desk"))
     assert (result.patients_added, result.appointments_added) == (1, 3)
     assert count(backend, Patient) == 3
 
 
 def test_a_chart_number_of_someone_else_is_refused(backend: Backend) -> None:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         add_patient(
-            session,
+            db,
             backend.cipher,
             first_name="Kim",
             last_name="Other",
@@ -142,7 +135,7 @@ def test_a_chart_number_of_someone_else_is_refused(backend: Backend) -> None:
             now=backend.now(),
             chart_number="C-100",
         )
-    row = preview_csv(backend, day_file(backend)).rows[0]
+    row = preview_csv(backend, day_file(backend), front_desk()).rows[0]
     assert row.status is RowStatus.BAD
     assert row.reason.startswith("Chart number C-100 belongs to another patient on file")
 
@@ -162,11 +155,11 @@ def test_a_chart_number_of_someone_else_is_refused(backend: Backend) -> None:
     ids=["semicolons without the dates", "UTF-16", "empty", "a column twice", "a 200 KB cell"],
 )
 def test_a_file_that_is_not_a_schedule_says_what_to_fix(backend: Backend, data: bytes, problem: str) -> None:
-    preview = preview_csv(backend, data)
+    preview = preview_csv(backend, data, front_desk())
     assert preview.file_problem is not None and problem in preview.file_problem
     assert preview.rows == ()
     with pytest.raises(AppointmentError):
-        import_csv(backend, preview, "front-desk")
+        import_csv(backend, preview, front_desk("front-desk"))
 
 
 @pytest.mark.parametrize(
@@ -182,7 +175,7 @@ def test_a_file_that_is_not_a_schedule_says_what_to_fix(backend: Backend, data: 
 def test_implausible_dates_are_bad_rows_not_crashes(backend: Backend, dob: str, day: str | None, reason: str) -> None:
     when = day or (backend.local_now().date() + dt.timedelta(days=1)).isoformat()
     data = f"{HEADER}\nC1,Ann,Lee,{dob},{when},9:00,im_ketamine,,en\n".encode()
-    (row,) = preview_csv(backend, data).rows
+    (row,) = preview_csv(backend, data, front_desk()).rows
     assert row.status is RowStatus.BAD and reason in row.reason
 
 
@@ -192,19 +185,9 @@ def test_header_names_are_forgiving_and_unknown_columns_are_named(backend: Backe
         "\ufeffFirst Name,Last Name,Date of Birth,Appointment Date,Appointment Time,Visit Type,Room\n"
         f"Sam,Taylor,07/02/1979,{day:%m/%d/%Y},14:30,im_ketamine,3\n"
     ).encode()
-    preview = preview_csv(backend, data)
+    preview = preview_csv(backend, data, front_desk())
     assert preview.warnings == ("Columns ignored (not used by the kiosk): room.",)
     assert [row.status for row in preview.rows] == [RowStatus.OK]
-
-
-def test_times_are_read_as_the_front_desk_writes_them() -> None:
-    assert parse_time("9:05") == dt.time(9, 5)
-    assert parse_time("12:15 AM") == dt.time(0, 15)
-    assert parse_time("12:15 p.m.") == dt.time(12, 15)
-    assert parse_time("14:30:00") == dt.time(14, 30)
-    for bad in ("25:00", "13:00 PM", "9", "9.30"):
-        with pytest.raises(ValueError):
-            parse_time(bad)
 
 
 def test_add_move_and_cancel_are_audited(backend: Backend) -> None:
@@ -214,25 +197,27 @@ def test_add_move_and_cancel_are_audited(backend: Backend) -> None:
         patient=NewPatient("Sam", "Taylor", dt.date(1979, 7, 2)),
         starts_at=start,
         visit_type="im_ketamine",
-        actor="front-desk",
+        staff=front_desk("front-desk"),
     )
     assert added.starts_at == start.astimezone()
-    moved = move_appointment(backend, added.appointment_id, start + dt.timedelta(hours=1), "front-desk")
+    moved = move_appointment(backend, added.appointment_id, start + dt.timedelta(hours=1), front_desk("front-desk"))
     assert moved.starts_at.hour == 16
     again = add_appointment(
-        backend, patient=added.patient_id, starts_at=start, visit_type="integration", actor="front-desk"
+        backend, patient=added.patient_id, starts_at=start, visit_type="integration", staff=front_desk("front-desk")
     )
     assert again.patient_id == added.patient_id
-    cancelled = cancel_appointment(backend, again.appointment_id, "front-desk")
+    cancelled = cancel_appointment(backend, again.appointment_id, front_desk("front-desk"))
     assert cancelled.status.value == "cancelled"
-    statuses = [row.status for row in board_for_day(backend).rows]
+    statuses = [row.status for row in board_for_day(backend, clinician()).rows]
     assert statuses == [VisitStatus.CANCELLED, VisitStatus.NOT_ARRIVED]
     with pytest.raises(AppointmentError, match="was cancelled"):
-        move_appointment(backend, again.appointment_id, start, "front-desk")
+        move_appointment(backend, again.appointment_id, start, front_desk("front-desk"))
     with pytest.raises(AppointmentError, match="Unknown visit type"):
-        add_appointment(backend, patient=added.patient_id, starts_at=start, visit_type="nope", actor="front-desk")
-    with unit_of_work(backend.sessions) as session:
-        entries = [(e.action, e.patient_id) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        add_appointment(
+            backend, patient=added.patient_id, starts_at=start, visit_type="nope", staff=front_desk("front-desk")
+        )
+    with unit_of_work(backend.db_factory) as db:
+        entries = [(e.action, e.patient_id) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
     assert entries == [
         ("appointment.add", added.patient_id),
         ("appointment.move", added.patient_id),
@@ -248,11 +233,11 @@ def test_a_visit_already_checked_in_cannot_be_cancelled(backend: Backend) -> Non
         patient=NewPatient("Sam", "Taylor", dt.date(1979, 7, 2)),
         starts_at=start,
         visit_type="im_ketamine",
-        actor="front-desk",
+        staff=front_desk("front-desk"),
     )
     complete_visit(backend, added.appointment_id)
     with pytest.raises(AppointmentError, match="already checked in"):
-        cancel_appointment(backend, added.appointment_id, "front-desk")
+        cancel_appointment(backend, added.appointment_id, front_desk("front-desk"))
 
 
 @pytest.mark.postgres
@@ -260,20 +245,24 @@ def test_import_board_and_history_on_postgresql(make_backend: BackendFactory, po
     backend = make_backend(database_url=postgres_url)
     assert backend.engine.dialect.name == "postgresql"
     data = day_file(backend)
-    first = import_csv(backend, preview_csv(backend, data), "front-desk")
+    first = import_csv(backend, preview_csv(backend, data, front_desk()), front_desk("front-desk"))
     assert (first.patients_added, first.appointments_added) == (3, 3)
-    assert import_csv(backend, preview_csv(backend, data), "front-desk").appointments_added == 0
+    assert (
+        import_csv(backend, preview_csv(backend, data, front_desk()), front_desk("front-desk")).appointments_added == 0
+    )
     day = tomorrow(backend)
-    board = board_for_day(backend, day)
+    board = board_for_day(backend, clinician(), day)
     assert [row.patient_name for row in board.rows] == ["Sam Taylor", "José Núñez", "Morgan Lee"]
-    signature = board_signature(backend, day)
-    assert board_signature(backend, day) == signature
-    move_appointment(backend, board.rows[0].appointment_id, board.rows[0].starts_at + dt.timedelta(hours=5), "desk")
-    assert board_signature(backend, day) != signature
-    assert [row.patient_name for row in board_for_day(backend, day).rows][-1] == "Sam Taylor"
+    signature = board_signature(backend, clinician(), day)
+    assert board_signature(backend, clinician(), day) == signature
+    move_appointment(
+        backend, board.rows[0].appointment_id, board.rows[0].starts_at + dt.timedelta(hours=5), front_desk("desk")
+    )
+    assert board_signature(backend, clinician(), day) != signature
+    assert [row.patient_name for row in board_for_day(backend, clinician(), day).rows][-1] == "Sam Taylor"
     # The bulk history (INSERT ... RETURNING in batches) and the shared PIN pad counter work there too.
     summary = generate_history(backend, intakes=60, patients=5)
     assert summary.long_series_patient_id is not None
-    assert len(patient_trend(backend, summary.long_series_patient_id, "dr-lee").sessions) == 50
+    assert len(patient_trend(backend, summary.long_series_patient_id, clinician("dr-lee")).sessions) == 50
     with pytest.raises(SignInError, match="not right"):
         verify_kiosk_pin(backend, "0000")

@@ -21,6 +21,7 @@ from kiosk.services.staff_accounts import StaffIdentity, create_staff_user, sign
 from kiosk.store.backup import CHUNK_BYTES, MAGIC
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, AuditEntry, StaffRole
+from tests.identities import admin, front_desk
 from tests.services.conftest import BackendFactory, schedule
 
 PASSWORD = "correct horse battery staple"
@@ -28,12 +29,12 @@ PASSWORD = "correct horse battery staple"
 
 def _staff(backend: Backend, role: StaffRole) -> StaffIdentity:
     name = role.value.replace("_", "")
-    create_staff_user(backend, username=name, display_name=name, role=role, password=PASSWORD, actor="setup")
+    create_staff_user(backend, admin("setup"), username=name, display_name=name, role=role, password=PASSWORD)
     return sign_in(backend, name, PASSWORD)
 
 
 def _answer_ids(backend: Backend) -> set[int]:
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         return set(db.scalars(select(Answer.id)))
 
 
@@ -81,15 +82,15 @@ def test_a_backup_taken_while_a_tablet_saves_restores_with_the_same_schedule_and
     result = restore_backup(tmp_path / "clinic.kbak", phi_key, restored_dir, actor="cli:test")
     assert result.appointments == 3
     restored = make_backend(restored_dir)
-    assert [(e.patient_name, e.starts_at, e.status) for e in schedule_for_day(restored)] == [
-        (e.patient_name, e.starts_at, e.status) for e in schedule_for_day(backend)
+    assert [(e.patient_name, e.starts_at, e.status) for e in schedule_for_day(restored, front_desk())] == [
+        (e.patient_name, e.starts_at, e.status) for e in schedule_for_day(backend, front_desk())
     ]
     assert before <= _answer_ids(restored) <= _answer_ids(backend)
     assert (restored_dir / AUDIT_KEY_FILE).read_bytes() == (backend.data_dir / AUDIT_KEY_FILE).read_bytes()
-    with unit_of_work(restored.sessions) as db:
+    with unit_of_work(restored.db_factory) as db:
         actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert actions[-2:] == ["backup.start", "backup.restore"]
-    with unit_of_work(backend.sessions) as db:
+    with unit_of_work(backend.db_factory) as db:
         assert db.scalars(select(AuditEntry.action).order_by(AuditEntry.id.desc())).first() == "backup.create"
     for path in restored_dir.rglob("*"):
         assert path.stat().st_mode & 0o777 == (0o700 if path.is_dir() else 0o600), path

@@ -10,12 +10,13 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event, func, select
 
-from kiosk.services import appointments
-from kiosk.services.appointments import IMPORT_BATCH, import_csv, preview_csv
+from kiosk.services import schedule_import
 from kiosk.services.backend import Backend
 from kiosk.services.history import PATIENT_BATCH, generate_history
+from kiosk.services.schedule_import import IMPORT_BATCH, import_csv, preview_csv
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, Patient
+from tests.identities import front_desk
 from tests.services.test_appointments import HEADER
 
 
@@ -36,23 +37,25 @@ def counted_commits(backend: Backend) -> Iterator[list[int]]:
 def test_a_large_csv_import_commits_in_batches_and_imports_every_row(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(appointments, "WRITE_SLICE_SECONDS", 60.0)
+    monkeypatch.setattr(schedule_import, "WRITE_SLICE_SECONDS", 60.0)
     day = backend.local_now().date() + dt.timedelta(days=1)
     rows = 2 * IMPORT_BATCH + 50
     lines = [HEADER] + [
         f"B-{n},Pat{n},Batch,1980-01-01,{day.isoformat()},{8 + n % 10}:{n % 60:02d},im_ketamine,,en"
         for n in range(rows)
     ]
-    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
+    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk())
     with counted_commits(backend) as commits:
-        result = import_csv(backend, preview, "front-desk")
+        result = import_csv(backend, preview, front_desk("front-desk"))
     assert result.appointments_added == rows
     # Three batches of rows and the summary entry: four write transactions, none of them the whole file.
     assert len(commits) == 4
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalar(select(func.count(Appointment.id))) == rows
-        assert session.scalar(select(func.count(Patient.id))) == rows
-    again = import_csv(backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8")), "front-desk")
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalar(select(func.count(Appointment.id))) == rows
+        assert db.scalar(select(func.count(Patient.id))) == rows
+    again = import_csv(
+        backend, preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk()), front_desk("front-desk")
+    )
     assert (again.appointments_added, again.already_present) == (0, rows)
 
 
@@ -60,18 +63,18 @@ def test_a_batch_also_ends_when_it_has_held_the_write_lock_long_enough(
     backend: Backend, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Slow rows (a busy disk) end the batch by time, never by the row count alone; a pause follows each."""
-    monkeypatch.setattr(appointments, "WRITE_SLICE_SECONDS", 0.0)
+    monkeypatch.setattr(schedule_import, "WRITE_SLICE_SECONDS", 0.0)
     pauses: list[float] = []
-    monkeypatch.setattr(appointments.time, "sleep", pauses.append)
+    monkeypatch.setattr(schedule_import.time, "sleep", pauses.append)
     day = backend.local_now().date() + dt.timedelta(days=1)
     lines = [HEADER] + [f"S-{n},Pat{n},Slice,1980-01-01,{day.isoformat()},9:{n:02d},im_ketamine,,en" for n in range(5)]
-    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"))
+    preview = preview_csv(backend, ("\n".join(lines) + "\n").encode("utf-8"), front_desk())
     with counted_commits(backend) as commits:
-        result = import_csv(backend, preview, "front-desk")
+        result = import_csv(backend, preview, front_desk("front-desk"))
     assert result.appointments_added == 5
     # One row per transaction (the first row of a batch is always taken), then the summary entry.
     assert len(commits) == 5 + 1
-    assert pauses == [appointments.YIELD_SECONDS] * 4
+    assert pauses == [schedule_import.YIELD_SECONDS] * 4
 
 
 def test_the_synthetic_history_commits_per_batch_of_patients(backend: Backend) -> None:

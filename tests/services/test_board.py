@@ -8,17 +8,17 @@ from collections.abc import Sequence
 
 import pytest
 
-from kiosk.domain.forms import FlagLevel
+from kiosk.domain.statuses import FlagLevel, VisitStatus
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardError, board_for_day, board_signature, resolve_arrival
 from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
 from kiosk.services.intake_review import intake_review
-from kiosk.services.review import acknowledge_flag, mark_reviewed
-from kiosk.services.schedule import VisitStatus
+from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment
+from tests.identities import clinician, front_desk
 from tests.services.conftest import FakeClock, schedule
 from tests.services.test_intake import sign_all_consents
 
@@ -26,17 +26,17 @@ DOB = dt.date(1979, 7, 2)
 
 
 def patient_of(backend: Backend, appointment_id: int) -> int:
-    with unit_of_work(backend.sessions) as session:
-        return session.get_one(Appointment, appointment_id).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        return db.get_one(Appointment, appointment_id).patient_id
 
 
 def book(backend: Backend, patient_id: int, starts_at: dt.datetime, visit_type: str = "im_ketamine") -> int:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         appointment = Appointment(
             patient_id=patient_id, starts_at=starts_at, visit_type=visit_type, status="scheduled", created_at=starts_at
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         return appointment.id
 
 
@@ -94,8 +94,8 @@ def test_one_row_per_visit_with_its_status(backend: Backend, clock: FakeClock) -
     reviewed = schedule(backend, "Kai", "Ito", dt.date(1991, 2, 2), hour=12)
     begin_intake(backend, checking, "es")
     complete_visit(backend, done, name="Lee Park")
-    mark_reviewed(backend, complete_visit(backend, reviewed, name="Kai Ito"), "dr-lee")
-    board = board_for_day(backend)
+    mark_reviewed(backend, complete_visit(backend, reviewed, name="Kai Ito"), clinician("dr-lee"))
+    board = board_for_day(backend, clinician())
     assert [(row.patient_name, row.status) for row in board.rows] == [
         ("Sam Taylor", VisitStatus.NOT_ARRIVED),
         ("Ana García", VisitStatus.CHECKING_IN),
@@ -125,7 +125,7 @@ def test_flag_lines_urgent_unacknowledged_on_top_then_holds_then_time(backend: B
     crisis_intake = begin_intake(backend, crisis, "en").intake_id
     record_answer(backend, crisis_intake, "phq9", "q9", 1)  # urgent, raised last
 
-    board = board_for_day(backend)
+    board = board_for_day(backend, clinician())
     assert [(line.patient_name, line.level, line.needs_acknowledgement) for line in board.lines] == [
         ("Lee Park", FlagLevel.URGENT, True),
         ("Ana García", FlagLevel.URGENT, True),
@@ -139,8 +139,8 @@ def test_flag_lines_urgent_unacknowledged_on_top_then_holds_then_time(backend: B
     flag_id = board.lines[0].flag_id
     assert flag_id is not None
     clock.advance(minutes=1)
-    acknowledge_flag(backend, flag_id, "dr-lee")
-    board = board_for_day(backend)
+    acknowledge_flag(backend, flag_id, clinician("dr-lee"))
+    board = board_for_day(backend, clinician())
     # Acknowledged, Lee's flag drops into time order below the hold; it happened before the info line.
     assert [(line.patient_name, line.level) for line in board.lines] == [
         ("Ana García", FlagLevel.URGENT),
@@ -160,7 +160,7 @@ def test_a_cleared_urgent_flag_stays_until_acknowledged_but_a_cleared_hold_goes(
     record_answer(backend, intake_id, "phq9", "q9", 0)
     record_answer(backend, intake_id, "checklist_im_ketamine", "ride_home", "no")
     record_answer(backend, intake_id, "checklist_im_ketamine", "ride_home", "yes")
-    lines = board_for_day(backend).lines
+    lines = board_for_day(backend, clinician()).lines
     assert [(line.code, line.cleared_at is not None) for line in lines] == [("phq9_item9_positive", True)]
 
 
@@ -170,7 +170,7 @@ def test_severe_band_and_worsening_are_derived_info_lines(backend: Backend, cloc
     past_visit(backend, clock, patient_id, 14, phq=(1, 1, 1, 1, 0, 0, 0, 0, 0), gad=(3,) * 7)
     past_visit(backend, clock, patient_id, 7, phq=(1, 1, 1, 0, 0, 0, 0, 0, 0), gad=(3,) * 7)
     complete_visit(backend, appointment_id, phq=(2, 2, 2, 2, 0, 0, 0, 0, 0), gad=(3,) * 7)
-    lines = board_for_day(backend).lines
+    lines = board_for_day(backend, clinician()).lines
     derived = {line.code: line for line in lines if line.flag_id is None}
     # PHQ-9 rose from 3 (last week, not the baseline of 4) to 8; GAD-7 is 21 (severe) both times: not worse.
     assert set(derived) == {"phq9_worsened", "gad7_severe"}
@@ -183,7 +183,7 @@ def test_severe_band_and_worsening_are_derived_info_lines(backend: Backend, cloc
 def test_a_stored_severe_flag_stands_for_the_derived_one(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     complete_visit(backend, appointment_id, phq=(3, 3, 3, 3, 3, 3, 2, 0, 0))
-    codes = [line.code for line in board_for_day(backend).lines]
+    codes = [line.code for line in board_for_day(backend, clinician()).lines]
     assert codes.count("phq9_severe") == 1
 
 
@@ -192,30 +192,30 @@ def test_unmatched_check_ins_wait_on_the_board_until_resolved(backend: Backend, 
     identify(backend, "Sam", "Taylor", DOB)  # matched: not listed
     clock.advance(minutes=3)
     identify(backend, "Samuel", "Taylor", DOB)
-    arrivals = board_for_day(backend).arrivals
+    arrivals = board_for_day(backend, clinician()).arrivals
     assert [(a.typed_name, a.typed_dob) for a in arrivals] == [("Samuel Taylor", DOB)]
     assert arrivals[0].at == clock.now.astimezone()
-    resolve_arrival(backend, arrivals[0].arrival_id, "front-desk", appointment_id=appointment_id)
-    assert board_for_day(backend).arrivals == ()
+    resolve_arrival(backend, arrivals[0].arrival_id, front_desk("front-desk"), appointment_id=appointment_id)
+    assert board_for_day(backend, clinician()).arrivals == ()
     with pytest.raises(BoardError, match="already handled by front-desk"):
-        resolve_arrival(backend, arrivals[0].arrival_id, "front-desk")
+        resolve_arrival(backend, arrivals[0].arrival_id, front_desk("front-desk"))
 
 
 def test_another_day_is_another_board(backend: Backend) -> None:
     schedule(backend, "Sam", "Taylor", DOB)
     tomorrow = backend.local_now().date() + dt.timedelta(days=1)
-    assert board_for_day(backend, tomorrow).rows == ()
-    assert len(board_for_day(backend).rows) == 1
+    assert board_for_day(backend, clinician(), tomorrow).rows == ()
+    assert len(board_for_day(backend, clinician()).rows) == 1
 
 
 def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Backend, clock: FakeClock) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     schedule(backend, "Ana", "García", dt.date(1984, 3, 15), hour=10)
-    signatures = [board_signature(backend)]
+    signatures = [board_signature(backend, clinician())]
 
     def changed() -> bool:
         clock.advance(seconds=1)
-        signatures.append(board_signature(backend))
+        signatures.append(board_signature(backend, clinician()))
         return signatures[-1] != signatures[-2]
 
     assert not changed()  # nothing saved: the same signature
@@ -228,20 +228,20 @@ def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Back
     assert changed()
     record_answer(backend, intake_id, "phq9", "q9", 1)
     assert changed()
-    flag_id = board_for_day(backend).lines[0].flag_id  # reading the board changes nothing
+    flag_id = board_for_day(backend, clinician()).lines[0].flag_id  # reading the board changes nothing
     assert not changed()
-    intake_review(backend, intake_id, "dr-lee")  # nor does opening the intake (an audited view)
+    intake_review(backend, intake_id, clinician("dr-lee"))  # nor does opening the intake (an audited view)
     assert not changed()
     assert flag_id is not None
-    acknowledge_flag(backend, flag_id, "dr-lee")
+    acknowledge_flag(backend, flag_id, clinician("dr-lee"))
     assert changed()
     identify(backend, "Nobody", "Known", DOB)
     assert changed()
-    arrival_id = board_for_day(backend).arrivals[0].arrival_id
-    resolve_arrival(backend, arrival_id, "front-desk")
+    arrival_id = board_for_day(backend, clinician()).arrivals[0].arrival_id
+    resolve_arrival(backend, arrival_id, front_desk("front-desk"))
     assert changed()
-    with unit_of_work(backend.sessions) as session:
-        session.get_one(Appointment, appointment_id).starts_at += dt.timedelta(minutes=30)
+    with unit_of_work(backend.db_factory) as db:
+        db.get_one(Appointment, appointment_id).starts_at += dt.timedelta(minutes=30)
     assert changed()
     # A visit on another day is not on today's board.
     book(backend, patient_of(backend, appointment_id), clock.now + dt.timedelta(days=3))

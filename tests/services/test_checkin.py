@@ -33,8 +33,8 @@ def test_no_appointment_today_is_unmatched_and_recorded(backend: Backend) -> Non
     result = identify(backend, "Ana", "Garcia", dt.date(1984, 3, 16))
     assert result.outcome is ArrivalOutcome.UNMATCHED
     assert result.match is None
-    with unit_of_work(backend.sessions) as session:
-        arrival = session.scalars(select(Arrival)).one()
+    with unit_of_work(backend.db_factory) as db:
+        arrival = db.scalars(select(Arrival)).one()
         assert arrival.outcome == "unmatched"
         assert backend.cipher.decrypt_text(arrival.typed_first_enc, context="arrivals.typed_first") == "Ana"
 
@@ -62,5 +62,5 @@ def test_a_name_that_cannot_be_stored_is_refused_and_nothing_is_recorded(
 ) -> None:
     with pytest.raises(TypedTextError, match=re.escape(words)):
         identify(backend, first, "Taylor", DOB)
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalar(select(func.count(Arrival.id))) == 0
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalar(select(func.count(Arrival.id))) == 0

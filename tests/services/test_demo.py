@@ -9,12 +9,13 @@ from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_dem
 from kiosk.services.schedule import schedule_for_day
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, Flag, Intake, Patient, StaffUser
+from tests.identities import front_desk
 
 
 def counts(backend: Backend) -> tuple[int, ...]:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         return tuple(
-            session.scalar(select(func.count()).select_from(model)) or 0
+            db.scalar(select(func.count()).select_from(model)) or 0
             for model in (Patient, Appointment, Intake, StaffUser)
         )
 
@@ -23,9 +24,9 @@ def test_the_demo_day_and_its_history(backend: Backend) -> None:
     summary = seed_demo(backend)
     assert summary.patients_added == len(DEMO_PATIENTS)
     assert summary.intakes_added == len(SERIES) * SERIES_SESSIONS
-    assert len(schedule_for_day(backend)) == 10
-    with unit_of_work(backend.sessions) as session:
-        urgent = session.scalars(select(Flag).where(Flag.level == "urgent")).all()
+    assert len(schedule_for_day(backend, front_desk())) == 10
+    with unit_of_work(backend.db_factory) as db:
+        urgent = db.scalars(select(Flag).where(Flag.level == "urgent")).all()
     assert len(urgent) == 1  # exactly one past positive PHQ-9 item 9, acknowledged by the demo clinician
     assert urgent[0].acknowledged_by == "demo-clinician"
 

@@ -40,8 +40,8 @@ def clinician(demo: Backend) -> StaffIdentity:
 
 
 def _submitted_ids(backend: Backend) -> list[int]:
-    with unit_of_work(backend.sessions) as session:
-        return list(session.scalars(select(Intake.id).where(Intake.status != IntakeStatus.DRAFT.value)))
+    with unit_of_work(backend.db_factory) as db:
+        return list(db.scalars(select(Intake.id).where(Intake.status != IntakeStatus.DRAFT.value)))
 
 
 def _resources(bundle: dict[str, Any], kind: str) -> list[dict[str, Any]]:
@@ -126,8 +126,8 @@ def test_exporting_twice_gives_identical_bytes_and_is_audited(demo: Backend, cli
     consents = _resources(bundle, "Consent")
     assert len(consents) == 3 and len(_resources(bundle, "Provenance")) == 3
     assert all(len(c["identifier"][1]["value"]) == 64 for c in consents)
-    with unit_of_work(demo.sessions) as session:
-        actions = list(session.scalars(select(AuditEntry).where(AuditEntry.action == "fhir.export")))
+    with unit_of_work(demo.db_factory) as db:
+        actions = list(db.scalars(select(AuditEntry).where(AuditEntry.action == "fhir.export")))
     assert [(entry.actor, entry.intake_id) for entry in actions] == [("dr.rivera", 1), ("dr.rivera", 1)]
     assert "Taylor" not in "".join(entry.detail for entry in actions)
 

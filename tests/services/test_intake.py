@@ -8,8 +8,9 @@ import sqlite3
 import pytest
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, text_sha256
+from kiosk.domain.forms import text_sha256
 from kiosk.domain.scoring import AnswerError
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import (
@@ -25,6 +26,7 @@ from kiosk.services.intake import (
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, ConsentRecord, Intake
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, schedule
 
 DOB = dt.date(1979, 7, 2)
@@ -146,14 +148,14 @@ def test_a_correction_is_a_new_record_pointing_at_the_old(backend: Backend) -> N
     record_answer(backend, intake_id, "phq9", "q9", 1)
     record_answer(backend, intake_id, "phq9", "difficulty", "LA6573-5")
     submit_intake(backend, intake_id)
-    correction = start_correction(backend, intake_id, "dr-lee")
+    correction = start_correction(backend, intake_id, clinician("dr-lee"))
     assert correction.intake_id != intake_id
     assert correction.answers == intake_state(backend, intake_id).answers
     # The correction raises what its answers raise, so the board shows the hold or flag at once.
     assert {(f.code, f.level) for f in correction.flags} == {("phq9_item9_positive", FlagLevel.URGENT)}
     record_answer(backend, correction.intake_id, "phq9", "q1", 3)
-    with unit_of_work(backend.sessions) as session:
-        assert session.get_one(Intake, correction.intake_id).supersedes_id == intake_id
+    with unit_of_work(backend.db_factory) as db:
+        assert db.get_one(Intake, correction.intake_id).supersedes_id == intake_id
     assert intake_state(backend, intake_id).answers_for("phq9")["q1"] == "LA6568-5"
 
 
@@ -161,8 +163,8 @@ def test_a_consent_keeps_text_hash_version_language_name_strokes_and_image(backe
     intake_id = start(backend)
     sign_all_consents(backend, intake_id, name="sam  TAYLOR")
     form = backend.forms.get("consent_im_ketamine")
-    with unit_of_work(backend.sessions) as session:
-        record = session.scalars(select(ConsentRecord).where(ConsentRecord.form_id == form.id)).one()
+    with unit_of_work(backend.db_factory) as db:
+        record = db.scalars(select(ConsentRecord).where(ConsentRecord.form_id == form.id)).one()
         assert record.text_snapshot == form.consent_text("en")
         assert record.text_sha256 == text_sha256(form.consent_text("en"))
         assert record.form_version == str(form.version)
@@ -186,11 +188,11 @@ def test_returning_patient_is_not_asked_to_sign_again(backend: Backend) -> None:
     intake_id = start(backend)
     answer_everything(backend, intake_id)
     submit_intake(backend, intake_id)
-    with unit_of_work(backend.sessions) as session:
-        patient_id = session.get_one(Intake, intake_id).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        patient_id = db.get_one(Intake, intake_id).patient_id
     from kiosk.store.models import Appointment
 
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         later = Appointment(
             patient_id=patient_id,
             starts_at=backend.now(),
@@ -198,8 +200,8 @@ def test_returning_patient_is_not_asked_to_sign_again(backend: Backend) -> None:
             status="scheduled",
             created_at=backend.now(),
         )
-        session.add(later)
-        session.flush()
+        db.add(later)
+        db.flush()
         later_id = later.id
     state = begin_intake(backend, later_id, "en")
     assert [t.form_id for t in state.tasks] == ["phq9", "gad7", "checklist_im_ketamine"]
@@ -228,5 +230,5 @@ def test_a_wrong_key_refuses_to_open(make_backend: BackendFactory, tmp_path) -> 
     key.write_bytes(bytes(32))
     with pytest.raises(KeyMismatchError):
         make_backend()
-    with unit_of_work(backend.sessions) as session:
-        assert session.scalars(select(Answer)).all() == []
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalars(select(Answer)).all() == []

@@ -7,12 +7,14 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from kiosk.domain.forms import FlagLevel, text_sha256
+from kiosk.domain.forms import text_sha256
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.intake import UnknownIntakeError, begin_intake, record_answer
 from kiosk.services.intake_review import intake_review
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, IntakeStatus
+from tests.identities import clinician
 from tests.services.conftest import FakeClock, schedule
 from tests.services.test_board import complete_visit, past_visit, patient_of
 
@@ -25,7 +27,7 @@ def test_scores_change_response_and_remission(backend: Backend, clock: FakeClock
     past_visit(backend, clock, patient_id, 21, phq=(2, 2, 2, 2, 2, 2, 2, 2, 0), gad=(2,) * 7)  # 16, 14
     past_visit(backend, clock, patient_id, 7, phq=(1, 1, 1, 1, 1, 1, 1, 1, 0), gad=(1,) * 7)  # 8, 7
     intake_id = complete_visit(backend, appointment_id, phq=(1, 1, 1, 1, 0, 0, 0, 0, 0), gad=(1, 1, 1, 1, 1, 1, 0))
-    review = intake_review(backend, intake_id, "dr-lee")
+    review = intake_review(backend, intake_id, clinician("dr-lee"))
 
     assert review.patient.full_name == "Sam Taylor"
     assert review.status is IntakeStatus.SUBMITTED
@@ -48,7 +50,7 @@ def test_an_incomplete_questionnaire_has_no_total(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     intake_id = begin_intake(backend, appointment_id, "en").intake_id
     record_answer(backend, intake_id, "phq9", "q1", 3)
-    phq = intake_review(backend, intake_id, "dr-lee").questionnaires[0]
+    phq = intake_review(backend, intake_id, clinician("dr-lee")).questionnaires[0]
     assert phq.incomplete and phq.total is None and phq.band_code is None
     assert not phq.response and not phq.remission
     assert "q9" in phq.missing
@@ -58,7 +60,7 @@ def test_an_incomplete_questionnaire_has_no_total(backend: Backend) -> None:
 def test_consents_are_shown_with_text_hash_name_and_signature(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     intake_id = complete_visit(backend, appointment_id, name="Samuel T")
-    review = intake_review(backend, intake_id, "dr-lee")
+    review = intake_review(backend, intake_id, clinician("dr-lee"))
     consent = next(c for c in review.consents if c.form_id == "consent_im_ketamine")
     form = backend.forms.get("consent_im_ketamine")
     assert consent.text_sha256 == text_sha256(form.consent_text("en"))
@@ -73,7 +75,7 @@ def test_checklist_answers_explain_their_holds(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     intake_id = complete_visit(backend, appointment_id, submit=False)
     record_answer(backend, intake_id, "checklist_im_ketamine", "ride_home", "no")
-    review = intake_review(backend, intake_id, "dr-lee")
+    review = intake_review(backend, intake_id, clinician("dr-lee"))
     assert review.checklist is not None
     lines = {line.item_id: line for line in review.checklist.lines}
     assert lines["ride_home"].answer_label == "No"
@@ -86,9 +88,9 @@ def test_checklist_answers_explain_their_holds(backend: Backend) -> None:
 def test_opening_an_intake_is_audited_as_a_view(backend: Backend) -> None:
     appointment_id = schedule(backend, "Sam", "Taylor", DOB)
     intake_id = complete_visit(backend, appointment_id)
-    intake_review(backend, intake_id, "dr-lee")
-    with unit_of_work(backend.sessions) as session:
-        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    intake_review(backend, intake_id, clinician("dr-lee"))
+    with unit_of_work(backend.db_factory) as db:
+        entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (entry.actor, entry.action, entry.intake_id) == ("dr-lee", "intake.view", intake_id)
     with pytest.raises(UnknownIntakeError):
-        intake_review(backend, 999, "dr-lee")
+        intake_review(backend, 999, clinician("dr-lee"))

@@ -16,6 +16,7 @@ from kiosk.services.staff_accounts import create_staff_user, sign_in
 from kiosk.store.audit import verify_audit_chain
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, AuditEntry, Patient, StaffRole
+from tests.identities import admin
 from tests.services.conftest import BackendFactory, schedule
 
 PASSPHRASE = "correct horse battery staple"
@@ -46,10 +47,10 @@ def test_a_first_start_still_makes_its_keys(make_backend: BackendFactory) -> Non
 def test_export_then_import_restores_a_folder_that_lost_its_keys(make_backend: BackendFactory) -> None:
     backend = make_backend()
     create_staff_user(
-        backend, username="boss", display_name="Boss", role=StaffRole.ADMIN, password=PASSPHRASE, actor="setup"
+        backend, admin("setup"), username="boss", display_name="Boss", role=StaffRole.ADMIN, password=PASSPHRASE
     )
     create_staff_user(
-        backend, username="desk", display_name="Desk", role=StaffRole.FRONT_DESK, password=PASSPHRASE, actor="setup"
+        backend, admin("setup"), username="desk", display_name="Desk", role=StaffRole.FRONT_DESK, password=PASSPHRASE
     )
     with pytest.raises(RoleRefusedError):
         export_keys(backend, sign_in(backend, "desk", PASSPHRASE), PASSPHRASE)
@@ -59,8 +60,8 @@ def test_export_then_import_restores_a_folder_that_lost_its_keys(make_backend: B
     phi_key = (backend.data_dir / KEY_FILE).read_bytes()
     assert phi_key not in wrapped and phi_key.hex().encode() not in wrapped
     appointment = schedule(backend, "Ana", "Ruiz", dt.date(1980, 1, 2))
-    with unit_of_work(backend.sessions) as session:
-        patient_id = session.get_one(Appointment, appointment).patient_id
+    with unit_of_work(backend.db_factory) as db:
+        patient_id = db.get_one(Appointment, appointment).patient_id
     backend.engine.dispose()
     (backend.data_dir / KEY_FILE).unlink()
     (backend.data_dir / AUDIT_KEY_FILE).unlink()
@@ -74,10 +75,10 @@ def test_export_then_import_restores_a_folder_that_lost_its_keys(make_backend: B
     assert import_keys(backend.data_dir, wrapped, PASSPHRASE) == []
 
     restored = make_backend(backend.data_dir)
-    with unit_of_work(restored.sessions) as session:
-        assert patient_view(restored.cipher, session.get_one(Patient, patient_id)).first_name == "Ana"
-        assert verify_audit_chain(session).intact
-        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    with unit_of_work(restored.db_factory) as db:
+        assert patient_view(restored.cipher, db.get_one(Patient, patient_id)).first_name == "Ana"
+        assert verify_audit_chain(db).intact
+        actions = list(db.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
     assert "key.export" in actions
 
 
@@ -87,7 +88,7 @@ def test_import_refuses_another_clinics_keys(
     ours = make_backend()
     theirs = make_backend(tmp_path_factory.mktemp("other") / "data")
     create_staff_user(
-        theirs, username="boss", display_name="Boss", role=StaffRole.ADMIN, password=PASSPHRASE, actor="setup"
+        theirs, admin("setup"), username="boss", display_name="Boss", role=StaffRole.ADMIN, password=PASSPHRASE
     )
     wrapped = export_keys(theirs, sign_in(theirs, "boss", PASSPHRASE), PASSPHRASE)
     ours.engine.dispose()

@@ -21,17 +21,12 @@ from kiosk.domain.scoring import AnswerData
 from kiosk.services.backend import Backend
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import UnknownIntakeError, begin_intake, record_answer, submit_intake
-from kiosk.services.packets import (
-    PacketError,
-    PacketMaker,
-    make_packet,
-    packet_data_for,
-    render_unsigned,
-    stored_packet,
-)
+from kiosk.services.packet_content import PacketError, packet_data_for
+from kiosk.services.packets import PacketMaker, make_packet, render_unsigned, stored_packet
 from kiosk.settings import DEFAULT_SETTINGS
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, Intake
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, FakeClock, schedule
 from tests.services.test_board import answer_questionnaire, past_visit, patient_of
 from tests.services.test_intake import sign_all_consents
@@ -93,13 +88,13 @@ def page_texts(pdf: bytes) -> list[str]:
 
 
 def audit_entries(backend: Backend, action: str) -> list[AuditEntry]:
-    with unit_of_work(backend.sessions) as session:
-        return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
+    with unit_of_work(backend.db_factory) as db:
+        return list(db.scalars(select(AuditEntry).where(AuditEntry.action == action).order_by(AuditEntry.id)))
 
 
 def stored_columns(backend: Backend, intake_id: int) -> tuple[bytes | None, str | None]:
-    with unit_of_work(backend.sessions) as session:
-        row = session.execute(select(Intake.packet_pdf, Intake.packet_sha256).where(Intake.id == intake_id)).one()
+    with unit_of_work(backend.db_factory) as db:
+        row = db.execute(select(Intake.packet_pdf, Intake.packet_sha256).where(Intake.id == intake_id)).one()
         return row.packet_pdf, row.packet_sha256
 
 
@@ -244,7 +239,7 @@ def test_a_spanish_intake_gives_a_spanish_packet(backend: Backend) -> None:
     appointment_id = schedule(backend, "Ana", "García", dt.date(1984, 3, 15))
     intake_id = visit(backend, appointment_id, language="es", name="Ana García", phq=(0, 0, 0, 0, 0, 0, 0, 0, 1))
     make_packet(backend, intake_id)
-    pdf = stored_packet(backend, intake_id, "dr-lee")
+    pdf = stored_packet(backend, intake_id, clinician("dr-lee"))
     text = " ".join(" ".join(page.split()) for page in page_texts(pdf))
 
     assert "Paquete de admisión" in text
@@ -269,7 +264,7 @@ def test_a_draft_gets_no_packet(backend: Backend) -> None:
     with pytest.raises(PacketError, match=f"Intake {intake_id} is still a draft"):
         make_packet(backend, intake_id)
     with pytest.raises(PacketError):
-        stored_packet(backend, intake_id, "dr-lee")
+        stored_packet(backend, intake_id, clinician("dr-lee"))
     with pytest.raises(UnknownIntakeError):
         make_packet(backend, intake_id + 1)
     assert stored_columns(backend, intake_id) == (None, None)
@@ -280,14 +275,14 @@ def test_a_draft_gets_no_packet(backend: Backend) -> None:
 def test_a_missing_packet_is_made_again_from_the_same_records(backend: Backend, clock: FakeClock) -> None:
     intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB), phq=(1, 0, 2, 0, 0, 1, 0, 0, 0))
     make_packet(backend, intake_id)
-    original = stored_packet(backend, intake_id, "dr-lee")
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get_one(Intake, intake_id)
+    original = stored_packet(backend, intake_id, clinician("dr-lee"))
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get_one(Intake, intake_id)
         intake.packet_pdf = None
         intake.packet_sha256 = None
     clock.advance(days=3)
 
-    again = stored_packet(backend, intake_id, "front-desk")
+    again = stored_packet(backend, intake_id, clinician("front-desk"))
     unsigned = render_unsigned(backend, intake_id)
     assert original.startswith(unsigned) and again.startswith(unsigned)
     assert again != original  # signed at another time
@@ -297,7 +292,7 @@ def test_a_missing_packet_is_made_again_from_the_same_records(backend: Backend, 
     assert [entry.actor for entry in audit_entries(backend, "packet.create")] == ["kiosk", "front-desk"]
     assert [entry.actor for entry in audit_entries(backend, "packet.export")] == ["dr-lee", "front-desk"]
     # With a packet stored, exporting hands it out as it is.
-    assert stored_packet(backend, intake_id, "dr-lee") == again
+    assert stored_packet(backend, intake_id, clinician("dr-lee")) == again
 
 
 def test_a_certificate_named_in_the_settings_signs_the_packet(
@@ -348,7 +343,7 @@ def test_a_packet_from_an_intake_stored_on_postgresql(
         backend, schedule(backend, "Ana", "García", dt.date(1984, 3, 15)), language="es", name="Ana García"
     )
     result = make_packet(backend, intake_id)
-    pdf = stored_packet(backend, intake_id, "dr-lee")
+    pdf = stored_packet(backend, intake_id, clinician("dr-lee"))
     assert hashlib.sha256(pdf).hexdigest() == result.sha256
     root = clinic_root_certificate(backend.data_dir)
     assert root is not None and verify_pdf(pdf, trust_roots=[root]).intact

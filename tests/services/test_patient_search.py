@@ -18,9 +18,9 @@ PEOPLE = (
 
 
 def add(backend: Backend, first: str, last: str, dob: dt.date, chart: str | None) -> int:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         patient = add_patient(
-            session,
+            db,
             backend.cipher,
             first_name=first,
             last_name=last,

@@ -92,9 +92,9 @@ def backend(make_backend: BackendFactory, certificate_source: Path, tmp_path: Pa
 
 
 def full_intake_with_packet(backend: Backend) -> int:
-    with unit_of_work(backend.sessions) as session:
+    with unit_of_work(backend.db_factory) as db:
         patient = add_patient(
-            session,
+            db,
             backend.cipher,
             first_name=FIRST,
             last_name=LAST,
@@ -108,8 +108,8 @@ def full_intake_with_packet(backend: Backend) -> int:
         appointment = Appointment(
             patient_id=patient.id, starts_at=starts, visit_type="im_ketamine", status="scheduled", created_at=starts
         )
-        session.add(appointment)
-        session.flush()
+        db.add(appointment)
+        db.flush()
         appointment_id = appointment.id
     form = backend.forms.get("checklist_im_ketamine")
     typed = {item.id: TYPED for item in form.all_items() if item.type is ItemType.TEXT}

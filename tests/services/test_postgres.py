@@ -6,10 +6,12 @@ import datetime as dt
 
 import pytest
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers, seed_demo
 from kiosk.services.intake import IntakeLockedError, begin_intake, intake_state, record_answer, submit_intake
-from kiosk.services.schedule import VisitStatus, schedule_for_day
+from kiosk.services.schedule import schedule_for_day
+from tests.identities import front_desk
 from tests.services.conftest import BackendFactory
 from tests.services.test_intake import sign_all_consents
 
@@ -41,6 +43,6 @@ def test_a_whole_check_in_on_postgresql(make_backend: BackendFactory, postgres_u
     submit_intake(backend, state.intake_id)
     with pytest.raises(IntakeLockedError):
         record_answer(backend, state.intake_id, "phq9", "q1", 3)
-    statuses = {entry.patient_name: entry.status for entry in schedule_for_day(backend)}
+    statuses = {entry.patient_name: entry.status for entry in schedule_for_day(backend, front_desk())}
     assert statuses["Ana García"] is VisitStatus.SUBMITTED
     assert statuses["Sam Taylor"] is VisitStatus.NOT_ARRIVED

@@ -23,6 +23,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.packets import PacketMaker
 from kiosk.services.print_service import SPOOL_DIR, print_packet
 from kiosk.settings import DEFAULT_SETTINGS
+from tests.identities import clinician
 from tests.services.conftest import BackendFactory, schedule
 from tests.services.test_packets import (
     audit_entries,
@@ -97,7 +98,7 @@ def job_output(directory: Path, job_id: str) -> Path:
 def test_a_packet_prints_on_the_settings_printer(backend: Backend, print_queue: tuple[str, Path]) -> None:
     printer, output_dir = print_queue
     intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
-    outcome = print_packet(backend, intake_id, "front-desk", timeout=60)
+    outcome = print_packet(backend, intake_id, clinician("front-desk"), timeout=60)
 
     assert outcome.printed, outcome.message
     assert outcome.state == "completed"
@@ -125,7 +126,7 @@ def test_an_unknown_printer_is_named_and_the_packet_stays(backend: Backend) -> N
     intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
     result = PacketMaker(backend).make(intake_id)
     missing = f"NoSuchPrinter-{secrets.token_hex(3)}"
-    outcome = print_packet(backend, intake_id, "front-desk", printer=missing)
+    outcome = print_packet(backend, intake_id, clinician("front-desk"), printer=missing)
 
     assert not outcome.printed
     assert outcome.state == "not_submitted"
@@ -145,7 +146,7 @@ def test_a_paused_printer_says_how_to_resume_and_the_packet_prints_afterwards(
 ) -> None:
     intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
     maker = PacketMaker(backend)
-    outcome = print_packet(backend, intake_id, "front-desk", printer=paused_queue, maker=maker)
+    outcome = print_packet(backend, intake_id, clinician("front-desk"), printer=paused_queue, maker=maker)
     assert outcome.state == "not_submitted"
     assert f'The printer "{paused_queue}" is paused in the print system ("Out of paper")' in outcome.message
     assert f"cupsenable {paused_queue}" in outcome.message
@@ -153,7 +154,7 @@ def test_a_paused_printer_says_how_to_resume_and_the_packet_prints_afterwards(
     stored = stored_columns(backend, intake_id)[0]
 
     subprocess.run(["cupsenable", paused_queue], check=True)
-    again = print_packet(backend, intake_id, "front-desk", printer=paused_queue, maker=maker, timeout=60)
+    again = print_packet(backend, intake_id, clinician("front-desk"), printer=paused_queue, maker=maker, timeout=60)
     assert again.printed, again.message
     assert again.job_id is not None
     job_output(print_queue[1], again.job_id).unlink()

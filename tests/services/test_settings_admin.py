@@ -10,14 +10,15 @@ from kiosk.services.settings_admin import check_settings_text, read_settings_tex
 from kiosk.settings import SettingsError, load_settings
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry
+from tests.identities import admin
 
 
 def test_a_valid_change_is_saved_and_audited(backend: Backend) -> None:
-    text = read_settings_text(backend).replace('phone = "(555) 010-0199"', 'phone = "(555) 010-0111"', 1)
-    save_settings_text(backend, text, "admin")
+    text = read_settings_text(backend, admin()).replace('phone = "(555) 010-0199"', 'phone = "(555) 010-0111"', 1)
+    save_settings_text(backend, text, admin("admin"))
     assert load_settings(backend.data_dir).clinic_phone == "(555) 010-0111"
-    with unit_of_work(backend.sessions) as session:
-        assert [e.action for e in session.scalars(select(AuditEntry))][-1] == "settings.change"
+    with unit_of_work(backend.db_factory) as db:
+        assert [e.action for e in db.scalars(select(AuditEntry))][-1] == "settings.change"
 
 
 @pytest.mark.parametrize(
@@ -31,10 +32,10 @@ def test_a_valid_change_is_saved_and_audited(backend: Backend) -> None:
 def test_an_invalid_change_is_refused_and_the_file_is_left_as_it_was(
     backend: Backend, old: str, new: str, words: str
 ) -> None:
-    before = read_settings_text(backend)
+    before = read_settings_text(backend, admin())
     with pytest.raises(SettingsError) as caught:
-        save_settings_text(backend, before.replace(old, new, 1), "admin")
+        save_settings_text(backend, before.replace(old, new, 1), admin("admin"))
     assert words in str(caught.value)
-    assert read_settings_text(backend) == before
+    assert read_settings_text(backend, admin()) == before
     with pytest.raises(SettingsError):
         check_settings_text(backend, before.replace(old, new, 1))

@@ -22,18 +22,19 @@ from kiosk.services.staff_accounts import (
 )
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, StaffRole, StaffUser
+from tests.identities import admin
 from tests.services.conftest import BackendFactory, FakeClock
 
 PASSWORD = "correct horse battery"
 
 
 def add_user(backend: Backend, username: str = "dana", role: StaffRole = StaffRole.CLINICIAN) -> None:
-    create_staff_user(backend, username=username, display_name="Dana Lee", role=role, password=PASSWORD, actor="setup")
+    create_staff_user(backend, admin("setup"), username=username, display_name="Dana Lee", role=role, password=PASSWORD)
 
 
 def audit_actions(backend: Backend) -> list[tuple[str, str, str]]:
-    with unit_of_work(backend.sessions) as session:
-        return [(e.actor, e.action, e.detail) for e in session.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+    with unit_of_work(backend.db_factory) as db:
+        return [(e.actor, e.action, e.detail) for e in db.scalars(select(AuditEntry).order_by(AuditEntry.id))]
 
 
 def test_first_start_has_no_admin_until_one_is_added(backend: Backend) -> None:
@@ -49,8 +50,8 @@ def test_sign_in_returns_who_it_is_and_stores_only_a_hash(backend: Backend) -> N
     identity = sign_in(backend, " Dana ", PASSWORD)
     assert (identity.username, identity.display_name, identity.role) == ("dana", "Dana Lee", StaffRole.CLINICIAN)
     assert identity.can_review and not identity.is_admin
-    with unit_of_work(backend.sessions) as session:
-        stored = session.scalars(select(StaffUser.password_hash)).one()
+    with unit_of_work(backend.db_factory) as db:
+        stored = db.scalars(select(StaffUser.password_hash)).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
     assert ("dana", "staff.sign_in", "") in audit_actions(backend)
 
@@ -93,7 +94,7 @@ def test_an_admin_reset_unlocks_at_once(backend: Backend) -> None:
     for _ in range(5):
         with pytest.raises(SignInError):
             sign_in(backend, "dana", "wrong password")
-    reset_password(backend, "dana", "a brand new password", actor="boss")
+    reset_password(backend, "dana", "a brand new password", staff=admin("boss"))
     assert sign_in(backend, "dana", "a brand new password").username == "dana"
 
 
@@ -110,38 +111,38 @@ def test_unknown_user_gets_the_same_answer_as_a_wrong_password(backend: Backend)
 def test_a_disabled_account_cannot_sign_in_until_enabled(backend: Backend) -> None:
     add_user(backend, "boss", StaffRole.ADMIN)
     add_user(backend)
-    disable_user(backend, "dana", actor="boss")
+    disable_user(backend, "dana", staff=admin("boss"))
     with pytest.raises(SignInError, match="disabled"):
         sign_in(backend, "dana", PASSWORD)
-    enable_user(backend, "dana", actor="boss")
+    enable_user(backend, "dana", staff=admin("boss"))
     assert sign_in(backend, "dana", PASSWORD).username == "dana"
 
 
 def test_the_only_admin_cannot_be_disabled(backend: Backend) -> None:
     add_user(backend, "boss", StaffRole.ADMIN)
     with pytest.raises(StaffAccountError, match="only enabled admin"):
-        disable_user(backend, "boss", actor="boss")
+        disable_user(backend, "boss", staff=admin("boss"))
 
 
 def test_account_rules_are_explained(backend: Backend) -> None:
     with pytest.raises(StaffAccountError, match="at least 8"):
         create_staff_user(
-            backend, username="sam", display_name="Sam", role=StaffRole.ADMIN, password="short", actor="x"
+            backend, admin("x"), username="sam", display_name="Sam", role=StaffRole.ADMIN, password="short"
         )
     with pytest.raises(StaffAccountError, match="cannot be a username"):
         create_staff_user(
-            backend, username="no spaces", display_name="Sam", role=StaffRole.ADMIN, password=PASSWORD, actor="x"
+            backend, admin("x"), username="no spaces", display_name="Sam", role=StaffRole.ADMIN, password=PASSWORD
         )
     add_user(backend)
     with pytest.raises(StaffAccountError, match="taken"):
         add_user(backend)
     with pytest.raises(StaffAccountError, match="4 to 8 digits"):
-        set_pin(backend, "dana", "12a4", actor="x")
+        set_pin(backend, "dana", "12a4", staff=admin("x"))
 
 
 def test_no_secret_reaches_the_audit_log(backend: Backend) -> None:
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
     with pytest.raises(SignInError):
         sign_in(backend, "dana", "my secret guess")
     with pytest.raises(SignInError):
@@ -154,19 +155,19 @@ def test_no_secret_reaches_the_audit_log(backend: Backend) -> None:
 def test_the_pin_pad_finds_the_user_by_pin(backend: Backend) -> None:
     add_user(backend, "dana")
     add_user(backend, "sam", StaffRole.FRONT_DESK)
-    set_pin(backend, "dana", "4821", actor="dana")
-    set_pin(backend, "sam", "123456", actor="sam")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
+    set_pin(backend, "sam", "123456", staff=admin("sam"))
     assert verify_kiosk_pin(backend, "123456").username == "sam"
     assert verify_kiosk_pin(backend, "4821").username == "dana"
     with pytest.raises(StaffAccountError, match="choose a different one"):
-        set_pin(backend, "sam", "4821", actor="sam")
-    assert [user.has_pin for user in list_staff_users(backend)] == [True, True]
+        set_pin(backend, "sam", "4821", staff=admin("sam"))
+    assert [user.has_pin for user in list_staff_users(backend, admin())] == [True, True]
 
 
 def test_five_wrong_pins_lock_this_tablets_pad_across_a_restart(make_backend: BackendFactory, clock: FakeClock) -> None:
     backend = make_backend()
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
     for guess in ("0000", "1111", "2222", "3333"):
         with pytest.raises(SignInError, match="not right"):
             verify_kiosk_pin(backend, guess)
@@ -193,7 +194,7 @@ def test_five_wrong_pins_lock_this_tablets_pad_across_a_restart(make_backend: Ba
 def test_a_right_pin_does_not_buy_more_guesses(backend: Backend) -> None:
     """A staff member's own PIN must not reset the count, or they could guess a colleague's PIN forever."""
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
     for guess in ("0000", "1111", "2222", "3333"):
         with pytest.raises(SignInError):
             verify_kiosk_pin(backend, guess)
@@ -204,7 +205,7 @@ def test_a_right_pin_does_not_buy_more_guesses(backend: Backend) -> None:
 
 def test_wrong_pins_are_forgotten_after_a_quiet_quarter_hour(backend: Backend, clock: FakeClock) -> None:
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
     for guess in ("0000", "1111", "2222", "3333"):
         with pytest.raises(SignInError):
             verify_kiosk_pin(backend, guess)
@@ -215,7 +216,7 @@ def test_wrong_pins_are_forgotten_after_a_quiet_quarter_hour(backend: Backend, c
 
 def test_the_pad_lock_backs_off_5_15_60_minutes_and_is_audited(backend: Backend, clock: FakeClock) -> None:
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
     for expected in ("5 min", "15 min", "60 min", "60 min"):
         for guess in ("0000", "1111", "2222", "3333"):
             with pytest.raises(SignInError, match="not right"):
@@ -247,8 +248,8 @@ def test_the_pad_lock_backs_off_5_15_60_minutes_and_is_audited(backend: Backend,
 def test_one_tablets_wrong_pins_never_lock_another_tablet(backend: Backend) -> None:
     add_user(backend, "dana")
     add_user(backend, "sam", StaffRole.FRONT_DESK)
-    set_pin(backend, "dana", "4821", actor="dana")
-    set_pin(backend, "sam", "123456", actor="sam")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
+    set_pin(backend, "sam", "123456", staff=admin("sam"))
     for guess in ("0000", "1111", "2222", "3333", "4444"):
         with pytest.raises(SignInError):
             verify_kiosk_pin(backend, guess, "tablet-1")
@@ -263,8 +264,8 @@ def test_one_tablets_wrong_pins_never_lock_another_tablet(backend: Backend) -> N
 def test_a_locked_password_locks_that_persons_pin_only(backend: Backend, clock: FakeClock) -> None:
     add_user(backend, "dana")
     add_user(backend, "sam", StaffRole.FRONT_DESK)
-    set_pin(backend, "dana", "4821", actor="dana")
-    set_pin(backend, "sam", "123456", actor="sam")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
+    set_pin(backend, "sam", "123456", staff=admin("sam"))
     for _ in range(5):
         with pytest.raises(SignInError):
             sign_in(backend, "dana", "wrong password")
@@ -280,7 +281,7 @@ def test_a_locked_password_locks_that_persons_pin_only(backend: Backend, clock: 
 def test_a_disabled_users_pin_no_longer_opens_the_pad(backend: Backend) -> None:
     add_user(backend, "boss", StaffRole.ADMIN)
     add_user(backend)
-    set_pin(backend, "dana", "4821", actor="dana")
-    disable_user(backend, "dana", actor="boss")
+    set_pin(backend, "dana", "4821", staff=admin("dana"))
+    disable_user(backend, "dana", staff=admin("boss"))
     with pytest.raises(SignInError, match="not right"):
         verify_kiosk_pin(backend, "4821")

@@ -12,6 +12,7 @@ from kiosk.services.intake import start_correction, submit_intake
 from kiosk.services.trends import UnknownPatientError, patient_trend
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry
+from tests.identities import clinician
 from tests.services.conftest import FakeClock, schedule
 from tests.services.test_board import answer_questionnaire, past_visit, patient_of
 
@@ -30,7 +31,7 @@ def test_the_series_marks_baseline_response_and_remission(backend: Backend, cloc
     patient_id = patient_of(backend, schedule(backend, "Sam", "Taylor", DOB))
     for days_ago, total in ((35, 18), (28, 14), (21, 10), (14, 9), (7, 4)):
         past_visit(backend, clock, patient_id, days_ago, phq=phq(total), gad=(1,) * 7)
-    trend = patient_trend(backend, patient_id, "dr-lee")
+    trend = patient_trend(backend, patient_id, clinician("dr-lee"))
 
     assert trend.patient_name == "Sam Taylor" and trend.dob == DOB
     assert [session.totals["phq9"] for session in trend.sessions] == [18, 14, 10, 9, 4]
@@ -51,21 +52,21 @@ def test_the_series_marks_baseline_response_and_remission(backend: Backend, cloc
 
 def test_a_patient_without_sessions_has_an_empty_chart_and_the_view_is_audited(backend: Backend) -> None:
     patient_id = patient_of(backend, schedule(backend, "Sam", "Taylor", DOB))
-    trend = patient_trend(backend, patient_id, "dr-lee")
+    trend = patient_trend(backend, patient_id, clinician("dr-lee"))
     assert trend.sessions == () and trend.series == ()
-    with unit_of_work(backend.sessions) as session:
-        entry = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+    with unit_of_work(backend.db_factory) as db:
+        entry = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
     assert (entry.actor, entry.action, entry.patient_id) == ("dr-lee", "patient.trend_view", patient_id)
     with pytest.raises(UnknownPatientError):
-        patient_trend(backend, 999, "dr-lee")
+        patient_trend(backend, 999, clinician("dr-lee"))
 
 
 def test_a_corrected_session_counts_once_with_the_corrected_total(backend: Backend, clock: FakeClock) -> None:
     patient_id = patient_of(backend, schedule(backend, "Sam", "Taylor", DOB))
     first = past_visit(backend, clock, patient_id, 7, phq=phq(12))
-    correction = start_correction(backend, first, "dr-lee").intake_id
+    correction = start_correction(backend, first, clinician("dr-lee")).intake_id
     answer_questionnaire(backend, correction, "phq9", phq(6))
     submit_intake(backend, correction)
-    trend = patient_trend(backend, patient_id, "dr-lee")
+    trend = patient_trend(backend, patient_id, clinician("dr-lee"))
     assert [(s.intake_id, s.totals["phq9"]) for s in trend.sessions] == [(correction, 6)]
     assert trend.sessions[0].day == (clock.now - dt.timedelta(days=7)).astimezone().date()

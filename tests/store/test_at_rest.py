@@ -13,7 +13,7 @@ from sqlalchemy import Engine, select, text
 
 from kiosk.store.at_rest import encrypt_clear_values
 from kiosk.store.crypto import FieldCipher
-from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+from kiosk.store.engine import create_engine_for, db_factory, unit_of_work
 from kiosk.store.files import protect_data_dir, write_private
 from kiosk.store.migrate import upgrade_database
 from kiosk.store.models import Flag, Intake, Patient, chart_index
@@ -68,17 +68,17 @@ def test_packets_and_flags_are_ciphertext_in_the_database(migrated_engine: Engin
         cipher.encrypt("placeholder", context="flags.code"),
         cipher.encrypt("placeholder", context="flags.message"),
     )
-    with unit_of_work(session_factory(migrated_engine)) as session:
-        flag = session.get(Flag, 1)
+    with unit_of_work(db_factory(migrated_engine)) as db:
+        flag = db.get(Flag, 1)
         assert flag is not None
         flag.code, flag.message = "phq9_item9_positive", "Thoughts of self-harm: see the patient now"
-        intake = session.get(Intake, 1)
+        intake = db.get(Intake, 1)
         assert intake is not None and intake.packet_pdf == PDF
     pdf, code, message = _raw(migrated_engine)
     assert b"%PDF" not in pdf and b"Jordan" not in pdf
     assert b"phq9" not in code and b"self-harm" not in message
-    with unit_of_work(session_factory(migrated_engine)) as session:
-        assert session.scalars(select(Flag.code)).one() == "phq9_item9_positive"
+    with unit_of_work(db_factory(migrated_engine)) as db:
+        assert db.scalars(select(Flag.code)).one() == "phq9_item9_positive"
 
 
 def test_an_engine_without_the_key_refuses_instead_of_writing_clear(database_url: str) -> None:
@@ -88,9 +88,9 @@ def test_an_engine_without_the_key_refuses_instead_of_writing_clear(database_url
         _insert_raw(engine, b"placeholder", "c", "m")
         with (
             pytest.raises(CipherMissingError, match=r"flags\.code is encrypted"),
-            unit_of_work(session_factory(engine)) as session,
+            unit_of_work(db_factory(engine)) as db,
         ):
-            session.scalars(select(Flag.code)).all()
+            db.scalars(select(Flag.code)).all()
     finally:
         engine.dispose()
 
@@ -103,16 +103,16 @@ def test_clear_values_from_before_0003_are_encrypted_once(database_url: str) -> 
         upgrade_database(database_url)
         cipher = FieldCipher(TEST_KEY)
         attach_cipher(engine, cipher)
-        factory = session_factory(engine)
-        with unit_of_work(factory) as session:
-            assert encrypt_clear_values(session, cipher, at=NOW.isoformat()) == 4
-        with unit_of_work(factory) as session:
-            assert encrypt_clear_values(session, cipher, at=NOW.isoformat()) == 0
-            flag = session.get(Flag, 1)
-            intake = session.get(Intake, 1)
+        factory = db_factory(engine)
+        with unit_of_work(factory) as db:
+            assert encrypt_clear_values(db, cipher, at=NOW.isoformat()) == 4
+        with unit_of_work(factory) as db:
+            assert encrypt_clear_values(db, cipher, at=NOW.isoformat()) == 0
+            flag = db.get(Flag, 1)
+            intake = db.get(Intake, 1)
             assert flag is not None and intake is not None
             assert (flag.code, flag.message, intake.packet_pdf) == ("phq9_item9_positive", "Thoughts of self-harm", PDF)
-            found = session.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, "C-1042"))).one()
+            found = db.scalars(select(Patient).where(Patient.chart_key == chart_index(cipher, "C-1042"))).one()
             assert found.chart_number == "C-1042"
         with engine.connect() as connection:
             assert b"C-1042" not in bytes(connection.execute(text("SELECT chart_number FROM patients")).scalar_one())

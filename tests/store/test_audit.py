@@ -22,7 +22,7 @@ from kiosk.store.audit import (
     legacy_entry_hash,
     verify_audit_chain,
 )
-from kiosk.store.engine import session_factory, unit_of_work
+from kiosk.store.engine import db_factory, unit_of_work
 from kiosk.store.migrate import downgrade_database, upgrade_database
 from kiosk.store.models import AuditEntry, AuditHead
 
@@ -46,13 +46,13 @@ POSTGRES_DROP = [
 
 
 def _append(engine: Engine, count: int = 5) -> list[int]:
-    factory = session_factory(engine, audit_key=AUDIT_KEY)
+    factory = db_factory(engine, audit_key=AUDIT_KEY)
     ids = []
     for minutes in range(count):
         action = ACTIONS[minutes % len(ACTIONS)]
-        with unit_of_work(factory) as session:
+        with unit_of_work(factory) as db:
             entry = append_audit(
-                session,
+                db,
                 at=START + timedelta(minutes=minutes),
                 actor="dr.rivera",
                 action=action,
@@ -65,15 +65,15 @@ def _append(engine: Engine, count: int = 5) -> list[int]:
 
 
 def _verify(engine: Engine) -> tuple[bool, int | None, int]:
-    with unit_of_work(session_factory(engine, audit_key=AUDIT_KEY)) as session:
-        report = verify_audit_chain(session)
+    with unit_of_work(db_factory(engine, audit_key=AUDIT_KEY)) as db:
+        report = verify_audit_chain(db)
     assert report.intact == (report.problem == "")
     return report.intact, report.first_bad_id, report.entries_checked
 
 
 def _problem(engine: Engine) -> str:
-    with unit_of_work(session_factory(engine, audit_key=AUDIT_KEY)) as session:
-        return verify_audit_chain(session).problem
+    with unit_of_work(db_factory(engine, audit_key=AUDIT_KEY)) as db:
+        return verify_audit_chain(db).problem
 
 
 def _tamper(engine: Engine, *statements: str, **params: object) -> None:
@@ -93,9 +93,9 @@ def test_empty_log_is_intact(migrated_engine: Engine) -> None:
 def test_appended_entries_form_an_intact_keyed_chain_with_a_head(migrated_engine: Engine) -> None:
     ids = _append(migrated_engine)
     assert _verify(migrated_engine) == (True, None, 5)
-    with unit_of_work(session_factory(migrated_engine)) as session:
-        entries = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
-        head = session.get(AuditHead, 1)
+    with unit_of_work(db_factory(migrated_engine)) as db:
+        entries = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+        head = db.get(AuditHead, 1)
     assert [e.id for e in entries] == ids == [1, 2, 3, 4, 5]
     assert entries[0].prev_hash == GENESIS_HASH
     assert [e.prev_hash for e in entries[1:]] == [e.entry_hash for e in entries[:-1]]
@@ -161,9 +161,9 @@ def test_deleting_everything_is_found(migrated_engine: Engine) -> None:
 
 
 def test_deleting_everything_and_the_head_is_found(migrated_engine: Engine) -> None:
-    factory = session_factory(migrated_engine, audit_key=AUDIT_KEY)
-    with unit_of_work(factory) as session:
-        ensure_keyed_chain(session, at=START)
+    factory = db_factory(migrated_engine, audit_key=AUDIT_KEY)
+    with unit_of_work(factory) as db:
+        ensure_keyed_chain(db, at=START)
     _append(migrated_engine)
     _tamper(migrated_engine, "DELETE FROM audit_log", "DELETE FROM audit_head")
     assert _verify(migrated_engine) == (False, None, 0)
@@ -172,8 +172,8 @@ def test_deleting_everything_and_the_head_is_found(migrated_engine: Engine) -> N
 
 def test_appended_forged_row_is_found(migrated_engine: Engine) -> None:
     ids = _append(migrated_engine)
-    with unit_of_work(session_factory(migrated_engine)) as session:
-        head = session.get(AuditHead, 1)
+    with unit_of_work(db_factory(migrated_engine)) as db:
+        head = db.get(AuditHead, 1)
         assert head is not None
         prev = head.last_mac
     forged_at = START + timedelta(hours=1)
@@ -194,8 +194,8 @@ def test_appended_forged_row_is_found(migrated_engine: Engine) -> None:
 
 def test_edit_then_rechain_without_the_key_is_found(migrated_engine: Engine) -> None:
     ids = _append(migrated_engine)
-    with unit_of_work(session_factory(migrated_engine)) as session:
-        rows = session.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
+    with unit_of_work(db_factory(migrated_engine)) as db:
+        rows = db.scalars(select(AuditEntry).order_by(AuditEntry.id)).all()
         plain = [(r.id, r.at, r.actor, r.action, r.patient_id, r.intake_id, r.detail) for r in rows]
     plain[1] = (*plain[1][:6], "nothing to see")
     statements, params, prev = [], {}, GENESIS_HASH
@@ -236,8 +236,8 @@ def test_triggers_refuse_update_and_delete_of_entries_and_rewinding_the_head(mig
 
 def test_two_entries_cannot_chain_onto_one_predecessor(migrated_engine: Engine) -> None:
     _append(migrated_engine, 1)
-    with pytest.raises(IntegrityError), unit_of_work(session_factory(migrated_engine)) as session:
-        session.add(
+    with pytest.raises(IntegrityError), unit_of_work(db_factory(migrated_engine)) as db:
+        db.add(
             AuditEntry(
                 id=99,
                 at=START,
@@ -251,11 +251,11 @@ def test_two_entries_cannot_chain_onto_one_predecessor(migrated_engine: Engine) 
 
 
 def test_a_session_without_the_audit_key_cannot_write_or_check(migrated_engine: Engine) -> None:
-    with unit_of_work(session_factory(migrated_engine)) as session:
+    with unit_of_work(db_factory(migrated_engine)) as db:
         with pytest.raises(AuditKeyMissingError, match="no audit key"):
-            append_audit(session, at=START, actor="x", action="y")
+            append_audit(db, at=START, actor="x", action="y")
         with pytest.raises(AuditKeyMissingError):
-            verify_audit_chain(session)
+            verify_audit_chain(db)
 
 
 def test_a_log_from_before_0003_is_rechained_once_and_says_so(database_url: str) -> None:
@@ -284,12 +284,12 @@ def test_a_log_from_before_0003_is_rechained_once_and_says_so(database_url: str)
                 )
                 prev = entry_hash
         upgrade_database(database_url)
-        factory = session_factory(engine, audit_key=AUDIT_KEY)
-        with unit_of_work(factory) as session:
-            assert ensure_keyed_chain(session, at=START + timedelta(days=1)) == 3
-        with unit_of_work(factory) as session:
-            assert ensure_keyed_chain(session, at=START + timedelta(days=2)) is None
-            last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
+        factory = db_factory(engine, audit_key=AUDIT_KEY)
+        with unit_of_work(factory) as db:
+            assert ensure_keyed_chain(db, at=START + timedelta(days=1)) == 3
+        with unit_of_work(factory) as db:
+            assert ensure_keyed_chain(db, at=START + timedelta(days=2)) is None
+            last = db.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(1)).one()
         assert (last.action, last.detail) == (
             "audit.rechain",
             "re-chained 3 entries under the audit key; the unkeyed chain was intact",

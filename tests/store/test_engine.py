@@ -14,8 +14,8 @@ from sqlalchemy.exc import DBAPIError
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.engine import (
     create_engine_for,
+    db_factory,
     read_only_unit_of_work,
-    session_factory,
     sqlite_url_for,
     unit_of_work,
 )
@@ -140,34 +140,34 @@ def test_committed_row_survives_dispose_and_reopen(sqlite_url: str) -> None:
     upgrade_database(sqlite_url)
     engine = create_engine_for(sqlite_url)
     attach_cipher(engine, FieldCipher(TEST_KEY))
-    with unit_of_work(session_factory(engine)) as session:
-        session.add(_patient("C-1"))
+    with unit_of_work(db_factory(engine)) as db:
+        db.add(_patient("C-1"))
     engine.dispose()
 
     reopened = create_engine_for(sqlite_url)
     attach_cipher(reopened, FieldCipher(TEST_KEY))
     try:
-        with unit_of_work(session_factory(reopened)) as session:
-            stored = session.scalars(select(Patient)).one()
+        with unit_of_work(db_factory(reopened)) as db:
+            stored = db.scalars(select(Patient)).one()
             assert (stored.chart_number, stored.created_at) == ("C-1", NOW)
     finally:
         reopened.dispose()
 
 
 def test_unit_of_work_rolls_back_on_error(migrated_engine: Engine) -> None:
-    factory = session_factory(migrated_engine)
-    with pytest.raises(RuntimeError, match="printer jammed"), unit_of_work(factory) as session:
-        session.add(_patient("C-2"))
-        session.flush()
+    factory = db_factory(migrated_engine)
+    with pytest.raises(RuntimeError, match="printer jammed"), unit_of_work(factory) as db:
+        db.add(_patient("C-2"))
+        db.flush()
         raise RuntimeError("printer jammed")
-    with unit_of_work(factory) as session:
-        assert session.scalars(select(Patient)).all() == []
+    with unit_of_work(factory) as db:
+        assert db.scalars(select(Patient)).all() == []
 
 
 def test_objects_stay_readable_after_commit(migrated_engine: Engine) -> None:
-    with unit_of_work(session_factory(migrated_engine)) as session:
+    with unit_of_work(db_factory(migrated_engine)) as db:
         patient = _patient("C-3")
-        session.add(patient)
+        db.add(patient)
     assert not inspect(patient).expired
     assert patient.id is not None
     assert patient.chart_number == "C-3"
@@ -185,14 +185,14 @@ def test_postgresql_urls_use_psycopg_3() -> None:
 
 def test_a_reader_never_holds_the_write_lock(migrated_engine: Engine) -> None:
     """While a read-only unit of work is open (after reading), another writer commits without waiting."""
-    factory = session_factory(migrated_engine)
+    factory = db_factory(migrated_engine)
     writer = create_engine_for(migrated_engine.url.render_as_string(hide_password=False))
     attach_cipher(writer, FieldCipher(TEST_KEY))
     try:
         with read_only_unit_of_work(factory) as reader:
             assert reader.scalars(select(Patient)).all() == []
-            with unit_of_work(session_factory(writer)) as session:
-                session.add(_patient("R-1"))
+            with unit_of_work(db_factory(writer)) as db:
+                db.add(_patient("R-1"))
             if migrated_engine.dialect.name == "sqlite":
                 # SQLite: the reader keeps its WAL snapshot; the write shows in the next unit of work.
                 assert reader.scalars(select(Patient)).all() == []
@@ -203,13 +203,13 @@ def test_a_reader_never_holds_the_write_lock(migrated_engine: Engine) -> None:
 
 
 def test_a_read_only_unit_of_work_refuses_to_write(migrated_engine: Engine) -> None:
-    factory = session_factory(migrated_engine)
-    with pytest.raises(DBAPIError, match=r"read-only|readonly"), read_only_unit_of_work(factory) as session:
-        session.add(_patient("R-2"))
-        session.flush()
-    with unit_of_work(factory) as session:
-        assert session.scalars(select(Patient)).all() == []
-        session.add(_patient("R-3"))  # the connection went back to the pool writable
-    with read_only_unit_of_work(factory) as session:
-        (patient,) = session.scalars(select(Patient))
+    factory = db_factory(migrated_engine)
+    with pytest.raises(DBAPIError, match=r"read-only|readonly"), read_only_unit_of_work(factory) as db:
+        db.add(_patient("R-2"))
+        db.flush()
+    with unit_of_work(factory) as db:
+        assert db.scalars(select(Patient)).all() == []
+        db.add(_patient("R-3"))  # the connection went back to the pool writable
+    with read_only_unit_of_work(factory) as db:
+        (patient,) = db.scalars(select(Patient))
     assert patient.chart_number == "R-3"  # still readable after the block

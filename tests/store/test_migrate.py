@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, LargeBinary, String, column, insert, inspect, select, table
 
-from kiosk.store.engine import create_engine_for, session_factory, unit_of_work
+from kiosk.store.engine import create_engine_for, db_factory, unit_of_work
 from kiosk.store.migrate import (
     MigrationError,
     current_revision,
@@ -94,8 +94,8 @@ def test_rows_written_at_0001_survive_the_upgrade(database_url: str) -> None:
                 )
             )
         upgrade_database(engine)
-        with unit_of_work(session_factory(engine)) as session:
-            arrival = session.scalars(select(Arrival)).one()
+        with unit_of_work(db_factory(engine)) as db:
+            arrival = db.scalars(select(Arrival)).one()
             assert (arrival.at, arrival.outcome, arrival.typed_dob_enc) == (WHEN, "unmatched", b"\x03")
             assert (arrival.resolved_at, arrival.resolved_by) == (None, None)
     finally:

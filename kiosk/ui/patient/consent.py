@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStackedWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.consent_markup import BlockKind, consent_blocks
 from kiosk.domain.forms import Form, pick
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, pane, set_label
@@ -35,21 +36,23 @@ def _utc_now() -> dt.datetime:
 
 
 def consent_html(text: str) -> str:
-    """The consent body as simple HTML: '## ' lines are headings, blank lines separate paragraphs."""
+    """The consent body as simple HTML, block for block as kiosk.domain.consent_markup reads it (the signed
+    PDF draws the same blocks)."""
     from html import escape
 
-    parts = []
-    for raw_block in text.split("\n\n"):
-        block = raw_block.strip()
-        if not block:
-            continue
-        if block.startswith("## "):
-            heading, _, rest = block.partition("\n")
-            parts.append(f"<h2>{escape(heading[3:].strip())}</h2>")
-            if rest.strip():
-                parts.append(f"<p>{escape(' '.join(rest.split()))}</p>")
-        else:
-            parts.append(f"<p>{escape(' '.join(block.split()))}</p>")
+    parts: list[str] = []
+    in_list = False
+    for block in consent_blocks(text):
+        if block.kind is BlockKind.BULLET and not in_list:
+            parts.append("<ul>")
+            in_list = True
+        elif block.kind is not BlockKind.BULLET and in_list:
+            parts.append("</ul>")
+            in_list = False
+        tag = {BlockKind.HEADING: "h2", BlockKind.PARAGRAPH: "p", BlockKind.BULLET: "li"}[block.kind]
+        parts.append(f"<{tag}>{escape(block.text)}</{tag}>")
+    if in_list:
+        parts.append("</ul>")
     return "\n".join(parts)
 
 

@@ -23,8 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.answer_words import answer_as_typed
 from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
-from kiosk.domain.scoring import AnswerData, AnswerError, normalize_phone
+from kiosk.domain.scoring import AnswerData, AnswerError, is_scored, normalize_phone
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import (
     TOUCH_HEIGHT,
@@ -213,7 +214,7 @@ class QuestionScreen(Screen):
         assert self.form is not None and self.item is not None
         form, item, language = self.form, self.item, self.language
         self._set_progress()
-        scored = form.scoring is not None and item.id in form.scoring.item_ids
+        scored = is_scored(form, item.id)
         show_stem = form.instructions is not None and (scored or form.kind is FormKind.CHECKLIST)
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
         self.stem.setVisible(show_stem)
@@ -276,7 +277,7 @@ class QuestionScreen(Screen):
             field.show_item(typed_item, self.language, titled=item.type is ItemType.GROUP)
             value = self._current.get(typed_item.id)
             if value is not None:
-                field.edit.setText(_display_value(typed_item, value))
+                field.edit.setText(answer_as_typed(typed_item, value))
             field.show()
             self.fields.append(field)
         if self.fields:
@@ -403,13 +404,3 @@ class QuestionScreen(Screen):
             self.answered.emit(AnswerBatch(self.form.id, tuple(answers), tapped=False))
         elif not problems and not item.required:
             self.skipped.emit()
-
-
-def _display_value(item: Item, value: AnswerData) -> str:
-    if item.type is ItemType.DATE and isinstance(value, str):
-        try:
-            date = dt.date.fromisoformat(value)
-        except ValueError:
-            return value
-        return f"{date.month:02d}/{date.day:02d}/{date.year:04d}"
-    return str(value)

@@ -1,6 +1,6 @@
 """The way from the patient screens to staff: a hidden corner gesture, then a PIN, then a small menu.
 
-Nothing of a patient is reachable this way: the patient's session is ended before the menu opens.
+Nothing of a patient is reachable this way: the patient's sitting is ended before the menu opens.
 Five wrong PINs lock the pad for five minutes, counted in the database so a restart does not reset it.
 """
 
@@ -18,7 +18,7 @@ from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.pin_pad import PinPadDialog
 
 if TYPE_CHECKING:
-    from kiosk.services.staff_accounts import StaffIdentity
+    from kiosk.services.permissions import StaffIdentity
 
 log = logging.getLogger(__name__)
 
@@ -102,7 +102,7 @@ class StaffUnlock(QObject):
     def _on_pad_pin_entered(self, pin: str) -> None:
         handle = self.window.handle
 
-        def verify() -> object:
+        def verify() -> StaffIdentity:
             from kiosk.services.staff_accounts import verify_kiosk_pin
 
             return verify_kiosk_pin(handle.get(), pin)
@@ -122,15 +122,12 @@ class StaffUnlock(QObject):
             log.error("Checking a staff PIN failed: %r", error)
             self.pad.show_error("The PIN could not be checked. Please try again or restart the tablet.")
 
-    def _on_pin_accepted(self, identity: object) -> None:
-        from kiosk.services.staff_accounts import StaffIdentity
-
-        assert isinstance(identity, StaffIdentity)
+    def _on_pin_accepted(self, identity: StaffIdentity) -> None:
         if self.pad is not None:
             self.pad.accept()
             self.pad = None
         # Nothing of the patient who was at the tablet stays on screen once staff take over.
-        self.window.end_session()
+        self.window.end_sitting()
         self.unlocked.emit(identity)
         menu = StaffMenu(identity, self.window, console=self.console_available)
         menu.exit_requested.connect(self._on_menu_exit_requested)

@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.domain.forms import pick
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, LazyBackend
 
 if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
     from kiosk.services.intake import IntakeState
 from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
+from kiosk.ui.patient.answers_review import ReviewScreen
 from kiosk.ui.patient.base import Screen, set_label
 from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
@@ -46,7 +48,6 @@ from kiosk.ui.patient.messages import (
     thank_you_screen,
 )
 from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
-from kiosk.ui.patient.review import ReviewScreen
 from kiosk.ui.patient.welcome import WelcomeScreen
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.theme import apply_theme
@@ -62,7 +63,7 @@ MESSAGE_SECONDS = 45
 
 
 @dataclass
-class _Session:
+class _Sitting:
     """Everything about the patient at the tablet now; dropped whole when they finish or walk away."""
 
     checkin: CheckinResult | None = None
@@ -89,7 +90,7 @@ class PatientWindow(QWidget):
         self.settings = self.handle.settings
         self.kiosk_mode = kiosk_mode
         self.allow_close = not kiosk_mode
-        self.session = _Session()
+        self.sitting = _Sitting()
         self.language = "en"
         self.large_text = False
         self.high_contrast = False
@@ -120,7 +121,7 @@ class PatientWindow(QWidget):
         self.corner_gesture.triggered.connect(self.staff_requested)
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
-        self._message_timer.timeout.connect(self.end_session)
+        self._message_timer.timeout.connect(self.end_sitting)
         self.retranslate()
         self.show_screen(self.welcome)
 
@@ -174,20 +175,20 @@ class PatientWindow(QWidget):
         self.identify_screen = IdentifyScreen()
         self.identify_screen.today = lambda: self.handle.local_now().date()
         self.identify_screen.identified.connect(self._on_identify_identified)
-        self.identify_screen.back_requested.connect(self.end_session)
+        self.identify_screen.back_requested.connect(self.end_sitting)
         self.confirm = confirm_screen()
         self.confirm.accepted.connect(self._on_confirm_accepted)
         self.confirm.declined.connect(self._on_confirm_declined)
         self.front_desk = front_desk_screen()
-        self.front_desk.accepted.connect(self.end_session)
+        self.front_desk.accepted.connect(self.end_sitting)
         self.already_done = already_done_screen()
-        self.already_done.accepted.connect(self.end_session)
+        self.already_done.accepted.connect(self.end_sitting)
         self.problem = problem_screen()
-        self.problem.accepted.connect(self.end_session)
+        self.problem.accepted.connect(self.end_sitting)
         self.crisis = crisis_screen(lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"]))
         self.crisis.accepted.connect(self._on_crisis_accepted)
         self.thank_you = thank_you_screen()
-        self.thank_you.accepted.connect(self.end_session)
+        self.thank_you.accepted.connect(self.end_sitting)
         self.consent = ConsentScreen()
         self.consent.clock = self.handle.now
         self.consent.signed.connect(self._on_consent_signed)
@@ -257,10 +258,10 @@ class PatientWindow(QWidget):
             self._message_timer.start(THANK_YOU_SECONDS * 1000)
 
     @Slot()
-    def end_session(self) -> None:
+    def end_sitting(self) -> None:
         """Back to Welcome with nothing of the patient left on any screen; their answers stay saved."""
         self.runner.forget_pending()
-        self.session = _Session()
+        self.sitting = _Sitting()
         for screen in self.screens:
             screen.reset()
         self.idle_overlay.hide()
@@ -277,21 +278,21 @@ class PatientWindow(QWidget):
 
     def _run(self, job: Callable[[], Any], on_done: Callable[[Any], None]) -> None:
         """Run a service call on the worker; any failure ends at the front-desk screen."""
-        session = self.session
+        sitting = self.sitting
 
         def done(result: Any) -> None:
-            if session is self.session:  # the patient may have walked away meanwhile
+            if sitting is self.sitting:  # the patient may have walked away meanwhile
                 on_done(result)
 
         def failed(error: Exception) -> None:
-            if session is self.session:
+            if sitting is self.sitting:
                 log.error("A service call for the patient failed", exc_info=error)
                 self.show_screen(self.problem)
 
         self.runner.submit(job, done, failed)
 
     def show_step(self, step: Step) -> None:
-        flow, state = self.session.flow, self.session.state
+        flow, state = self.sitting.flow, self.sitting.state
         assert flow is not None and state is not None
         forms = self.backend.forms
         if step.kind is StepKind.CONSENT:
@@ -322,7 +323,7 @@ class PatientWindow(QWidget):
 
     @Slot()
     def _on_welcome_start_requested(self) -> None:
-        self.session = _Session()
+        self.sitting = _Sitting()
         self.identify_screen.reset()
         self.show_screen(self.identify_screen)
 
@@ -337,7 +338,7 @@ class PatientWindow(QWidget):
         )
 
     def _on_checkin_result(self, result: CheckinResult) -> None:
-        self.session.checkin = result
+        self.sitting.checkin = result
         match = result.match
         if match is None:
             self.show_screen(self.front_desk)
@@ -357,7 +358,7 @@ class PatientWindow(QWidget):
 
     @Slot()
     def _on_confirm_accepted(self) -> None:
-        checkin = self.session.checkin
+        checkin = self.sitting.checkin
         assert checkin is not None and checkin.match is not None
         from kiosk.services.intake import begin_intake
 
@@ -365,17 +366,17 @@ class PatientWindow(QWidget):
         self._run(lambda: begin_intake(handle.get(), appointment_id, language), self._on_intake_begun)
 
     def _on_intake_begun(self, state: IntakeState) -> None:
-        self.session.state = state
+        self.sitting.state = state
         if state.status.value != "draft":
             self.show_screen(self.already_done)
             return
         flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
-        self.session.flow = flow
+        self.sitting.flow = flow
         self.show_step(flow.resume())
 
     @Slot(object)
     def _on_consent_signed(self, signed: SignedConsent) -> None:
-        state = self.session.state
+        state = self.sitting.state
         assert state is not None
         handle, intake_id = self.handle, state.intake_id
 
@@ -393,7 +394,7 @@ class PatientWindow(QWidget):
             )
 
         def done(_: object) -> None:
-            flow = self.session.flow
+            flow = self.sitting.flow
             assert flow is not None
             flow.record_signed(signed.form_id)
             self.show_step(flow.advance())
@@ -402,7 +403,7 @@ class PatientWindow(QWidget):
 
     @Slot(object)
     def _on_question_answered(self, batch: AnswerBatch) -> None:
-        state = self.session.state
+        state = self.sitting.state
         assert state is not None
         handle, intake_id = self.handle, state.intake_id
 
@@ -415,37 +416,37 @@ class PatientWindow(QWidget):
             ]
 
         def done(outcomes: list[Any]) -> None:
-            flow = self.session.flow
+            flow = self.sitting.flow
             assert flow is not None
             for (item_id, _), outcome in zip(batch.answers, outcomes, strict=True):
                 flow.record(batch.form_id, item_id, outcome.value)
             if batch.tapped and self.settings.answer_beat_ms:
-                session = self.session
-                QTimer.singleShot(self.settings.answer_beat_ms, self, lambda: self._advance_if(session))
+                sitting = self.sitting
+                QTimer.singleShot(self.settings.answer_beat_ms, self, lambda: self._advance_if(sitting))
             else:
                 self.show_step(flow.advance())
 
         self._run(job, done)
 
-    def _advance_if(self, session: _Session) -> None:
-        if session is self.session and session.flow is not None:
-            self.show_step(session.flow.advance())
+    def _advance_if(self, sitting: _Sitting) -> None:
+        if sitting is self.sitting and sitting.flow is not None:
+            self.show_step(sitting.flow.advance())
 
     @Slot()
     def _on_question_skipped(self) -> None:
-        flow = self.session.flow
+        flow = self.sitting.flow
         assert flow is not None
         self.show_step(flow.advance())
 
     @Slot()
     def _on_crisis_accepted(self) -> None:
-        flow = self.session.flow
+        flow = self.sitting.flow
         assert flow is not None
         self.show_step(flow.advance())
 
     @Slot()
     def _on_back_requested(self) -> None:
-        flow = self.session.flow
+        flow = self.sitting.flow
         if flow is None:
             return
         if not flow.can_go_back:
@@ -455,13 +456,13 @@ class PatientWindow(QWidget):
 
     @Slot(str)
     def _on_review_change_requested(self, key: str) -> None:
-        flow = self.session.flow
+        flow = self.sitting.flow
         assert flow is not None
         self.show_step(flow.go_to(key, from_review=True))
 
     @Slot()
     def _on_review_submit_requested(self) -> None:
-        state = self.session.state
+        state = self.sitting.state
         assert state is not None
         from kiosk.services.intake import submit_intake
 
@@ -470,7 +471,7 @@ class PatientWindow(QWidget):
         def done(submitted: IntakeState) -> None:
             # A hold is never a refusal and never advice: the patient is told, kindly, that someone will talk
             # with them; the staff board says why.
-            held = any(flag.level.value == "hold" and flag.cleared_at is None for flag in submitted.flags)
+            held = any(flag.level is FlagLevel.HOLD and flag.cleared_at is None for flag in submitted.flags)
             self.thank_you.set_detail(
                 (lambda: tr("A member of our team will talk with you about a few of your answers before your session."))
                 if held
@@ -483,13 +484,13 @@ class PatientWindow(QWidget):
 
     @Slot()
     def _on_idle_guard_timed_out(self) -> None:
-        self.end_session()
+        self.end_sitting()
 
     @Slot()
     def _on_language_button_clicked(self) -> None:
         language = "es" if self.language == "en" else "en"
         self._set_language(language)
-        state = self.session.state
+        state = self.sitting.state
         if state is not None and state.status.value == "draft":
             from kiosk.services.intake import set_language
 

@@ -119,7 +119,12 @@ class AddAccountDialog(QDialog):
 
         context.runner.submit(
             lambda: create_staff_user(
-                context.backend, username=username, display_name=name, role=role, password=password, actor=context.actor
+                context.backend,
+                context.identity,
+                username=username,
+                display_name=name,
+                role=role,
+                password=password,
             ),
             done,
             failed,
@@ -259,11 +264,10 @@ class AccountsView(QWidget):
 
     @Slot()
     def reload(self) -> None:
-        backend = self._context.backend
-        self._context.runner.submit(lambda: list_staff_users(backend), self._on_loaded, self._on_load_failed)
+        backend, staff = self._context.backend, self._context.identity
+        self._context.runner.submit(lambda: list_staff_users(backend, staff), self._on_loaded, self._on_load_failed)
 
-    def _on_loaded(self, users: object) -> None:
-        assert isinstance(users, tuple)
+    def _on_loaded(self, users: tuple[StaffUserView, ...]) -> None:
         chosen = self.selected_user()
         self.model.set_rows(users)
         if chosen is not None:
@@ -314,7 +318,7 @@ class AccountsView(QWidget):
             "New password",
             "Repeat the new password",
             "Reset password",
-            lambda secret: reset_password(context.backend, user.username, secret, context.actor),
+            lambda secret: reset_password(context.backend, user.username, secret, context.identity),
             self,
         )
         dialog.changed.connect(lambda: self._done(f"The password of {user.username} was reset."))
@@ -334,7 +338,7 @@ class AccountsView(QWidget):
             "PIN",
             "Repeat the PIN",
             "Set PIN",
-            lambda secret: set_pin(context.backend, user.username, secret, context.actor),
+            lambda secret: set_pin(context.backend, user.username, secret, context.identity),
             self,
         )
         dialog.changed.connect(lambda: self._done(f"The PIN of {user.username} was set."))
@@ -367,7 +371,7 @@ class AccountsView(QWidget):
     def _change(self, user: StaffUserView, change: Callable[..., None], done: str) -> None:
         context = self._context
         context.runner.submit(
-            lambda: change(context.backend, user.username, context.actor),
+            lambda: change(context.backend, user.username, context.identity),
             lambda _: self._done(f"The account {user.username} is {done}."),
             lambda error: _refused(self.status, f"changing the account {user.username}", error),
         )

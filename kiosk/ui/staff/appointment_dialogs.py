@@ -13,13 +13,13 @@ import logging
 from PySide6.QtCore import QDate, QDateTime, QTime, Signal, Slot
 from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QDialog, QFormLayout, QTabWidget, QVBoxLayout, QWidget
 
+from kiosk.domain.schedule_csv import parse_date
 from kiosk.services.appointments import (
     AppointmentError,
     AppointmentView,
     NewPatient,
     add_appointment,
     move_appointment,
-    parse_date,
 )
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.schedule import ScheduleEntry
@@ -139,8 +139,7 @@ class AddAppointmentDialog(QDialog):
         self.add_button.clicked.connect(self._on_add_button_clicked)
 
     @Slot(object)
-    def _on_picker_chosen(self, hit: object) -> None:
-        assert isinstance(hit, PatientHit)
+    def _on_picker_chosen(self, hit: PatientHit) -> None:
         self.patient = hit
         self.chosen_label.setText(f"Chosen: {hit_text(hit)}")
         self.chosen_label.setAccessibleName(self.chosen_label.text())
@@ -182,8 +181,7 @@ class AddAppointmentDialog(QDialog):
         visit_type = str(self.visit_type.currentData())
         self.add_button.setEnabled(False)
 
-        def done(view: object) -> None:
-            assert isinstance(view, AppointmentView)
+        def done(view: AppointmentView) -> None:
             self.add_button.setEnabled(True)
             self.added.emit(view)
             self.accept()
@@ -194,7 +192,7 @@ class AddAppointmentDialog(QDialog):
 
         context.runner.submit(
             lambda: add_appointment(
-                context.backend, patient=patient, starts_at=starts_at, visit_type=visit_type, actor=context.actor
+                context.backend, patient=patient, starts_at=starts_at, visit_type=visit_type, staff=context.identity
             ),
             done,
             failed,
@@ -253,5 +251,5 @@ class MoveAppointmentDialog(QDialog):
             show_change_error(self.status, "moving an appointment", error)
 
         context.runner.submit(
-            lambda: move_appointment(context.backend, appointment_id, starts_at, context.actor), done, failed
+            lambda: move_appointment(context.backend, appointment_id, starts_at, context.identity), done, failed
         )

@@ -97,12 +97,13 @@ class AuditModel(RowsModel[AuditRecord]):
     def _request(self, offset: int) -> None:
         self._loading = True
         generation = self._generation
-        backend = self._context.backend
+        backend, staff = self._context.backend, self._context.identity
         filters = dict(self._filters)
 
         def page() -> AuditPage:
             return audit_entries(
                 backend,
+                staff,
                 actor=filters["actor"],  # type: ignore[arg-type]
                 patient_id=filters["patient_id"],  # type: ignore[arg-type]
                 day_from=filters["day_from"],  # type: ignore[arg-type]
@@ -113,10 +114,9 @@ class AuditModel(RowsModel[AuditRecord]):
 
         self._context.runner.submit(page, lambda result: self._on_page(generation, result), self._on_failed)
 
-    def _on_page(self, generation: int, result: object) -> None:
+    def _on_page(self, generation: int, result: AuditPage) -> None:
         if generation != self._generation:
             return
-        assert isinstance(result, AuditPage)
         self._loading = False
         self._total = result.total
         self.extend_rows(result.entries)
@@ -218,12 +218,11 @@ class AuditView(QWidget):
             self.check_chain()
 
     def _load_people(self) -> None:
-        backend = self._context.backend
-        self._context.runner.submit(lambda: list_staff_users(backend), self._on_people_loaded)
+        backend, staff = self._context.backend, self._context.identity
+        self._context.runner.submit(lambda: list_staff_users(backend, staff), self._on_people_loaded)
 
-    def _on_people_loaded(self, users: object) -> None:
-        assert isinstance(users, tuple)
-        names = [user.username for user in users if isinstance(user, StaffUserView)]
+    def _on_people_loaded(self, users: tuple[StaffUserView, ...]) -> None:
+        names = [user.username for user in users]
         for name in [*names, *SYSTEM_ACTORS]:
             if self.person.findText(name) < 0:
                 self.person.addItem(name)
@@ -231,8 +230,7 @@ class AuditView(QWidget):
     # ----------------------------------------------------------------------------------- filtering
 
     @Slot(object)
-    def _on_picker_chosen(self, hit: object) -> None:
-        assert isinstance(hit, PatientHit)
+    def _on_picker_chosen(self, hit: PatientHit) -> None:
         self.patient = hit
         set_label(self.patient_label, f"Showing entries about {hit_text(hit)} (patient {hit.patient_id}).")
 
@@ -268,8 +266,7 @@ class AuditView(QWidget):
         self.chain_status.show_message("Checking every entry of the audit log…")
         self._context.slow_runner.submit(lambda: audit_status(backend), self._on_chain_checked, self._on_check_failed)
 
-    def _on_chain_checked(self, status: object) -> None:
-        assert isinstance(status, AuditStatus)
+    def _on_chain_checked(self, status: AuditStatus) -> None:
         self.chain = status
         self.check_button.setEnabled(True)
         self.chain_status.show_message(status.message, Tone.GOOD if status.intact else Tone.URGENT)

@@ -1,9 +1,10 @@
 """Printing the day's signed packets in one go: one at a time, with progress, Cancel, and a report naming
 every packet that did not print and why.
 
-Each packet is printed by `print_packet` on the slow runner (it waits until the printer has the job), so
-the console stays responsive and the board keeps refreshing. Cancel stops after the packet being printed;
-a job already handed to the printer cannot be taken back from here.
+Each packet is printed by packet_output's `print_packet_job` (as from the intake review) on the slow
+runner (it waits until the printer has the job), so the console stays responsive and the board keeps
+refreshing. Cancel stops after the packet being printed; a job already handed to the printer cannot be
+taken back from here.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from kiosk.services.print_service import PrintOutcome, print_packet
+from kiosk.services.print_service import PrintOutcome
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import button_row, grid_table, push_button, set_label, text_label
+from kiosk.ui.staff.packet_output import print_packet_job
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -95,16 +97,13 @@ class BatchPrint(QObject):
         self.progress.setLabelText(text)
         self.progress.setAccessibleName(text)
         context = self._context
-        self._context.slow_runner.submit(
-            lambda: print_packet(
-                context.backend, job.intake_id, context.actor, printer=context.printer, maker=context.packets
-            ),
+        context.slow_runner.submit(
+            print_packet_job(context, job.intake_id, context.printer),
             lambda outcome: self._on_printed(job, outcome),
             lambda error: self._on_failed(job, error),
         )
 
-    def _on_printed(self, job: PacketJob, outcome: object) -> None:
-        assert isinstance(outcome, PrintOutcome)
+    def _on_printed(self, job: PacketJob, outcome: PrintOutcome) -> None:
         self._record(PacketPrintResult(job, outcome.printed, True, outcome.message))
 
     def _on_failed(self, job: PacketJob, error: Exception) -> None:

@@ -16,13 +16,13 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
 
-from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import ArrivalOutcome
-from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, UnresolvedArrival, board_for_day
+from kiosk.domain.board_rules import FRONT_DESK_URGENT_DETAIL, BoardLine
+from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
+from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.review import ReviewError, acknowledge_flag
-from kiosk.services.schedule import VisitStatus
+from kiosk.services.intake_signoff import ReviewError, acknowledge_flag
+from kiosk.services.permissions import Permission, allows
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date
@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 POLL_INTERVAL_MS = 1000
 ARRIVALS_HEIGHT = 130
 """Room for three unmatched check-ins; more scroll. The flags and the visits need the height more."""
-FRONT_DESK_URGENT_DETAIL = "A clinician has the details and must check in with the patient."
 PRINTABLE = (VisitStatus.SUBMITTED, VisitStatus.REVIEWED)
 ARRIVAL_REASONS = {
     ArrivalOutcome.UNMATCHED: "No appointment today matches what was typed",
@@ -229,6 +228,9 @@ class BoardView(QWidget):
         self.open_review_button.setVisible(clinical)
         self.open_chart_button.setVisible(clinical)
         self.print_button = push_button("Print today's packets")
+        # The day's packets are clinical: a role that may not print one (the front desk) does not see the button.
+        self.can_print_packets = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
+        self.print_button.setVisible(self.can_print_packets)
         column.addLayout(button_row(self.open_review_button, self.open_chart_button, trailing=[self.print_button]))
         self.status = StatusLine()
         column.addWidget(self.status)
@@ -272,20 +274,21 @@ class BoardView(QWidget):
         if self._polling:
             return
         self._polling = True
-        backend = self._context.backend
-        self._context.runner.submit(lambda: read_board_signature(backend), self._on_signature, self._on_poll_failed)
+        backend, staff = self._context.backend, self._context.identity
+        self._context.runner.submit(
+            lambda: read_board_signature(backend, staff), self._on_signature, self._on_poll_failed
+        )
 
     def _on_signature(self, signature: object) -> None:
         if signature == self._signature and self.board is not None:
             self._polling = False
             return
-        backend = self._context.backend
+        backend, staff = self._context.backend, self._context.identity
         self._context.runner.submit(
-            lambda: board_for_day(backend), lambda board: self._on_board(signature, board), self._on_poll_failed
+            lambda: board_for_day(backend, staff), lambda board: self._on_board(signature, board), self._on_poll_failed
         )
 
-    def _on_board(self, signature: object, board: object) -> None:
-        assert isinstance(board, Board)
+    def _on_board(self, signature: object, board: Board) -> None:
         self._polling = False
         self._signature = signature
         if self._last_error:
@@ -349,7 +352,7 @@ class BoardView(QWidget):
         self.handled_button.setEnabled(self.selected_arrival() is not None)
         self.open_review_button.setEnabled(visit is not None and visit.intake_id is not None)
         self.open_chart_button.setEnabled(visit is not None)
-        self.print_button.setEnabled(not self._printing and self.board is not None)
+        self.print_button.setEnabled(self.can_print_packets and not self._printing and self.board is not None)
 
     # ----------------------------------------------------------------------------------- actions
 
@@ -369,7 +372,7 @@ class BoardView(QWidget):
             self.reload_now()
 
         context.runner.submit(
-            lambda: acknowledge_flag(context.backend, flag_id, context.actor), done, self._on_action_failed
+            lambda: acknowledge_flag(context.backend, flag_id, context.identity), done, self._on_action_failed
         )
 
     def _on_action_failed(self, error: Exception) -> None:
@@ -419,7 +422,7 @@ class BoardView(QWidget):
             self.reload_now()
 
         context.runner.submit(
-            lambda: resolve_arrival_service(context.backend, arrival.arrival_id, context.actor),
+            lambda: resolve_arrival_service(context.backend, arrival.arrival_id, context.identity),
             done,
             self._on_action_failed,
         )

@@ -15,8 +15,8 @@ from kiosk.ui.staff.audit import AuditView
 from kiosk.ui.staff.board import BoardView
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import push_button, text_label
+from kiosk.ui.staff.intake_review import IntakeReviewView
 from kiosk.ui.staff.patient_chart import PatientChartView
-from kiosk.ui.staff.review import IntakeReviewView
 from kiosk.ui.staff.schedule import ScheduleView
 from kiosk.ui.staff.settings_view import SettingsView
 from kiosk.ui.theme import TextRole

@@ -30,16 +30,17 @@ class PatientDirectory:
     never overlap.
     """
 
-    def __init__(self, backend: Backend, runner: ServiceRunner) -> None:
+    def __init__(self, backend: Backend, identity: StaffIdentity, runner: ServiceRunner) -> None:
         self._backend = backend
+        self._identity = identity
         self._runner = runner
         self._index: PatientIndex | None = None
 
     def _searched(self, query: str, limit: int) -> tuple[PatientHit, ...]:
         if self._index is None:
-            self._index = PatientIndex.build(self._backend)
+            self._index = PatientIndex.build(self._backend, self._identity)
         else:
-            self._index.refresh(self._backend)
+            self._index.refresh(self._backend, self._identity)
         return self._index.search(query, limit)
 
     def warm_up(self) -> None:
@@ -53,11 +54,7 @@ class PatientDirectory:
         on_error: Callable[[Exception], None],
         limit: int = SEARCH_LIMIT,
     ) -> None:
-        def done(result: object) -> None:
-            assert isinstance(result, tuple)
-            on_done(result)
-
-        self._runner.submit(lambda: self._searched(query, limit), done, on_error)
+        self._runner.submit(lambda: self._searched(query, limit), on_done, on_error)
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,8 +66,3 @@ class StaffContext:
     patients: PatientDirectory
     packets: PacketMaker
     printer: str | None
-
-    @property
-    def actor(self) -> str:
-        """The name the audit log records for this person's actions."""
-        return self.identity.username

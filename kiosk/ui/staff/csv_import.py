@@ -13,7 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
-from kiosk.services.appointments import AppointmentError, CsvImportResult, CsvPreview, CsvRow, RowStatus, import_csv
+from kiosk.domain.schedule_csv import CsvPreview, CsvRow, RowStatus
+from kiosk.services.appointments import AppointmentError
+from kiosk.services.schedule_import import CsvImportResult, import_csv
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
 from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
@@ -143,11 +145,10 @@ class CsvImportDialog(QDialog):
         self.cancel_button.setEnabled(False)
         self.summary.show_message("Importing…")
         context.runner.submit(
-            lambda: import_csv(context.backend, preview, context.actor), self._on_done, self._on_failed
+            lambda: import_csv(context.backend, preview, context.identity), self._on_done, self._on_failed
         )
 
-    def _on_done(self, result: object) -> None:
-        assert isinstance(result, CsvImportResult)
+    def _on_done(self, result: CsvImportResult) -> None:
         self.import_result = result
         self.summary.show_message(result_summary(result), Tone.HOLD if result.skipped else Tone.GOOD)
         self.import_button.setVisible(False)

@@ -40,11 +40,12 @@ def _create_first_admin(backend: Backend, username: str, display_name: str, pass
         raise AdminExistsError("An admin account was created meanwhile on another computer; sign in with it.")
     return create_staff_user(
         backend,
+        None,
         username=username,
         display_name=display_name,
         role=StaffRole.ADMIN,
         password=password,
-        actor=FIRST_START_ACTOR,
+        first_admin_by=FIRST_START_ACTOR,
     )
 
 
@@ -133,8 +134,7 @@ class FirstStartWizard(CenteredCard):
             lambda: _create_first_admin(backend, username, name, password), self._on_created, self._on_failed
         )
 
-    def _on_created(self, identity: object) -> None:
-        assert isinstance(identity, StaffIdentity)
+    def _on_created(self, identity: StaffIdentity) -> None:
         self.create_button.setEnabled(True)
         self.password.clear()
         self.repeat.clear()

@@ -133,19 +133,17 @@ class PatientChartView(QWidget):
     # ----------------------------------------------------------------------------------- loading
 
     @Slot(object)
-    def _on_picker_chosen(self, hit: object) -> None:
-        assert isinstance(hit, PatientHit)
+    def _on_picker_chosen(self, hit: PatientHit) -> None:
         self.show_patient(hit.patient_id)
 
     def show_patient(self, patient_id: int) -> None:
         context = self._context
         self.status.show_message("Loading the chart…")
         context.runner.submit(
-            lambda: patient_trend(context.backend, patient_id, context.actor), self._on_loaded, self._on_load_failed
+            lambda: patient_trend(context.backend, patient_id, context.identity), self._on_loaded, self._on_load_failed
         )
 
-    def _on_loaded(self, trend: object) -> None:
-        assert isinstance(trend, PatientTrend)
+    def _on_loaded(self, trend: PatientTrend) -> None:
         self.status.clear_message()
         self.show_trend(trend)
 
@@ -237,7 +235,7 @@ class PatientChartView(QWidget):
             return
         self._context.runner.submit(
             lambda: record_staff_action(
-                context.backend, context.actor, action, patient_id=trend.patient_id, detail=detail
+                context.backend, context.identity, action, patient_id=trend.patient_id, detail=detail
             ),
             None,
             lambda error: log.error("could not audit %s: %r", action, error),

@@ -94,9 +94,6 @@ class RowsModel(QAbstractTableModel, Generic[Row]):
         """Every row, shown or not yet."""
         return self._rows
 
-    def row_at(self, row: int) -> Row | None:
-        return self._rows[row] if 0 <= row < self._shown else None
-
     def shown_count(self) -> int:
         return self._shown
 

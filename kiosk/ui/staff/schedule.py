@@ -10,8 +10,11 @@ from PySide6.QtCore import QDate, Slot
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QDateEdit, QFileDialog, QHBoxLayout, QVBoxLayout, QWidget
 
-from kiosk.services.appointments import AppointmentView, CsvPreview, cancel_appointment, preview_csv
-from kiosk.services.schedule import ScheduleEntry, VisitStatus, schedule_for_day
+from kiosk.domain.schedule_csv import CsvPreview
+from kiosk.domain.statuses import VisitStatus
+from kiosk.services.appointments import AppointmentView, cancel_appointment
+from kiosk.services.schedule import ScheduleEntry, schedule_for_day
+from kiosk.services.schedule_import import preview_csv
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, show_change_error
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, date_and_time, push_button, text_label, us_date
@@ -106,10 +109,11 @@ class ScheduleView(QWidget):
         context, day = self._context, self.day
         self.title.setText(f"Schedule, {day:%A} {us_date(day)}")
         self.title.setAccessibleName(self.title.text())
-        context.runner.submit(lambda: schedule_for_day(context.backend, day), self._on_loaded, self._on_load_failed)
+        context.runner.submit(
+            lambda: schedule_for_day(context.backend, context.identity, day), self._on_loaded, self._on_load_failed
+        )
 
-    def _on_loaded(self, entries: object) -> None:
-        assert isinstance(entries, tuple)
+    def _on_loaded(self, entries: tuple[ScheduleEntry, ...]) -> None:
         chosen = selected_row(self.table)
         self.entries = entries
         self.model.set_rows(entries)
@@ -148,8 +152,7 @@ class ScheduleView(QWidget):
         self.dialog = dialog
         dialog.open()
 
-    def _on_dialog_added(self, view: object) -> None:
-        assert isinstance(view, AppointmentView)
+    def _on_dialog_added(self, view: AppointmentView) -> None:
         self.status.show_message(f"Booked for {date_and_time(view.starts_at)}.", Tone.GOOD)
         local_day = view.starts_at.astimezone().date()
         if local_day != self.day:
@@ -167,8 +170,7 @@ class ScheduleView(QWidget):
         self.dialog = dialog
         dialog.open()
 
-    def _on_dialog_moved(self, view: object) -> None:
-        assert isinstance(view, AppointmentView)
+    def _on_dialog_moved(self, view: AppointmentView) -> None:
         self.status.show_message(f"Moved to {date_and_time(view.starts_at)}.", Tone.GOOD)
         self.reload()
 
@@ -197,7 +199,7 @@ class ScheduleView(QWidget):
             self.reload()
 
         context.runner.submit(
-            lambda: cancel_appointment(context.backend, entry.appointment_id, context.actor),
+            lambda: cancel_appointment(context.backend, entry.appointment_id, context.identity),
             done,
             lambda error: show_change_error(self.status, "cancelling an appointment", error),
         )
@@ -221,7 +223,7 @@ class ScheduleView(QWidget):
         context = self._context
 
         def read() -> CsvPreview:
-            return preview_csv(context.backend, path.read_bytes())
+            return preview_csv(context.backend, path.read_bytes(), context.identity)
 
         def failed(error: Exception) -> None:
             if isinstance(error, OSError):
@@ -234,8 +236,7 @@ class ScheduleView(QWidget):
         self.status.show_message(f"Checking {path.name}…")
         context.runner.submit(read, lambda preview: self._on_previewed(path, preview), failed)
 
-    def _on_previewed(self, path: Path, preview: object) -> None:
-        assert isinstance(preview, CsvPreview)
+    def _on_previewed(self, path: Path, preview: CsvPreview) -> None:
         self.status.clear_message()
         dialog = CsvImportDialog(self._context, path, preview, self)
         dialog.imported.connect(self._on_import_dialog_imported)

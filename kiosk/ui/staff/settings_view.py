@@ -64,8 +64,8 @@ class SettingsView(QWidget):
 
     @Slot()
     def _on_revert_button_clicked(self) -> None:
-        backend = self._context.backend
-        self._context.runner.submit(lambda: read_settings_text(backend), self._on_text_read, self._on_failed)
+        backend, staff = self._context.backend, self._context.identity
+        self._context.runner.submit(lambda: read_settings_text(backend, staff), self._on_text_read, self._on_failed)
 
     def _on_text_read(self, text: object) -> None:
         self.editor.setPlainText(str(text))
@@ -82,9 +82,9 @@ class SettingsView(QWidget):
 
     @Slot()
     def _on_save_button_clicked(self) -> None:
-        backend, text, actor = self._context.backend, self.editor.toPlainText(), self._context.actor
+        backend, text, staff = self._context.backend, self.editor.toPlainText(), self._context.identity
         self._context.runner.submit(
-            lambda: save_settings_text(backend, text, actor),
+            lambda: save_settings_text(backend, text, staff),
             lambda _: self.status.show_message(
                 "Saved. The kiosks and consoles use the new settings from their next start.", Tone.GOOD
             ),

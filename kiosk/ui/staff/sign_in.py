@@ -100,8 +100,7 @@ class SignInView(CenteredCard):
         backend = self._backend
         self._runner.submit(lambda: sign_in(backend, username, password), self._on_signed_in, self._on_refused)
 
-    def _on_signed_in(self, identity: object) -> None:
-        assert isinstance(identity, StaffIdentity)
+    def _on_signed_in(self, identity: StaffIdentity) -> None:
         self.password.clear()
         self.status.clear_message()
         self.sign_in_button.setEnabled(True)
@@ -178,10 +177,9 @@ class LockView(CenteredCard):
             lambda: sign_in(backend, identity.username, password), self._on_password_checked, self._on_refused
         )
 
-    def _on_password_checked(self, identity: object) -> None:
+    def _on_password_checked(self, identity: StaffIdentity) -> None:
         self.unlock_button.setEnabled(True)
         self.password.clear()
-        assert isinstance(identity, StaffIdentity)
         if self._identity is None or identity.user_id != self._identity.user_id:
             self.status.show_error("Only the person who was signed in can unlock; others choose Sign out.")
             return

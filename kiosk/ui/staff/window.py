@@ -77,7 +77,7 @@ class StaffWindow(QWidget):
         # window's children (the runners and their threads) are deleted.
         self.destroyed.connect(partial(stop_runners, (self.runner, self.slow_runner)))
         self.packets = PacketMaker(backend)
-        self.patients = PatientDirectory(backend, self.runner)
+        self.patients: PatientDirectory | None = None
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -137,12 +137,13 @@ class StaffWindow(QWidget):
     # ----------------------------------------------------------------------------------- signing in and out
 
     @Slot(object)
-    def enter(self, identity: object) -> None:
+    def enter(self, identity: StaffIdentity) -> None:
         """Open the console for `identity` (after the password, the first-start wizard or the tablet's PIN)."""
-        assert isinstance(identity, StaffIdentity)
         if self.console is not None:
             self._drop_console()
         self.identity = identity
+        # One index per signed-in person: the service builds it only for a role that may search patients.
+        self.patients = PatientDirectory(self.backend, identity, self.runner)
         context = StaffContext(
             backend=self.backend,
             identity=identity,
@@ -170,8 +171,8 @@ class StaffWindow(QWidget):
         if self.identity is not None:
             from kiosk.services.audit_log import record_staff_action
 
-            backend, actor = self.backend, self.identity.username
-            self.runner.submit(lambda: record_staff_action(backend, actor, "staff.sign_out"), None, _log_failure)
+            backend, staff = self.backend, self.identity
+            self.runner.submit(lambda: record_staff_action(backend, staff, "staff.sign_out"), None, _log_failure)
         self.idle_guard.set_enabled(False)
         for window in self._hidden_windows:
             window.close()

@@ -83,9 +83,9 @@ def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot,
             assert focused is None or focused is window or isinstance(focused, QLineEdit), (item.id, focused)
             chosen = [b.text() for b in window.question.pool if b.isVisible() and b.isChecked()]
             assert chosen == [], (item.id, chosen)
-            key = window.session.flow.current.key if window.session.flow else ""
+            key = window.sitting.flow.current.key if window.sitting.flow else ""
             choose(patient, window, "en", 0)
-            qtbot.waitUntil(lambda key=key: window.session.flow is not None and window.session.flow.current.key != key)
+            qtbot.waitUntil(lambda key=key: window.sitting.flow is not None and window.sitting.flow.current.key != key)
         assert {"q1", "q9", "ride_home", "ride_details", "no_driving_agreed"} <= set(seen)
     finally:
         window.shutdown()

@@ -47,9 +47,9 @@ def every_text(root: QWidget) -> list[str]:
 def answers_in_database(data_dir: Path, form_id: str = "phq9") -> dict[str, str]:
     backend = open_backend(data_dir)
     try:
-        with unit_of_work(backend.sessions) as session:
-            latest = session.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
-            rows = session.scalars(select(Answer).where(Answer.form_id == form_id, Answer.intake_id == latest)).all()
+        with unit_of_work(backend.db_factory) as db:
+            latest = db.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
+            rows = db.scalars(select(Answer).where(Answer.form_id == form_id, Answer.intake_id == latest)).all()
             return {row.item_id: backend.cipher.decrypt_json(row.value_enc, context="answers.value") for row in rows}
     finally:
         backend.engine.dispose()
@@ -89,8 +89,8 @@ def test_no_appointment_today_sends_to_the_front_desk_and_is_recorded(patient: P
     check_in(patient, "Sam", "Taylor", dt.date(1979, 7, 3))
     patient.wait_for_text("Please see the front desk")
     backend = open_backend(data_dir)
-    with unit_of_work(backend.sessions) as session:
-        outcomes = [arrival.outcome for arrival in session.scalars(select(Arrival))]
+    with unit_of_work(backend.db_factory) as db:
+        outcomes = [arrival.outcome for arrival in db.scalars(select(Arrival))]
     backend.engine.dispose()
     assert outcomes == ["unmatched"]
 
@@ -217,15 +217,15 @@ def test_hidden_gesture_pin_pad_locks_after_five_wrong_pins(qtbot: QtBot, data_d
     qtbot.waitUntil(lambda: bool([p for p in again.findChildren(PinPadDialog) if p.isVisible()]))
     qtbot.waitUntil(pin_pad(again).is_locked)
     backend = open_backend(data_dir)
-    with unit_of_work(backend.sessions) as session:
-        actions = [entry.action for entry in session.scalars(select(AuditEntry))]
+    with unit_of_work(backend.db_factory) as db:
+        actions = [entry.action for entry in db.scalars(select(AuditEntry))]
     backend.engine.dispose()
     assert actions.count("staff.pin_failed") == 4
     assert "staff.pin_pad_locked" in actions
     again.shutdown()
 
 
-def test_the_right_pin_opens_the_staff_menu_and_ends_the_patient_session(qtbot: QtBot, data_dir: Path) -> None:
+def test_the_right_pin_opens_the_staff_menu_and_ends_the_patients_sitting(qtbot: QtBot, data_dir: Path) -> None:
     kiosk = open_kiosk(qtbot, data_dir)
     patient = Patient(qtbot, kiosk)
     check_in(patient, *SAM)
@@ -269,7 +269,7 @@ def test_accessible_names_sizes_and_large_text(patient: Patient, kiosk: PatientW
     assert_touch_friendly(patient)
     # While on, each toggle says so in words; the next patient meets the kiosk as it normally looks.
     assert (kiosk.large_text_button.text(), kiosk.contrast_button.text()) == ("✓ Larger text", "✓ High contrast")
-    kiosk.end_session()
+    kiosk.end_sitting()
     patient.qtbot.waitUntil(lambda: kiosk.palette().window().color().lightness() > 200)
     assert kiosk.question.question.font().pointSizeF() == before
     assert (kiosk.large_text_button.text(), kiosk.contrast_button.text()) == ("Larger text", "High contrast")
@@ -287,14 +287,14 @@ def test_a_hold_is_stored_at_once_and_the_patient_is_told_kindly(
             break
         item = kiosk.question.item
         assert item is not None
-        key = kiosk.session.flow.current.key if kiosk.session.flow else ""
+        key = kiosk.sitting.flow.current.key if kiosk.sitting.flow else ""
         if item.id == "ride_home":
             patient.tap("No")  # no ride home arranged: a hold
             patient.qtbot.waitUntil(lambda: "ride" in str(flags_of_latest(data_dir)))
         else:
             choose(patient, kiosk, "en", 0)
         patient.qtbot.waitUntil(
-            lambda key=key: kiosk.session.flow is not None and kiosk.session.flow.current.key != key
+            lambda key=key: kiosk.sitting.flow is not None and kiosk.sitting.flow.current.key != key
         )
     patient.tap("Submit")
     patient.wait_for_text("A member of our team will talk with you about a few of your answers before your session.")
@@ -304,9 +304,9 @@ def test_a_hold_is_stored_at_once_and_the_patient_is_told_kindly(
 def flags_of_latest(data_dir: Path) -> list[tuple[str, str]]:
     backend = open_backend(data_dir)
     try:
-        with unit_of_work(backend.sessions) as session:
-            latest = session.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
-            return [(f.code, f.level) for f in session.scalars(select(Flag).where(Flag.intake_id == latest))]
+        with unit_of_work(backend.db_factory) as db:
+            latest = db.scalars(select(Intake.id).order_by(Intake.id.desc()).limit(1)).one()
+            return [(f.code, f.level) for f in db.scalars(select(Flag).where(Flag.intake_id == latest))]
     finally:
         backend.engine.dispose()
 

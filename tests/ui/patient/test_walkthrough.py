@@ -73,9 +73,9 @@ def test_a_patient_checks_in_from_start_to_thank_you(
     seen_crisis = False
     for _ in range(80):
         patient.qtbot.waitUntil(
-            lambda: kiosk.session.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm
+            lambda: kiosk.sitting.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm
         )
-        flow = kiosk.session.flow
+        flow = kiosk.sitting.flow
         assert flow is not None
         step = flow.current
         patient.qtbot.waitUntil(lambda step=step: kiosk.stack.currentWidget() is _screen_for(kiosk, step.kind))
@@ -107,17 +107,17 @@ def test_a_patient_checks_in_from_start_to_thank_you(
     backend = open_backend(data_dir)
 
     def packet_stored() -> bool:
-        with unit_of_work(backend.sessions) as session:
-            latest = session.scalars(select(Intake).order_by(Intake.id.desc())).first()
+        with unit_of_work(backend.db_factory) as db:
+            latest = db.scalars(select(Intake).order_by(Intake.id.desc())).first()
             return latest is not None and latest.packet_sha256 is not None
 
     patient.qtbot.waitUntil(packet_stored, timeout=10_000)
-    with unit_of_work(backend.sessions) as session:
-        intake = session.scalars(select(Intake).order_by(Intake.id.desc())).first()
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.scalars(select(Intake).order_by(Intake.id.desc())).first()
         assert intake is not None and intake.packet_pdf is not None
         assert verify_pdf(intake.packet_pdf).intact
         assert intake is not None and intake.status == "submitted" and intake.language == language
-        consents = session.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake.id)).all()
+        consents = db.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake.id)).all()
         assert len(consents) == 3
         assert all(record.name_matches for record in consents)
         assert {record.language for record in consents} == {language}
@@ -125,7 +125,7 @@ def test_a_patient_checks_in_from_start_to_thank_you(
             consents[0].signature_strokes_enc, context="consent_records.signature_strokes"
         )
         assert len(strokes) == 1 and len(strokes[0]) == 40  # the drawn stroke, point for point
-        flags = {flag.code for flag in session.scalars(select(Flag).where(Flag.intake_id == intake.id))}
+        flags = {flag.code for flag in db.scalars(select(Flag).where(Flag.intake_id == intake.id))}
         assert ("phq9_item9_positive" in flags) is (phq_item9 > 0)
     backend.engine.dispose()
     patient.tap(words["Done"])

@@ -17,11 +17,12 @@ from kiosk.services.demo import demo_signature, prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
 from kiosk.services.schedule import schedule_for_day
 from kiosk.services.signature_image import strokes_to_png
+from tests.identities import front_desk
 
 
 def todays_appointment(backend: Backend, patient_name: str) -> int:
     """The id of today's appointment of the demo patient called `patient_name`."""
-    for entry in schedule_for_day(backend):
+    for entry in schedule_for_day(backend, front_desk()):
         if entry.patient_name == patient_name:
             return entry.appointment_id
     raise LookupError(f"{patient_name} has no appointment today")

@@ -11,6 +11,7 @@ from kiosk.services.staff_accounts import SignInError, StaffUserView, list_staff
 from kiosk.store.models import StaffRole
 from kiosk.ui.staff.accounts import AccountsView, AddAccountDialog, SecretDialog
 from kiosk.ui.staff.dialogs import ConfirmDialog
+from tests.identities import admin
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
 TABLE = "Staff accounts"
@@ -21,7 +22,7 @@ def user_named(name: str) -> object:
 
 
 def account(backend: Backend, name: str) -> StaffUserView:
-    return next(user for user in list_staff_users(backend) if user.username == name)
+    return next(user for user in list_staff_users(backend, admin()) if user.username == name)
 
 
 def open_accounts(staff: Staff) -> AccountsView:

@@ -31,8 +31,8 @@ def test_printer() -> str:
     return printer
 
 
-def front_desk_with_printer(qtbot: QtBot, backend: Backend, printer: str) -> Staff:
-    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.FRONT_DESK), printer=printer)
+def clinician_with_printer(qtbot: QtBot, backend: Backend, printer: str) -> Staff:
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN), printer=printer)
     staff = Staff(qtbot, window)
     staff.wait_for_board()
     return staff
@@ -43,7 +43,7 @@ def test_print_todays_packets_on_the_test_queue(
 ) -> None:
     check_in(tablet, "Sam Taylor")
     check_in(tablet, "Ana García")
-    staff = front_desk_with_printer(qtbot, backend, test_printer)
+    staff = clinician_with_printer(qtbot, backend, test_printer)
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 2, timeout=2500)
 
@@ -71,7 +71,7 @@ def test_failures_are_named_per_packet_and_cancel_stops_the_rest(
     del test_printer  # the CUPS server must be there to refuse the unknown queue
     for name in ("Sam Taylor", "Ana García", "Priya Raman"):
         check_in(tablet, name)
-    staff = front_desk_with_printer(qtbot, backend, "NoSuchQueue")
+    staff = clinician_with_printer(qtbot, backend, "NoSuchQueue")
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 3, timeout=2500)
     staff.click("Print today's packets")

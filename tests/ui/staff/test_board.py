@@ -6,9 +6,10 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from kiosk.domain.forms import FlagLevel
+from kiosk.domain.board_rules import BoardLine
+from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
-from kiosk.services.board import BoardLine, BoardRow, UnresolvedArrival
+from kiosk.services.board import BoardRow, UnresolvedArrival
 from kiosk.ui.staff.board import FRONT_DESK_URGENT_DETAIL
 from kiosk.ui.staff.rows_model import Column, RowsModel
 from kiosk.ui.staff.style import Tone
@@ -81,7 +82,7 @@ def test_front_desk_sees_status_and_holds_but_no_clinical_detail(
     visits = {row[1]: row for row in staff.cell_texts(APPOINTMENTS)}
     assert visits["Priya Raman"][4:] == ["Submitted", ""]
     assert visits["Morgan Lee"][4:] == ["Checking in", "Urgent: clinician needed"]
-    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart"):
+    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart", "Print today's packets"):
         assert not staff.has_button(name)
 
 

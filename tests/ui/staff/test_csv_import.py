@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.services.backend import Backend
 from kiosk.services.schedule import schedule_for_day
 from kiosk.ui.staff.csv_import import CsvImportDialog
+from tests.identities import front_desk
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
 
@@ -43,7 +44,7 @@ def test_preview_lists_bad_rows_and_import_happens_once(
     staff = front_desk_console
     tomorrow = backend.local_now().date() + dt.timedelta(days=1)
     path = schedule_file(tmp_path, tomorrow)
-    before = len(schedule_for_day(backend, tomorrow))
+    before = len(schedule_for_day(backend, front_desk(), tomorrow))
 
     dialog = open_import(staff, path)
     assert dialog.bad_reasons == {
@@ -55,14 +56,14 @@ def test_preview_lists_bad_rows_and_import_happens_once(
     assert shown["4"][1] == "Cannot be imported" and "1990-13-40 is not a date" in shown["4"][5]
     assert shown["2"][1:3] == ["Ready to import", "Alex Morgan"]
     assert staff.shows_text("2 rows ready to import; 3 with problems")
-    assert len(schedule_for_day(backend, tomorrow)) == before  # nothing before the confirmation
+    assert len(schedule_for_day(backend, front_desk(), tomorrow)) == before  # nothing before the confirmation
 
     staff.click("Import 2 appointments")
     qtbot.waitUntil(lambda: dialog.import_result is not None, timeout=TIMEOUT_MS)
     staff.wait_for_text("Imported 2 appointments (2 new patients).")
     assert staff.shows_text("3 rows left out")
     staff.click("Close")
-    added = [entry.patient_name for entry in schedule_for_day(backend, tomorrow)]
+    added = [entry.patient_name for entry in schedule_for_day(backend, front_desk(), tomorrow)]
     assert sorted(added[before:]) == ["Alex Morgan", "Bea López"]
 
     again = open_import(staff, path)
@@ -71,7 +72,7 @@ def test_preview_lists_bad_rows_and_import_happens_once(
     assert shown["2"][1] == shown["3"][1] == "Already on the schedule"
     assert not staff.button("Import 0 appointments").isEnabled()
     staff.click("Cancel")
-    assert len(schedule_for_day(backend, tomorrow)) == before + 2
+    assert len(schedule_for_day(backend, front_desk(), tomorrow)) == before + 2
 
 
 def test_a_file_that_is_not_a_schedule_is_refused_whole(

@@ -12,6 +12,7 @@ from kiosk.settings import DEFAULT_SETTINGS
 from kiosk.store.models import StaffRole
 from kiosk.ui.staff.first_start import FirstStartWizard
 from kiosk.ui.staff.sign_in import SignInView
+from tests.identities import admin
 from tests.ui.staff.conftest import open_console
 from tests.ui.staff.driver import Staff
 
@@ -45,7 +46,7 @@ def test_first_start_makes_the_admin_and_signs_them_in(qtbot: QtBot, tmp_path: P
         qtbot.waitUntil(lambda: window.console is not None, timeout=5000)
         assert staff.console.tab_names()[-1] == "Settings"
         staff.wait_for_text("Signed in as Dana Lee (Admin)")
-        users = list_staff_users(backend)
+        users = list_staff_users(backend, admin())
         assert [(user.username, user.role) for user in users] == [("dana.lee", StaffRole.ADMIN)]
     finally:
         backend.engine.dispose()

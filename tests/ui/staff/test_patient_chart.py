@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.services.audit_log import audit_entries
 from kiosk.ui.staff.patient_chart import PatientChartView
+from tests.identities import admin
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
 
@@ -65,7 +66,7 @@ def test_save_chart_as_png(qtbot: QtBot, clinician_console: Staff, tmp_path: Pat
     backend = clinician_console.window.backend
 
     def audited() -> list[tuple[str, str, int | None, str]]:
-        page = audit_entries(backend, limit=20)
+        page = audit_entries(backend, admin(), limit=20)
         return [(e.actor, e.action, e.patient_id, e.detail) for e in page.entries if e.action == "chart.save"]
 
     qtbot.waitUntil(lambda: bool(audited()), timeout=TIMEOUT_MS)

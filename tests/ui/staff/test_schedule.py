@@ -8,11 +8,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDateTimeEdit, QListView, QTabWidget
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.appointments import AppointmentView
 from kiosk.services.backend import Backend
-from kiosk.services.schedule import ScheduleEntry, VisitStatus, schedule_for_day
+from kiosk.services.schedule import ScheduleEntry, schedule_for_day
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, to_qdatetime
 from kiosk.ui.staff.dialogs import ConfirmDialog
+from tests.identities import front_desk
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
 TABLE = "Appointments of the day"
@@ -36,7 +38,7 @@ def test_book_a_patient_on_file_then_move_and_cancel(qtbot: QtBot, front_desk_co
         staff.click("Add appointment")
     assert isinstance(booked.args[0], AppointmentView)
     staff.wait_for_text("Booked for")
-    late = [entry for entry in schedule_for_day(backend) if entry.starts_at.hour == 16]
+    late = [entry for entry in schedule_for_day(backend, front_desk()) if entry.starts_at.hour == 16]
     assert [entry.patient_name for entry in late] == ["Daniel Okafor"]
 
     staff.click_row(TABLE, lambda entry: isinstance(entry, ScheduleEntry) and entry.starts_at.hour == 16)
@@ -46,21 +48,23 @@ def test_book_a_patient_on_file_then_move_and_cancel(qtbot: QtBot, front_desk_co
     edit.setDateTime(to_qdatetime(dt.datetime.combine(today, dt.time(17, 0))))
     staff.click("Move")
     staff.wait_for_text("Moved to")
-    moved = next(entry for entry in schedule_for_day(backend) if entry.appointment_id == late[0].appointment_id)
+    moved = next(
+        entry for entry in schedule_for_day(backend, front_desk()) if entry.appointment_id == late[0].appointment_id
+    )
     assert (moved.starts_at.hour, moved.starts_at.minute) == (17, 0)
 
     staff.click_row(TABLE, lambda entry: isinstance(entry, ScheduleEntry) and entry.starts_at.hour == 17)
     staff.click("Cancel appointment")
     staff.wait_for_dialog(ConfirmDialog)
     staff.click("Keep it")
-    assert next(e for e in schedule_for_day(backend) if e.appointment_id == moved.appointment_id).status is (
-        VisitStatus.NOT_ARRIVED
-    )
+    assert next(
+        e for e in schedule_for_day(backend, front_desk()) if e.appointment_id == moved.appointment_id
+    ).status is (VisitStatus.NOT_ARRIVED)
     staff.click("Cancel appointment")
     staff.wait_for_dialog(ConfirmDialog)
     staff.click("Cancel appointment")
     staff.wait_for_text("Cancelled the appointment of Daniel Okafor.")
-    cancelled = next(e for e in schedule_for_day(backend) if e.appointment_id == moved.appointment_id)
+    cancelled = next(e for e in schedule_for_day(backend, front_desk()) if e.appointment_id == moved.appointment_id)
     assert cancelled.status is VisitStatus.CANCELLED
 
 
@@ -82,7 +86,9 @@ def test_book_a_new_patient_and_refuse_a_bad_birth_date(
     staff.type_into("Date of birth", "02/29/1988")
     with qtbot.waitSignal(dialog.added, timeout=TIMEOUT_MS):
         staff.click("Add appointment")
-    assert any(entry.patient_name == "Jordan Avery" for entry in schedule_for_day(backend, dialog_day(dialog)))
+    assert any(
+        entry.patient_name == "Jordan Avery" for entry in schedule_for_day(backend, front_desk(), dialog_day(dialog))
+    )
 
 
 def dialog_day(dialog: AddAppointmentDialog) -> dt.date:

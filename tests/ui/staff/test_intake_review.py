@@ -13,9 +13,9 @@ from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QLineEdit
 from pytestqt.qtbot import QtBot
 
+from kiosk.domain.statuses import VisitStatus
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardRow
-from kiosk.services.schedule import VisitStatus
 from kiosk.store.models import IntakeStatus, StaffRole
 from tests.ui.staff.conftest import demo_identity, open_console
 from tests.ui.staff.driver import Staff
@@ -93,7 +93,7 @@ def test_save_packet_as_pdf(qtbot: QtBot, clinician_console: Staff, tablet: Back
     staff.click("Save packet as PDF...")
     target = tmp_path / "packet for the chart.pdf"
     staff.choose_file(target)
-    qtbot.waitUntil(lambda: review.saved_path == target, timeout=15000)
+    qtbot.waitUntil(lambda: review.packet_output.saved_path == target, timeout=15000)
     assert target.read_bytes().startswith(b"%PDF")
     staff.wait_for_text(f"Saved the signed packet to {target}.")
 
@@ -174,7 +174,7 @@ def test_without_a_spooler_the_packet_is_painted_onto_the_chosen_printer(
     out = os.environ.get("KIOSK_TEST_PRINT_OUT")
     if not printer or not out:
         pytest.fail("KIOSK_TEST_PRINTER / KIOSK_TEST_PRINT_OUT are not set: run `bash scripts/test-services.sh start`.")
-    monkeypatch.setattr("kiosk.ui.staff.review.spooler_available", lambda: False)
+    monkeypatch.setattr("kiosk.ui.staff.packet_output.spooler_available", lambda: False)
     check_in(tablet, "Sam Taylor")
     window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN))
     staff = Staff(qtbot, window)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kiosk.services.backend import Backend
+from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Flag, Intake, IntakeStatus
@@ -12,11 +13,13 @@ class ReviewError(Exception):
     """A review action that does not apply, said in words staff can act on."""
 
 
-def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
+def acknowledge_flag(backend: Backend, flag_id: int, staff: StaffIdentity) -> None:
     """Record who saw an urgent flag and when; it then leaves the top of the board."""
+    require(staff, Permission.ACKNOWLEDGE_FLAGS)
+    actor = staff.username
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        flag = session.get(Flag, flag_id)
+    with unit_of_work(backend.db_factory) as db:
+        flag = db.get(Flag, flag_id)
         if flag is None:
             raise ReviewError(f"there is no flag {flag_id}")
         if flag.acknowledged_at is not None:
@@ -24,7 +27,7 @@ def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
         flag.acknowledged_at = now
         flag.acknowledged_by = actor
         append_audit(
-            session,
+            db,
             at=now,
             actor=actor,
             action="flag.acknowledge",
@@ -34,10 +37,12 @@ def acknowledge_flag(backend: Backend, flag_id: int, actor: str) -> None:
         )
 
 
-def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
+def mark_reviewed(backend: Backend, intake_id: int, staff: StaffIdentity) -> None:
+    require(staff, Permission.MARK_REVIEWED)
+    actor = staff.username
     now = backend.now()
-    with unit_of_work(backend.sessions) as session:
-        intake = session.get(Intake, intake_id)
+    with unit_of_work(backend.db_factory) as db:
+        intake = db.get(Intake, intake_id)
         if intake is None:
             raise ReviewError(f"there is no intake {intake_id}")
         if intake.status != IntakeStatus.SUBMITTED.value:
@@ -45,6 +50,4 @@ def mark_reviewed(backend: Backend, intake_id: int, actor: str) -> None:
         intake.status = IntakeStatus.REVIEWED.value
         intake.reviewed_at = now
         intake.reviewed_by = actor
-        append_audit(
-            session, at=now, actor=actor, action="intake.review", patient_id=intake.patient_id, intake_id=intake.id
-        )
+        append_audit(db, at=now, actor=actor, action="intake.review", patient_id=intake.patient_id, intake_id=intake.id)

@@ -3,8 +3,8 @@
 Scores with their bands and the change since the first and the last session, every answer as the
 patient saw it, each signed consent with its version, text hash, typed name and the signature itself,
 and the checklist with its holds. Nothing here edits a submitted intake; the only change it makes is
-"Mark reviewed". Opening it is audited by the service. The packet is printed or saved on the slow
-runner, so a slow printer never freezes the console.
+"Mark reviewed". Opening it is audited by the service. The packet's print and save are
+kiosk.ui.staff.packet_output.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
@@ -27,15 +26,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.forms import FlagLevel
-from kiosk.domain.statuses import IntakeStatus
+from kiosk.domain.statuses import FlagLevel, IntakeStatus
 from kiosk.services.fhir_export import export_intake
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
+from kiosk.services.intake_signoff import ReviewError, mark_reviewed
 from kiosk.services.permissions import Permission, allows
-from kiosk.services.print_service import PrintOutcome, print_packet
-from kiosk.services.review import ReviewError, mark_reviewed
-from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
     StatusLine,
@@ -48,6 +44,7 @@ from kiosk.ui.staff.controls import (
     text_label,
     us_date,
 )
+from kiosk.ui.staff.packet_output import PacketOutput
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -169,8 +166,6 @@ class IntakeReviewView(QWidget):
         super().__init__(parent)
         self._context = context
         self.review: IntakeReview | None = None
-        self.file_dialog: QFileDialog | None = None
-        self.saved_path: Path | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(8)
@@ -180,9 +175,8 @@ class IntakeReviewView(QWidget):
         column.addWidget(self.subtitle)
         self.mark_button = push_button("Mark reviewed", ButtonRole.PRIMARY)
         self.chart_button = push_button("Open chart")
-        self.print_button = push_button("Print packet")
-        self.print_to_button = push_button("Print to...")
-        self.save_button = push_button("Save packet as PDF...")
+        self.status = StatusLine()
+        self.packet_output = PacketOutput(context, self, self.status)
         self.fhir_button = push_button("Export FHIR...")
         self.fhir_dialog: QFileDialog | None = None
         self.exported_path: Path | None = None
@@ -190,10 +184,9 @@ class IntakeReviewView(QWidget):
             button_row(
                 self.mark_button,
                 self.chart_button,
-                trailing=[self.print_button, self.print_to_button, self.save_button, self.fhir_button],
+                trailing=[*self.packet_output.buttons, self.fhir_button],
             )
         )
-        self.status = StatusLine()
         column.addWidget(self.status)
         self.scroll_area = QScrollArea()
         self.scroll_area.setWidgetResizable(True)
@@ -202,9 +195,6 @@ class IntakeReviewView(QWidget):
         column.addWidget(self.scroll_area, 1)
         self.mark_button.clicked.connect(self._on_mark_button_clicked)
         self.chart_button.clicked.connect(self._on_chart_button_clicked)
-        self.print_button.clicked.connect(self._on_print_button_clicked)
-        self.print_to_button.clicked.connect(self._on_print_to_button_clicked)
-        self.save_button.clicked.connect(self._on_save_button_clicked)
         self.fhir_button.clicked.connect(self._on_fhir_button_clicked)
         self._update_buttons()
 
@@ -215,11 +205,10 @@ class IntakeReviewView(QWidget):
         context = self._context
         self.status.show_message("Loading the intake…")
         context.runner.submit(
-            lambda: intake_review(context.backend, intake_id, context.actor), self._on_loaded, self._on_load_failed
+            lambda: intake_review(context.backend, intake_id, context.identity), self._on_loaded, self._on_load_failed
         )
 
-    def _on_loaded(self, review: object) -> None:
-        assert isinstance(review, IntakeReview)
+    def _on_loaded(self, review: IntakeReview) -> None:
         self.status.clear_message()
         self.show_review(review)
 
@@ -246,9 +235,10 @@ class IntakeReviewView(QWidget):
         self.mark_button.setVisible(can_review)
         self.mark_button.setEnabled(can_review and review is not None and review.status is IntakeStatus.SUBMITTED)
         has_packet = review is not None and review.status in PACKET_STATUSES
-        self.print_button.setEnabled(has_packet)
-        self.print_to_button.setEnabled(has_packet)
-        self.save_button.setEnabled(has_packet)
+        if review is not None and has_packet:
+            self.packet_output.show_packet(review.intake_id, review.patient.id)
+        else:
+            self.packet_output.show_packet(None, None)
         can_export = allows(self._context.identity, Permission.EXPORT_CLINICAL)
         self.fhir_button.setVisible(can_export)
         self.fhir_button.setEnabled(can_export and has_packet)
@@ -335,14 +325,12 @@ class IntakeReviewView(QWidget):
 
     def _answers_section(self, questionnaire: QuestionnaireReview) -> QGroupBox:
         box, inner = _section(f"{questionnaire.title}: answers")
-        form = self._context.backend.forms.get(questionnaire.form_id)
-        scored = form.scoring.item_ids if form.scoring is not None else ()
         rows = [
             (
-                str(scored.index(item.item_id) + 1) if item.item_id in scored else "",
+                str(item.number),
                 item.question,
                 item.answer_label or "Not answered",
-                ("–" if item.score is None else str(item.score)) if item.item_id in scored else "not scored",
+                ("–" if item.score is None else str(item.score)) if item.scored else "not scored",
             )
             for item in questionnaire.items
         ]
@@ -420,147 +408,12 @@ class IntakeReviewView(QWidget):
                 self.status.show_error(f"Not marked reviewed: {error}. Try again; the log file has the details.")
             self.show_intake(intake_id)
 
-        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.actor), done, failed)
+        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.identity), done, failed)
 
     @Slot()
     def _on_chart_button_clicked(self) -> None:
         if self.review is not None:
             self.chart_requested.emit(self.review.patient.id)
-
-    @Slot()
-    def _on_print_button_clicked(self) -> None:
-        """One tap for the front desk: the printer named in the settings (or the system default)."""
-        self._send_to_printer(self._context.printer)
-
-    @Slot()
-    def _on_print_to_button_clicked(self) -> None:
-        """Choose the printer in Qt's print dialog; the signed PDF then goes to that queue through the spooler,
-        as it is (vector, exact), or to a file when "Print to File" is chosen."""
-        if self.review is None:
-            return
-        printer = QPrinter()
-        if self._context.printer:
-            printer.setPrinterName(self._context.printer)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("Print packet to")
-        self.dialog_printer = printer
-        dialog.accepted.connect(lambda: self._on_print_dialog_accepted(printer))
-        self.print_dialog = dialog
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.show()
-
-    def _on_print_dialog_accepted(self, printer: QPrinter) -> None:
-        if printer.outputFormat() == QPrinter.OutputFormat.PdfFormat and printer.outputFileName():
-            self._on_file_dialog_file_selected(printer.outputFileName())
-        elif spooler_available():
-            self._send_to_printer(printer.printerName() or None)
-        else:
-            self._print_with_qt(printer)
-
-    def _print_with_qt(self, printer: QPrinter) -> None:
-        """No spooler (Windows): render the signed packet's pages onto the chosen printer, on the slow worker."""
-        from kiosk.services.audit_log import record_staff_action
-
-        review = self.review
-        if review is None:
-            return
-        context, intake_id, patient_id = self._context, review.intake_id, review.patient.id
-        name = printer.printerName() or "the printer"
-
-        def job() -> int:
-            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.actor), printer)
-            record_staff_action(
-                context.backend, context.actor, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
-            )
-            return pages
-
-        def done(pages: object) -> None:
-            self.status.show_message(f"The packet ({pages} pages) was sent to {name}.", Tone.GOOD)
-
-        def failed(error: Exception) -> None:
-            if isinstance(error, QtPrintError):
-                self.status.show_error(str(error))
-            else:
-                log.error("printing the packet of intake %d through Qt failed", intake_id, exc_info=error)
-                self.status.show_error(f"The packet was not printed: {error}")
-
-        self.status.show_message(f"Sending the packet to {name}…")
-        context.slow_runner.submit(job, done, failed)
-
-    def _send_to_printer(self, printer_name: str | None) -> None:
-        review = self.review
-        if review is None:
-            return
-        context = self._context
-        intake_id = review.intake_id
-        self.print_button.setEnabled(False)
-        self.status.show_message("Sending the packet to the printer…")
-
-        def done(outcome: object) -> None:
-            assert isinstance(outcome, PrintOutcome)
-            self.print_button.setEnabled(True)
-            self.status.show_message(outcome.message, Tone.GOOD if outcome.printed else Tone.HOLD)
-
-        def failed(error: Exception) -> None:
-            log.error("printing the packet of intake %d failed", intake_id, exc_info=error)
-            self.print_button.setEnabled(True)
-            self.status.show_error(f"The packet was not printed: {error}")
-
-        context.slow_runner.submit(
-            lambda: print_packet(
-                context.backend, intake_id, context.actor, printer=printer_name, maker=context.packets
-            ),
-            done,
-            failed,
-        )
-
-    @Slot()
-    def _on_save_button_clicked(self) -> None:
-        review = self.review
-        if review is None:
-            return
-        name = f"intake-{review.intake_id}-packet.pdf"
-        dialog = QFileDialog(self, "Save packet as PDF", str(Path.home() / name), "PDF files (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
-
-    @Slot(str)
-    def _on_file_dialog_file_selected(self, chosen: str) -> None:
-        review = self.review
-        if review is None or not chosen:
-            return
-        path = Path(chosen)
-        context = self._context
-        intake_id = review.intake_id
-
-        def save() -> Path:
-            pdf = context.packets.stored(intake_id, context.actor)
-            path.write_bytes(pdf)
-            return path
-
-        def done(saved: object) -> None:
-            assert isinstance(saved, Path)
-            self.saved_path = saved
-            self.save_button.setEnabled(True)
-            self.status.show_message(f"Saved the signed packet to {saved}.", Tone.GOOD)
-
-        def failed(error: Exception) -> None:
-            self.save_button.setEnabled(True)
-            if isinstance(error, OSError):
-                log.warning("saving a packet to %s failed: %s", path, error)
-                reason = error.strerror or str(error)
-                self.status.show_error(f"The packet could not be written to {path} ({reason}). Choose another folder.")
-            else:
-                log.error("making the packet of intake %d failed", intake_id, exc_info=error)
-                self.status.show_error(f"The packet could not be saved: {error}")
-
-        self.save_button.setEnabled(False)
-        self.status.show_message("Saving the signed packet…")
-        context.slow_runner.submit(save, done, failed)
 
     @Slot()
     def _on_fhir_button_clicked(self) -> None:
@@ -591,8 +444,7 @@ class IntakeReviewView(QWidget):
             path.write_bytes(bundle.json_bytes)
             return path
 
-        def done(saved: object) -> None:
-            assert isinstance(saved, Path)
+        def done(saved: Path) -> None:
             self.exported_path = saved
             self.fhir_button.setEnabled(True)
             self.status.show_message(f"Exported the intake as FHIR to {saved}.", Tone.GOOD)

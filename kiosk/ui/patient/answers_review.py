@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
 
+from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, Item, ItemType, pick
 from kiosk.domain.loader import FormLibrary
 from kiosk.domain.scoring import AnswerData
@@ -15,17 +16,9 @@ from kiosk.ui.theme import ButtonRole, TextRole
 
 
 def answer_text(item: Item, value: AnswerData | None, language: str) -> str:
-    """How an answer reads to the patient: the option's label, the typed text, or "not answered"."""
-    if value is None:
-        return tr("Not answered")
-    if isinstance(value, list):
-        return ", ".join(pick(o.label, language) for code in value if (o := item.option(code)) is not None)
-    option = item.option(str(value)) if item.options else None
-    if option is not None:
-        return pick(option.label, language)
-    if item.type is ItemType.DATE and isinstance(value, str) and len(value) == 10:
-        return f"{value[5:7]}/{value[8:10]}/{value[:4]}"
-    return str(value)
+    """How an answer reads to the patient (kiosk.domain.answer_words), or "Not answered"."""
+    label = answer_label(item, value, language)
+    return tr("Not answered") if label is None else label
 
 
 class ReviewScreen(Screen):

@@ -1,0 +1,105 @@
+"""The consent the patient reads and the consent the signed PDF shows are the same text, block for block:
+both are drawn from kiosk.domain.consent_markup's blocks (the screen as rich text, the PDF by reportlab)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtGui import QTextDocument
+from pytestqt.qtbot import QtBot
+
+from kiosk.documents.render import render_packet
+from kiosk.domain.forms import text_sha256
+from kiosk.domain.loader import load_forms
+from kiosk.resources import forms_dir
+from kiosk.ui.patient.consent import ConsentScreen, consent_html
+from tests.documents.sample import sample_clock, sample_packet_data
+
+WITH_BULLETS = """## What to bring
+
+Please bring:
+
+- a list of every medicine you take,
+  with the doses
+- someone to drive you home
+* comfortable clothes
+
+## After the session
+
+Rest for the day.
+Do not drive until tomorrow."""
+
+
+def screen_blocks(html: str) -> list[str]:
+    """The text of each block Qt lays out from the screen's rich text (headings, paragraphs, list items)."""
+    document = QTextDocument()
+    document.setHtml(html)
+    blocks = []
+    block = document.begin()
+    while block.isValid():
+        if block.text().strip():
+            blocks.append(" ".join(block.text().split()))
+        block = block.next()
+    return blocks
+
+
+def pdf_consent_text(consent_text: str) -> str:
+    """The text of the signed packet's consent pages, page furniture (running header and footer) removed."""
+    data = sample_packet_data("en")
+    consent = dataclasses.replace(data.consents[0], text=consent_text, text_sha256=text_sha256(consent_text))
+    data = dataclasses.replace(data, consents=(consent,), questionnaires=(), checklist=None)
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(render_packet(data, clock=sample_clock))).pages]
+    furniture = set.intersection(*(set(page.splitlines()) for page in pages))
+    lines = [
+        line
+        for page in pages[1:]  # the cover comes first; the consent starts on a page of its own
+        for line in page.splitlines()
+        if line not in furniture and not re.fullmatch(r"Page \d+ of \d+", line.strip())
+    ]
+    return " ".join(" ".join(lines).replace("•", " ").split())
+
+
+def assert_same_blocks(screen: list[str], pdf: str) -> None:
+    position = 0
+    for number, block in enumerate(screen, start=1):
+        found = pdf.find(block, position)
+        assert found >= 0, f"block {number} on the screen is not next in the PDF: {block!r}"
+        position = found + len(block)
+
+
+def test_a_real_consent_reads_the_same_on_the_screen_and_in_the_pdf(qtbot: QtBot) -> None:
+    form = load_forms(forms_dir()).get("consent_im_ketamine")
+    screen = ConsentScreen()
+    qtbot.addWidget(screen)
+    screen.show_consent(form, "en", 1, 1)
+    blocks = screen_blocks(screen.text_label.text())
+    assert blocks[0].startswith("SAMPLE TEXT") and "About this form" in blocks
+    assert len(blocks) > 20
+    assert_same_blocks(blocks, pdf_consent_text(form.consent_text("en")))
+
+
+def test_headings_paragraphs_and_bullets_agree_block_by_block() -> None:
+    blocks = screen_blocks(consent_html(WITH_BULLETS))
+    assert blocks == [
+        "What to bring",
+        "Please bring:",
+        "a list of every medicine you take, with the doses",
+        "someone to drive you home",
+        "comfortable clothes",
+        "After the session",
+        "Rest for the day. Do not drive until tomorrow.",
+    ]
+    assert_same_blocks(blocks, pdf_consent_text(WITH_BULLETS))
+
+
+def test_a_screen_block_missing_from_the_pdf_is_caught() -> None:
+    """The comparison can fail: a block the PDF does not have, or has out of order, is named."""
+    pdf = pdf_consent_text(WITH_BULLETS)
+    with pytest.raises(AssertionError, match="block 2 on the screen"):
+        assert_same_blocks(["What to bring", "Bring your passport."], pdf)
+    with pytest.raises(AssertionError, match="block 2"):
+        assert_same_blocks(["After the session", "What to bring"], pdf)
