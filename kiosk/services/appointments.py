@@ -24,7 +24,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.scoring import AnswerError, normalize_phone
-from kiosk.domain.typed_text import MAX_NAME_LENGTH, date_of_birth_problem
+from kiosk.domain.typed_text import (
+    MAX_CHART_LENGTH,
+    MAX_NAME_LENGTH,
+    TypedTextError,
+    clean_typed_text,
+    date_of_birth_problem,
+)
 from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.store.audit import append_audit
@@ -40,7 +46,6 @@ WRITE_SLICE_SECONDS = 0.05
 YIELD_SECONDS = 0.025
 """The pause between two batches, in which the tablets' waiting saves take the lock before the next batch."""
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
-MAX_CHART_LENGTH = 64
 BOOKING_WINDOW_PAST = dt.timedelta(days=366)
 BOOKING_WINDOW_FUTURE = dt.timedelta(days=5 * 366)
 """A CSV row books a visit within a year back and five years ahead; a year-1 date is a typo, not a visit."""
@@ -133,7 +138,19 @@ def match_patient(session: Session, cipher: FieldCipher, new: NewPatient) -> Pat
 def find_or_add_patient(
     session: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime
 ) -> tuple[Patient, bool]:
-    """The patient on file for `new` (given its chart number if it had none), or a newly added one."""
+    """The patient on file for `new` (given its chart number if it had none), or a newly added one.
+
+    TypedTextError, before anything is stored, for a name, chart number or phone too long or not text."""
+    new = replace(
+        new,
+        first_name=clean_typed_text(new.first_name, what="first name", max_length=MAX_NAME_LENGTH),
+        last_name=clean_typed_text(new.last_name, what="last name", max_length=MAX_NAME_LENGTH),
+        chart_number=(
+            clean_typed_text(new.chart_number, what="chart number", max_length=MAX_CHART_LENGTH) or None
+            if new.chart_number is not None
+            else None
+        ),
+    )
     patient = match_patient(session, cipher, new)
     if patient is not None:
         if new.chart_number is not None and patient.chart_number is None:
@@ -167,7 +184,10 @@ def add_appointment(
     now = backend.now()
     with unit_of_work(backend.sessions) as session:
         if isinstance(patient, NewPatient):
-            record, _ = find_or_add_patient(session, backend.cipher, patient, now)
+            try:
+                record, _ = find_or_add_patient(session, backend.cipher, patient, now)
+            except TypedTextError as error:
+                raise AppointmentError(f"{error.sentence()}; nothing was added.") from None
         else:
             found = session.get(Patient, patient)
             if found is None:

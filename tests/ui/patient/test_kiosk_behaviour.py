@@ -20,7 +20,7 @@ from kiosk.store.models import Answer, Arrival, AuditEntry, Flag, Intake
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.pin_pad import PinPadDialog
-from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose, touchscreen
 
 SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
@@ -55,7 +55,9 @@ def answers_in_database(data_dir: Path, form_id: str = "phq9") -> dict[str, str]
         backend.engine.dispose()
 
 
-def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(qtbot: QtBot, tmp_path: Path) -> None:
+def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
+) -> None:
     data_dir = make_data_dir(tmp_path / "idle", idle_seconds=2, countdown=1)
     kiosk = open_kiosk(qtbot, data_dir)
     patient = Patient(qtbot, kiosk)
