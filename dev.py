@@ -7,8 +7,9 @@ Python 3.11+. Only the standard library is used here, because this file runs bef
 any dependency exists.
 
     run        open the kiosk on the demo data in ./.kiosk-data (seeded on first use)
-    test       every check: ruff, ruff format, mypy, pytest (with the PostgreSQL and CUPS
-               test services on Linux; see scripts/test-services.sh)
+    test       every check: ruff, ruff format, mypy, the import-linter layer contracts, pytest
+               with coverage (the PostgreSQL and CUPS test services on Linux; see
+               scripts/test-services.sh), then the coverage of each layer against its floor
     bench      print the benchmark table (benchmarks/run.py)
     staff      open the staff console on ./.kiosk-data
     kiosk ...  run any `kiosk` sub-command inside the environment
@@ -127,12 +128,64 @@ def cmd_test(extra: list[str]) -> int:
         [str(python), "-m", "ruff", "format", "--check", "kiosk", "tests", "benchmarks", "dev.py"],
         [str(python), "-m", "mypy"],
         [str(_venv_bin("lint-imports")), "--no-cache"],
-        [str(python), "-m", "pytest", *extra],
+        [str(python), "-m", "pytest", "--cov", "--cov-report=", *extra],
     ]
     for check in checks:
         code = _run(check, env)
         if code != 0:
             return code
+    # The floors hold for the whole suite; a chosen part of it (-k, a folder) only prints its figures.
+    return check_coverage(python, enforce=not extra)
+
+
+LAYERS = ("domain", "store", "documents", "services", "ui")
+
+
+def coverage_floors() -> dict[str, float]:
+    """[tool.kiosk.coverage-floors] of pyproject.toml: the least share of lines per layer the suite runs."""
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as file:
+        floors = tomllib.load(file)["tool"]["kiosk"]["coverage-floors"]
+    return {layer: float(floors[layer]) for layer in LAYERS}
+
+
+def check_coverage(python: Path, *, enforce: bool) -> int:
+    """Print the coverage of each layer of kiosk/ with its floor; 1 if a layer is below its floor."""
+    import json
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "coverage.json"
+        code = subprocess.run([str(python), "-m", "coverage", "json", "-q", "-o", str(report)], cwd=ROOT).returncode
+        if code != 0:
+            return code
+        files = json.loads(report.read_text(encoding="utf-8"))["files"]
+    totals = {layer: [0, 0] for layer in (*LAYERS, "other")}
+    for name, data in files.items():
+        parts = Path(name).parts
+        layer = parts[1] if len(parts) > 2 and parts[0] == "kiosk" and parts[1] in LAYERS else "other"
+        totals[layer][0] += data["summary"]["num_statements"]
+        totals[layer][1] += data["summary"]["covered_lines"]
+    floors = coverage_floors()
+    print(f"\n{'layer':<16} {'lines':>7} {'run':>7} {'cover':>7} {'floor':>6}")
+    below = []
+    for layer, (lines, run) in totals.items():
+        percent = 100.0 * run / lines if lines else 100.0
+        floor = floors.get(layer)
+        shown = f"{floor:>5.0f}%" if floor is not None else "     -"
+        mark = "  BELOW THE FLOOR" if floor is not None and percent < floor else ""
+        name = f"kiosk/{layer}" if layer != "other" else "kiosk/*.py"
+        print(f"{name:<16} {lines:>7} {run:>7} {percent:>6.1f}% {shown}{mark}")
+        if mark:
+            below.append(layer)
+    all_lines = sum(lines for lines, _ in totals.values())
+    all_run = sum(run for _, run in totals.values())
+    print(f"{'total':<16} {all_lines:>7} {all_run:>7} {100.0 * all_run / max(all_lines, 1):>6.1f}%")
+    print("(per file: .venv/bin/python -m coverage report)")
+    if below and enforce:
+        print(f"Coverage of {', '.join(below)} fell below its floor ([tool.kiosk.coverage-floors] in pyproject.toml).")
+        return 1
     return 0
 
 

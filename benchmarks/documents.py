@@ -32,9 +32,11 @@ PATIENTS = 25
 REPEAT = 20
 IM_KETAMINE_DEFAULT = (
     'consents = ["consent_im_ketamine", "privacy_notice", "esign_consent"]\n'
+    "# The questionnaires (ids in forms/) the patient answers, in order.\n"
     'questionnaires = ["phq9", "gad7"]\n'
+    "# The pre-session checklist (an id in forms/); empty for none.\n"
     'checklist = "checklist_im_ketamine"\n'
-    "# Days a signed consent stays valid before it is asked again.\n"
+    "# Days a signed consent stays valid before it is asked again. A whole number from 1 to 3650.\n"
     "consent_valid_days = 365\n"
 )
 IM_KETAMINE_BENCH = (

@@ -45,7 +45,19 @@ def setup_logging(data_dir: Path) -> None:
     root = logging.getLogger()
     if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
         root.addHandler(handler)
+        # Whoever started the kiosk from a terminal (or its service log) reads why it cannot work in one line.
+        terminal = logging.StreamHandler(sys.stderr)
+        terminal.setLevel(logging.CRITICAL)
+        terminal.setFormatter(OneLine())
+        root.addHandler(terminal)
     root.setLevel(logging.INFO)
+
+
+class OneLine(logging.Formatter):
+    """`kiosk: message`, one line: details and tracebacks stay in the log file."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return "kiosk: " + record.getMessage().splitlines()[0]
 
 
 def build_patient_window(backend: Backend | LazyBackend, *, kiosk_mode: bool = True) -> PatientWindow:

@@ -134,10 +134,14 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from kiosk.services.demo import DEMO_PATIENTS, seed_demo
+    from kiosk.services.demo import DEMO_PATIENTS, NotADemoDatabaseError, seed_demo
 
     backend = _open_backend(args)
-    summary = seed_demo(backend)
+    try:
+        summary = seed_demo(backend)
+    except NotADemoDatabaseError as error:
+        backend.engine.dispose()
+        raise CliError(str(error)) from None
     if args.history:
         from kiosk.services.history import generate_history
 

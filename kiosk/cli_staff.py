@@ -201,14 +201,17 @@ def cmd_audit_verify(open_backend: OpenBackend, args: argparse.Namespace) -> int
 
 
 def cmd_demo_history(open_backend: OpenBackend, args: argparse.Namespace) -> int:
+    from kiosk.services.demo import NotADemoDatabaseError, claim_demo_database
     from kiosk.services.history import HistoryError, generate_history
 
     def action(backend: Backend) -> int:
         try:
+            # Open without a sign-in, like `kiosk demo`, so only on a demo database: never a clinic's.
+            claim_demo_database(backend)
             summary = generate_history(
                 backend, intakes=args.intakes, patients=args.patients, seed=args.seed, actor=cli_actor()
             )
-        except HistoryError as error:
+        except (HistoryError, NotADemoDatabaseError) as error:
             raise CliError(str(error)) from None
         if summary.already_present:
             print("the synthetic history is already in this database; nothing added")

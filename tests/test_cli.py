@@ -64,7 +64,10 @@ def test_an_incomplete_phq9_has_no_total(capsys: pytest.CaptureFixture[str]) -> 
     ("answers", "words"),
     [
         ('{"q1": "²"}', "'²' is not an option of item 'q1'"),
-        ('{"q1": ' + "9" * 5000 + "}", "--answers holds a value that cannot be read: Exceeds the limit"),
+        (
+            '{"q1": ' + "9" * 5000 + "}",
+            "--answers holds a number thousands of digits long",
+        ),
         ("[" * 50_000 + "]" * 50_000, "--answers is nested too deeply"),
         ('{"q1": 1e400}', "inf is not an option of item 'q1'"),
     ],
@@ -116,6 +119,43 @@ def test_db_upgrade_and_demo_twice(capsys: pytest.CaptureFixture[str], tmp_path:
     assert code == 0 and "0 patients, 0 appointments and 0 earlier intakes added" in out
 
 
+def test_demo_data_never_goes_into_a_clinics_database(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """`kiosk demo` and `demo-history` need no sign-in, so they must not add the demo accounts (published
+    passwords) or synthetic patients to a database that has accounts of its own: that would be a way in."""
+    import io
+
+    from sqlalchemy import func, select
+
+    from kiosk.services.backend import open_backend
+    from kiosk.store.engine import unit_of_work
+    from kiosk.store.models import Patient, StaffUser
+
+    data = str(tmp_path / "clinic")
+    monkeypatch.setattr("sys.stdin", io.StringIO("the clinic's own password\n"))
+    code, out, _ = run(
+        capsys, "--data-dir", data, "staff-user", "add", "boss", "--role", "admin", "--name", "B", "--password-stdin"
+    )
+    assert code == 0
+    for command in (["demo"], ["demo", "--history", "10"], ["demo-history", "--intakes", "10", "--patients", "2"]):
+        code, out, err = run(capsys, "--data-dir", data, *command)
+        assert code == 1 and out == ""
+        assert err.strip() == (
+            "kiosk: this database has staff accounts of its own, so it is not a demo database: demo patients and "
+            "demo accounts (with published passwords) go only into a new data folder (--data-dir)"
+        )
+    backend = open_backend(Path(data))
+    with unit_of_work(backend.db_factory) as session:
+        assert session.scalars(select(StaffUser.username)).all() == ["boss"]
+        assert session.scalar(select(func.count()).select_from(Patient)) == 0
+    backend.engine.dispose()
+    # A demo database stays one: its demo accounts do not make it "a clinic's" on the next run.
+    demo = str(tmp_path / "demo")
+    assert run(capsys, "--data-dir", demo, "demo")[0] == 0
+    assert run(capsys, "--data-dir", demo, "demo-history", "--intakes", "10", "--patients", "2")[0] == 0
+
+
 def test_a_broken_settings_file_is_refused_and_nothing_changes(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -154,3 +194,29 @@ def test_an_unreachable_database_is_one_sentence(
     err = capsys.readouterr().err
     assert err.startswith("kiosk: The database postgresql+psycopg://kiosk:***@127.0.0.1:1/kiosk cannot be reached")
     assert "Traceback" not in err and "secret" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["packet", "-o", "p.pdf"], ["packet", "--store-only"], ["print"], ["export", "fhir", "-o", "b.json"]],
+)
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        ("100000000000000000000", "there is no intake 100000000000000000000: intake numbers are far smaller"),
+        ("0", "an intake number is 1 or more"),
+        ("4x", "'4x' is not an intake number"),
+    ],
+)
+def test_an_intake_number_no_database_holds_is_one_sentence(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, command: list[str], number: str, words: str
+) -> None:
+    """Once a traceback (SQLite: Python int too large to convert); now refused before anything is opened."""
+    data = tmp_path / "data"
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["--data-dir", str(data), *command[:2], number, *command[2:]] if command[0] == "export"
+                 else ["--data-dir", str(data), command[0], number, *command[1:]])  # fmt: skip
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines()[-1].endswith(words) and "Traceback" not in err
+    assert not data.exists()

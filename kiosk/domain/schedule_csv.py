@@ -17,11 +17,10 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from kiosk.domain.scoring import AnswerError, normalize_phone
-from kiosk.domain.typed_text import MAX_NAME_LENGTH, date_of_birth_problem
+from kiosk.domain.typed_text import MAX_CHART_LENGTH, MAX_NAME_LENGTH, date_of_birth_problem
 
 REQUIRED_COLUMNS = ("first_name", "last_name", "date_of_birth", "appointment_date", "appointment_time", "visit_type")
 ALL_COLUMNS = ("chart_number", *REQUIRED_COLUMNS[:3], *REQUIRED_COLUMNS[3:], "phone", "language")
-MAX_CHART_LENGTH = 64
 BOOKING_WINDOW_PAST = dt.timedelta(days=366)
 BOOKING_WINDOW_FUTURE = dt.timedelta(days=5 * 366)
 """A CSV row books a visit within a year back and five years ahead; a year-1 date is a typo, not a visit."""

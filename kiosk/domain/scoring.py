@@ -17,6 +17,7 @@ from typing import Any
 from kiosk.domain.conditions import ItemValue
 from kiosk.domain.forms import Band, Form, Item, ItemType, pick
 from kiosk.domain.statuses import FlagLevel
+from kiosk.domain.typed_text import TypedTextError, check_characters
 
 # What the store keeps for an answer: an option code, a list of codes, a text, or a number.
 AnswerData = str | int | float | list[str]
@@ -95,6 +96,10 @@ def normalize_answer(item: Item, raw: Any) -> AnswerData:
             raise AnswerError("the answer is empty")
         if len(text) > item.max_length:
             raise AnswerError(f"the answer is longer than {item.max_length} characters")
+        try:
+            check_characters(text, what="answer", line_breaks=True)
+        except TypedTextError as error:
+            raise AnswerError(str(error)) from None
         return text
     raise AnswerError(f"item {item.id!r} is not a question and takes no answer")
 
@@ -338,8 +343,10 @@ def parse_answers_json(text: str) -> dict[str, Any]:
         raise AnswerError(
             f"--answers is not valid JSON: {error.msg} at line {error.lineno} column {error.colno}"
         ) from None
-    except ValueError as error:  # e.g. a number of thousands of digits
-        raise AnswerError(f"--answers holds a value that cannot be read: {str(error).split(';')[0]}") from None
+    except ValueError:  # Python reads no integer of more than 4,300 digits
+        raise AnswerError(
+            "--answers holds a number thousands of digits long; an answer is a small number such as 2"
+        ) from None
     except RecursionError:
         raise AnswerError('--answers is nested too deeply; give one flat object such as {"q1": 2}') from None
     if not isinstance(value, dict):

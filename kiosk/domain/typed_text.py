@@ -15,9 +15,26 @@ from enum import Enum
 MAX_NAME_LENGTH = 100
 """A first or last name, as typed at check-in, on a consent or in a CSV row."""
 
+MAX_FULL_NAME_LENGTH = 2 * MAX_NAME_LENGTH + 1
+"""A whole name typed at once (the name under a signature): a first and a last name."""
+
+MAX_CHART_LENGTH = 64
+"""A chart number from the practice's records."""
+
+MAX_PHONE_LENGTH = 40
+"""A phone number as written, extension included."""
+
+MAX_LABEL_LENGTH = 128
+"""A short label a person types for others to read: a staff member's name as staff see it."""
+
 
 class TypedTextError(ValueError):
     """A typed text that cannot be stored; the message is one sentence naming what it is about."""
+
+    def sentence(self) -> str:
+        """The message as a sentence of its own: "The first name is longer than ..."."""
+        message = str(self)
+        return message[:1].upper() + message[1:]
 
 
 def clean_typed_text(value: str, *, what: str, max_length: int) -> str:
@@ -28,10 +45,17 @@ def clean_typed_text(value: str, *, what: str, max_length: int) -> str:
     text = " ".join(value.split())
     if len(text) > max_length:
         raise TypedTextError(f"the {what} is longer than {max_length} characters")
-    for character in text:
-        if 0xD800 <= ord(character) <= 0xDFFF or unicodedata.category(character) == "Cc":
-            raise TypedTextError(f"the {what} holds a character that is not text (U+{ord(character):04X})")
+    check_characters(text, what=what)
     return text
+
+
+def check_characters(text: str, *, what: str, line_breaks: bool = False) -> None:
+    """TypedTextError when `text` holds a character that is not text: a lone surrogate (cannot be stored as
+    UTF-8) or a control character (line breaks and tabs allowed where `line_breaks`, in free-text answers)."""
+    allowed = "\n\r\t" if line_breaks else ""
+    for character in text:
+        if 0xD800 <= ord(character) <= 0xDFFF or (unicodedata.category(character) == "Cc" and character not in allowed):
+            raise TypedTextError(f"the {what} holds a character that is not text (U+{ord(character):04X})")
 
 
 MAX_AGE_YEARS = 120

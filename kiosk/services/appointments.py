@@ -7,12 +7,13 @@ way (match_patient: by chart number, else by name and date of birth through the 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.schedule_csv import NewPatient
+from kiosk.domain.typed_text import MAX_CHART_LENGTH, MAX_NAME_LENGTH, TypedTextError, clean_typed_text
 from kiosk.services.backend import Backend
 from kiosk.services.patients import add_patient, lookup_key
 from kiosk.services.permissions import Permission, StaffIdentity, require
@@ -102,8 +103,22 @@ def match_patient(db: Session, cipher: FieldCipher, new: NewPatient) -> Patient 
     return candidates[0] if candidates else None
 
 
-def find_or_add_patient(db: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime) -> tuple[Patient, bool]:
-    """The patient on file for `new` (given its chart number if it had none), or a newly added one."""
+def find_or_add_patient(
+    db: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime
+) -> tuple[Patient, bool]:
+    """The patient on file for `new` (given its chart number if it had none), or a newly added one.
+
+    TypedTextError, before anything is stored, for a name, chart number or phone too long or not text."""
+    new = replace(
+        new,
+        first_name=clean_typed_text(new.first_name, what="first name", max_length=MAX_NAME_LENGTH),
+        last_name=clean_typed_text(new.last_name, what="last name", max_length=MAX_NAME_LENGTH),
+        chart_number=(
+            clean_typed_text(new.chart_number, what="chart number", max_length=MAX_CHART_LENGTH) or None
+            if new.chart_number is not None
+            else None
+        ),
+    )
     patient = match_patient(db, cipher, new)
     if patient is not None:
         if new.chart_number is not None and patient.chart_number is None:
@@ -138,7 +153,10 @@ def add_appointment(
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
         if isinstance(patient, NewPatient):
-            record, _ = find_or_add_patient(db, backend.cipher, patient, now)
+            try:
+                record, _ = find_or_add_patient(db, backend.cipher, patient, now)
+            except TypedTextError as error:
+                raise AppointmentError(f"{error.sentence()}; nothing was added.") from None
         else:
             found = db.get(Patient, patient)
             if found is None:

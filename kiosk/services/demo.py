@@ -29,7 +29,7 @@ from kiosk.services.permissions import StaffIdentity
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole, chart_index
+from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole, StaffUser, StoreMeta, chart_index
 
 DEMO_CLINICIAN = "demo-clinician"
 DEMO_REVIEWER = StaffIdentity(
@@ -279,8 +279,43 @@ def _complete_session(backend: Backend, appointment_id: int, person: DemoPatient
     return state.intake_id
 
 
+DEMO_MARKER = "demo_database"
+"""store_meta: this database is a demo one (made by `kiosk demo`), so demo data may be added without a sign-in."""
+
+
+class NotADemoDatabaseError(Exception):
+    """Demo data was asked for in a database that holds a clinic's own accounts."""
+
+
+def claim_demo_database(backend: Backend) -> None:
+    """Let demo data into this database only if it is (or is becoming) a demo database.
+
+    `kiosk demo` needs no sign-in, and it adds demo staff accounts whose passwords are printed in the README;
+    run on a clinic's database it would hand anyone a known admin password. So it works only on a database
+    with no staff accounts yet (then marked as a demo database), one already marked, or one seeded by demo
+    before the mark existed; anything else is refused before a row is written.
+    """
+    with unit_of_work(backend.db_factory) as session:
+        if session.get(StoreMeta, DEMO_MARKER) is not None:
+            return
+        has_staff = session.scalars(select(StaffUser.id).limit(1)).first() is not None
+        seeded_before = (
+            session.scalars(select(Appointment.id).where(Appointment.source_ref.like("demo:%")).limit(1)).first()
+            is not None
+        )
+        if has_staff and not seeded_before:
+            raise NotADemoDatabaseError(
+                "this database has staff accounts of its own, so it is not a demo database: demo patients and "
+                "demo accounts (with published passwords) go only into a new data folder (--data-dir)"
+            )
+        session.add(StoreMeta(name=DEMO_MARKER, value=backend.now().isoformat()))
+
+
 def seed_demo(backend: Backend) -> DemoSummary:
-    """Add the demo day and the demo treatment series; what is already there is left as it is."""
+    """Add the demo day and the demo treatment series; what is already there is left as it is.
+
+    Raises NotADemoDatabaseError, before writing anything, on a database that is not a demo one."""
+    claim_demo_database(backend)
     today = backend.local_now().date()
     patients_added = appointments_added = intakes_added = 0
     patient_ids: list[int] = []

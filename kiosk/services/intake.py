@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
 from kiosk.domain.statuses import FlagLevel
+from kiosk.domain.typed_text import MAX_FULL_NAME_LENGTH, TypedTextError, clean_typed_text
 from kiosk.domain.visit_needs import SignedConsent, VisitTask, tasks_for_visit
 from kiosk.services.answer_records import answers_by_form, encrypt_answer
 from kiosk.services.backend import Backend
@@ -302,6 +303,20 @@ def names_match(typed: str, first_name: str, last_name: str) -> bool:
     return bool(typed_words) and sorted(typed_words) == sorted(record_words)
 
 
+MAX_SIGNATURE_POINTS = 50_000
+"""Far more than a signature drawn on the pad (a few thousand points); a bigger one is not a signature."""
+MAX_SIGNATURE_PNG_BYTES = 2_000_000
+
+
+def check_signature_size(strokes: Strokes, signature_png: bytes) -> None:
+    """TypedTextError (one sentence) for a signature no pad draws: too many points, or an image too large."""
+    points = sum(len(stroke) for stroke in strokes)
+    if points > MAX_SIGNATURE_POINTS:
+        raise TypedTextError(f"the signature has {points} points; at most {MAX_SIGNATURE_POINTS} are kept")
+    if len(signature_png) > MAX_SIGNATURE_PNG_BYTES:
+        raise TypedTextError(f"the signature image is larger than {MAX_SIGNATURE_PNG_BYTES // 1_000_000} MB")
+
+
 def sign_consent(
     backend: Backend,
     intake_id: int,
@@ -315,11 +330,15 @@ def sign_consent(
     """Keep the exact text shown (and its SHA-256), version, language, typed name, strokes and image.
 
     A typed name that does not match the record is still accepted (never refuse the patient) and marked
-    for staff review with an info flag.
+    for staff review with an info flag. A name or signature no screen can produce (longer than
+    MAX_FULL_NAME_LENGTH, not text, a signature of more than MAX_SIGNATURE_POINTS) is refused with
+    TypedTextError before anything is stored.
     """
     form = backend.forms.get(form_id)
     if form.kind is not FormKind.CONSENT:
         raise ValueError(f"form {form_id!r} is not a consent")
+    typed_name = clean_typed_text(typed_name, what="name typed under the signature", max_length=MAX_FULL_NAME_LENGTH)
+    check_signature_size(strokes, signature_png)
     now = backend.now()
     cipher = backend.cipher
     with unit_of_work(backend.db_factory) as db:
@@ -335,7 +354,7 @@ def sign_consent(
             language=intake.language,
             text_snapshot=text,
             text_sha256=text_sha256(text),
-            typed_name_enc=cipher.encrypt(typed_name.strip(), context="consent_records.typed_name"),
+            typed_name_enc=cipher.encrypt(typed_name, context="consent_records.typed_name"),
             signature_strokes_enc=cipher.encrypt_json(
                 [[[round(x, 2), round(y, 2)] for x, y in stroke] for stroke in strokes],
                 context="consent_records.signature_strokes",

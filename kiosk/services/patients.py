@@ -14,6 +14,13 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.typed_text import (
+    MAX_CHART_LENGTH,
+    MAX_FULL_NAME_LENGTH,
+    MAX_NAME_LENGTH,
+    MAX_PHONE_LENGTH,
+    clean_typed_text,
+)
 from kiosk.store.crypto import FieldCipher
 from kiosk.store.models import Patient
 
@@ -69,7 +76,19 @@ def add_patient(
     phone: str | None = None,
     emergency_contact: EmergencyContact | None = None,
 ) -> Patient:
-    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    """Store a new patient, identity encrypted. Every text is checked first (clean_typed_text): one too long
+    or not text raises TypedTextError and nothing is stored."""
+    first_name = clean_typed_text(first_name, what="first name", max_length=MAX_NAME_LENGTH)
+    last_name = clean_typed_text(last_name, what="last name", max_length=MAX_NAME_LENGTH)
+    if chart_number is not None:
+        chart_number = clean_typed_text(chart_number, what="chart number", max_length=MAX_CHART_LENGTH)
+    if phone is not None:
+        phone = clean_typed_text(phone, what="phone number", max_length=MAX_PHONE_LENGTH)
+    if emergency_contact is not None:
+        emergency_contact = EmergencyContact(
+            clean_typed_text(emergency_contact.name, what="emergency contact's name", max_length=MAX_FULL_NAME_LENGTH),
+            clean_typed_text(emergency_contact.phone, what="emergency contact's phone", max_length=MAX_PHONE_LENGTH),
+        )
     patient = Patient(
         chart_number=chart_number,
         first_name_enc=cipher.encrypt(first_name, context="patients.first_name"),

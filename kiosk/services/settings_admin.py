@@ -28,8 +28,23 @@ def read_settings_text(backend: Backend, staff: StaffIdentity) -> str:
     return settings_path(backend).read_text(encoding="utf-8")
 
 
+MAX_SETTINGS_BYTES = 1_000_000
+"""A settings file is a few kilobytes; a megabyte is a mistake (a pasted log, a wrong file), never settings."""
+
+
 def check_settings_text(backend: Backend, text: str) -> Settings:
     """The settings `text` describes, or SettingsError saying what to fix (including unknown forms)."""
+    if len(text) > MAX_SETTINGS_BYTES:
+        raise SettingsError(
+            f"{settings_path(backend)}: the text is {len(text):,} characters long; settings are at most "
+            f"{MAX_SETTINGS_BYTES:,}. Nothing was saved."
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise SettingsError(
+            f"{settings_path(backend)}: character {error.start + 1} is not text (a lone surrogate); nothing was saved."
+        ) from None
     settings = parse_settings_text(text, backend.data_dir)
     problems = check_visit_types(settings, backend.forms)
     if problems:

@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.typed_text import MAX_LABEL_LENGTH, TypedTextError, check_characters, clean_typed_text
 from kiosk.services.backend import Backend
 from kiosk.services.permissions import Permission, require
 
@@ -109,13 +110,31 @@ def _verify(stored_hash: str, secret: str) -> bool:
         return False
 
 
+def _is_text(value: str, max_length: int) -> bool:
+    """Whether `value` could be a stored username or password at all (not huge, no lone surrogate)."""
+    try:
+        check_characters(value[: max_length + 1], what="value")
+    except TypedTextError:
+        return False
+    return len(value) <= max_length
+
+
 def _normalized_username(username: str) -> str:
     return username.strip().lower()
+
+
+MAX_PASSWORD_LENGTH = 1024
 
 
 def _check_password(username: str, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise StaffAccountError(f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise StaffAccountError(f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.")
+    try:
+        check_characters(password, what="password")
+    except TypedTextError as error:
+        raise StaffAccountError(f"{error.sentence()}; choose another password.") from None
     if password.strip().lower() == username:
         raise StaffAccountError("The password must not be the username.")
 
@@ -174,7 +193,10 @@ def create_staff_user(
             f"{username!r} cannot be a username: use 2 to 64 lower case letters, digits, '.', '_' or '-', "
             "starting with a letter or digit."
         )
-    shown_name = " ".join(display_name.split())
+    try:
+        shown_name = clean_typed_text(display_name, what="name as staff see it", max_length=MAX_LABEL_LENGTH)
+    except TypedTextError as error:
+        raise StaffAccountError(f"{error.sentence()}.") from None
     if not shown_name:
         raise StaffAccountError('Give the person\'s name as staff should see it, e.g. --name "Dr. Dana Lee".')
     _check_password(name, password)
@@ -184,7 +206,7 @@ def create_staff_user(
             raise StaffAccountError(f"The username {name!r} is taken; choose another one.")
         user = StaffUser(
             username=name,
-            display_name=shown_name[:128],
+            display_name=shown_name,
             role=StaffRole(role).value,
             password_hash=HASHER.hash(password),
             pin_hash=None,
@@ -299,6 +321,8 @@ def set_pin(backend: Backend, username: str, pin: str, staff: StaffIdentity) -> 
 
 def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
     """Check a username and password; raise SignInError saying what the person can do about a refusal."""
+    if not (_is_text(username, 256) and _is_text(password, MAX_PASSWORD_LENGTH)):
+        username = password = ""  # no account has such a name or password: refused like an unknown user
     name = _normalized_username(username)
     now = backend.now()
     refusal: SignInError | None = None

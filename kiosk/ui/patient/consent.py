@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStacke
 
 from kiosk.domain.consent_markup import BlockKind, consent_blocks
 from kiosk.domain.forms import Form, pick
+from kiosk.domain.typed_text import MAX_FULL_NAME_LENGTH
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, pane, set_label
 from kiosk.ui.theme import ButtonRole, TextRole
@@ -116,7 +117,7 @@ class ConsentScreen(Screen):
         self.name_label = label(TextRole.BODY)
         self.name = QLineEdit()
         self.name.setMinimumHeight(TOUCH_HEIGHT)
-        self.name.setMaxLength(120)
+        self.name.setMaxLength(MAX_FULL_NAME_LENGTH)
         self.name.textChanged.connect(self._update_sign_button)
         self.keyboard = OnScreenKeyboard()
         self.keyboard.set_target(self.name)

@@ -28,7 +28,8 @@ from PySide6.QtWidgets import (
 
 from kiosk.domain.forms import pick
 from kiosk.domain.statuses import FlagLevel
-from kiosk.services.backend import Backend, LazyBackend
+from kiosk.services.backend import Backend, LazyBackend, SetupError
+from kiosk.settings import SettingsError
 
 if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
@@ -134,7 +135,10 @@ class PatientWindow(QWidget):
         """Open the database on the worker now, so the first patient does not wait for it."""
 
         def failed(error: Exception) -> None:
-            log.critical("The kiosk cannot open its data: %s", error, exc_info=error)
+            # A failure the kiosk explains (an unreachable database, a lost key) is logged as that sentence;
+            # anything else with its traceback, for whoever investigates. The patient sees the problem screen.
+            explained = isinstance(error, SetupError | SettingsError)
+            log.critical("The kiosk cannot open its data: %s", error, exc_info=None if explained else error)
             self.show_screen(self.problem)
 
         self.runner.submit(self.handle.get, None, failed)

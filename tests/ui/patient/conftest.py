@@ -1,27 +1,36 @@
-"""A kiosk built exactly as `kiosk run --data-dir DIR` builds it, on a seeded demo database."""
+"""A kiosk built exactly as `kiosk run --data-dir DIR` builds it, on a copy of the seeded demo folder
+(tests/ui/conftest.py seeds it once per run)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import build_kiosk
-from kiosk.services.backend import open_backend
-from kiosk.services.demo import seed_demo
 from kiosk.settings import DEFAULT_SETTINGS
 from kiosk.ui.patient.window import PatientWindow
 from tests.ui.patient.driver import Patient
 
+MakeDataDir = Callable[..., Path]
 
-def make_data_dir(
-    path: Path, *, idle_seconds: int = 600, countdown: int = 30, input_guard_ms: int = 0, answer_beat_ms: int = 10
+
+def copy_demo_data_dir(
+    template: Path,
+    path: Path,
+    *,
+    idle_seconds: int = 600,
+    countdown: int = 30,
+    input_guard_ms: int = 0,
+    answer_beat_ms: int = 10,
 ) -> Path:
-    """The careful driver's kiosk: a short beat and no input guard (it taps once, after every wait); the
-    people-like tests give the real guard and beat."""
-    path.mkdir(parents=True, exist_ok=True)
+    """A copy of the seeded demo folder at `path`, with the careful driver's kiosk settings: a short beat and no
+    input guard (it taps once, after every wait); the people-like tests give the real guard and beat."""
+    shutil.copytree(template, path, dirs_exist_ok=True)
     settings = (
         DEFAULT_SETTINGS.replace("answer_beat_ms = 300", f"answer_beat_ms = {answer_beat_ms}")
         .replace("input_guard_ms = 400", f"input_guard_ms = {input_guard_ms}")
@@ -29,14 +38,17 @@ def make_data_dir(
         .replace("idle_countdown_seconds = 30", f"idle_countdown_seconds = {countdown}")
     )
     (path / "settings.toml").write_text(settings)
-    backend = open_backend(path)
-    seed_demo(backend)
-    backend.engine.dispose()
     return path
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
+def make_data_dir(demo_template: Path) -> MakeDataDir:
+    """`make_data_dir(path, idle_seconds=..., ...)`: a seeded demo folder of this test's own (a copy)."""
+    return functools.partial(copy_demo_data_dir, demo_template)
+
+
+@pytest.fixture
+def data_dir(make_data_dir: MakeDataDir, tmp_path: Path) -> Path:
     return make_data_dir(tmp_path / "kiosk-data")
 
 

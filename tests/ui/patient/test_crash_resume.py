@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.patient.conftest import make_data_dir
-
 PROCESS = Path(__file__).with_name("kiosk_process.py")
 pytestmark = pytest.mark.slow
 
@@ -26,8 +24,7 @@ def run(data_dir: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def test_answers_survive_sigkill_and_the_flow_resumes(tmp_path: Path) -> None:
-    data_dir = make_data_dir(tmp_path / "crash")
+def test_answers_survive_sigkill_and_the_flow_resumes(data_dir: Path) -> None:
     first = run(data_dir, "answer", "4")
     assert first.stdout is not None
     accepted = []

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_button import AnswerButton
-from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose
 from tests.ui.patient.test_kiosk_behaviour import SAM, answers_in_database, check_in
 
@@ -33,7 +33,9 @@ def _wait(milliseconds: int) -> None:
 
 
 @pytest.mark.parametrize("gap_ms", [120, 450])
-def test_a_second_tap_never_answers_the_next_question(qtbot: QtBot, tmp_path: Path, gap_ms: int) -> None:
+def test_a_second_tap_never_answers_the_next_question(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir, gap_ms: int
+) -> None:
     data_dir = make_data_dir(tmp_path / "data", input_guard_ms=400, answer_beat_ms=300)
     window = open_kiosk(qtbot, data_dir)
     try:
@@ -61,10 +63,9 @@ def test_a_second_tap_never_answers_the_next_question(qtbot: QtBot, tmp_path: Pa
         window.shutdown()
 
 
-def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot, tmp_path: Path) -> None:
+def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot, data_dir: Path) -> None:
     """Every question of the PHQ-9, GAD-7 and the checklist, reached by taps (answers, Next after typed
     fields and notes): no answer has the focus (no ring) and none looks chosen before the patient touches it."""
-    data_dir = make_data_dir(tmp_path / "data")
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)

@@ -20,7 +20,7 @@ from kiosk.store.models import Answer, Arrival, AuditEntry, Flag, Intake
 from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.pin_pad import PinPadDialog
-from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose, touchscreen
 
 SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
@@ -55,7 +55,9 @@ def answers_in_database(data_dir: Path, form_id: str = "phq9") -> dict[str, str]
         backend.engine.dispose()
 
 
-def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(qtbot: QtBot, tmp_path: Path) -> None:
+def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
+) -> None:
     data_dir = make_data_dir(tmp_path / "idle", idle_seconds=2, countdown=1)
     kiosk = open_kiosk(qtbot, data_dir)
     patient = Patient(qtbot, kiosk)
@@ -327,3 +329,26 @@ def test_staff_open_the_console_from_the_tablet_after_the_pin(qtbot: QtBot, data
     qtbot.waitUntil(lambda: console.console is not None)
     console.close()
     kiosk.shutdown()
+
+
+def test_an_unreachable_database_shows_the_front_desk_screen_and_logs_one_sentence(
+    qtbot: QtBot, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The kiosk started on a database server that refuses the connection: the patient sees "please see the
+    front desk", and the terminal and the log get one sentence naming the database, no traceback."""
+    import logging
+
+    from kiosk.app import OneLine
+    from kiosk.settings import DEFAULT_SETTINGS
+
+    data_dir = tmp_path / "unreachable"
+    data_dir.mkdir()
+    url = "postgresql+psycopg://kiosk:secret@127.0.0.1:1/kiosk"
+    (data_dir / "settings.toml").write_text(DEFAULT_SETTINGS.replace('url = ""', f'url = "{url}"'))
+    kiosk = open_kiosk(qtbot, data_dir)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.problem, timeout=10000)
+    [record] = [r for r in caplog.records if r.levelno == logging.CRITICAL]
+    assert record.exc_info is None
+    line = OneLine().format(record)
+    assert line.startswith("kiosk: The kiosk cannot open its data: The database postgresql+psycopg://kiosk:***@")
+    assert "cannot be reached" in line and "secret" not in line and "\n" not in line

@@ -22,13 +22,13 @@ from kiosk.store.models import StaffRole
 from kiosk.ui.staff.idle_lock import LOCK_AFTER_SECONDS
 from kiosk.ui.staff.window import DEFAULT_SIZE, StaffWindow, build_staff_console
 from kiosk.ui.theme import apply_theme
-from tests.ui.patient.conftest import make_data_dir
+from tests.ui.patient.conftest import copy_demo_data_dir
 from tests.ui.staff.driver import Staff
 
 
 @pytest.fixture(scope="session")
-def template_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = make_data_dir(tmp_path_factory.mktemp("staff-template") / "data")
+def template_data_dir(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Path:
+    folder = copy_demo_data_dir(demo_template, tmp_path_factory.mktemp("staff-template") / "data")
     backend = open_backend(folder)
     ensure_clinic_certificate(folder, backend.settings.clinic_name)
     backend.engine.dispose()
