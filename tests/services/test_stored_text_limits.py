@@ -139,7 +139,7 @@ def test_a_sign_in_with_a_lone_surrogate_is_refused_like_a_wrong_password(
     ids=["ten megabytes", "lone surrogate"],
 )
 def test_settings_that_cannot_be_settings_are_not_saved(backend: Backend, text: str, words: str) -> None:
-    before = read_settings_text(backend)
+    before = read_settings_text(backend, admin())
     with pytest.raises(SettingsError, match=re.escape(words)):
         save_settings_text(backend, before + text, admin())
     assert settings_path(backend).read_text(encoding="utf-8") == before
