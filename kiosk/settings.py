@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from kiosk.domain.acknowledgements import DEFAULT_ACKNOWLEDGEMENT_OUTCOMES
+
 SETTINGS_FILE = "settings.toml"
 APP_DIR_NAME = "intake-kiosk"
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -48,6 +50,18 @@ input_guard_ms = 400
 languages = ["en", "es"]
 # Where PDF forms and packets are printed; empty means the system default printer.
 printer = ""
+
+[console]
+# What a clinician can say was done when acknowledging an urgent flag (the first is offered first).
+acknowledgement_outcomes = [
+    "spoke with patient: safe to proceed",
+    "safety plan made",
+    "escalated to prescriber",
+    "emergency services called",
+    "patient left before contact",
+]
+# A short chime and a desktop notification (naming no patient) when a new urgent flag arrives.
+urgent_chime = true
 
 [database]
 # Empty: SQLite file kiosk.sqlite3 in the data directory. For several tablets, one PostgreSQL server:
@@ -119,6 +133,8 @@ class Settings:
     signing_certificate: Path | None
     signing_passphrase_file: Path | None
     visit_types: tuple[VisitType, ...]
+    acknowledgement_outcomes: tuple[str, ...] = DEFAULT_ACKNOWLEDGEMENT_OUTCOMES
+    urgent_chime: bool = True
 
     def visit_type(self, visit_type_id: str) -> VisitType:
         for visit_type in self.visit_types:
@@ -241,6 +257,7 @@ _KNOWN_KEYS: dict[str, tuple[str, ...]] = {
     "clinic": ("name", "phone", "address"),
     "crisis": ("line", *SUPPORTED_LANGUAGES),
     "kiosk": ("idle_seconds", "idle_countdown_seconds", "answer_beat_ms", "input_guard_ms", "languages", "printer"),
+    "console": ("acknowledgement_outcomes", "urgent_chime"),
     "database": ("url",),
     "signing": ("certificate", "passphrase_file"),
     "visit_types": _VISIT_TYPE_KEYS,
@@ -255,8 +272,9 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
     kiosk = read.table(raw, "kiosk", "kiosk")
     database = read.table(raw, "database", "database")
     signing = read.table(raw, "signing", "signing")
+    console = read.table(raw, "console", "console")
     for name, table in (("clinic", clinic), ("crisis", crisis), ("kiosk", kiosk), ("database", database),
-                        ("signing", signing)):  # fmt: skip
+                        ("signing", signing), ("console", console)):  # fmt: skip
         read.only(table, name, _KNOWN_KEYS[name])
 
     languages = read.strings(kiosk, "kiosk.languages", "languages", ["en", "es"])
@@ -288,6 +306,14 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
         raise read.fail("signing", "give both 'certificate' and 'passphrase_file', or neither")
 
     visit_types = _visit_types(raw.get("visit_types", []), read, languages)
+    outcomes = read.strings(
+        console, "console.acknowledgement_outcomes", "acknowledgement_outcomes", list(DEFAULT_ACKNOWLEDGEMENT_OUTCOMES)
+    )
+    if not outcomes or any(not outcome.strip() for outcome in outcomes):
+        raise read.fail("console.acknowledgement_outcomes", "must list at least one outcome, none of them empty")
+    chime = console.get("urgent_chime", True)
+    if not isinstance(chime, bool):
+        raise read.fail("console.urgent_chime", "must be true or false")
     return Settings(
         data_dir=data_dir,
         clinic_name=read.text(clinic, "clinic.name", "name", "", required=True),
@@ -307,6 +333,8 @@ def _parse(raw: Mapping[str, Any], data_dir: Path, path: Path) -> Settings:
         signing_certificate=_resolve(data_dir, certificate),
         signing_passphrase_file=_resolve(data_dir, passphrase),
         visit_types=visit_types,
+        acknowledgement_outcomes=tuple(outcome.strip() for outcome in outcomes),
+        urgent_chime=chime,
     )
 
 
