@@ -13,9 +13,11 @@ set -euo pipefail
 PG_DIR="${KIOSK_TEST_PG_DIR:-/tmp/kiosk-test-pg}"
 PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
 PRINTER="KioskPDF"
-# What Qt needs to run headless (offscreen), then poppler, CUPS with its PDF printer, PostgreSQL, and the
+# What Qt needs to run headless (offscreen) and what QtMultimedia loads for the console's chime (pipewire,
+# pulse, va), then poppler, CUPS with its PDF printer, PostgreSQL, and the
 # headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`).
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
+          libpipewire-0.3-0 libpulse0 libva2 libva-x11-2 libva-drm2
           poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs)
 
 log() { echo "test-services: $*" >&2; }

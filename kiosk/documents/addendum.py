@@ -19,8 +19,8 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Paragraph, Table, TableStyle
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Paragraph, Table, TableStyle
 
 from kiosk import __version__
 from kiosk.documents.fonts import register_packet_fonts
@@ -104,8 +104,9 @@ def render_addendum(data: AddendumData) -> bytes:
     label_style = ParagraphStyle("addendum_label", parent=body, fontName=faces.bold)
     title = ParagraphStyle("addendum_title", parent=body, fontName=faces.bold, fontSize=17, leading=21)
     heading = ParagraphStyle("addendum_heading", parent=body, fontName=faces.bold, fontSize=14, leading=18)
-    muted = ParagraphStyle("addendum_muted", parent=body, fontName=faces.italic, fontSize=8.5, leading=11.5,
-                           textColor=GREY_TEXT)
+    muted = ParagraphStyle(
+        "addendum_muted", parent=body, fontName=faces.italic, fontSize=8.5, leading=11.5, textColor=GREY_TEXT
+    )
     hash_style = ParagraphStyle("addendum_hash", parent=body, fontName=faces.regular, fontSize=9, leading=12)
 
     buffer = BytesIO()
@@ -214,7 +215,8 @@ def named_packet_hash(pdf: bytes) -> str | None:
 
     try:
         trailer = PdfFileReader(BytesIO(pdf), strict=False).trailer_view
-        info = trailer["/Info"] if "/Info" in trailer else None
+        # trailer_view.get would hand back the indirect reference; indexing resolves it.
+        info = trailer["/Info"] if "/Info" in trailer else None  # noqa: SIM401
         subject = info.get("/Subject") if info is not None else None
     except (PdfError, ValueError, KeyError, TypeError, AttributeError):
         return None

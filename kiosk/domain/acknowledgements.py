@@ -70,9 +70,7 @@ def checked_answer(outcome: str, note: str, outcomes: tuple[str, ...] | None) ->
     return chosen, text or None
 
 
-def undo_refusal(
-    answered_by: str | None, answered_at: dt.datetime | None, person: str, now: dt.datetime
-) -> str | None:
+def undo_refusal(answered_by: str | None, answered_at: dt.datetime | None, person: str, now: dt.datetime) -> str | None:
     """Why `person` may not undo this answer now, or None when they may."""
     if answered_at is None or answered_by is None:
         return "There is nothing to undo: this flag has no answer recorded."
