@@ -85,8 +85,15 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
             raise CliError("--store-only keeps the packet in the database; it cannot be combined with -o")
 
         def make(backend: Backend) -> int:
-            result = PacketMaker(backend).make(args.intake_id, actor="kiosk")
+            from kiosk.services.flag_answers import addenda_for_earlier_answers
+
+            maker = PacketMaker(backend)
+            result = maker.make(args.intake_id, actor="kiosk")
             print(f"stored the signed packet of intake {args.intake_id} ({result.pages} pages, sha256 {result.sha256})")
+            # Flags answered while the patient was still checking in get their signed addenda now.
+            made = addenda_for_earlier_answers(backend, maker, args.intake_id)
+            if made:
+                print(f"signed {made} addend{'um' if made == 1 else 'a'} for answers given before submission")
             return EXIT_OK
 
         return _with_backend(open_backend, args, make)

@@ -19,7 +19,7 @@ from kiosk.documents.addendum import AddendumData, render_addendum
 from kiosk.documents.signing import SignatureDetails, sign_pdf
 from kiosk.domain.acknowledgements import ACTION_TITLES, AddendumAction
 from kiosk.services.backend import Backend
-from kiosk.services.packets import PacketMaker, packet_reference
+from kiosk.services.packets import PACKET_STATUSES, PacketMaker, packet_reference
 from kiosk.services.patients import patient_view
 from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
@@ -75,10 +75,24 @@ class AddendumRequest:
     outcome_label: str = "Outcome"
 
 
+def packet_exists_for(backend: Backend, intake_id: int) -> bool:
+    """Whether the intake is past submission, so it has (or can have) a signed packet to add to."""
+    with read_only_unit_of_work(backend.sessions) as session:
+        status = session.scalar(select(Intake.status).where(Intake.id == intake_id))
+    return status in PACKET_STATUSES
+
+
 def sign_addendum(
-    backend: Backend, maker: PacketMaker, staff: StaffIdentity, request: AddendumRequest, at: dt.datetime
+    backend: Backend,
+    maker: PacketMaker,
+    staff: StaffIdentity,
+    request: AddendumRequest,
+    at: dt.datetime,
+    *,
+    signed_at: dt.datetime | None = None,
 ) -> SignedAddendum:
-    """Render and sign the addendum for `request`; the packet is made first if the intake has none yet."""
+    """Render and sign the addendum for `request` (what happened at `at`, signed at `signed_at`, by default
+    the same); the packet is made first if the submitted intake has none stored yet."""
     packet = maker.packet_bytes(request.intake_id, actor=staff.username)
     packet_sha256 = hashlib.sha256(packet).hexdigest()
     with read_only_unit_of_work(backend.sessions) as session:
@@ -114,7 +128,7 @@ def sign_addendum(
     signed = sign_pdf(
         render_addendum(data),
         maker.signer,
-        when=at.astimezone(),
+        when=(signed_at or at).astimezone(),
         details=SignatureDetails(reason=ADDENDUM_SIGNATURE_REASON, location=backend.settings.clinic_name),
     )
     return SignedAddendum(

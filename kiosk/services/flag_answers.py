@@ -24,7 +24,13 @@ from kiosk.domain.acknowledgements import (
     undo_refusal,
 )
 from kiosk.domain.forms import FlagLevel
-from kiosk.services.addenda import AddendumRequest, SignedAddendum, sign_addendum, store_addendum
+from kiosk.services.addenda import (
+    AddendumRequest,
+    SignedAddendum,
+    packet_exists_for,
+    sign_addendum,
+    store_addendum,
+)
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.packets import PacketMaker
@@ -32,7 +38,7 @@ from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
-from kiosk.store.models import Appointment, Flag, Intake, IntakeStatus
+from kiosk.store.models import Addendum, Appointment, Flag, Intake, IntakeStatus, StaffRole, StaffUser
 
 
 class FlagAnswerError(Exception):
@@ -46,7 +52,8 @@ class FlagAnswer:
     flag_id: int
     intake_id: int
     at: dt.datetime
-    addendum_sha256: str
+    addendum_sha256: str | None
+    """None while the intake is still a draft: the addendum is made with the packet."""
 
 
 def _flag(session: Session, flag_id: int) -> Flag:
@@ -77,6 +84,12 @@ def _facts(backend: Backend, flag_id: int) -> _FlagFacts:
             acknowledged_by=flag.acknowledged_by,
             outcome=flag.acknowledged_outcome,
         )
+
+
+def _signed_if_packet(
+    backend: Backend, maker: PacketMaker, staff: StaffIdentity, request: AddendumRequest, now: dt.datetime
+) -> SignedAddendum | None:
+    return sign_addendum(backend, maker, staff, request, now) if packet_exists_for(backend, request.intake_id) else None
 
 
 def _answer(
@@ -113,7 +126,11 @@ def _answer(
         note=kept_note,
         outcome_label="Outcome" if is_urgent else "Reason",
     )
-    addendum = sign_addendum(backend, maker, staff, request, now)
+    # A flag raised while the patient is still checking in is answered at once; its addendum follows when
+    # the packet is made at submission (addenda_for_earlier_answers).
+    addendum = (
+        sign_addendum(backend, maker, staff, request, now) if packet_exists_for(backend, facts.intake_id) else None
+    )
     with unit_of_work(backend.sessions) as session:
         flag = _flag(session, flag_id)
         if flag.acknowledged_at is not None:  # someone else answered while the addendum was being signed
@@ -129,10 +146,14 @@ def _answer(
             action="flag.acknowledge" if is_urgent else "flag.clear_hold",
             patient_id=flag.patient_id,
             intake_id=flag.intake_id,
-            detail=f"flag {flag.id}, with an outcome{' and a note' if kept_note else ''}",
+            detail=f"flag {flag.id}, with an outcome{' and a note' if kept_note else ''}"
+            + ("" if addendum else "; addendum follows the packet"),
         )
-        store_addendum(session, addendum)
-    return FlagAnswer(flag_id=flag_id, intake_id=facts.intake_id, at=now, addendum_sha256=addendum.sha256)
+        if addendum is not None:
+            store_addendum(session, addendum)
+    return FlagAnswer(
+        flag_id=flag_id, intake_id=facts.intake_id, at=now, addendum_sha256=addendum.sha256 if addendum else None
+    )
 
 
 def acknowledge_urgent(
@@ -169,7 +190,9 @@ def undo_answer(backend: Backend, maker: PacketMaker, staff: StaffIdentity, flag
         f"(“{facts.outcome or ''}”) is withdrawn; the flag is open again.",
         outcome_label="Withdrawn",
     )
-    addendum = sign_addendum(backend, maker, staff, request, now)
+    addendum = (
+        sign_addendum(backend, maker, staff, request, now) if packet_exists_for(backend, facts.intake_id) else None
+    )
     with unit_of_work(backend.sessions) as session:
         flag = _flag(session, flag_id)
         if flag.acknowledged_at != facts.acknowledged_at or flag.acknowledged_by != staff.username:
@@ -187,8 +210,11 @@ def undo_answer(backend: Backend, maker: PacketMaker, staff: StaffIdentity, flag
             intake_id=flag.intake_id,
             detail=f"flag {flag.id}, answered {facts.acknowledged_at.isoformat(timespec='seconds')}",
         )
-        store_addendum(session, addendum)
-    return FlagAnswer(flag_id=flag_id, intake_id=facts.intake_id, at=now, addendum_sha256=addendum.sha256)
+        if addendum is not None:
+            store_addendum(session, addendum)
+    return FlagAnswer(
+        flag_id=flag_id, intake_id=facts.intake_id, at=now, addendum_sha256=addendum.sha256 if addendum else None
+    )
 
 
 def mark_reviewed_signed(backend: Backend, maker: PacketMaker, staff: StaffIdentity, intake_id: int) -> FlagAnswer:
@@ -251,3 +277,57 @@ def waiting_counts(backend: Backend, staff: StaffIdentity, day: dt.date | None =
             )
         )
     return WaitingCounts(urgent=urgent or 0, holds=holds or 0)
+
+
+def addenda_for_earlier_answers(backend: Backend, maker: PacketMaker, intake_id: int) -> int:
+    """Sign the addenda of the answers given while the intake was still a draft (an urgent flag is
+    acknowledged while the patient is still on the tablet); called once its packet exists. Returns how many."""
+    if not packet_exists_for(backend, intake_id):
+        return 0
+    with read_only_unit_of_work(backend.sessions) as session:
+        answered = [
+            (
+                flag.id,
+                FlagLevel(flag.level),
+                flag.message,
+                flag.acknowledged_at,
+                flag.acknowledged_outcome,
+                flag.acknowledged_note,
+                flag.acknowledged_by,
+            )
+            for flag in session.scalars(
+                select(Flag).where(Flag.intake_id == intake_id, Flag.acknowledged_at.is_not(None)).order_by(Flag.id)
+            )
+        ]
+        signed = {
+            row.flag_id
+            for row in session.execute(
+                select(Addendum.flag_id, Addendum.created_at).where(
+                    Addendum.intake_id == intake_id,
+                    Addendum.action.in_([AddendumAction.ACKNOWLEDGE.value, AddendumAction.CLEAR_HOLD.value]),
+                )
+            )
+            if row.flag_id is not None
+        }
+        people = {user.username: user for user in session.scalars(select(StaffUser))}
+    made = 0
+    for flag_id, level, message, at, outcome, note, username in answered:
+        if flag_id in signed or at is None or username is None or username not in people:
+            continue
+        user = people[username]
+        person = StaffIdentity(user.id, user.username, user.display_name, StaffRole(user.role))
+        is_urgent = level is FlagLevel.URGENT
+        request = AddendumRequest(
+            intake_id=intake_id,
+            flag_id=flag_id,
+            action=AddendumAction.ACKNOWLEDGE if is_urgent else AddendumAction.CLEAR_HOLD,
+            about=message,
+            outcome=outcome,
+            note=note,
+            outcome_label="Outcome" if is_urgent else "Reason",
+        )
+        addendum = sign_addendum(backend, maker, person, request, at, signed_at=backend.now())
+        with unit_of_work(backend.sessions) as session:
+            store_addendum(session, addendum)
+        made += 1
+    return made
