@@ -135,6 +135,11 @@ def joined_for_print(pdfs: list[bytes]) -> bytes:
     return out.getvalue()
 
 
+def _prefix(what: str) -> str:
+    """The audit detail names what was printed unless it was the packet alone (as it always said)."""
+    return "" if what == "packet" else f"{what}, "
+
+
 def print_document(
     backend: Backend,
     intake_id: int,
@@ -149,7 +154,7 @@ def print_document(
     queue = printer or backend.settings.printer or default_printer()
     if not queue:
         log.warning("not printing intake %d: no printer in the settings and no system default", intake_id)
-        _audit(backend, intake_id, actor, f"{what} not printed: no printer chosen")
+        _audit(backend, intake_id, actor, f"{_prefix(what)}not printed: no printer chosen")
         return PrintOutcome(intake_id, printed=False, state="not_submitted", message=_NO_PRINTER_MESSAGE, printer=None)
 
     path = _write_spool_file(backend.data_dir, intake_id, pdf)
@@ -159,7 +164,7 @@ def print_document(
         path.unlink(missing_ok=True)
 
     job = f", job {result.job_id}" if result.job_id else ""
-    _audit(backend, intake_id, actor, f"{what}, printer {queue}: {result.state}{job}")
+    _audit(backend, intake_id, actor, f"{_prefix(what)}printer {queue}: {result.state}{job}")
     if result.succeeded and result.message.startswith("Printed"):
         message = f"The {what} of intake {intake_id} was printed on {queue} (job {result.job_id})."
     elif result.succeeded:  # sent, but CUPS could not say how the job ended
