@@ -19,8 +19,7 @@ from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
 from kiosk.services.trends import (
     STAFF_LANGUAGE,
-    is_remission,
-    is_response,
+    change_markers,
     questionnaire_scores,
     submitted_sessions,
 )
@@ -61,6 +60,11 @@ class QuestionnaireReview:
     @property
     def incomplete(self) -> bool:
         return self.total is None
+
+    @property
+    def has_baseline(self) -> bool:
+        """Whether an earlier session gives a baseline: without one, response and remission do not apply."""
+        return self.baseline_total is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +225,7 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         first_total = first.total if first is not None else None
         last_total = last.total if last is not None else None
         total = result.total
+        response, remission = change_markers(form, first_total, total)
         questionnaires.append(
             QuestionnaireReview(
                 form_id=form_id,
@@ -235,8 +240,8 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
                 previous_total=last_total,
                 change_from_baseline=total - first_total if total is not None and first_total is not None else None,
                 change_from_previous=total - last_total if total is not None and last_total is not None else None,
-                response=is_response(first_total, total),
-                remission=is_remission(form, total),
+                response=response,
+                remission=remission,
                 items=tuple(
                     ItemAnswer(
                         item_id=item.id,

@@ -141,6 +141,15 @@ def is_remission(form: Form, total: int | None) -> bool:
     return total <= lowest.maximum
 
 
+def change_markers(form: Form, baseline: int | None, total: int | None) -> tuple[bool, bool]:
+    """(response, remission) of a session measured against an earlier baseline session's total. Both are
+    changes over a course of treatment, so neither is marked without a baseline to change from: a
+    patient's first session is never "in remission", however low its total."""
+    if baseline is None or total is None:
+        return False, False
+    return is_response(baseline, total), is_remission(form, total)
+
+
 def local_day(moment: dt.datetime) -> dt.date:
     return moment.astimezone().date()
 
@@ -222,7 +231,7 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
     seen_baseline = False
     for ref, result in zip(sessions, totals, strict=True):
         total = result.total if result is not None else None
-        after_baseline = seen_baseline and total is not None
+        response, remission = change_markers(form, baseline if seen_baseline else None, total)
         seen_baseline = seen_baseline or total is not None
         points.append(
             TrendPoint(
@@ -232,8 +241,8 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
                 total=total,
                 band_code=result.band.code if result is not None and result.band is not None else None,
                 change_from_baseline=total - baseline if total is not None and baseline is not None else None,
-                response=after_baseline and is_response(baseline, total),
-                remission=is_remission(form, total),
+                response=response,
+                remission=remission,
             )
         )
     return TrendSeries(
