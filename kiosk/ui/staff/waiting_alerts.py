@@ -115,9 +115,9 @@ class UrgentAlert(QObject):
     def __init__(self, *, chime: bool, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.chime_enabled = chime
-        self.sound = QSoundEffect(self)
-        self.sound.setSource(QUrl.fromLocalFile(str(resource_path(*CHIME_FILE))))
-        self.sound.setVolume(0.8)
+        # Made at the first chime: starting QtMultimedia connects to the sound server, which a console that
+        # never chimes has no need of.
+        self.sound: QSoundEffect | None = None
         self.tray = QSystemTrayIcon(self)
         self.tray.setToolTip("Staff console")
         self.tray.setIcon(_tray_icon())
@@ -129,7 +129,7 @@ class UrgentAlert(QObject):
         """Chime (unless switched off) and show the notification; neither says who the patient is."""
         if self.chime_enabled:
             self.chimes_requested += 1
-            self.sound.play()
+            self.chime().play()
         text = (
             NOTIFICATION_TEXT
             if new_urgent == 1
@@ -142,6 +142,14 @@ class UrgentAlert(QObject):
         else:
             log.info("no system tray on this desktop: the urgent flag is shown on the console only")
         self.alerted.emit(self.chime_enabled)
+
+    def chime(self) -> QSoundEffect:
+        """The chime, loaded from the bundled file on first use."""
+        if self.sound is None:
+            self.sound = QSoundEffect(self)
+            self.sound.setSource(QUrl.fromLocalFile(str(resource_path(*CHIME_FILE))))
+            self.sound.setVolume(0.8)
+        return self.sound
 
     def hide(self) -> None:
         self.tray.hide()
