@@ -30,6 +30,17 @@ PAGE_SIZE = 200
 FILTER_WIDTH = 330
 EVERYONE = "Everyone"
 NO_PATIENT_FILTER = "Showing entries about any patient."
+
+
+def patient_cell(record: AuditRecord) -> str:
+    """The patient's name with their number ("Sam Taylor (12)"); the number alone if the record is gone."""
+    if record.patient_id is None:
+        return ""
+    if record.patient_name:
+        return f"{record.patient_name} ({record.patient_id})"
+    return f"patient {record.patient_id}"
+
+
 SYSTEM_ACTORS = ("kiosk", PIN_PAD_ACTOR, UNKNOWN_ACTOR)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,8 +61,8 @@ class AuditModel(RowsModel[AuditRecord]):
                 Column("Entry", lambda record: str(record.entry_id)),
                 Column("When", lambda record: date_and_time(record.at)),
                 Column("Person", lambda record: record.actor),
-                Column("Action", lambda record: record.action),
-                Column("Patient", lambda record: "" if record.patient_id is None else str(record.patient_id)),
+                Column("Action", lambda record: record.action_label or record.action),
+                Column("Patient", patient_cell),
                 Column("Intake", lambda record: "" if record.intake_id is None else str(record.intake_id)),
                 Column("Detail", lambda record: record.detail),
             ],
