@@ -18,7 +18,15 @@ from kiosk.services.audit_log import AuditPage, AuditRecord, AuditStatus, audit_
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.staff_accounts import PIN_PAD_ACTOR, UNKNOWN_ACTOR, StaffUserView, list_staff_users
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
+from kiosk.ui.staff.controls import (
+    StatusLine,
+    button_row,
+    date_and_time,
+    fit_date_edit,
+    push_button,
+    set_label,
+    text_label,
+)
 from kiosk.ui.staff.patient_picker import PatientPicker, hit_text
 from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
@@ -180,6 +188,8 @@ class AuditView(QWidget):
         self.to_date.setCalendarPopup(True)
         self.to_date.setDisplayFormat("MM/dd/yyyy")
         self.to_date.setAccessibleName("To date")
+        fit_date_edit(self.from_date)
+        fit_date_edit(self.to_date)
         form.addRow(self.from_check, self.from_date)
         form.addRow(self.to_check, self.to_date)
         side.addLayout(form)
