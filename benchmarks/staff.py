@@ -110,6 +110,15 @@ def benchmarks() -> list[Row]:
             f"{len(board.rows)} visits, {len(board.lines)} flag lines, median of 20",
         )
         row("board_signature (polled every second)", _median_ms(lambda: board_signature(backend), 200), "median of 200")
+        from kiosk.services.flag_answers import waiting_counts
+        from kiosk.services.staff_accounts import StaffIdentity
+
+        watcher = StaffIdentity(user_id=0, username="bench-desk", display_name="Bench", role=StaffRole.FRONT_DESK)
+        row(
+            "waiting_counts (lock screen, polled every second)",
+            _median_ms(lambda: waiting_counts(backend, watcher), 200),
+            "median of 200",
+        )
 
         start = time.perf_counter()
         index = PatientIndex.build(backend)
