@@ -4,7 +4,8 @@ order they must be dealt with.
 Flag lines are ordered so nothing urgent hides: an urgent flag nobody has acknowledged is always on top
 (oldest first, it has waited longest), then holds ("see staff before dosing"), then information, each tier
 in time order. An acknowledged urgent flag has been seen by a clinician, so it drops into the information
-tier at its time. Two information lines are derived here rather than stored: a questionnaire total in its
+tier at its time, and stays there for the day with what was done; a hold a clinician cleared does the
+same. Two information lines are derived here rather than stored: a questionnaire total in its
 form's "severe" band (PHQ-9 20 or more) and a worsening of 5 points or more since the patient's previous
 submitted session; a stored flag with the same code (phq9_severe) stands for the derived one.
 
@@ -14,6 +15,7 @@ through indexes) and rebuilds the board with `board_for_day` only when the signa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +46,7 @@ from kiosk.store.models import (
     Flag,
     Intake,
     Patient,
+    StaffUser,
 )
 
 SEVERE_BAND = "severe"
@@ -77,16 +80,25 @@ class BoardLine:
     acknowledged_at: dt.datetime | None = None
     acknowledged_by: str | None = None
     cleared_at: dt.datetime | None = None
+    acknowledged_by_name: str | None = None
+    """The display name of whoever acknowledged (urgent) or cleared (hold) it, for the lasting marker."""
+    acknowledged_outcome: str | None = None
+    acknowledged_note: str | None = None
 
     @property
     def needs_acknowledgement(self) -> bool:
         return self.level is FlagLevel.URGENT and self.flag_id is not None and self.acknowledged_at is None
 
     @property
+    def hold_waiting(self) -> bool:
+        """A hold no one has cleared yet: the patient must see staff before dosing."""
+        return self.level is FlagLevel.HOLD and self.acknowledged_at is None
+
+    @property
     def tier(self) -> int:
         if self.needs_acknowledgement:
             return 0
-        if self.level is FlagLevel.HOLD:
+        if self.hold_waiting:
             return 1
         return 2
 
@@ -296,6 +308,22 @@ def board_for_day(backend: Backend, day: dt.date | None = None) -> Board:
             chosen = _stored_lines(flags, visit.intake.id)
             stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
             stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
+        answered_by = {line.acknowledged_by for lines in stored.values() for line in lines if line.acknowledged_by}
+        names = {
+            row.username: row.display_name
+            for row in session.execute(
+                select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(sorted(answered_by)))
+            )
+        }
+        stored = {
+            appointment_id: [
+                dataclasses.replace(line, acknowledged_by_name=names.get(line.acknowledged_by, line.acknowledged_by))
+                if line.acknowledged_by
+                else line
+                for line in lines
+            ]
+            for appointment_id, lines in stored.items()
+        }
         derived = _derived_lines(backend, session, visits, stored_codes)
         arrivals = _unresolved_arrivals(backend, session, start, end)
 
@@ -340,6 +368,8 @@ def _stored_line(flag: Flag, visit: _Visit) -> BoardLine:
         acknowledged_at=flag.acknowledged_at.astimezone() if flag.acknowledged_at else None,
         acknowledged_by=flag.acknowledged_by,
         cleared_at=flag.cleared_at.astimezone() if flag.cleared_at else None,
+        acknowledged_outcome=flag.acknowledged_outcome,
+        acknowledged_note=flag.acknowledged_note,
     )
 
 

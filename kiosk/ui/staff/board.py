@@ -13,16 +13,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
 
+from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker, undo_refusal
 from kiosk.domain.forms import FlagLevel
 from kiosk.domain.statuses import ArrivalOutcome
 from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.review import ReviewError, acknowledge_flag
+from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, undo_answer
+from kiosk.services.permissions import RoleRefusedError
 from kiosk.services.schedule import VisitStatus
+from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date
@@ -46,44 +49,79 @@ ARRIVAL_REASONS = {
 # ------------------------------------------------------------------------------------------ wording
 
 
+def answered_marker(line: BoardLine, clinical: bool) -> str | None:
+    """The lasting line of an acknowledged urgent flag or a cleared hold, None while it still waits. The
+    front desk reads who and when, not what was done about an urgent flag (that is clinical)."""
+    if line.acknowledged_at is None:
+        return None
+    by = line.acknowledged_by_name or line.acknowledged_by or "a clinician"
+    if line.level is FlagLevel.URGENT:
+        if not clinical:
+            return f"urgent flag acknowledged by {by} {clock_time(line.acknowledged_at)}"
+        return acknowledged_marker(
+            line.happened_at, by, line.acknowledged_at, line.acknowledged_outcome, line.acknowledged_note
+        )
+    if line.level is FlagLevel.HOLD:
+        return cleared_marker(by, line.acknowledged_at, line.acknowledged_outcome, line.acknowledged_note)
+    return None
+
+
+def _sentence(text: str) -> str:
+    """The text with its first letter capital, the rest as it is (names keep their capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def flag_title(line: BoardLine) -> str:
     if line.level is FlagLevel.URGENT and line.acknowledged_at is not None:
-        return f"Urgent, acknowledged by {line.acknowledged_by} at {clock_time(line.acknowledged_at)}"
+        return "Urgent: acknowledged"
+    if line.level is FlagLevel.HOLD and line.acknowledged_at is not None:
+        return "Hold cleared"
     return line.headline
 
 
 def flag_details(line: BoardLine, clinical: bool) -> str:
+    marker = answered_marker(line, clinical)
     if not clinical and line.level is FlagLevel.URGENT:
-        return FRONT_DESK_URGENT_DETAIL
+        return _sentence(marker) + "." if marker else FRONT_DESK_URGENT_DETAIL
+    message = line.message
     if line.level is FlagLevel.URGENT and line.cleared_at is not None:
-        return f"{line.message} (The answer was changed afterwards; the flag stays until a clinician acknowledges it.)"
-    return line.message
+        message += " (The answer was changed afterwards; the flag stays until a clinician acknowledges it.)"
+    return f"{message} · {_sentence(marker)}" if marker else message
 
 
 def line_tone(line: BoardLine) -> Tone | None:
     if line.needs_acknowledgement:
         return Tone.URGENT
-    if line.level is FlagLevel.HOLD:
+    if line.hold_waiting:
         return Tone.HOLD
-    if line.level is FlagLevel.URGENT:
+    if line.level in (FlagLevel.URGENT, FlagLevel.HOLD):
         return Tone.QUIET
     return None
 
 
 def visible_lines(lines: tuple[BoardLine, ...], clinical: bool) -> tuple[BoardLine, ...]:
-    """Everything for clinicians; the front desk sees holds and urgent flags still waiting for a clinician."""
+    """Everything for clinicians; the front desk sees holds and urgent flags (waiting or answered, without
+    their clinical details)."""
     if clinical:
         return lines
-    return tuple(line for line in lines if line.level is FlagLevel.HOLD or line.needs_acknowledgement)
+    return tuple(line for line in lines if line.level in (FlagLevel.HOLD, FlagLevel.URGENT) and line.flag_id)
 
 
 def visit_flags_summary(row: BoardRow, clinical: bool) -> str:
     parts = []
     if any(line.needs_acknowledgement for line in row.flags):
         parts.append("Urgent: clinician needed")
-    holds = [line.message for line in row.flags if line.level is FlagLevel.HOLD]
+    for line in row.flags:
+        marker = answered_marker(line, clinical) if line.level is FlagLevel.URGENT else None
+        if marker:
+            parts.append(_sentence(marker))
+    holds = [line.message for line in row.flags if line.hold_waiting]
     if holds:
         parts.append("Hold: " + "; ".join(holds))
+    for line in row.flags:
+        marker = answered_marker(line, clinical) if line.level is FlagLevel.HOLD else None
+        if marker:
+            parts.append(f"Hold {marker}")
     if clinical:
         info = sum(1 for line in row.flags if line.level is FlagLevel.INFO)
         if info:
@@ -94,7 +132,7 @@ def visit_flags_summary(row: BoardRow, clinical: bool) -> str:
 def visit_tone(row: BoardRow) -> Tone | None:
     if any(line.needs_acknowledgement for line in row.flags):
         return Tone.URGENT
-    if any(line.level is FlagLevel.HOLD for line in row.flags):
+    if any(line.hold_waiting for line in row.flags):
         return Tone.HOLD
     if row.status is VisitStatus.CANCELLED:
         return Tone.QUIET
@@ -103,7 +141,7 @@ def visit_tone(row: BoardRow) -> Tone | None:
 
 def board_summary(board: Board, clinical: bool) -> str:
     arrived = sum(1 for row in board.rows if row.status not in (VisitStatus.NOT_ARRIVED, VisitStatus.CANCELLED))
-    holds = sum(1 for line in board.lines if line.level is FlagLevel.HOLD)
+    holds = sum(1 for line in board.lines if line.hold_waiting)
     parts = [f"{len(board.rows)} visits", f"{arrived} checked in"]
     if board.urgent_count:
         parts.append(f"{board.urgent_count} urgent flag{'s' if board.urgent_count != 1 else ''} waiting")
@@ -146,6 +184,7 @@ class BoardView(QWidget):
         self._polling = False
         self._last_error = ""
         self._printing = False
+        self.answer_dialog: AcknowledgeDialog | None = None
         self.batch: BatchPrint | None = None
         """The newest batch print (its results stay readable after it ends)."""
         self._build()
@@ -183,11 +222,15 @@ class BoardView(QWidget):
         )
         self.flags_view = table_view(self.flags_model, "Needs attention")
         column.addWidget(self.flags_view, 3)
-        self.acknowledge_button = push_button("Acknowledge", ButtonRole.PRIMARY)
+        self.acknowledge_button = push_button("Acknowledge...", ButtonRole.PRIMARY)
+        self.clear_hold_button = push_button("Clear hold...")
+        self.undo_button = push_button("Undo")
         self.review_flag_button = push_button("Review this intake")
-        self.acknowledge_button.setVisible(clinical)
-        self.review_flag_button.setVisible(clinical)
-        column.addLayout(button_row(self.acknowledge_button, self.review_flag_button))
+        for button in (self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button):
+            button.setVisible(clinical)
+        column.addLayout(
+            button_row(self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button)
+        )
 
         self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION)
         column.addWidget(self.arrivals_heading)
@@ -235,6 +278,8 @@ class BoardView(QWidget):
         self._set_arrivals_visible(False)
 
         self.acknowledge_button.clicked.connect(self._on_acknowledge_button_clicked)
+        self.clear_hold_button.clicked.connect(self._on_acknowledge_button_clicked)
+        self.undo_button.clicked.connect(self._on_undo_button_clicked)
         self.review_flag_button.clicked.connect(self._on_review_flag_button_clicked)
         self.handled_button.clicked.connect(self._on_handled_button_clicked)
         self.open_review_button.clicked.connect(self._on_open_review_button_clicked)
@@ -345,6 +390,8 @@ class BoardView(QWidget):
         line = self.selected_line()
         visit = self.selected_visit()
         self.acknowledge_button.setEnabled(line is not None and line.needs_acknowledgement)
+        self.clear_hold_button.setEnabled(line is not None and line.flag_id is not None and line.hold_waiting)
+        self.undo_button.setEnabled(line is not None and self._may_undo(line))
         self.review_flag_button.setEnabled(line is not None)
         self.handled_button.setEnabled(self.selected_arrival() is not None)
         self.open_review_button.setEnabled(visit is not None and visit.intake_id is not None)
@@ -353,27 +400,80 @@ class BoardView(QWidget):
 
     # ----------------------------------------------------------------------------------- actions
 
+    def _may_undo(self, line: BoardLine) -> bool:
+        """Offered to the person who answered, while the undo window is open (the service decides again)."""
+        if line.flag_id is None or line.acknowledged_at is None:
+            return False
+        now = self._context.backend.now()
+        return undo_refusal(line.acknowledged_by, line.acknowledged_at, self._context.actor, now) is None
+
     @Slot()
     def _on_acknowledge_button_clicked(self) -> None:
+        """Ask what was done (urgent) or why (hold), then record it with its signed addendum."""
         line = self.selected_line()
         if line is None or line.flag_id is None or not self.clinical:
             return
+        urgent = line.needs_acknowledgement
+        if not urgent and not line.hold_waiting:
+            return
+        context = self._context
+        dialog = AcknowledgeDialog(
+            urgent=urgent,
+            patient_name=line.patient_name,
+            flag_message=line.message,
+            outcomes=context.backend.settings.acknowledgement_outcomes,
+            parent=self,
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self._record_answer(line, urgent, dialog.outcome(), dialog.note()))
+        self.answer_dialog = dialog
+        dialog.show()
+
+    def _record_answer(self, line: BoardLine, urgent: bool, outcome: str, note: str) -> None:
         flag_id = line.flag_id
+        assert flag_id is not None
         context = self._context
         self.acknowledge_button.setEnabled(False)
+        self.clear_hold_button.setEnabled(False)
+        answer = acknowledge_urgent if urgent else clear_hold
+        what = "Acknowledged the urgent flag" if urgent else "Cleared the hold"
 
         def done(_: object) -> None:
             self.status.show_message(
-                f"Acknowledged the urgent flag of {line.patient_name} as {context.identity.display_name}.", Tone.GOOD
+                f"{what} of {line.patient_name} ({outcome}); a signed addendum was added to the packet.", Tone.GOOD
+            )
+            self.reload_now()
+
+        self.status.show_message("Saving and signing the addendum…")
+        context.runner.submit(
+            lambda: answer(context.backend, context.packets, context.identity, flag_id, outcome, note),
+            done,
+            self._on_action_failed,
+        )
+
+    @Slot()
+    def _on_undo_button_clicked(self) -> None:
+        line = self.selected_line()
+        if line is None or line.flag_id is None or not self._may_undo(line):
+            return
+        flag_id = line.flag_id
+        context = self._context
+        self.undo_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            self.status.show_message(
+                f"Undone: the flag of {line.patient_name} is open again (the undo is on record).", Tone.HOLD
             )
             self.reload_now()
 
         context.runner.submit(
-            lambda: acknowledge_flag(context.backend, flag_id, context.actor), done, self._on_action_failed
+            lambda: undo_answer(context.backend, context.packets, context.identity, flag_id),
+            done,
+            self._on_action_failed,
         )
 
     def _on_action_failed(self, error: Exception) -> None:
-        if isinstance(error, ReviewError | BoardError):
+        if isinstance(error, FlagAnswerError | AnswerRefusedError | BoardError | RoleRefusedError):
             log.info("board action refused: %s", error)
             self.status.show_error(f"{str(error).capitalize()}. The board has been reloaded.")
         else:
