@@ -36,6 +36,8 @@ from kiosk.ui.theme import ButtonRole, TextRole
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1000
+FLAG_ROWS_SHOWN = 6
+"""'Needs attention' grows to this many lines before it scrolls (the visits below keep room for about five)."""
 ARRIVALS_HEIGHT = 130
 """Room for three unmatched check-ins; more scroll. The flags and the visits need the height more."""
 FRONT_DESK_URGENT_DETAIL = "A clinician has the details and must check in with the patient."
@@ -363,7 +365,9 @@ class BoardView(QWidget):
         self.summary.setAccessibleName(self.summary.text())
         now = self._context.backend.local_now()
         self.updated.setText(f"Updated {clock_time(now)}")
-        self.flags_model.set_rows(visible_lines(board.lines, self.clinical))
+        shown_lines = visible_lines(board.lines, self.clinical)
+        self.flags_model.set_rows(shown_lines)
+        self._fit_flags(len(shown_lines))
         self.arrivals_model.set_rows(board.arrivals)
         self.visits_model.set_rows(board.rows)
         self._set_arrivals_visible(bool(board.arrivals))
@@ -372,6 +376,21 @@ class BoardView(QWidget):
         _reselect(self.arrivals_view, self.arrivals_model, lambda arrival: arrival.arrival_id, chosen_arrival)
         self._update_buttons()
         self.loaded.emit()
+
+    def _fit_flags(self, count: int) -> None:
+        """ "Needs attention" grows to show every line, up to FLAG_ROWS_SHOWN; beyond that it scrolls, with
+        its scroll bar always on and the heading saying how many there are."""
+        view = self.flags_view
+        rows = max(1, min(count, FLAG_ROWS_SHOWN))
+        header = view.horizontalHeader().sizeHint().height()
+        frame = 2 * view.frameWidth()
+        view.setMinimumHeight(header + rows * view.verticalHeader().defaultSectionSize() + frame + 2)
+        view.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if count > FLAG_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+        heading = "Needs attention" if count <= FLAG_ROWS_SHOWN else f"Needs attention: {count} lines, scroll for more"
+        self.flags_heading.setText(heading)
+        self.flags_heading.setAccessibleName(heading)
 
     def selected_line(self) -> BoardLine | None:
         line = selected_row(self.flags_view)

@@ -169,3 +169,20 @@ def test_rows_arrive_in_batches_as_the_view_scrolls() -> None:
     model.fetchMore(root)
     assert (model.rowCount(), model.canFetchMore(root)) == (25, False)
     assert model.index(24, 0).data() == "24"
+
+
+def test_needs_attention_grows_to_show_every_line(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
+    staff = clinician_console
+    staff.window.resize(1280, 800)  # the smallest console screen we support, with a check-in to handle too
+    unmatched_arrival(tablet)
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
+    check_in(tablet, "Ana García", checklist={"ride_home": "no"})
+    check_in(tablet, "Priya Raman", phq=(3, 3, 2, 3, 2, 2, 3, 2, 0))
+    begin_with_item9(tablet, "Morgan Lee")
+    qtbot.waitUntil(lambda: len(lines(staff)) >= 5, timeout=2500)
+    view = staff.table(FLAGS)
+    qtbot.waitUntil(lambda: view.viewport().height() >= 4 * 30, timeout=2500)
+    model = view.model()
+    for row in range(model.rowCount()):
+        rect = view.visualRect(model.index(row, 0))
+        assert rect.top() >= 0 and rect.bottom() <= view.viewport().height(), f"line {row + 1} is cut off"
