@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -19,13 +20,17 @@ from kiosk.documents.addendum import AddendumData, render_addendum
 from kiosk.documents.signing import SignatureDetails, sign_pdf
 from kiosk.domain.acknowledgements import ACTION_TITLES, AddendumAction
 from kiosk.services.backend import Backend
-from kiosk.services.packets import PACKET_STATUSES, PacketMaker, packet_reference
 from kiosk.services.patients import patient_view
 from kiosk.services.permissions import Permission, require
 from kiosk.services.staff_accounts import StaffIdentity
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Addendum, Appointment, Intake, Patient
+
+if TYPE_CHECKING:
+    from kiosk.services.packets import PacketMaker
+
+# The packet module is imported where it is used: it reads the review's wording, and the review lists addenda.
 
 ADDENDUM_SIGNATURE_REASON = "Addendum to an intake packet, signed by the clinic"
 
@@ -77,6 +82,8 @@ class AddendumRequest:
 
 def packet_exists_for(backend: Backend, intake_id: int) -> bool:
     """Whether the intake is past submission, so it has (or can have) a signed packet to add to."""
+    from kiosk.services.packets import PACKET_STATUSES
+
     with read_only_unit_of_work(backend.sessions) as session:
         status = session.scalar(select(Intake.status).where(Intake.id == intake_id))
     return status in PACKET_STATUSES
@@ -93,6 +100,8 @@ def sign_addendum(
 ) -> SignedAddendum:
     """Render and sign the addendum for `request` (what happened at `at`, signed at `signed_at`, by default
     the same); the packet is made first if the submitted intake has none stored yet."""
+    from kiosk.services.packets import packet_reference
+
     packet = maker.packet_bytes(request.intake_id, actor=staff.username)
     packet_sha256 = hashlib.sha256(packet).hexdigest()
     with read_only_unit_of_work(backend.sessions) as session:
@@ -175,18 +184,23 @@ def addenda_of(backend: Backend, staff: StaffIdentity, intake_id: int) -> tuple[
     """The intake's addenda, oldest first (no PDF bytes)."""
     require(staff, Permission.VIEW_CLINICAL)
     with read_only_unit_of_work(backend.sessions) as session:
-        rows = session.execute(
-            select(
-                Addendum.id,
-                Addendum.action,
-                Addendum.created_at,
-                Addendum.created_by,
-                Addendum.packet_sha256,
-                Addendum.sha256,
-            )
-            .where(Addendum.intake_id == intake_id)
-            .order_by(Addendum.created_at, Addendum.id)
-        ).all()
+        return addendum_views(session, intake_id)
+
+
+def addendum_views(session: Session, intake_id: int) -> tuple[AddendumView, ...]:
+    """The intake's addenda in the caller's unit of work, oldest first (no PDF bytes)."""
+    rows = session.execute(
+        select(
+            Addendum.id,
+            Addendum.action,
+            Addendum.created_at,
+            Addendum.created_by,
+            Addendum.packet_sha256,
+            Addendum.sha256,
+        )
+        .where(Addendum.intake_id == intake_id)
+        .order_by(Addendum.created_at, Addendum.id)
+    ).all()
     return tuple(
         AddendumView(
             addendum_id=row.id,

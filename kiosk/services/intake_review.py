@@ -6,6 +6,7 @@ Opening it is a staff view of health information, so it is written to the audit 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ from sqlalchemy import select
 
 from kiosk.domain.forms import FlagLevel, Form, FormKind, Item, ItemType, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
+from kiosk.services.addenda import AddendumView, addendum_views
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
 from kiosk.services.patients import PatientView, patient_view
@@ -25,7 +27,7 @@ from kiosk.services.trends import (
 )
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient, StaffUser
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,12 @@ class IntakeReview:
     consents: tuple[ConsentReview, ...]
     checklist: ChecklistReview | None
     flags: tuple[FlagView, ...]
+    addenda: tuple[AddendumView, ...] = ()
+    staff_names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Display names of the staff who answered a flag or reviewed, by username."""
+
+    def name_of(self, username: str | None) -> str:
+        return self.staff_names.get(username, username) if username else "a clinician"
 
 
 def answer_label(item: Item, value: AnswerData | None, language: str = STAFF_LANGUAGE) -> str | None:
@@ -199,6 +207,18 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
             and (intake.appointment_id is None or ref.appointment_id != intake.appointment_id)
             and ref.at < (intake.submitted_at or intake.updated_at)
         ]
+        addenda = addendum_views(session, intake_id)
+        usernames = (
+            {flag.acknowledged_by for flag in flags if flag.acknowledged_by}
+            | ({intake.reviewed_by} if intake.reviewed_by else set())
+            | {view.created_by for view in addenda}
+        )
+        staff_names = {
+            row.username: row.display_name
+            for row in session.execute(
+                select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(sorted(usernames)))
+            )
+        }
         earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
         earlier = questionnaire_scores(backend, session, earlier_ids)
         append_audit(
@@ -272,6 +292,8 @@ def intake_review(backend: Backend, intake_id: int, actor: str) -> IntakeReview:
         consents=consents,
         checklist=checklist,
         flags=flags,
+        addenda=addenda,
+        staff_names=staff_names,
     )
 
 
