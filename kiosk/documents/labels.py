@@ -16,6 +16,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
     "packet_title": ("Intake packet", "Paquete de admisión"),
     "consent_copy_title": ("Intake packet: consent copy", "Paquete de admisión: copia de consentimientos"),
+    "no_consents_this_visit": (
+        "No consent was signed at this visit: those on file were still valid.",
+        "No se firmó ningún consentimiento en esta visita: los que constan en el expediente seguían vigentes.",
+    ),
     "clinical_withheld_heading": ("Clinical pages withheld", "Páginas clínicas omitidas"),
     "clinical_withheld": (
         "This copy holds only the signed consents. Scores, answers, flags and the pre-session checklist are in "

@@ -393,7 +393,7 @@ class _PacketBuilder:
             withheld = [self.p(self.t("clinical_withheld_heading"), self.s.hold_heading),
                         self.p(self.t("clinical_withheld"), self.s.body)]  # fmt: skip
             story += [_boxed(withheld, GREY_TEXT, HEADER_FILL, CONTENT_WIDTH), Spacer(0, 12)]
-            story += self.contents()
+            story += self.contents() if data.consents else [self.p(self.t("no_consents_this_visit"), self.s.body)]
             return story
         story += self.flag_box("urgent")
         story.append(self.visit_table())

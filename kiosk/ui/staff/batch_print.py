@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.services.consent_copy import print_consent_copy
+from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, print_packet
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import button_row, grid_table, push_button, set_label, text_label
@@ -58,8 +60,11 @@ class BatchPrint(QObject):
         self.results: list[PacketPrintResult] = []
         self.cancelled = False
         self.report: BatchPrintReport | None = None
+        # The front desk prints consent-only copies; the clinical packet is a clinician's (services decide).
+        self.clinical = allows(context.identity, Permission.PRINT_CLINICAL_PACKET)
+        self.what = "packet" if self.clinical else "consent copy"
         self.progress = QProgressDialog(parent)
-        self.progress.setWindowTitle("Printing today's packets")
+        self.progress.setWindowTitle("Printing today's packets" if self.clinical else "Printing today's consent copies")
         # Not modal: a modal QProgressDialog runs processEvents() inside setValue(), and staff may keep
         # using the console meanwhile; the board's print button stays off until this batch ends.
         self.progress.setWindowModality(Qt.WindowModality.NonModal)
@@ -91,14 +96,25 @@ class BatchPrint(QObject):
             self._finish()
             return
         job = self.jobs[done]
-        text = f"Printing packet {done + 1} of {len(self.jobs)}: {job.label}"
+        text = f"Printing {self.what} {done + 1} of {len(self.jobs)}: {job.label}"
         self.progress.setLabelText(text)
         self.progress.setAccessibleName(text)
         context = self._context
+        if self.clinical:
+
+            def job_call() -> PrintOutcome:
+                return print_packet(
+                    context.backend, job.intake_id, context.actor, printer=context.printer, maker=context.packets
+                )
+        else:
+
+            def job_call() -> PrintOutcome:
+                return print_consent_copy(
+                    context.backend, context.packets, context.identity, job.intake_id, printer=context.printer
+                )
+
         self._context.slow_runner.submit(
-            lambda: print_packet(
-                context.backend, job.intake_id, context.actor, printer=context.printer, maker=context.packets
-            ),
+            job_call,
             lambda outcome: self._on_printed(job, outcome),
             lambda error: self._on_failed(job, error),
         )

@@ -23,7 +23,7 @@ from kiosk.services.board import Board, BoardError, BoardLine, BoardRow, Unresol
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
 from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, undo_answer
-from kiosk.services.permissions import RoleRefusedError
+from kiosk.services.permissions import Permission, RoleRefusedError, allows
 from kiosk.services.schedule import VisitStatus
 from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
@@ -273,7 +273,9 @@ class BoardView(QWidget):
         self.open_chart_button = push_button("Open chart")
         self.open_review_button.setVisible(clinical)
         self.open_chart_button.setVisible(clinical)
-        self.print_button = push_button("Print today's packets")
+        # The front desk prints consent-only copies (no scores, answers or checklist); clinicians the packets.
+        clinical_print = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
+        self.print_button = push_button("Print today's packets" if clinical_print else "Print today's consent copies")
         column.addLayout(button_row(self.open_review_button, self.open_chart_button, trailing=[self.print_button]))
         self.status = StatusLine()
         column.addWidget(self.status)
