@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
 from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker, undo_refusal
 from kiosk.domain.forms import FlagLevel
@@ -36,10 +36,10 @@ from kiosk.ui.theme import ButtonRole, TextRole
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1000
-FLAG_ROWS_SHOWN = 6
-"""'Needs attention' grows to this many lines before it scrolls (the visits below keep room for about five)."""
-ARRIVALS_HEIGHT = 130
-"""Room for three unmatched check-ins; more scroll. The flags and the visits need the height more."""
+FLAG_ROWS_SHOWN = 4
+"""'Needs attention' always shows this many lines whole; it grows past them when the window has room."""
+ARRIVAL_ROWS_SHOWN = 3
+VISIT_ROWS_SHOWN = 4
 FRONT_DESK_URGENT_DETAIL = "A clinician has the details and must check in with the patient."
 PRINTABLE = (VisitStatus.SUBMITTED, VisitStatus.REVIEWED)
 ARRIVAL_REASONS = {
@@ -198,7 +198,17 @@ class BoardView(QWidget):
 
     def _build(self) -> None:
         clinical = self.clinical
-        column = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # On a small screen the board scrolls as a whole rather than squeezing its tables over their buttons.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QWidget()
+        self.scroll_area.setWidget(page)
+        outer.addWidget(self.scroll_area)
+        column = QVBoxLayout(page)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(8)
         top = QHBoxLayout()
@@ -211,8 +221,10 @@ class BoardView(QWidget):
         self.summary = text_label("", TextRole.HINT)
         column.addWidget(self.summary)
 
-        self.flags_heading = text_label("Needs attention", TextRole.QUESTION)
-        column.addWidget(self.flags_heading)
+        self.flags_heading = text_label("Needs attention", TextRole.QUESTION, wrap=False)
+        flags_top = QHBoxLayout()
+        flags_top.addWidget(self.flags_heading)
+        column.addLayout(flags_top)
         self.flags_model = RowsModel[BoardLine](
             [
                 Column("Time", lambda line: clock_time(line.happened_at)),
@@ -230,12 +242,15 @@ class BoardView(QWidget):
         self.review_flag_button = push_button("Review this intake")
         for button in (self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button):
             button.setVisible(clinical)
-        column.addLayout(
-            button_row(self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button)
-        )
+        # The flag buttons sit on the heading's line, so the lines themselves get the height.
+        flags_top.addStretch(1)
+        for button in (self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button):
+            flags_top.addWidget(button)
 
-        self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION)
-        column.addWidget(self.arrivals_heading)
+        self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION, wrap=False)
+        arrivals_top = QHBoxLayout()
+        arrivals_top.addWidget(self.arrivals_heading)
+        column.addLayout(arrivals_top)
         self.arrivals_model = RowsModel[UnresolvedArrival](
             [
                 Column("Time", lambda arrival: clock_time(arrival.at)),
@@ -246,16 +261,19 @@ class BoardView(QWidget):
             tone=lambda arrival: Tone.HOLD,
         )
         self.arrivals_view = table_view(self.arrivals_model, "Check-ins that need the front desk")
-        self.arrivals_view.setMaximumHeight(ARRIVALS_HEIGHT)
         column.addWidget(self.arrivals_view, 1)
         self.handled_button = push_button("Mark as handled")
         self.arrivals_buttons = QWidget()
         arrivals_row = button_row(self.handled_button)
         arrivals_row.setContentsMargins(0, 0, 0, 0)
         self.arrivals_buttons.setLayout(arrivals_row)
-        column.addWidget(self.arrivals_buttons)
+        arrivals_top.addStretch(1)
+        arrivals_top.addWidget(self.arrivals_buttons)
 
-        column.addWidget(text_label("Appointments", TextRole.QUESTION))
+        visits_top = QHBoxLayout()
+        visits_top.addWidget(text_label("Appointments", TextRole.QUESTION, wrap=False))
+        visits_top.addStretch(1)
+        column.addLayout(visits_top)
         self.visits_model = RowsModel[BoardRow](
             [
                 Column("Time", lambda row: clock_time(row.starts_at)),
@@ -276,7 +294,8 @@ class BoardView(QWidget):
         # The front desk prints consent-only copies (no scores, answers or checklist); clinicians the packets.
         clinical_print = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
         self.print_button = push_button("Print today's packets" if clinical_print else "Print today's consent copies")
-        column.addLayout(button_row(self.open_review_button, self.open_chart_button, trailing=[self.print_button]))
+        for button in (self.open_review_button, self.open_chart_button, self.print_button):
+            visits_top.addWidget(button)
         self.status = StatusLine()
         column.addWidget(self.status)
         self._set_arrivals_visible(False)
@@ -369,9 +388,9 @@ class BoardView(QWidget):
         self.updated.setText(f"Updated {clock_time(now)}")
         shown_lines = visible_lines(board.lines, self.clinical)
         self.flags_model.set_rows(shown_lines)
-        self._fit_flags(len(shown_lines))
         self.arrivals_model.set_rows(board.arrivals)
         self.visits_model.set_rows(board.rows)
+        self._fit_flags(len(shown_lines))
         self._set_arrivals_visible(bool(board.arrivals))
         _reselect(self.flags_view, self.flags_model, _line_key, chosen_line)
         _reselect(self.visits_view, self.visits_model, lambda row: row.appointment_id, chosen_visit)
@@ -380,17 +399,13 @@ class BoardView(QWidget):
         self.loaded.emit()
 
     def _fit_flags(self, count: int) -> None:
-        """ "Needs attention" grows to show every line, up to FLAG_ROWS_SHOWN; beyond that it scrolls, with
-        its scroll bar always on and the heading saying how many there are."""
-        view = self.flags_view
-        rows = max(1, min(count, FLAG_ROWS_SHOWN))
-        header = view.horizontalHeader().sizeHint().height()
-        frame = 2 * view.frameWidth()
-        view.setMinimumHeight(header + rows * view.verticalHeader().defaultSectionSize() + frame + 2)
-        view.setVerticalScrollBarPolicy(
-            Qt.ScrollBarPolicy.ScrollBarAlwaysOn if count > FLAG_ROWS_SHOWN else Qt.ScrollBarPolicy.ScrollBarAsNeeded
-        )
-        heading = "Needs attention" if count <= FLAG_ROWS_SHOWN else f"Needs attention: {count} lines, scroll for more"
+        """ "Needs attention" always shows at least FLAG_ROWS_SHOWN lines whole and grows to show every line
+        when the window has room; beyond that it scrolls (its bar then shows), and the heading says how many
+        lines there are. Check-ins and appointments get heights that fit their rows the same way."""
+        fit_rows(self.flags_view, count, FLAG_ROWS_SHOWN)
+        fit_rows(self.arrivals_view, len(self.arrivals_model.rows), ARRIVAL_ROWS_SHOWN, grow=False)
+        fit_rows(self.visits_view, len(self.visits_model.rows), VISIT_ROWS_SHOWN)
+        heading = "Needs attention" if count <= FLAG_ROWS_SHOWN else f"Needs attention: {count} lines"
         self.flags_heading.setText(heading)
         self.flags_heading.setAccessibleName(heading)
 
@@ -574,6 +589,17 @@ class BoardView(QWidget):
     def _on_batch_finished(self, results: object) -> None:
         self._printing = False
         self._update_buttons()
+
+
+def fit_rows(view: QTableView, count: int, at_least: int, *, grow: bool = True) -> None:
+    """Give a table the height of its header and `at_least` whole rows (fewer if it has fewer), and with
+    `grow` let it take up to the height of every row; more rows than fit scroll."""
+    header = view.verticalHeader()
+    # The style's padding can make a row taller than the default section size: measure a real one.
+    row = max(header.defaultSectionSize(), header.sectionSize(0) if count else 0, view.sizeHintForRow(0))
+    chrome = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth() + 2
+    view.setMinimumHeight(chrome + max(1, min(count, at_least)) * row)
+    view.setMaximumHeight(chrome + max(1, count if grow else min(count, at_least)) * row)
 
 
 def _line_key(line: BoardLine) -> Hashable:

@@ -171,7 +171,9 @@ def test_rows_arrive_in_batches_as_the_view_scrolls() -> None:
     assert model.index(24, 0).data() == "24"
 
 
-def test_needs_attention_grows_to_show_every_line(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
+def test_needs_attention_shows_four_whole_lines_then_scrolls_visibly(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
     staff = clinician_console
     staff.window.resize(1280, 800)  # the smallest console screen we support, with a check-in to handle too
     unmatched_arrival(tablet)
@@ -181,8 +183,16 @@ def test_needs_attention_grows_to_show_every_line(qtbot: QtBot, clinician_consol
     begin_with_item9(tablet, "Morgan Lee")
     qtbot.waitUntil(lambda: len(lines(staff)) >= 5, timeout=2500)
     view = staff.table(FLAGS)
-    qtbot.waitUntil(lambda: view.viewport().height() >= 4 * 30, timeout=2500)
     model = view.model()
-    for row in range(model.rowCount()):
+    qtbot.waitUntil(lambda: view.visualRect(model.index(3, 0)).bottom() <= view.viewport().height(), timeout=2500)
+    for row in range(4):
         rect = view.visualRect(model.index(row, 0))
         assert rect.top() >= 0 and rect.bottom() <= view.viewport().height(), f"line {row + 1} is cut off"
+    # More lines than fit: the scroll bar shows, and the heading says how many there are.
+    assert view.verticalScrollBar().isVisible()
+    assert staff.shows_text(f"Needs attention: {model.rowCount()} lines")
+    # The buttons are not drawn over the table.
+    button = staff.button("Acknowledge...")
+    assert (
+        button.mapTo(staff.window, button.rect().bottomLeft()).y() < view.mapTo(staff.window, view.rect().topLeft()).y()
+    )
