@@ -26,7 +26,8 @@ def sample(t: float) -> float:
         local = t - start
         envelope = min(1.0, local / 0.008) * math.exp(-local * 5.0)
         # A quieter octave above gives the bell-like colour.
-        value += envelope * (math.sin(2 * math.pi * frequency * local) + 0.25 * math.sin(4 * math.pi * frequency * local))
+        phase = 2 * math.pi * frequency * local
+        value += envelope * (math.sin(phase) + 0.25 * math.sin(2 * phase))
     return value
 
 
