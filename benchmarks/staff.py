@@ -116,6 +116,13 @@ def benchmarks() -> list[Row]:
             _median_ms(lambda: board_signature(backend, clinician()), 200),
             "median of 200",
         )
+        from kiosk.services.flag_answers import waiting_counts
+
+        row(
+            "waiting_counts (lock screen, polled every second)",
+            _median_ms(lambda: waiting_counts(backend, front_desk()), 200),
+            "median of 200",
+        )
 
         start = time.perf_counter()
         index = PatientIndex.build(backend, front_desk())

@@ -5,6 +5,8 @@ the function they are given, so this module shares cli.py's data-directory and e
 
     kiosk packet 42 -o packet-42.pdf     the stored signed packet (made now if missing)
     kiosk verify packet-42.pdf           exit 0 only when the signature is intact
+    kiosk verify packet-42.pdf --addendum a1.pdf --addendum a2.pdf
+                                         and each addendum is intact and names this packet
     kiosk print 42 [--printer NAME]      exit 0 only when the job completed
 """
 
@@ -85,8 +87,15 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
             raise CliError("--store-only keeps the packet in the database; it cannot be combined with -o")
 
         def make(backend: Backend) -> int:
-            result = PacketMaker(backend).make(args.intake_id, actor="kiosk")
+            from kiosk.services.flag_answers import addenda_for_earlier_answers
+
+            maker = PacketMaker(backend)
+            result = maker.make(args.intake_id, actor="kiosk")
             print(f"stored the signed packet of intake {args.intake_id} ({result.pages} pages, sha256 {result.sha256})")
+            # Flags answered while the patient was still checking in get their signed addenda now.
+            made = addenda_for_earlier_answers(backend, maker, args.intake_id)
+            if made:
+                print(f"signed {made} addend{'um' if made == 1 else 'a'} for answers given before submission")
             return EXIT_OK
 
         return _with_backend(open_backend, args, make)
@@ -104,6 +113,16 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
         except OSError as error:
             raise CliError(f"cannot write {output}: {error.strerror}") from None
         print(f"wrote the signed packet of intake {args.intake_id} to {output} ({len(pdf) / 1024:.0f} KiB)")
+        if args.addenda:
+            from kiosk.services.addenda import addenda_of, addendum_pdf
+
+            for number, view in enumerate(addenda_of(backend, staff, args.intake_id), start=1):
+                target = output.with_name(f"{output.stem}-addendum-{number}{output.suffix or '.pdf'}")
+                try:
+                    write_private(target, addendum_pdf(backend, staff, view.addendum_id))
+                except OSError as error:
+                    raise CliError(f"cannot write {target}: {error.strerror}") from None
+                print(f"wrote addendum {number} ({view.title.lower()}) to {target}")
         return EXIT_OK
 
     return _signed_in(open_backend, args, action)
@@ -113,22 +132,60 @@ def cmd_packet(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """Check a packet's signature, and with --addendum each addendum's signature and that it names this
+    packet (by SHA-256). An addendum given alone is checked and the packet hash it names is printed."""
+    import hashlib
+
+    from kiosk.documents.addendum import named_packet_hash
     from kiosk.documents.certificates import clinic_root_certificate
-    from kiosk.documents.verification import VerificationReport, verify_pdf
 
     # pyHanko logs every signature it cannot validate with a full traceback, some at ERROR level; the
     # report below already says what is wrong in words, so only a crash of pyHanko itself may print.
     for name in PYHANKO_LOGGERS:
         logging.getLogger(name).setLevel(logging.CRITICAL)
-    path = Path(args.file).expanduser()
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CliError(f"cannot read {path}: {error.strerror}") from None
     roots = [_read_root(Path(name).expanduser()) for name in args.root or ()]
     folder_root = clinic_root_certificate(data_dir(args))
     if folder_root is not None:
         roots.append(folder_root)
+    path = Path(args.file).expanduser()
+    data = _read_pdf(path)
+    named = named_packet_hash(data)
+    results = [_verify_one(path, data, roots, heading=bool(args.addendum))]
+    if named is not None:
+        print(f"  this is an addendum to the packet with SHA-256 {named}")
+        if args.addendum:
+            raise CliError(f"{path} is itself an addendum; give the packet first, then --addendum for each addendum")
+    packet_sha256 = hashlib.sha256(data).hexdigest()
+    for name in args.addendum or ():
+        addendum_path = Path(name).expanduser()
+        addendum = _read_pdf(addendum_path)
+        code = _verify_one(addendum_path, addendum, roots, heading=True)
+        names = named_packet_hash(addendum)
+        if names is None:
+            print(f"  not an addendum: {addendum_path} names no packet")
+            code = EXIT_PROBLEM
+        elif names != packet_sha256:
+            print(f"  names another packet (SHA-256 {names}), not {path.name} (SHA-256 {packet_sha256})")
+            code = EXIT_PROBLEM
+        else:
+            print(f"  names this packet:      yes ({path.name}, SHA-256 {packet_sha256})")
+        results.append(code)
+    if EXIT_PROBLEM in results:
+        return EXIT_PROBLEM
+    return EXIT_SIGNER_UNVERIFIED if EXIT_SIGNER_UNVERIFIED in results else EXIT_OK
+
+
+def _read_pdf(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CliError(f"cannot read {path}: {error.strerror}") from None
+
+
+def _verify_one(path: Path, data: bytes, roots: list[x509.Certificate], *, heading: bool) -> int:
+    """Print what one file's signature check found; its exit code (0, 1 or EXIT_SIGNER_UNVERIFIED)."""
+    from kiosk.documents.verification import VerificationReport, verify_pdf
+
     try:
         report = verify_pdf(data, trust_roots=roots or None)
     except Exception as error:  # a mangled signature can make pyHanko raise instead of reporting
@@ -136,6 +193,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         report = VerificationReport(
             intact=False, problem="The signature in this file is damaged or of a kind that cannot be checked."
         )
+    if heading:
+        print(f"{path.name}:")
     print(report.describe())
     if report.signer_common_name is not None or report.signing_time is not None:
         print(f"  intact:                 {'yes' if report.intact else 'no'}")
@@ -201,6 +260,11 @@ def register(
     packet.add_argument("intake_id", metavar="INTAKE_ID", type=intake_id_argument)
     packet.add_argument("-o", "--output", metavar="FILE.pdf", help="where to write the PDF")
     packet.add_argument(
+        "--addenda",
+        action="store_true",
+        help="also write each signed addendum beside it (FILE-addendum-1.pdf, ...), for `kiosk verify --addendum`",
+    )
+    packet.add_argument(
         "--store-only",
         action="store_true",
         help="make (or remake) the signed packet and keep it in the database; the kiosk runs this after Submit",
@@ -219,6 +283,13 @@ def register(
         action="append",
         metavar="clinic-root.pem",
         help="the clinic's root certificate to check the signer against (the data folder's is used too)",
+    )
+    verify.add_argument(
+        "--addendum",
+        action="append",
+        metavar="ADDENDUM.pdf",
+        help="a signed addendum of this packet: its signature is checked and that it names this packet (repeat "
+        "for each); an addendum given as FILE.pdf alone is checked and the packet SHA-256 it names is printed",
     )
     verify.set_defaults(handler=cmd_verify)
 

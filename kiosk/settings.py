@@ -35,6 +35,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
+from kiosk.domain.acknowledgements import DEFAULT_ACKNOWLEDGEMENT_OUTCOMES
+
 SETTINGS_FILE = "settings.toml"
 APP_DIR_NAME = "intake-kiosk"
 SUPPORTED_LANGUAGES = ("en", "es")
@@ -212,11 +214,16 @@ class Names(Kind[tuple[str, ...]]):
     choice_words: str = "a known name"
     must_include: tuple[str, ...] = ()
     example: str = '["phq9", "gad7"]'
+    at_least_one: bool = False
+    """Refuse an empty list and an empty name (a list the staff must choose from)."""
 
     def parse(self, value: object, where: _Where) -> tuple[str, ...]:
         if not isinstance(value, list) or not all(isinstance(entry, str) for entry in value):
             raise where.fail(f"must be a list of quoted names, e.g. {self.example}")
         names = tuple(cast("list[str]", value))
+        if self.at_least_one and (not names or any(not name.strip() for name in names)):
+            raise where.fail("must list at least one, none of them empty")
+        names = tuple(name.strip() for name in names) if self.at_least_one else names
         for name in names:
             if self.choices and name not in self.choices:
                 raise where.fail(f"{name!r} is not {self.choice_words} ({', '.join(self.choices)})")
@@ -461,6 +468,19 @@ class Settings:
     )
     printer: str = setting(
         "kiosk.printer", "", Text(), "Where PDF forms and packets are printed; empty means the system default printer."
+    )
+
+    acknowledgement_outcomes: tuple[str, ...] = setting(
+        "console.acknowledgement_outcomes",
+        DEFAULT_ACKNOWLEDGEMENT_OUTCOMES,
+        Names(example='["safety plan made", "escalated to prescriber"]', at_least_one=True),
+        "What a clinician can say was done when acknowledging an urgent flag (the first is offered first).",
+    )
+    urgent_chime: bool = setting(
+        "console.urgent_chime",
+        True,
+        Switch(),
+        "A short chime and a desktop notification (naming no patient) when a new urgent flag arrives.",
     )
 
     database_url: str = setting(

@@ -15,9 +15,11 @@ set -euo pipefail
 PG_DIR="${KIOSK_TEST_PG_DIR:-/tmp/kiosk-test-pg}"
 PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
 PRINTER="KioskPDF"
-# What Qt needs to run headless (offscreen), then poppler, CUPS with its PDF printer, PostgreSQL, and the
+# What Qt needs to run headless (offscreen) and what QtMultimedia loads for the console's chime (pipewire,
+# pulse, va), then poppler, CUPS with its PDF printer, PostgreSQL, and the
 # headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`).
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
+          libpipewire-0.3-0 libpulse0 libva2 libva-x11-2 libva-drm2 pulseaudio
           poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs)
 
 # Qt's xcb platform plugin (a real window on an X11 desktop) loads these; without libxcb-cursor0 it refuses
@@ -88,8 +90,26 @@ start_cups() {
     echo "KIOSK_TEST_PRINT_OUT=$home/PDF"
 }
 
+# A PulseAudio server with one null sink, so the console's chime (QSoundEffect) really loads and plays with
+# no sound card; tests point Qt at it through PULSE_SERVER (tests/conftest.py reads KIOSK_TEST_PULSE_SERVER).
+PULSE_DIR=/tmp/kiosk-test-pulse
+start_pulse() {
+    command -v pulseaudio >/dev/null || { log "pulseaudio missing: the console's chime cannot be tested"; return 1; }
+    mkdir -p "$PULSE_DIR"
+    if ! PULSE_SERVER="unix:$PULSE_DIR/native" pactl info >/dev/null 2>&1; then
+        rm -f "$PULSE_DIR/native"
+        pulseaudio --daemonize=yes --exit-idle-time=-1 -n --use-pid-file=no --disallow-exit \
+            --load="module-null-sink sink_name=kiosk_test_null" \
+            --load="module-native-protocol-unix socket=$PULSE_DIR/native auth-anonymous=1" \
+            --log-target="file:$PULSE_DIR/server.log" >&2 || { log "could not start pulseaudio"; return 1; }
+        for _ in $(seq 50); do [ -S "$PULSE_DIR/native" ] && break; sleep 0.1; done
+    fi
+    echo "KIOSK_TEST_PULSE_SERVER=unix:$PULSE_DIR/native"
+}
+
 stop_all() {
     local bin
+    if [ -S "$PULSE_DIR/native" ]; then PULSE_SERVER="unix:$PULSE_DIR/native" pactl exit >/dev/null 2>&1 || true; fi
     if bin=$(pg_bin 2>/dev/null) && [ -f "$PG_DIR/PG_VERSION" ]; then
         if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$bin/pg_ctl" -D "$PG_DIR" stop -m fast >/dev/null 2>&1 || true
         else "$bin/pg_ctl" -D "$PG_DIR" stop -m fast >/dev/null 2>&1 || true; fi
@@ -109,7 +129,7 @@ install_fhir_client() {
 }
 
 case "${1:-start}" in
-    start) install_packages; install_fhir_client; start_postgres; start_cups ;;
+    start) install_packages; install_fhir_client; start_postgres; start_cups; start_pulse ;;
     stop) stop_all ;;
     desktop) install_packages "${DESKTOP_PACKAGES[@]}" ;;
     *) echo "usage: $0 start|stop|desktop" >&2; exit 2 ;;

@@ -17,6 +17,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # by screen position, reach windows of tablet size in either orientation.
 os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen_screens.json')}"
 os.environ.setdefault("QT_SCALE_FACTOR", "1")
+# The console's chime plays into the null sink of the test services' PulseAudio server (there is no sound
+# card here); without a server, QtMultimedia warns and the strict Qt log fails the test.
+if os.environ.get("KIOSK_TEST_PULSE_SERVER"):
+    os.environ["PULSE_SERVER"] = os.environ["KIOSK_TEST_PULSE_SERVER"]
 FORMS_DIR = REPO_ROOT / "forms"
 
 

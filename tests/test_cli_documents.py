@@ -288,3 +288,38 @@ def test_verify_without_the_clinic_root_says_signer_not_verified_and_exits_3(
     not_pem.write_text("hello")
     assert run(elsewhere, ["verify", str(packet), "--root", str(not_pem)]) == cli.EXIT_PROBLEM
     assert capsys.readouterr().err == f"kiosk: {not_pem} is not a PEM certificate (give the clinic's clinic-root.pem)\n"
+
+
+def test_verify_checks_each_addendum_and_that_it_names_this_packet(
+    clinic: Clinic, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kiosk.services.flag_answers import mark_reviewed_signed
+    from kiosk.services.packets import PacketMaker
+    from kiosk.services.staff_accounts import sign_in
+
+    backend = open_backend(clinic.data_dir, forms_dir=FORMS_DIR)
+    try:
+        mark_reviewed_signed(backend, PacketMaker(backend), sign_in(backend, CLINICIAN, PASSWORD), clinic.submitted)
+        other = visit(backend, schedule(backend, "Lee", "Park", dt.date(1990, 1, 1)))
+    finally:
+        backend.engine.dispose()
+    packet = tmp_path / "packet.pdf"
+    assert run(clinic.data_dir, ["packet", str(clinic.submitted), "-o", str(packet), "--addenda"]) == cli.EXIT_OK
+    addendum = tmp_path / "packet-addendum-1.pdf"
+    assert f"wrote addendum 1 (intake marked reviewed) to {addendum}" in capsys.readouterr().out
+    other_packet = tmp_path / "other.pdf"
+    run(clinic.data_dir, ["packet", str(other), "-o", str(other_packet)])
+    capsys.readouterr()
+
+    assert run(clinic.data_dir, ["verify", str(packet), "--addendum", str(addendum)]) == cli.EXIT_OK
+    out = capsys.readouterr().out
+    assert out.count("Intact: signed by") == 2
+    assert "  names this packet:      yes (packet.pdf, SHA-256 " in out
+
+    # Alone, an addendum is checked and says which packet it belongs to.
+    assert run(clinic.data_dir, ["verify", str(addendum)]) == cli.EXIT_OK
+    assert "  this is an addendum to the packet with SHA-256 " in capsys.readouterr().out
+
+    # Beside another patient's packet it is refused, though its own signature is intact.
+    assert run(clinic.data_dir, ["verify", str(other_packet), "--addendum", str(addendum)]) == cli.EXIT_PROBLEM
+    assert "  names another packet (SHA-256 " in capsys.readouterr().out

@@ -15,6 +15,18 @@ from kiosk.documents.packet_data import PacketLanguage
 _LABELS: dict[str, tuple[str, str]] = {
     # key: (English, Spanish)
     "packet_title": ("Intake packet", "Paquete de admisión"),
+    "consent_copy_title": ("Intake packet: consent copy", "Paquete de admisión: copia de consentimientos"),
+    "no_consents_this_visit": (
+        "No consent was signed at this visit: those on file were still valid.",
+        "No se firmó ningún consentimiento en esta visita: los que constan en el expediente seguían vigentes.",
+    ),
+    "clinical_withheld_heading": ("Clinical pages withheld", "Páginas clínicas omitidas"),
+    "clinical_withheld": (
+        "This copy holds only the signed consents. Scores, answers, flags and the pre-session checklist are in "
+        "the clinical packet, which only a clinician can print.",
+        "Esta copia contiene solo los consentimientos firmados. Las puntuaciones, respuestas, alertas y la lista "
+        "de verificación previa a la sesión están en el paquete clínico, que solo un clínico puede imprimir.",
+    ),
     "phone": ("Phone", "Teléfono"),
     "patient": ("Patient", "Paciente"),
     "date_of_birth": ("Date of birth", "Fecha de nacimiento"),

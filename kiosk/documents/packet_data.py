@@ -188,7 +188,12 @@ class PacketData:
     consents: tuple[ConsentPage, ...] = ()
     questionnaires: tuple[QuestionnairePage, ...] = ()
     checklist: ChecklistPage | None = None
+    clinical_withheld: bool = False
+    """A consent-only copy (for the front desk): the cover says the clinical pages are withheld, and there
+    must be none of them in the data."""
 
     def __post_init__(self) -> None:
+        if self.clinical_withheld and (self.scores or self.flags or self.questionnaires or self.checklist):
+            raise ValueError("a consent-only copy cannot hold scores, flags, questionnaires or the checklist")
         if self.language not in ("en", "es"):
             raise ValueError(f"PacketData.language must be 'en' or 'es', got {self.language!r}")

@@ -377,14 +377,26 @@ class _PacketBuilder:
             contact = f"{contact} · {data.clinic.address}" if contact else data.clinic.address
         if contact:
             clinic_lines.append(self.p(contact, self.s.cell))
+        title_key = "consent_copy_title" if data.clinical_withheld else "packet_title"
         title_block = KeepInFrame(
             0,
             STAMP_HEIGHT,
-            [self.p(self.t("packet_title"), self.s.title), *clinic_lines],
+            [
+                self.p(self.t(title_key), self.s.title),
+                *clinic_lines,
+            ],
             mode="shrink",
             hAlign="LEFT",
         )
         story: list[Flowable] = [title_block, FrameBreak(), NextPageTemplate("body")]
+        if data.clinical_withheld:
+            story.append(self.visit_table())
+            story.append(Spacer(0, 12))
+            withheld = [self.p(self.t("clinical_withheld_heading"), self.s.hold_heading),
+                        self.p(self.t("clinical_withheld"), self.s.body)]  # fmt: skip
+            story += [_boxed(withheld, GREY_TEXT, HEADER_FILL, CONTENT_WIDTH), Spacer(0, 12)]
+            story += self.contents() if data.consents else [self.p(self.t("no_consents_this_visit"), self.s.body)]
+            return story
         story += self.flag_box(FlagLevel.URGENT)
         story.append(self.visit_table())
         story.append(Spacer(0, 10))
@@ -656,7 +668,7 @@ def render_packet(data: PacketData, *, clock: Clock | None = None) -> bytes:
     lang = data.language
     visit_day = format_date(data.visit.scheduled_at.date(), lang)
 
-    footer_parts = [label("packet_title", lang), visit_day]
+    footer_parts = [label("consent_copy_title" if data.clinical_withheld else "packet_title", lang), visit_day]
     if data.visit.reference:
         footer_parts.append(data.visit.reference)
     footer_parts.append(label("generated", lang, when=format_datetime(now, lang)))

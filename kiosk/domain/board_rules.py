@@ -49,16 +49,25 @@ class BoardLine:
     acknowledged_at: dt.datetime | None = None
     acknowledged_by: str | None = None
     cleared_at: dt.datetime | None = None
+    acknowledged_by_name: str | None = None
+    """The display name of whoever acknowledged (urgent) or cleared (hold) it, for the lasting marker."""
+    acknowledged_outcome: str | None = None
+    acknowledged_note: str | None = None
 
     @property
     def needs_acknowledgement(self) -> bool:
         return self.level is FlagLevel.URGENT and self.flag_id is not None and self.acknowledged_at is None
 
     @property
+    def hold_waiting(self) -> bool:
+        """A hold no one has cleared yet: the patient must see staff before dosing."""
+        return self.level is FlagLevel.HOLD and self.acknowledged_at is None
+
+    @property
     def tier(self) -> int:
         if self.needs_acknowledgement:
             return 0
-        if self.level is FlagLevel.HOLD:
+        if self.hold_waiting:
             return 1
         return 2
 

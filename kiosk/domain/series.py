@@ -55,3 +55,12 @@ def is_remission(form: Form, total: int | None) -> bool:
         return False
     lowest = min(form.scoring.bands, key=lambda band: band.minimum)
     return total <= lowest.maximum
+
+
+def change_markers(form: Form, baseline: int | None, total: int | None) -> tuple[bool, bool]:
+    """(response, remission) of a session measured against an earlier baseline session's total. Both are
+    changes over a course of treatment, so neither is marked without a baseline to change from: a
+    patient's first session is never "in remission", however low its total."""
+    if baseline is None or total is None:
+        return False, False
+    return is_response(baseline, total), is_remission(form, total)

@@ -103,9 +103,7 @@ def match_patient(db: Session, cipher: FieldCipher, new: NewPatient) -> Patient 
     return candidates[0] if candidates else None
 
 
-def find_or_add_patient(
-    db: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime
-) -> tuple[Patient, bool]:
+def find_or_add_patient(db: Session, cipher: FieldCipher, new: NewPatient, now: dt.datetime) -> tuple[Patient, bool]:
     """The patient on file for `new` (given its chart number if it had none), or a newly added one.
 
     TypedTextError, before anything is stored, for a name, chart number or phone too long or not text."""

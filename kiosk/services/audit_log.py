@@ -9,13 +9,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session
 
+from kiosk.domain.audit_actions import action_label
 from kiosk.services.backend import Backend
 from kiosk.services.checkin import local_day_bounds
 from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit, verify_audit_chain
 from kiosk.store.engine import read_only_unit_of_work, unit_of_work
-from kiosk.store.models import AuditEntry
+from kiosk.store.models import AuditEntry, Patient
 
 MAX_PAGE = 1000
 
@@ -29,6 +31,8 @@ class AuditRecord:
     patient_id: int | None
     intake_id: int | None
     detail: str
+    patient_name: str | None = None
+    action_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +52,10 @@ class AuditStatus:
     message: str
 
 
-def _record(entry: AuditEntry) -> AuditRecord:
+def _record(entry: AuditEntry, names: dict[int, str] | None = None) -> AuditRecord:
     return AuditRecord(
+        patient_name=(names or {}).get(entry.patient_id) if entry.patient_id is not None else None,
+        action_label=action_label(entry.action),
         entry_id=entry.id,
         at=entry.at.astimezone(),
         actor=entry.actor,
@@ -89,10 +95,27 @@ def audit_entries(
         conditions.append(AuditEntry.at < local_day_bounds(day_to)[1])
     with read_only_unit_of_work(backend.db_factory) as db:
         total = db.scalar(select(func.count(AuditEntry.id)).where(*conditions)) or 0
-        rows = db.scalars(
-            select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset)
+        rows = list(
+            db.scalars(select(AuditEntry).where(*conditions).order_by(AuditEntry.id.desc()).limit(limit).offset(offset))
         )
-        return AuditPage(entries=tuple(_record(row) for row in rows), total=int(total), offset=offset)
+        names = _patient_names(backend, db, {row.patient_id for row in rows if row.patient_id is not None})
+        return AuditPage(entries=tuple(_record(row, names) for row in rows), total=int(total), offset=offset)
+
+
+def _patient_names(backend: Backend, session: Session, patient_ids: set[int]) -> dict[int, str]:
+    """The names of the patients a page of entries is about (the log keeps only their ids)."""
+    if not patient_ids:
+        return {}
+    cipher = backend.cipher
+    return {
+        patient.id: " ".join(
+            (
+                cipher.decrypt_text(patient.first_name_enc, context="patients.first_name"),
+                cipher.decrypt_text(patient.last_name_enc, context="patients.last_name"),
+            )
+        )
+        for patient in session.scalars(select(Patient).where(Patient.id.in_(sorted(patient_ids))))
+    }
 
 
 def audit_status(backend: Backend) -> AuditStatus:

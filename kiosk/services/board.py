@@ -7,6 +7,7 @@ through indexes) and rebuilds the board with `board_for_day` only when the signa
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ from kiosk.store.models import (
     Flag,
     Intake,
     Patient,
+    StaffUser,
 )
 
 
@@ -226,6 +228,22 @@ def board_for_day(backend: Backend, staff: StaffIdentity, day: dt.date | None = 
             chosen = shown_flags(flags, visit.intake.id)
             stored_codes[visit.appointment.id] = {flag.code for flag in chosen}
             stored[visit.appointment.id] = [_stored_line(flag, visit) for flag in chosen]
+        answered_by = {line.acknowledged_by for lines in stored.values() for line in lines if line.acknowledged_by}
+        names = {
+            row.username: row.display_name
+            for row in db.execute(
+                select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(sorted(answered_by)))
+            )
+        }
+        stored = {
+            appointment_id: [
+                dataclasses.replace(line, acknowledged_by_name=names.get(line.acknowledged_by, line.acknowledged_by))
+                if line.acknowledged_by
+                else line
+                for line in lines
+            ]
+            for appointment_id, lines in stored.items()
+        }
         derived = _derived_lines(backend, db, visits, stored_codes)
         arrivals = _unresolved_arrivals(backend, db, start, end)
 
@@ -272,6 +290,8 @@ def _stored_line(flag: Flag, visit: _Visit) -> BoardLine:
         acknowledged_at=flag.acknowledged_at.astimezone() if flag.acknowledged_at else None,
         acknowledged_by=flag.acknowledged_by,
         cleared_at=flag.cleared_at.astimezone() if flag.cleared_at else None,
+        acknowledged_outcome=flag.acknowledged_outcome,
+        acknowledged_note=flag.acknowledged_note,
     )
 
 

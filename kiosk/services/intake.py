@@ -61,6 +61,8 @@ class FlagView:
     cleared_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
     acknowledged_by: str | None
+    acknowledged_outcome: str | None = None
+    acknowledged_note: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +141,8 @@ def flag_view(flag: Flag) -> FlagView:
         cleared_at=flag.cleared_at,
         acknowledged_at=flag.acknowledged_at,
         acknowledged_by=flag.acknowledged_by,
+        acknowledged_outcome=flag.acknowledged_outcome,
+        acknowledged_note=flag.acknowledged_note,
     )
 
 

@@ -6,6 +6,7 @@ Opening it is a staff view of health information, so it is written to the audit 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -15,8 +16,9 @@ from sqlalchemy import select
 from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, FormKind, Item, pick
 from kiosk.domain.scoring import AnswerData, AnswerSheet, holds_by_item, is_scored, item_score, question_numbers, score
-from kiosk.domain.series import earlier_sessions, is_remission, is_response
+from kiosk.domain.series import change_markers, earlier_sessions
 from kiosk.domain.statuses import FlagLevel
+from kiosk.services.addenda import AddendumView, addendum_views
 from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
 from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
@@ -25,7 +27,7 @@ from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, submitted_sessions
 from kiosk.store.audit import append_audit
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient
+from kiosk.store.models import Appointment, ConsentRecord, Flag, Intake, IntakeStatus, Patient, StaffUser
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +65,11 @@ class QuestionnaireReview:
     @property
     def incomplete(self) -> bool:
         return self.total is None
+
+    @property
+    def has_baseline(self) -> bool:
+        """Whether an earlier session gives a baseline: without one, response and remission do not apply."""
+        return self.baseline_total is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +123,12 @@ class IntakeReview:
     consents: tuple[ConsentReview, ...]
     checklist: ChecklistReview | None
     flags: tuple[FlagView, ...]
+    addenda: tuple[AddendumView, ...] = ()
+    staff_names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Display names of the staff who answered a flag or reviewed, by username."""
+
+    def name_of(self, username: str | None) -> str:
+        return self.staff_names.get(username, username) if username else "a clinician"
 
 
 def _shown_items(form: Form, answers: Mapping[str, AnswerData]) -> tuple[Item, ...]:
@@ -169,6 +182,18 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
             appointment_id=intake.appointment_id,
             before=intake.submitted_at or intake.updated_at,
         )
+        addenda = addendum_views(db, intake_id)
+        usernames = (
+            {flag.acknowledged_by for flag in flags if flag.acknowledged_by}
+            | ({intake.reviewed_by} if intake.reviewed_by else set())
+            | {view.created_by for view in addenda}
+        )
+        staff_names = {
+            row.username: row.display_name
+            for row in db.execute(
+                select(StaffUser.username, StaffUser.display_name).where(StaffUser.username.in_(sorted(usernames)))
+            )
+        }
         earlier_ids = [history[0].intake_id, history[-1].intake_id] if history else []
         earlier = questionnaire_scores(backend, db, earlier_ids)
         append_audit(
@@ -196,6 +221,7 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
         first_total = first.total if first is not None else None
         last_total = last.total if last is not None else None
         total = result.total
+        response, remission = change_markers(form, first_total, total)
         questionnaires.append(
             QuestionnaireReview(
                 form_id=form_id,
@@ -210,8 +236,8 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
                 previous_total=last_total,
                 change_from_baseline=total - first_total if total is not None and first_total is not None else None,
                 change_from_previous=total - last_total if total is not None and last_total is not None else None,
-                response=is_response(first_total, total),
-                remission=is_remission(form, total),
+                response=response,
+                remission=remission,
                 items=tuple(
                     ItemAnswer(
                         item_id=item.id,
@@ -244,6 +270,8 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
         consents=consents,
         checklist=checklist,
         flags=flags,
+        addenda=addenda,
+        staff_names=staff_names,
     )
 
 

@@ -16,9 +16,11 @@ import secrets
 import shutil
 import subprocess
 from dataclasses import dataclass
+from io import BytesIO
 from pathlib import Path
 
 from kiosk.documents.printing import PrintState, print_pdf
+from kiosk.services.addenda import addendum_pdfs
 from kiosk.services.backend import Backend
 from kiosk.services.packets import PacketMaker
 from kiosk.services.permissions import Permission, StaffIdentity, require
@@ -106,7 +108,8 @@ def print_packet(
     maker: PacketMaker | None = None,
     timeout: float = 120.0,
 ) -> PrintOutcome:
-    """Print the intake's signed packet (made first if it has none) and wait for the job to end.
+    """Print the intake's signed packet (made first if it has none), then its signed addenda, as one job,
+    and wait for the job to end.
 
     ``printer`` overrides the settings' printer; with neither, the system default is used. Raises
     UnknownIntakeError or PacketError (a draft) like the packet functions; every printing problem is
@@ -116,10 +119,45 @@ def print_packet(
     actor = staff.username
     packets = maker or PacketMaker(backend)
     pdf = packets.packet_bytes(intake_id, actor=actor)
+    addenda = addendum_pdfs(backend, intake_id)
+    document = joined_for_print([pdf, *addenda]) if addenda else pdf
+    what = "packet" if not addenda else f"packet with {len(addenda)} addend{'um' if len(addenda) == 1 else 'a'}"
+    return print_document(backend, intake_id, actor, document, what=what, printer=printer, timeout=timeout)
+
+
+def joined_for_print(pdfs: list[bytes]) -> bytes:
+    """Several signed PDFs as one print job, in order. Only for paper: the joined file carries no valid
+    signature (each part keeps its own, stored apart)."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for pdf in pdfs:
+        writer.append(PdfReader(BytesIO(pdf)))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _prefix(what: str) -> str:
+    """The audit detail names what was printed unless it was the packet alone (as it always said)."""
+    return "" if what == "packet" else f"{what}, "
+
+
+def print_document(
+    backend: Backend,
+    intake_id: int,
+    actor: str,
+    pdf: bytes,
+    *,
+    what: str = "packet",
+    printer: str | None = None,
+    timeout: float = 120.0,
+) -> PrintOutcome:
+    """Send one of the intake's documents (already allowed to `actor`) to the printer and follow the job."""
     queue = printer or backend.settings.printer or default_printer()
     if not queue:
         log.warning("not printing intake %d: no printer in the settings and no system default", intake_id)
-        _audit(backend, intake_id, actor, "not printed: no printer chosen")
+        _audit(backend, intake_id, actor, f"{_prefix(what)}not printed: no printer chosen")
         return PrintOutcome(intake_id, printed=False, state="not_submitted", message=_NO_PRINTER_MESSAGE, printer=None)
 
     path = _write_spool_file(backend.data_dir, intake_id, pdf)
@@ -129,13 +167,13 @@ def print_packet(
         path.unlink(missing_ok=True)
 
     job = f", job {result.job_id}" if result.job_id else ""
-    _audit(backend, intake_id, actor, f"printer {queue}: {result.state}{job}")
+    _audit(backend, intake_id, actor, f"{_prefix(what)}printer {queue}: {result.state}{job}")
     if result.succeeded and result.message.startswith("Printed"):
-        message = f"The packet of intake {intake_id} was printed on {queue} (job {result.job_id})."
+        message = f"The {what} of intake {intake_id} was printed on {queue} (job {result.job_id})."
     elif result.succeeded:  # sent, but CUPS could not say how the job ended
         message = f"Intake {intake_id} on {queue}: {result.message}"
     else:
-        message = f"{result.message} The packet stays saved with the intake, so it can be printed again."
+        message = f"{result.message} The {what} stays saved with the intake, so it can be printed again."
     return PrintOutcome(
         intake_id=intake_id,
         printed=result.succeeded,

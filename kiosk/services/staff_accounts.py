@@ -83,6 +83,7 @@ class StaffUserView:
     has_pin: bool
     locked_until: dt.datetime | None
     created_at: dt.datetime
+    last_signed_in_at: dt.datetime | None = None
 
 
 def describe_wait(remaining: dt.timedelta) -> str:
@@ -235,6 +236,7 @@ def list_staff_users(backend: Backend, staff: StaffIdentity) -> tuple[StaffUserV
                 has_pin=user.pin_hash is not None,
                 locked_until=user.locked_until,
                 created_at=user.created_at,
+                last_signed_in_at=user.last_signed_in_at,
             )
             for user in db.scalars(select(StaffUser).order_by(StaffUser.username))
         )
@@ -375,6 +377,7 @@ def sign_in(backend: Backend, username: str, password: str) -> StaffIdentity:
             user.locked_until = None
             if HASHER.check_needs_rehash(user.password_hash):
                 user.password_hash = HASHER.hash(password)
+            user.last_signed_in_at = now
             append_audit(db, at=now, actor=user.username, action="staff.sign_in")
             identity = _identity(user)
     # Raised after the unit of work commits, so the failure count and its audit entry are kept.
@@ -531,6 +534,7 @@ def verify_kiosk_pin(backend: Backend, pin: str, device: str | None = None) -> S
                 match = None
             if match is not None:
                 row.value = state.to_json()
+                match.last_signed_in_at = now
                 append_audit(db, at=now, actor=match.username, action="staff.pin_unlock", detail=where)
                 identity = _identity(match)
             else:

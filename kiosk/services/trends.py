@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, FormKind, pick
 from kiosk.domain.scoring import ScoreResult, score
-from kiosk.domain.series import SessionRef, is_remission, is_response
+from kiosk.domain.series import SessionRef, change_markers
 from kiosk.services.answer_records import answers_of_intakes
 from kiosk.services.backend import Backend
 from kiosk.services.permissions import Permission, StaffIdentity, require
@@ -170,7 +170,7 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
     seen_baseline = False
     for ref, result in zip(sessions, totals, strict=True):
         total = result.total if result is not None else None
-        after_baseline = seen_baseline and total is not None
+        response, remission = change_markers(form, baseline if seen_baseline else None, total)
         seen_baseline = seen_baseline or total is not None
         points.append(
             TrendPoint(
@@ -180,8 +180,8 @@ def _series(form: Form, sessions: Sequence[SessionRef], scores: Mapping[int, Map
                 total=total,
                 band_code=result.band.code if result is not None and result.band is not None else None,
                 change_from_baseline=total - baseline if total is not None and baseline is not None else None,
-                response=after_baseline and is_response(baseline, total),
-                remission=is_remission(form, total),
+                response=response,
+                remission=remission,
             )
         )
     return TrendSeries(

@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+# Defined once in domain; re-exported here because every column that stores one is declared in this module.
+from kiosk.domain.acknowledgements import AddendumAction as AddendumAction  # noqa: PLC0414
 from kiosk.domain.statuses import AppointmentStatus as AppointmentStatus  # noqa: PLC0414
 from kiosk.domain.statuses import ArrivalOutcome as ArrivalOutcome  # noqa: PLC0414
 
@@ -183,6 +185,9 @@ class Flag(Base):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    # Added by migration 0004: what the acknowledgement (urgent) or clearance (hold) said was done.
+    acknowledged_outcome: Mapped[str | None] = mapped_column(EncryptedText("flags.acknowledged_outcome"))
+    acknowledged_note: Mapped[str | None] = mapped_column(EncryptedText("flags.acknowledged_note"))
 
 
 class Arrival(Base):
@@ -215,6 +220,31 @@ class StaffUser(Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     disabled: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Added by migration 0004, for the accounts list.
+    last_signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Addendum(Base):
+    """A signed one-page PDF added to a packet after it was signed (migration 0004).
+
+    The original packet never changes; each acknowledgement, hold clearance, review (and undoing one of
+    them) adds an addendum naming the packet by its SHA-256. Stored encrypted like the packet.
+    """
+
+    __tablename__ = "addenda"
+    __table_args__ = (_one_of("action", AddendumAction),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), index=True)
+    patient_id: Mapped[int] = mapped_column(Integer)
+    flag_id: Mapped[int | None] = mapped_column(ForeignKey("flags.id"))
+    action: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[str] = mapped_column(String(64))
+    packet_sha256: Mapped[str] = mapped_column(String(64))
+    # Of the signed plaintext, like intakes.packet_sha256.
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(EncryptedBytes("addenda.pdf"), deferred=True)
 
 
 class AuditEntry(Base):

@@ -94,3 +94,13 @@ def test_opening_an_intake_is_audited_as_a_view(backend: Backend) -> None:
     assert (entry.actor, entry.action, entry.intake_id) == ("dr-lee", "intake.view", intake_id)
     with pytest.raises(UnknownIntakeError):
         intake_review(backend, 999, clinician("dr-lee"))
+
+
+def test_a_first_session_has_no_response_or_remission_without_a_baseline(backend: Backend) -> None:
+    """The first session's PHQ-9 of 2 is in the lowest band, yet nothing has remitted: there is no baseline."""
+    appointment_id = schedule(backend, "Sam", "Taylor", DOB)
+    intake_id = complete_visit(backend, appointment_id, phq=(1, 1, 0, 0, 0, 0, 0, 0, 0))
+    phq = intake_review(backend, intake_id, clinician("dr-lee")).questionnaires[0]
+    assert phq.total == 2 and phq.band_code == "minimal"
+    assert not phq.has_baseline
+    assert (phq.response, phq.remission) == (False, False)

@@ -23,7 +23,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.packets import PacketMaker
 from kiosk.services.print_service import SPOOL_DIR, print_packet
 from kiosk.settings import DEFAULT_SETTINGS
-from tests.identities import clinician
+from tests.identities import admin, clinician
 from tests.services.conftest import BackendFactory, schedule
 from tests.services.test_packets import (
     audit_entries,
@@ -163,3 +163,32 @@ def test_a_paused_printer_says_how_to_resume_and_the_packet_prints_afterwards(
         "not_submitted",
         "completed",
     ]
+
+
+def test_a_packet_prints_with_its_addenda_after_it(backend: Backend, print_queue: tuple[str, Path]) -> None:
+    from kiosk.services.flag_answers import mark_reviewed_signed
+    from kiosk.services.packets import PacketMaker
+    from kiosk.services.staff_accounts import create_staff_user
+    from kiosk.store.models import StaffRole
+
+    _, output_dir = print_queue
+    rivera = create_staff_user(
+        backend, admin(), username="rivera", display_name="Dr. Rivera", role=StaffRole.CLINICIAN,
+        password="long password 1",
+    )  # fmt: skip
+    intake_id = visit(backend, schedule(backend, "Sam", "Taylor", DOB))
+    mark_reviewed_signed(backend, PacketMaker(backend), rivera, intake_id)
+    outcome = print_packet(backend, intake_id, rivera, timeout=60)
+    assert outcome.printed and outcome.job_id is not None, outcome.message
+    assert outcome.message.startswith(f"The packet with 1 addendum of intake {intake_id} was printed")
+    output = job_output(output_dir, outcome.job_id)
+    try:
+        pages = [" ".join(page.extract_text().split()) for page in pypdf.PdfReader(output).pages]
+    finally:
+        output.unlink()
+    stored, _ = stored_columns(backend, intake_id)
+    assert stored is not None
+    packet_pages = len(pypdf.PdfReader(BytesIO(stored)).pages)
+    assert len(pages) == packet_pages + 1
+    assert "Addendum to the signed intake packet" in pages[-1] and "Intake marked reviewed" in pages[-1]
+    assert all("Addendum to the signed intake packet" not in page for page in pages[:-1])

@@ -70,3 +70,12 @@ def test_a_corrected_session_counts_once_with_the_corrected_total(backend: Backe
     trend = patient_trend(backend, patient_id, clinician("dr-lee"))
     assert [(s.intake_id, s.totals["phq9"]) for s in trend.sessions] == [(correction, 6)]
     assert trend.sessions[0].day == (clock.now - dt.timedelta(days=7)).astimezone().date()
+
+
+def test_a_low_first_session_is_not_marked_remission(backend: Backend, clock: FakeClock) -> None:
+    from kiosk.domain.series import change_markers
+
+    phq = backend.forms.get("phq9")
+    assert change_markers(phq, None, 2) == (False, False)
+    assert change_markers(phq, 20, 2) == (True, True)
+    assert change_markers(phq, 20, 12) == (False, False)

@@ -197,6 +197,11 @@ class SecretDialog(QDialog):
         self._context.runner.submit(lambda: change(secret), done, failed)
 
 
+def last_sign_in(user: StaffUserView) -> str:
+    """When the account last signed in (password or tablet PIN), or "Never"."""
+    return date_and_time(user.last_signed_in_at) if user.last_signed_in_at is not None else "Never"
+
+
 class AccountsView(QWidget):
     """Every staff account with the admin's changes."""
 
@@ -223,6 +228,7 @@ class AccountsView(QWidget):
                 Column("Status", lambda user: account_status(user, self._lock_text)),
                 Column("PIN", lambda user: "Set" if user.has_pin else "None"),
                 Column("Created", lambda user: date_and_time(user.created_at)),
+                Column("Last sign-in", last_sign_in),
             ],
             tone=lambda user: Tone.QUIET if user.disabled else (Tone.HOLD if self._is_locked(user) else None),
         )

@@ -18,7 +18,15 @@ from kiosk.services.audit_log import AuditPage, AuditRecord, AuditStatus, audit_
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.staff_accounts import PIN_PAD_ACTOR, UNKNOWN_ACTOR, StaffUserView, list_staff_users
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
+from kiosk.ui.staff.controls import (
+    StatusLine,
+    button_row,
+    date_and_time,
+    fit_date_edit,
+    push_button,
+    set_label,
+    text_label,
+)
 from kiosk.ui.staff.patient_picker import PatientPicker, hit_text
 from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
@@ -30,6 +38,17 @@ PAGE_SIZE = 200
 FILTER_WIDTH = 330
 EVERYONE = "Everyone"
 NO_PATIENT_FILTER = "Showing entries about any patient."
+
+
+def patient_cell(record: AuditRecord) -> str:
+    """The patient's name with their number ("Sam Taylor (12)"); the number alone if the record is gone."""
+    if record.patient_id is None:
+        return ""
+    if record.patient_name:
+        return f"{record.patient_name} ({record.patient_id})"
+    return f"patient {record.patient_id}"
+
+
 SYSTEM_ACTORS = ("kiosk", PIN_PAD_ACTOR, UNKNOWN_ACTOR)
 
 Index = QModelIndex | QPersistentModelIndex
@@ -50,8 +69,8 @@ class AuditModel(RowsModel[AuditRecord]):
                 Column("Entry", lambda record: str(record.entry_id)),
                 Column("When", lambda record: date_and_time(record.at)),
                 Column("Person", lambda record: record.actor),
-                Column("Action", lambda record: record.action),
-                Column("Patient", lambda record: "" if record.patient_id is None else str(record.patient_id)),
+                Column("Action", lambda record: record.action_label or record.action),
+                Column("Patient", patient_cell),
                 Column("Intake", lambda record: "" if record.intake_id is None else str(record.intake_id)),
                 Column("Detail", lambda record: record.detail),
             ],
@@ -169,6 +188,8 @@ class AuditView(QWidget):
         self.to_date.setCalendarPopup(True)
         self.to_date.setDisplayFormat("MM/dd/yyyy")
         self.to_date.setAccessibleName("To date")
+        fit_date_edit(self.from_date)
+        fit_date_edit(self.to_date)
         form.addRow(self.from_check, self.from_date)
         form.addRow(self.to_check, self.to_date)
         side.addLayout(form)

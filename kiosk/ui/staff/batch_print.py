@@ -10,12 +10,14 @@ taken back from here.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QDialog, QProgressDialog, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from kiosk.services.consent_copy import print_consent_copy
+from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import button_row, grid_table, push_button, set_label, text_label
@@ -60,8 +62,11 @@ class BatchPrint(QObject):
         self.results: list[PacketPrintResult] = []
         self.cancelled = False
         self.report: BatchPrintReport | None = None
+        # The front desk prints consent-only copies; the clinical packet is a clinician's (services decide).
+        self.clinical = allows(context.identity, Permission.PRINT_CLINICAL_PACKET)
+        self.what = "packet" if self.clinical else "consent copy"
         self.progress = QProgressDialog(parent)
-        self.progress.setWindowTitle("Printing today's packets")
+        self.progress.setWindowTitle("Printing today's packets" if self.clinical else "Printing today's consent copies")
         # Not modal: a modal QProgressDialog runs processEvents() inside setValue(), and staff may keep
         # using the console meanwhile; the board's print button stays off until this batch ends.
         self.progress.setWindowModality(Qt.WindowModality.NonModal)
@@ -93,12 +98,22 @@ class BatchPrint(QObject):
             self._finish()
             return
         job = self.jobs[done]
-        text = f"Printing packet {done + 1} of {len(self.jobs)}: {job.label}"
+        text = f"Printing {self.what} {done + 1} of {len(self.jobs)}: {job.label}"
         self.progress.setLabelText(text)
         self.progress.setAccessibleName(text)
         context = self._context
+        job_call: Callable[[], PrintOutcome]
+        if self.clinical:
+            job_call = print_packet_job(context, job.intake_id, context.printer)
+        else:
+
+            def job_call() -> PrintOutcome:
+                return print_consent_copy(
+                    context.backend, context.packets, context.identity, job.intake_id, printer=context.printer
+                )
+
         context.slow_runner.submit(
-            print_packet_job(context, job.intake_id, context.printer),
+            job_call,
             lambda outcome: self._on_printed(job, outcome),
             lambda error: self._on_failed(job, error),
         )

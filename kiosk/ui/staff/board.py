@@ -13,16 +13,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Hashable
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal, Slot
-from PySide6.QtWidgets import QHBoxLayout, QTableView, QVBoxLayout, QWidget
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker, undo_refusal
 from kiosk.domain.board_rules import FRONT_DESK_URGENT_DETAIL, BoardLine
 from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
 from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.intake_signoff import ReviewError, acknowledge_flag
-from kiosk.services.permissions import Permission, allows
+from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, undo_answer
+from kiosk.services.permissions import Permission, RoleRefusedError, allows
+from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date
@@ -33,8 +35,10 @@ from kiosk.ui.theme import ButtonRole, TextRole
 log = logging.getLogger(__name__)
 
 POLL_INTERVAL_MS = 1000
-ARRIVALS_HEIGHT = 130
-"""Room for three unmatched check-ins; more scroll. The flags and the visits need the height more."""
+FLAG_ROWS_SHOWN = 4
+"""'Needs attention' always shows this many lines whole; it grows past them when the window has room."""
+ARRIVAL_ROWS_SHOWN = 3
+VISIT_ROWS_SHOWN = 4
 PRINTABLE = (VisitStatus.SUBMITTED, VisitStatus.REVIEWED)
 ARRIVAL_REASONS = {
     ArrivalOutcome.UNMATCHED: "No appointment today matches what was typed",
@@ -45,44 +49,79 @@ ARRIVAL_REASONS = {
 # ------------------------------------------------------------------------------------------ wording
 
 
+def answered_marker(line: BoardLine, clinical: bool) -> str | None:
+    """The lasting line of an acknowledged urgent flag or a cleared hold, None while it still waits. The
+    front desk reads who and when, not what was done about an urgent flag (that is clinical)."""
+    if line.acknowledged_at is None:
+        return None
+    by = line.acknowledged_by_name or line.acknowledged_by or "a clinician"
+    if line.level is FlagLevel.URGENT:
+        if not clinical:
+            return f"urgent flag acknowledged by {by} {clock_time(line.acknowledged_at)}"
+        return acknowledged_marker(
+            line.happened_at, by, line.acknowledged_at, line.acknowledged_outcome, line.acknowledged_note
+        )
+    if line.level is FlagLevel.HOLD:
+        return cleared_marker(by, line.acknowledged_at, line.acknowledged_outcome, line.acknowledged_note)
+    return None
+
+
+def _sentence(text: str) -> str:
+    """The text with its first letter capital, the rest as it is (names keep their capitals)."""
+    return text[:1].upper() + text[1:]
+
+
 def flag_title(line: BoardLine) -> str:
     if line.level is FlagLevel.URGENT and line.acknowledged_at is not None:
-        return f"Urgent, acknowledged by {line.acknowledged_by} at {clock_time(line.acknowledged_at)}"
+        return "Urgent: acknowledged"
+    if line.level is FlagLevel.HOLD and line.acknowledged_at is not None:
+        return "Hold cleared"
     return line.headline
 
 
 def flag_details(line: BoardLine, clinical: bool) -> str:
+    marker = answered_marker(line, clinical)
     if not clinical and line.level is FlagLevel.URGENT:
-        return FRONT_DESK_URGENT_DETAIL
+        return _sentence(marker) + "." if marker else FRONT_DESK_URGENT_DETAIL
+    message = line.message
     if line.level is FlagLevel.URGENT and line.cleared_at is not None:
-        return f"{line.message} (The answer was changed afterwards; the flag stays until a clinician acknowledges it.)"
-    return line.message
+        message += " (The answer was changed afterwards; the flag stays until a clinician acknowledges it.)"
+    return f"{message} · {_sentence(marker)}" if marker else message
 
 
 def line_tone(line: BoardLine) -> Tone | None:
     if line.needs_acknowledgement:
         return Tone.URGENT
-    if line.level is FlagLevel.HOLD:
+    if line.hold_waiting:
         return Tone.HOLD
-    if line.level is FlagLevel.URGENT:
+    if line.level in (FlagLevel.URGENT, FlagLevel.HOLD):
         return Tone.QUIET
     return None
 
 
 def visible_lines(lines: tuple[BoardLine, ...], clinical: bool) -> tuple[BoardLine, ...]:
-    """Everything for clinicians; the front desk sees holds and urgent flags still waiting for a clinician."""
+    """Everything for clinicians; the front desk sees holds and urgent flags (waiting or answered, without
+    their clinical details)."""
     if clinical:
         return lines
-    return tuple(line for line in lines if line.level is FlagLevel.HOLD or line.needs_acknowledgement)
+    return tuple(line for line in lines if line.level in (FlagLevel.HOLD, FlagLevel.URGENT) and line.flag_id)
 
 
 def visit_flags_summary(row: BoardRow, clinical: bool) -> str:
     parts = []
     if any(line.needs_acknowledgement for line in row.flags):
         parts.append("Urgent: clinician needed")
-    holds = [line.message for line in row.flags if line.level is FlagLevel.HOLD]
+    for line in row.flags:
+        marker = answered_marker(line, clinical) if line.level is FlagLevel.URGENT else None
+        if marker:
+            parts.append(_sentence(marker))
+    holds = [line.message for line in row.flags if line.hold_waiting]
     if holds:
         parts.append("Hold: " + "; ".join(holds))
+    for line in row.flags:
+        marker = answered_marker(line, clinical) if line.level is FlagLevel.HOLD else None
+        if marker:
+            parts.append(f"Hold {marker}")
     if clinical:
         info = sum(1 for line in row.flags if line.level is FlagLevel.INFO)
         if info:
@@ -93,7 +132,7 @@ def visit_flags_summary(row: BoardRow, clinical: bool) -> str:
 def visit_tone(row: BoardRow) -> Tone | None:
     if any(line.needs_acknowledgement for line in row.flags):
         return Tone.URGENT
-    if any(line.level is FlagLevel.HOLD for line in row.flags):
+    if any(line.hold_waiting for line in row.flags):
         return Tone.HOLD
     if row.status is VisitStatus.CANCELLED:
         return Tone.QUIET
@@ -102,7 +141,7 @@ def visit_tone(row: BoardRow) -> Tone | None:
 
 def board_summary(board: Board, clinical: bool) -> str:
     arrived = sum(1 for row in board.rows if row.status not in (VisitStatus.NOT_ARRIVED, VisitStatus.CANCELLED))
-    holds = sum(1 for line in board.lines if line.level is FlagLevel.HOLD)
+    holds = sum(1 for line in board.lines if line.hold_waiting)
     parts = [f"{len(board.rows)} visits", f"{arrived} checked in"]
     if board.urgent_count:
         parts.append(f"{board.urgent_count} urgent flag{'s' if board.urgent_count != 1 else ''} waiting")
@@ -145,6 +184,7 @@ class BoardView(QWidget):
         self._polling = False
         self._last_error = ""
         self._printing = False
+        self.answer_dialog: AcknowledgeDialog | None = None
         self.batch: BatchPrint | None = None
         """The newest batch print (its results stay readable after it ends)."""
         self._build()
@@ -156,7 +196,17 @@ class BoardView(QWidget):
 
     def _build(self) -> None:
         clinical = self.clinical
-        column = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        # On a small screen the board scrolls as a whole rather than squeezing its tables over their buttons.
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        page = QWidget()
+        self.scroll_area.setWidget(page)
+        outer.addWidget(self.scroll_area)
+        column = QVBoxLayout(page)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(8)
         top = QHBoxLayout()
@@ -169,8 +219,10 @@ class BoardView(QWidget):
         self.summary = text_label("", TextRole.HINT)
         column.addWidget(self.summary)
 
-        self.flags_heading = text_label("Needs attention", TextRole.QUESTION)
-        column.addWidget(self.flags_heading)
+        self.flags_heading = text_label("Needs attention", TextRole.QUESTION, wrap=False)
+        flags_top = QHBoxLayout()
+        flags_top.addWidget(self.flags_heading)
+        column.addLayout(flags_top)
         self.flags_model = RowsModel[BoardLine](
             [
                 Column("Time", lambda line: clock_time(line.happened_at)),
@@ -182,14 +234,21 @@ class BoardView(QWidget):
         )
         self.flags_view = table_view(self.flags_model, "Needs attention")
         column.addWidget(self.flags_view, 3)
-        self.acknowledge_button = push_button("Acknowledge", ButtonRole.PRIMARY)
+        self.acknowledge_button = push_button("Acknowledge...", ButtonRole.PRIMARY)
+        self.clear_hold_button = push_button("Clear hold...")
+        self.undo_button = push_button("Undo")
         self.review_flag_button = push_button("Review this intake")
-        self.acknowledge_button.setVisible(clinical)
-        self.review_flag_button.setVisible(clinical)
-        column.addLayout(button_row(self.acknowledge_button, self.review_flag_button))
+        for button in (self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button):
+            button.setVisible(clinical)
+        # The flag buttons sit on the heading's line, so the lines themselves get the height.
+        flags_top.addStretch(1)
+        for button in (self.acknowledge_button, self.clear_hold_button, self.undo_button, self.review_flag_button):
+            flags_top.addWidget(button)
 
-        self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION)
-        column.addWidget(self.arrivals_heading)
+        self.arrivals_heading = text_label("Check-ins that need the front desk", TextRole.QUESTION, wrap=False)
+        arrivals_top = QHBoxLayout()
+        arrivals_top.addWidget(self.arrivals_heading)
+        column.addLayout(arrivals_top)
         self.arrivals_model = RowsModel[UnresolvedArrival](
             [
                 Column("Time", lambda arrival: clock_time(arrival.at)),
@@ -200,16 +259,19 @@ class BoardView(QWidget):
             tone=lambda arrival: Tone.HOLD,
         )
         self.arrivals_view = table_view(self.arrivals_model, "Check-ins that need the front desk")
-        self.arrivals_view.setMaximumHeight(ARRIVALS_HEIGHT)
         column.addWidget(self.arrivals_view, 1)
         self.handled_button = push_button("Mark as handled")
         self.arrivals_buttons = QWidget()
         arrivals_row = button_row(self.handled_button)
         arrivals_row.setContentsMargins(0, 0, 0, 0)
         self.arrivals_buttons.setLayout(arrivals_row)
-        column.addWidget(self.arrivals_buttons)
+        arrivals_top.addStretch(1)
+        arrivals_top.addWidget(self.arrivals_buttons)
 
-        column.addWidget(text_label("Appointments", TextRole.QUESTION))
+        visits_top = QHBoxLayout()
+        visits_top.addWidget(text_label("Appointments", TextRole.QUESTION, wrap=False))
+        visits_top.addStretch(1)
+        column.addLayout(visits_top)
         self.visits_model = RowsModel[BoardRow](
             [
                 Column("Time", lambda row: clock_time(row.starts_at)),
@@ -227,16 +289,18 @@ class BoardView(QWidget):
         self.open_chart_button = push_button("Open chart")
         self.open_review_button.setVisible(clinical)
         self.open_chart_button.setVisible(clinical)
-        self.print_button = push_button("Print today's packets")
-        # The day's packets are clinical: a role that may not print one (the front desk) does not see the button.
-        self.can_print_packets = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
-        self.print_button.setVisible(self.can_print_packets)
-        column.addLayout(button_row(self.open_review_button, self.open_chart_button, trailing=[self.print_button]))
+        # The front desk prints consent-only copies (no scores, answers or checklist); clinicians the packets.
+        clinical_print = allows(self._context.identity, Permission.PRINT_CLINICAL_PACKET)
+        self.print_button = push_button("Print today's packets" if clinical_print else "Print today's consent copies")
+        for button in (self.open_review_button, self.open_chart_button, self.print_button):
+            visits_top.addWidget(button)
         self.status = StatusLine()
         column.addWidget(self.status)
         self._set_arrivals_visible(False)
 
         self.acknowledge_button.clicked.connect(self._on_acknowledge_button_clicked)
+        self.clear_hold_button.clicked.connect(self._on_acknowledge_button_clicked)
+        self.undo_button.clicked.connect(self._on_undo_button_clicked)
         self.review_flag_button.clicked.connect(self._on_review_flag_button_clicked)
         self.handled_button.clicked.connect(self._on_handled_button_clicked)
         self.open_review_button.clicked.connect(self._on_open_review_button_clicked)
@@ -321,15 +385,28 @@ class BoardView(QWidget):
         self.summary.setAccessibleName(self.summary.text())
         now = self._context.backend.local_now()
         self.updated.setText(f"Updated {clock_time(now)}")
-        self.flags_model.set_rows(visible_lines(board.lines, self.clinical))
+        shown_lines = visible_lines(board.lines, self.clinical)
+        self.flags_model.set_rows(shown_lines)
         self.arrivals_model.set_rows(board.arrivals)
         self.visits_model.set_rows(board.rows)
+        self._fit_flags(len(shown_lines))
         self._set_arrivals_visible(bool(board.arrivals))
         _reselect(self.flags_view, self.flags_model, _line_key, chosen_line)
         _reselect(self.visits_view, self.visits_model, lambda row: row.appointment_id, chosen_visit)
         _reselect(self.arrivals_view, self.arrivals_model, lambda arrival: arrival.arrival_id, chosen_arrival)
         self._update_buttons()
         self.loaded.emit()
+
+    def _fit_flags(self, count: int) -> None:
+        """ "Needs attention" always shows at least FLAG_ROWS_SHOWN lines whole and grows to show every line
+        when the window has room; beyond that it scrolls (its bar then shows), and the heading says how many
+        lines there are. Check-ins and appointments get heights that fit their rows the same way."""
+        fit_rows(self.flags_view, count, FLAG_ROWS_SHOWN)
+        fit_rows(self.arrivals_view, len(self.arrivals_model.rows), ARRIVAL_ROWS_SHOWN, grow=False)
+        fit_rows(self.visits_view, len(self.visits_model.rows), VISIT_ROWS_SHOWN)
+        heading = "Needs attention" if count <= FLAG_ROWS_SHOWN else f"Needs attention: {count} lines"
+        self.flags_heading.setText(heading)
+        self.flags_heading.setAccessibleName(heading)
 
     def selected_line(self) -> BoardLine | None:
         line = selected_row(self.flags_view)
@@ -348,35 +425,90 @@ class BoardView(QWidget):
         line = self.selected_line()
         visit = self.selected_visit()
         self.acknowledge_button.setEnabled(line is not None and line.needs_acknowledgement)
+        self.clear_hold_button.setEnabled(line is not None and line.flag_id is not None and line.hold_waiting)
+        self.undo_button.setEnabled(line is not None and self._may_undo(line))
         self.review_flag_button.setEnabled(line is not None)
         self.handled_button.setEnabled(self.selected_arrival() is not None)
         self.open_review_button.setEnabled(visit is not None and visit.intake_id is not None)
         self.open_chart_button.setEnabled(visit is not None)
-        self.print_button.setEnabled(self.can_print_packets and not self._printing and self.board is not None)
+        self.print_button.setEnabled(not self._printing and self.board is not None)
 
     # ----------------------------------------------------------------------------------- actions
 
+    def _may_undo(self, line: BoardLine) -> bool:
+        """Offered to the person who answered, while the undo window is open (the service decides again)."""
+        if line.flag_id is None or line.acknowledged_at is None:
+            return False
+        now = self._context.backend.now()
+        return undo_refusal(line.acknowledged_by, line.acknowledged_at, self._context.identity.username, now) is None
+
     @Slot()
     def _on_acknowledge_button_clicked(self) -> None:
+        """Ask what was done (urgent) or why (hold), then record it with its signed addendum."""
         line = self.selected_line()
         if line is None or line.flag_id is None or not self.clinical:
             return
+        urgent = line.needs_acknowledgement
+        if not urgent and not line.hold_waiting:
+            return
+        context = self._context
+        dialog = AcknowledgeDialog(
+            urgent=urgent,
+            patient_name=line.patient_name,
+            flag_message=line.message,
+            outcomes=context.backend.settings.acknowledgement_outcomes,
+            parent=self,
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self._record_answer(line, urgent, dialog.outcome(), dialog.note()))
+        self.answer_dialog = dialog
+        dialog.show()
+
+    def _record_answer(self, line: BoardLine, urgent: bool, outcome: str, note: str) -> None:
         flag_id = line.flag_id
+        assert flag_id is not None
         context = self._context
         self.acknowledge_button.setEnabled(False)
+        self.clear_hold_button.setEnabled(False)
+        answer = acknowledge_urgent if urgent else clear_hold
+        what = "Acknowledged the urgent flag" if urgent else "Cleared the hold"
 
         def done(_: object) -> None:
             self.status.show_message(
-                f"Acknowledged the urgent flag of {line.patient_name} as {context.identity.display_name}.", Tone.GOOD
+                f"{what} of {line.patient_name} ({outcome}); a signed addendum was added to the packet.", Tone.GOOD
+            )
+            self.reload_now()
+
+        self.status.show_message("Saving and signing the addendum…")
+        context.runner.submit(
+            lambda: answer(context.backend, context.packets, context.identity, flag_id, outcome, note),
+            done,
+            self._on_action_failed,
+        )
+
+    @Slot()
+    def _on_undo_button_clicked(self) -> None:
+        line = self.selected_line()
+        if line is None or line.flag_id is None or not self._may_undo(line):
+            return
+        flag_id = line.flag_id
+        context = self._context
+        self.undo_button.setEnabled(False)
+
+        def done(_: object) -> None:
+            self.status.show_message(
+                f"Undone: the flag of {line.patient_name} is open again (the undo is on record).", Tone.HOLD
             )
             self.reload_now()
 
         context.runner.submit(
-            lambda: acknowledge_flag(context.backend, flag_id, context.identity), done, self._on_action_failed
+            lambda: undo_answer(context.backend, context.packets, context.identity, flag_id),
+            done,
+            self._on_action_failed,
         )
 
     def _on_action_failed(self, error: Exception) -> None:
-        if isinstance(error, ReviewError | BoardError):
+        if isinstance(error, FlagAnswerError | AnswerRefusedError | BoardError | RoleRefusedError):
             log.info("board action refused: %s", error)
             self.status.show_error(f"{str(error).capitalize()}. The board has been reloaded.")
         else:
@@ -456,6 +588,17 @@ class BoardView(QWidget):
     def _on_batch_finished(self, results: object) -> None:
         self._printing = False
         self._update_buttons()
+
+
+def fit_rows(view: QTableView, count: int, at_least: int, *, grow: bool = True) -> None:
+    """Give a table the height of its header and `at_least` whole rows (fewer if it has fewer), and with
+    `grow` let it take up to the height of every row; more rows than fit scroll."""
+    header = view.verticalHeader()
+    # The style's padding can make a row taller than the default section size: measure a real one.
+    row = max(header.defaultSectionSize(), header.sectionSize(0) if count else 0, view.sizeHintForRow(0))
+    chrome = view.horizontalHeader().sizeHint().height() + 2 * view.frameWidth() + 2
+    view.setMinimumHeight(chrome + max(1, min(count, at_least)) * row)
+    view.setMaximumHeight(chrome + max(1, count if grow else min(count, at_least)) * row)
 
 
 def _line_key(line: BoardLine) -> Hashable:

@@ -10,9 +10,10 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QDateEdit,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -20,6 +21,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionSpinBox,
     QWidget,
 )
 
@@ -65,6 +68,23 @@ def line_edit(name: str, *, password: bool = False, placeholder: str = "") -> QL
     if password:
         field.setEchoMode(QLineEdit.EchoMode.Password)
     return field
+
+
+LONGEST_DATE_SAMPLE = "Wednesday 12/28/2026"
+"""The widest text a date box can show ("dddd MM/dd/yyyy"): no weekday name is longer than Wednesday."""
+
+
+def fit_date_edit(edit: QDateEdit) -> None:
+    """Make a date box wide enough for its longest date in the console's font, plus its arrow button, so
+    it never shows "12/02/202". Computed from the font metrics, so it holds at any font size."""
+    sample = LONGEST_DATE_SAMPLE if "dddd" in edit.displayFormat() else LONGEST_DATE_SAMPLE.split(" ")[1]
+    metrics = edit.fontMetrics()
+    option = QStyleOptionSpinBox()
+    edit.initStyleOption(option)
+    content = QSize(metrics.horizontalAdvance(sample) + metrics.averageCharWidth() * 2, metrics.height())
+    size = edit.style().sizeFromContents(QStyle.ContentsType.CT_SpinBox, option, content, edit)
+    # The calendar drop-down button sits where the arrows would be; the stylesheet pads the box too.
+    edit.setMinimumWidth(size.width() + 36)
 
 
 def add_row(form: QFormLayout, name: str, field: QWidget) -> None:

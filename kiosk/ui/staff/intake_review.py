@@ -10,6 +10,7 @@ kiosk.ui.staff.packet_output.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -21,17 +22,20 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
+from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker
 from kiosk.domain.statuses import FlagLevel, IntakeStatus
 from kiosk.services.fhir_export import export_intake
+from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, mark_reviewed_signed
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
-from kiosk.services.intake_signoff import ReviewError, mark_reviewed
-from kiosk.services.permissions import Permission, allows
+from kiosk.services.permissions import Permission, RoleRefusedError, allows
+from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
     StatusLine,
@@ -65,22 +69,31 @@ def status_text(review: IntakeReview) -> str:
     submitted = date_and_time(review.submitted_at) if review.submitted_at else "earlier"
     if review.status is IntakeStatus.REVIEWED:
         when = date_and_time(review.reviewed_at) if review.reviewed_at else "earlier"
-        return f"Submitted {submitted}; reviewed by {review.reviewed_by} at {when}."
+        return f"Submitted {submitted}; reviewed by {review.name_of(review.reviewed_by)} at {when}."
     return f"Submitted {submitted}; not reviewed yet."
 
 
-def flag_text(flag: FlagView) -> tuple[str, Tone]:
+def flag_text(
+    flag: FlagView, name_of: Callable[[str | None], str] = lambda username: username or ""
+) -> tuple[str, Tone]:
+    """The flag as the review's banner says it, with what was done once someone acknowledged or cleared it."""
+    by = name_of(flag.acknowledged_by)
     if flag.level is FlagLevel.URGENT:
         text = f"Urgent: {flag.message}"
         if flag.acknowledged_at is not None:
-            return (
-                f"{text} Acknowledged by {flag.acknowledged_by} at {date_and_time(flag.acknowledged_at)}.",
-                Tone.QUIET,
-            )
+            marker = acknowledged_marker(
+                flag.raised_at.astimezone(), by, flag.acknowledged_at.astimezone(), flag.acknowledged_outcome,
+                flag.acknowledged_note,
+            )  # fmt: skip
+            return f"{text} {marker[:1].upper()}{marker[1:]}.", Tone.QUIET
         return f"{text} Not acknowledged yet.", Tone.URGENT
     if flag.cleared_at is not None:
         return f"No longer applies (the answer was changed): {flag.message}", Tone.QUIET
     if flag.level is FlagLevel.HOLD:
+        if flag.acknowledged_at is not None:
+            marker = cleared_marker(by, flag.acknowledged_at.astimezone(), flag.acknowledged_outcome,
+                                    flag.acknowledged_note)  # fmt: skip
+            return f"Hold {marker}: {flag.message}", Tone.QUIET
         return f"Hold: {flag.message}", Tone.HOLD
     return f"For review: {flag.message}", Tone.QUIET
 
@@ -98,6 +111,16 @@ def change_text(change: int | None, earlier: int | None) -> str:
     return f"{signed_change(change)} (was {earlier})"
 
 
+NO_BASELINE = "No baseline yet (first session)"
+
+
+def marker_text(questionnaire: QuestionnaireReview, reached: bool, yes: str) -> str:
+    """Response or remission in words; neither is judged without an earlier session to measure from."""
+    if not questionnaire.has_baseline:
+        return NO_BASELINE
+    return yes if reached else "No"
+
+
 def score_rows(review: IntakeReview) -> list[tuple[str, ...]]:
     return [
         (
@@ -106,8 +129,8 @@ def score_rows(review: IntakeReview) -> list[tuple[str, ...]]:
             questionnaire.band_label or "–",
             change_text(questionnaire.change_from_baseline, questionnaire.baseline_total),
             change_text(questionnaire.change_from_previous, questionnaire.previous_total),
-            "Yes: 50% or more below the first total" if questionnaire.response else "No",
-            "Yes" if questionnaire.remission else "No",
+            marker_text(questionnaire, questionnaire.response, "Yes: 50% or more below the first total"),
+            marker_text(questionnaire, questionnaire.remission, "Yes"),
         )
         for questionnaire in review.questionnaires
     ]
@@ -166,6 +189,8 @@ class IntakeReviewView(QWidget):
         super().__init__(parent)
         self._context = context
         self.review: IntakeReview | None = None
+        self.answer_buttons: list[QPushButton] = []
+        self.answer_dialog: AcknowledgeDialog | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(16, 12, 16, 12)
         column.setSpacing(8)
@@ -257,6 +282,7 @@ class IntakeReviewView(QWidget):
         column = QVBoxLayout(holder)
         column.setContentsMargins(0, 0, 12, 12)
         column.setSpacing(12)
+        self.answer_buttons = []
         column.addWidget(self._visit_section(review))
         column.addWidget(self._flags_section(review))
         if review.questionnaires:
@@ -281,6 +307,8 @@ class IntakeReviewView(QWidget):
             column.addWidget(self._answers_section(questionnaire))
         if review.checklist is not None:
             column.addWidget(self._checklist_section(review))
+        if review.status in PACKET_STATUSES:
+            column.addWidget(self._addenda_section(review))
         if review.consents:
             box, inner = _section("Consents signed at this visit")
             for consent in review.consents:
@@ -319,8 +347,100 @@ class IntakeReviewView(QWidget):
         if not flags:
             inner.addWidget(text_label("No flags were raised by this intake's answers.", TextRole.HINT))
         for flag in flags:
-            text, tone = flag_text(flag)
-            inner.addWidget(_toned(text, tone))
+            text, tone = flag_text(flag, review.name_of)
+            banner = _toned(text, tone)
+            button = self._answer_button(review, flag)
+            if button is None:
+                inner.addWidget(banner)
+                continue
+            row = QHBoxLayout()
+            row.setSpacing(12)
+            row.addWidget(banner, 1)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignVCenter)
+            inner.addLayout(row)
+        return box
+
+    def _answer_button(self, review: IntakeReview, flag: FlagView) -> QPushButton | None:
+        """Acknowledge... beside an urgent flag no one has acknowledged, Clear hold... beside a waiting hold."""
+        if flag.acknowledged_at is not None or not self._context.identity.can_review:
+            return None
+        if flag.level is FlagLevel.URGENT:
+            button = push_button("Acknowledge...", ButtonRole.PRIMARY)
+        elif flag.level is FlagLevel.HOLD and flag.cleared_at is None:
+            button = push_button("Clear hold...")
+        else:
+            return None
+        button.clicked.connect(lambda: self._ask_answer(review, flag))
+        self.answer_buttons.append(button)
+        return button
+
+    def _ask_answer(self, review: IntakeReview, flag: FlagView) -> None:
+        urgent = flag.level is FlagLevel.URGENT
+        context = self._context
+        dialog = AcknowledgeDialog(
+            urgent=urgent,
+            patient_name=review.patient.full_name,
+            flag_message=flag.message,
+            outcomes=context.backend.settings.acknowledgement_outcomes,
+            parent=self,
+        )
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.accepted.connect(lambda: self._record_answer(review, flag, urgent, dialog.outcome(), dialog.note()))
+        self.answer_dialog = dialog
+        dialog.show()
+
+    def _record_answer(self, review: IntakeReview, flag: FlagView, urgent: bool, outcome: str, note: str) -> None:
+        context = self._context
+        intake_id = review.intake_id
+        answer = acknowledge_urgent if urgent else clear_hold
+        for button in self.answer_buttons:
+            button.setEnabled(False)
+
+        def done(_: object) -> None:
+            what = "Acknowledged" if urgent else "Cleared the hold"
+            self.status.show_message(f"{what} ({outcome}); a signed addendum was added to the packet.", Tone.GOOD)
+            self.reviewed.emit(intake_id)
+            self.show_intake(intake_id)
+
+        def failed(error: Exception) -> None:
+            self._show_refusal("Not saved", error)
+            self.show_intake(intake_id)
+
+        self.status.show_message("Saving and signing the addendum…")
+        context.runner.submit(
+            lambda: answer(context.backend, context.packets, context.identity, flag.id, outcome, note), done, failed
+        )
+
+    def _show_refusal(self, what: str, error: Exception) -> None:
+        if isinstance(error, FlagAnswerError | AnswerRefusedError | RoleRefusedError):
+            log.info("%s: %s", what, error)
+            self.status.show_error(f"{what}: {error}")
+        else:
+            log.error("%s", what, exc_info=error)
+            self.status.show_error(f"{what}: {error}. Try again; the log file has the details.")
+
+    def _addenda_section(self, review: IntakeReview) -> QGroupBox:
+        box, inner = _section("Signed addenda")
+        if not review.addenda:
+            inner.addWidget(
+                text_label(
+                    "None yet. Acknowledging a flag, clearing a hold and Mark reviewed each add a signed page to the "
+                    "packet; the packet itself never changes.",
+                    TextRole.HINT,
+                )
+            )
+            return box
+        rows = [
+            (str(number), view.title, review.name_of(view.created_by), date_and_time(view.created_at), view.sha256[:16])
+            for number, view in enumerate(review.addenda, start=1)
+        ]
+        inner.addWidget(grid_table(("#", "What", "By", "When", "SHA-256 (start)"), rows, stretch=1))
+        inner.addWidget(
+            text_label(
+                f"Each names the packet by its SHA-256 ({review.addenda[0].packet_sha256[:16]}…) and prints after it.",
+                TextRole.HINT,
+            )
+        )
         return box
 
     def _answers_section(self, questionnaire: QuestionnaireReview) -> QGroupBox:
@@ -395,20 +515,17 @@ class IntakeReviewView(QWidget):
         self.mark_button.setEnabled(False)
 
         def done(_: object) -> None:
-            self.status.show_message("Marked reviewed.", Tone.GOOD)
+            self.status.show_message("Marked reviewed; a signed addendum was added to the packet.", Tone.GOOD)
             self.reviewed.emit(intake_id)
             self.show_intake(intake_id)
 
         def failed(error: Exception) -> None:
-            if isinstance(error, ReviewError):
-                log.info("mark reviewed refused: %s", error)
-                self.status.show_error(f"Not marked reviewed: {error}.")
-            else:
-                log.error("marking an intake reviewed failed", exc_info=error)
-                self.status.show_error(f"Not marked reviewed: {error}. Try again; the log file has the details.")
+            self._show_refusal("Not marked reviewed", error)
             self.show_intake(intake_id)
 
-        context.runner.submit(lambda: mark_reviewed(context.backend, intake_id, context.identity), done, failed)
+        context.runner.submit(
+            lambda: mark_reviewed_signed(context.backend, context.packets, context.identity, intake_id), done, failed
+        )
 
     @Slot()
     def _on_chart_button_clicked(self) -> None:

@@ -16,9 +16,10 @@ from PySide6.QtCore import QObject, Qt, Slot
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QPushButton, QWidget
 
+from kiosk.services.addenda import addendum_pdfs
 from kiosk.services.audit_log import record_staff_action
 from kiosk.services.permissions import Permission, allows
-from kiosk.services.print_service import PrintOutcome, print_packet
+from kiosk.services.print_service import PrintOutcome, joined_for_print, print_packet
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, push_button
@@ -111,7 +112,9 @@ class PacketOutput(QObject):
         name = printer.printerName() or "the printer"
 
         def job() -> int:
-            pages = print_pdf_with_qt(context.packets.stored(intake_id, context.identity), printer)
+            packet = context.packets.stored(intake_id, context.identity)
+            addenda = addendum_pdfs(context.backend, intake_id)
+            pages = print_pdf_with_qt(joined_for_print([packet, *addenda]) if addenda else packet, printer)
             record_staff_action(
                 context.backend, context.identity, "packet.print", patient_id=patient_id, detail=f"intake {intake_id}"
             )

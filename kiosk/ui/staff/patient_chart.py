@@ -25,7 +25,7 @@ from kiosk.ui.staff.controls import StatusLine, button_row, push_button, text_la
 from kiosk.ui.staff.patient_picker import PatientPicker
 from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
-from kiosk.ui.staff.trend_chart import TrendChartView, short_title
+from kiosk.ui.staff.trend_chart import AlignedCharts, TrendChartView, short_title
 from kiosk.ui.theme import ButtonRole, TextRole
 
 log = logging.getLogger(__name__)
@@ -185,6 +185,7 @@ class PatientChartView(QWidget):
         self.chart_views = [TrendChartView(series) for series in trend.series]
         for view in self.chart_views:
             charts_column.addWidget(view)
+        self.aligned = AlignedCharts(self.chart_views, self.charts)
         if not self.chart_views:
             charts_column.addWidget(text_label("No questionnaire totals to chart yet.", TextRole.HINT))
         column.addWidget(self.charts)

@@ -17,7 +17,16 @@ from kiosk.services.schedule import ScheduleEntry, schedule_for_day
 from kiosk.services.schedule_import import preview_csv
 from kiosk.ui.staff.appointment_dialogs import AddAppointmentDialog, MoveAppointmentDialog, show_change_error
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, date_and_time, push_button, text_label, us_date
+from kiosk.ui.staff.controls import (
+    StatusLine,
+    button_row,
+    clock_time,
+    date_and_time,
+    fit_date_edit,
+    push_button,
+    text_label,
+    us_date,
+)
 from kiosk.ui.staff.csv_import import CsvImportDialog
 from kiosk.ui.staff.dialogs import ConfirmDialog
 from kiosk.ui.staff.rows_model import Column, RowsModel, selected_row, table_view
@@ -56,6 +65,7 @@ class ScheduleView(QWidget):
         self.day_edit.setCalendarPopup(True)
         self.day_edit.setDisplayFormat("dddd MM/dd/yyyy")
         self.day_edit.setAccessibleName("Day")
+        fit_date_edit(self.day_edit)
         self.next_button = push_button("Next day")
         self.today_button = push_button("Today")
         for widget in (self.previous_button, self.day_edit, self.next_button, self.today_button):

@@ -16,6 +16,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.staff_accounts import SignInError, StaffIdentity, sign_in
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.staff.controls import StatusLine, add_row, button_row, line_edit, push_button, text_label
+from kiosk.ui.staff.waiting_alerts import WaitingCountLabel
 from kiosk.ui.theme import ButtonRole, TextRole
 
 log = logging.getLogger(__name__)
@@ -136,6 +137,9 @@ class LockView(CenteredCard):
         self._identity: StaffIdentity | None = None
         self.who = text_label("", TextRole.BODY)
         self.body.addWidget(self.who)
+        # How many urgent flags and holds wait, never whose (the window's WaitingWatcher fills it in).
+        self.waiting = WaitingCountLabel()
+        self.body.addWidget(self.waiting)
         form = QFormLayout()
         self.password = line_edit("Password", password=True)
         add_row(form, "Password", self.password)

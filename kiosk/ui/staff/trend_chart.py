@@ -2,9 +2,11 @@
 
 The form's bands are shaded behind the line (green for the lowest, red for the highest, whatever bands
 the form file defines) and named on the right-hand axis; a dashed line marks half the first total, the
-response threshold; sessions that reach response or remission carry their own markers. Sessions are
-numbered along the bottom (the table under the charts gives their dates): weekly series of 5 to 50
-sessions stay evenly spaced and readable that way.
+response threshold; sessions that reach response or remission carry their own markers, and the legend
+shows each marker in its own shape. Sessions are evenly spaced along the bottom, each labelled with its
+number and date ("3 · 12/02"), about ten labels for a long series. The charts of one patient share their
+session axis: AlignedCharts keeps their plot areas at the same left and right edges, so session 7 of
+PHQ-9 sits exactly above session 7 of GAD-7.
 """
 
 from __future__ import annotations
@@ -14,11 +16,12 @@ from PySide6.QtCharts import (
     QCategoryAxis,
     QChart,
     QChartView,
+    QLegend,
     QLineSeries,
     QScatterSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QPointF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPen
 from PySide6.QtWidgets import QWidget
 
@@ -72,6 +75,16 @@ def session_tick_interval(sessions: int) -> int:
     return max(1, round(sessions / 10))
 
 
+def session_labels(series: TrendSeries) -> list[tuple[int, str]]:
+    """(position, "3 · 12/02") for the sessions that get a label along the bottom."""
+    interval = session_tick_interval(len(series.points))
+    return [
+        (number, f"{number} · {point.day:%m/%d}")
+        for number, point in enumerate(series.points, start=1)
+        if (number - 1) % interval == 0
+    ]
+
+
 def build_trend_chart(series: TrendSeries) -> QChart:
     """The chart for one questionnaire: shaded bands, totals, response threshold and markers."""
     chart = QChart()
@@ -85,13 +98,17 @@ def build_trend_chart(series: TrendSeries) -> QChart:
     bottom, top = series.minimum - 0.5, series.maximum + 0.5
 
     x_axis = QValueAxis()
-    x_axis.setTitleText("Session")
     x_axis.setRange(left, right)
-    x_axis.setLabelFormat("%d")
-    x_axis.setTickType(QValueAxis.TickType.TicksDynamic)
-    x_axis.setTickAnchor(1)
-    x_axis.setTickInterval(session_tick_interval(sessions))
-    x_axis.setGridLineVisible(False)
+    x_axis.setVisible(False)
+    # What a person reads along the bottom: session number and date, on the session's own position.
+    sessions_axis = QCategoryAxis()
+    sessions_axis.setTitleText("Session and date")
+    sessions_axis.setRange(left, right)
+    sessions_axis.setStartValue(left)
+    sessions_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionOnValue)
+    sessions_axis.setGridLineVisible(False)
+    for number, label in session_labels(series):
+        sessions_axis.append(label, number)
     y_axis = QValueAxis()
     y_axis.setTitleText("Total")
     y_axis.setRange(bottom, top)
@@ -105,10 +122,11 @@ def build_trend_chart(series: TrendSeries) -> QChart:
     bands_axis.setStartValue(bottom)
     bands_axis.setLabelsPosition(QCategoryAxis.AxisLabelsPosition.AxisLabelsPositionCenter)
     bands_axis.setGridLineVisible(False)
-    for axis in (x_axis, y_axis, bands_axis):
+    for axis in (sessions_axis, y_axis, bands_axis):
         axis.setLabelsFont(_font(CHART_FONT_PT))
         axis.setTitleFont(_font(CHART_FONT_PT))
     chart.addAxis(x_axis, Qt.AlignmentFlag.AlignBottom)
+    chart.addAxis(sessions_axis, Qt.AlignmentFlag.AlignBottom)
     chart.addAxis(y_axis, Qt.AlignmentFlag.AlignLeft)
     chart.addAxis(bands_axis, Qt.AlignmentFlag.AlignRight)
 
@@ -167,6 +185,8 @@ def build_trend_chart(series: TrendSeries) -> QChart:
     legend = chart.legend()
     legend.setAlignment(Qt.AlignmentFlag.AlignBottom)
     legend.setFont(_font(CHART_FONT_PT))
+    # Each entry drawn like its series: a triangle for response, a star for remission, a line for lines.
+    legend.setMarkerShape(QLegend.MarkerShape.MarkerShapeFromSeries)
     for marker in legend.markers():
         if isinstance(marker.series(), QAreaSeries):
             marker.setVisible(False)
@@ -191,3 +211,43 @@ class TrendChartView(QChartView):
         self.setAccessibleName(name)
         totals = ", ".join("–" if point.total is None else str(point.total) for point in series.points)
         self.setAccessibleDescription(f"{series.title} totals by session: {totals}.")
+
+
+class AlignedCharts(QObject):
+    """Keeps the plot areas of several charts (views of the same width, one above the other) at the same
+    left and right edges, whatever their axis labels need, so their session axes line up exactly."""
+
+    def __init__(self, views: list[TrendChartView], parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.views = views
+        self._pending = False
+        for view in views:
+            view.installEventFilter(self)
+        self.align_later()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self.align_later()
+        return False
+
+    def align_later(self) -> None:
+        if not self._pending:
+            self._pending = True
+            QTimer.singleShot(0, self.align)
+
+    def align(self) -> None:
+        """Give each chart the extra margin that brings its plot area to the common edges."""
+        self._pending = False
+        if len(self.views) < 2:
+            return
+        for view in self.views:
+            view.chart().setMargins(QMargins(6, 6, 6, 6))
+        areas = [view.chart().plotArea() for view in self.views]
+        left = max(area.left() for area in areas)
+        right = min(area.right() for area in areas)
+        for view, area in zip(self.views, areas, strict=True):
+            view.chart().setMargins(QMargins(6 + round(left - area.left()), 6, 6 + round(area.right() - right), 6))
+
+    def edges(self) -> list[tuple[float, float]]:
+        """(left, right) of each chart's plot area, in the view's coordinates."""
+        return [(view.chart().plotArea().left(), view.chart().plotArea().right()) for view in self.views]

@@ -25,6 +25,7 @@ from kiosk.ui.staff.first_start import FirstStartWizard
 from kiosk.ui.staff.idle_lock import LOCK_AFTER_SECONDS, ConsoleIdleGuard, belongs_to
 from kiosk.ui.staff.sign_in import LockView, SignInView
 from kiosk.ui.staff.style import console_stylesheet
+from kiosk.ui.staff.waiting_alerts import UrgentAlert, WaitingWatcher
 
 log = logging.getLogger(__name__)
 
@@ -97,6 +98,12 @@ class StaffWindow(QWidget):
         self.idle_guard = ConsoleIdleGuard(app, self, lock_after_seconds=lock_after_seconds)
         self.idle_guard.timed_out.connect(self.lock)
 
+        # Counted while signed in, locked or not: the lock screen shows the numbers, a new urgent flag chimes.
+        self.waiting = WaitingWatcher(backend, self.runner, self)
+        self.alert = UrgentAlert(chime=backend.settings.urgent_chime, parent=self)
+        self.waiting.counts_changed.connect(self.lock_view.waiting.show_counts)
+        self.waiting.urgent_arrived.connect(self.alert.announce)
+
         if identity is not None:
             self.enter(identity)
         else:
@@ -161,6 +168,7 @@ class StaffWindow(QWidget):
         self.is_locked = False
         self.idle_guard.set_enabled(True)
         self.console.start()
+        self.waiting.start(identity)
         self.console.board.flags_view.setFocus()
         log.info("staff console opened for %s", identity.username)
         self.signed_in.emit(identity)
@@ -174,6 +182,9 @@ class StaffWindow(QWidget):
             backend, staff = self.backend, self.identity
             self.runner.submit(lambda: record_staff_action(backend, staff, "staff.sign_out"), None, _log_failure)
         self.idle_guard.set_enabled(False)
+        self.waiting.stop()
+        self.lock_view.waiting.show_counts(None)
+        self.alert.hide()
         for window in self._hidden_windows:
             window.close()
         self._hidden_windows.clear()
@@ -220,6 +231,7 @@ class StaffWindow(QWidget):
         for window in self._hidden_windows:
             window.hide()
         self.lock_view.lock_for(self.identity)
+        self.lock_view.waiting.show_counts(self.waiting.counts)
         self.stack.setCurrentWidget(self.lock_view)
         self.lock_view.password.setFocus()
         log.info("staff console locked for %s", self.identity.username)
@@ -242,6 +254,8 @@ class StaffWindow(QWidget):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.console is not None:
             self.console.stop()
+        self.waiting.stop()
+        self.alert.hide()
         self.idle_guard.uninstall()
         stop_runners((self.runner, self.slow_runner))
         super().closeEvent(event)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend
@@ -12,6 +13,7 @@ from kiosk.store.models import StaffRole
 from kiosk.ui.staff.accounts import AccountsView, AddAccountDialog, SecretDialog
 from kiosk.ui.staff.dialogs import ConfirmDialog
 from tests.identities import admin
+from tests.ui.staff.conftest import demo_password
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 
 TABLE = "Staff accounts"
@@ -49,6 +51,12 @@ def test_add_an_account_then_set_its_pin_and_reset_its_password(
     staff.wait_for_text("Added the account casey.nurse.")
     qtbot.waitUntil(lambda: view.model.rowCount() == 4, timeout=TIMEOUT_MS)
     assert account(backend, "casey.nurse").role is StaffRole.CLINICIAN
+    columns = [view.model.headerData(c, Qt.Orientation.Horizontal) for c in range(view.model.columnCount())]
+    last = columns.index("Last sign-in")
+    by_name = {row.username: view.model.index(n, last).data() for n, row in enumerate(view.model.rows)}
+    assert by_name["casey.nurse"] == "Never"
+    admin = demo_password(StaffRole.ADMIN)[0]
+    assert by_name[admin] != "Never"  # the admin signed in to open this console
 
     staff.click_row(TABLE, user_named("casey.nurse"))
     staff.click("Set PIN...")

@@ -81,6 +81,12 @@ def test_filter_by_patient_found_by_name(qtbot: QtBot, admin_console: Staff) -> 
     )
     actions = {row.action for row in view.model.rows}
     assert {"intake.submit", "flag.acknowledge", "intake.review"} <= actions
+    # What the person reads: the patient's name and the action in words, not numbers and codes.
+    columns = [view.model.headerData(column, Qt.Orientation.Horizontal) for column in range(view.model.columnCount())]
+    action_column, patient_column = columns.index("Action"), columns.index("Patient")
+    shown = {view.model.index(row, action_column).data() for row in range(view.model.rowCount())}
+    assert {"patient submitted the check-in", "acknowledged an urgent flag", "marked an intake reviewed"} <= shown
+    assert view.model.index(0, patient_column).data() == f"Daniel Okafor ({patient_id})"
 
 
 def test_older_entries_are_fetched_as_the_table_scrolls(

@@ -4,7 +4,9 @@ each failure named."""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
+import pypdf
 import pytest
 from PySide6.QtWidgets import QProgressDialog
 from pytestqt.qtbot import QtBot
@@ -12,6 +14,7 @@ from pytestqt.qtbot import QtBot
 from kiosk.services.backend import Backend
 from kiosk.store.models import StaffRole
 from kiosk.ui.staff.batch_print import NOT_SENT, BatchPrintReport
+from tests.services.test_print_service import job_output
 from tests.ui.staff.conftest import demo_identity, open_console
 from tests.ui.staff.driver import Staff
 from tests.ui.staff.scenario import check_in
@@ -38,7 +41,7 @@ def clinician_with_printer(qtbot: QtBot, backend: Backend, printer: str) -> Staf
     return staff
 
 
-def test_print_todays_packets_on_the_test_queue(
+def test_the_front_desk_prints_todays_consent_copies_on_the_test_queue(
     qtbot: QtBot, backend: Backend, tablet: Backend, test_printer: str
 ) -> None:
     check_in(tablet, "Sam Taylor")
@@ -47,22 +50,33 @@ def test_print_todays_packets_on_the_test_queue(
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 2, timeout=2500)
 
-    staff.click("Print today's packets")
+    assert not staff.has_button("Print today's packets")  # the clinical packet is not the front desk's
+    staff.click("Print today's consent copies")
     assert board.batch is not None
-    assert board.batch.progress.labelText() == "Printing packet 1 of 2: 8:00 AM Sam Taylor"
+    assert board.batch.progress.labelText() == "Printing consent copy 1 of 2: 8:00 AM Sam Taylor"
     assert board.batch.progress.isVisible()
-    assert not staff.button("Print today's packets").isEnabled()  # one batch at a time
+    assert not staff.button("Print today's consent copies").isEnabled()  # one batch at a time
     with qtbot.waitSignal(board.batch.finished, timeout=PRINT_TIMEOUT_MS) as finished:
         pass
     results = finished.args[0]
     assert [result.job.label for result in results] == ["8:00 AM Sam Taylor", "8:30 AM Ana García"]
     assert all(result.printed for result in results), [result.message for result in results]
-    assert all(f"was printed on {test_printer}" in result.message for result in results)
+    assert all(f"The consent copy of intake {result.job.intake_id} was printed on {test_printer}" in result.message
+               for result in results)  # fmt: skip
+    # What came out of the printer: the cover and the signed consents, nothing clinical.
+    job_id = results[0].message.rsplit("(job ", 1)[1].rstrip(").")
+    output = job_output(Path(os.environ["KIOSK_TEST_PRINT_OUT"]), job_id)
+    try:
+        printed = " ".join(" ".join(page.extract_text().split()) for page in pypdf.PdfReader(output).pages)
+    finally:
+        output.unlink()
+    assert "Clinical pages withheld" in printed
+    assert "PHQ-9" not in printed and "GAD-7" not in printed
     report = staff.wait_for_dialog(BatchPrintReport)
     staff.wait_for_text("2 of 2 packets printed.")
     staff.click("Close")
     assert not report.isVisible()
-    assert staff.button("Print today's packets").isEnabled()
+    assert staff.button("Print today's consent copies").isEnabled()
 
 
 def test_failures_are_named_per_packet_and_cancel_stops_the_rest(
@@ -74,7 +88,7 @@ def test_failures_are_named_per_packet_and_cancel_stops_the_rest(
     staff = clinician_with_printer(qtbot, backend, "NoSuchQueue")
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 3, timeout=2500)
-    staff.click("Print today's packets")
+    staff.click("Print today's consent copies")
     assert board.batch is not None
     assert isinstance(board.batch.progress, QProgressDialog) and board.batch.progress.isVisible()
     staff.click("Cancel")  # the first packet is already on its way; the other two are not sent

@@ -3,13 +3,14 @@ a clinician's acknowledgement takes it off the top, and the front desk sees no c
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.board_rules import BoardLine
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
 from kiosk.services.board import BoardRow, UnresolvedArrival
+from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.board import FRONT_DESK_URGENT_DETAIL
 from kiosk.ui.staff.rows_model import Column, RowsModel
 from kiosk.ui.staff.style import Tone
@@ -44,26 +45,73 @@ def test_a_flag_raised_on_the_tablet_is_on_top_within_two_seconds(
     assert staff.cell_texts(FLAGS)[1][2] == "See staff before dosing"
 
 
-def test_acknowledge_records_who_and_moves_the_flag_off_the_top(
+def answer_in_dialog(qtbot: QtBot, staff: Staff, outcome: str, note: str = "") -> None:
+    """Choose the outcome (a radio button) or type the reason, type the note, and save, as a person does."""
+    dialog = staff.wait_for_dialog(AcknowledgeDialog)
+    if dialog.urgent:
+        button = next(button for button in dialog.outcome_buttons if button.text() == outcome)
+        qtbot.mouseClick(button, Qt.MouseButton.LeftButton, pos=QPoint(12, button.height() // 2))
+    else:
+        staff.type_into("Reason", outcome)
+    if note:
+        qtbot.mouseClick(dialog.note_field, Qt.MouseButton.LeftButton, pos=dialog.note_field.rect().center())
+        qtbot.keyClicks(dialog.note_field, note)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton, pos=dialog.save_button.rect().center())
+
+
+def test_acknowledge_asks_what_was_done_and_leaves_a_lasting_marker(
     qtbot: QtBot, clinician_console: Staff, tablet: Backend
 ) -> None:
     staff = clinician_console
     check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
     begin_with_item9(tablet, "Morgan Lee")
     qtbot.waitUntil(lambda: bool(lines(staff)) and lines(staff)[0].needs_acknowledgement, timeout=2500)
-    assert not staff.button("Acknowledge").isEnabled()  # nothing chosen yet
+    assert not staff.button("Acknowledge...").isEnabled()  # nothing chosen yet
 
     staff.click_row(FLAGS, lambda line: isinstance(line, BoardLine) and line.needs_acknowledgement)
-    staff.click("Acknowledge")
+    staff.click("Acknowledge...")
+    answer_in_dialog(qtbot, staff, "safety plan made", "Partner drives home.")
 
-    qtbot.waitUntil(lambda: not any(line.needs_acknowledgement for line in lines(staff)), timeout=2500)
+    qtbot.waitUntil(lambda: not any(line.needs_acknowledgement for line in lines(staff)), timeout=5000)
     assert lines(staff)[0].level is FlagLevel.HOLD
     acknowledged = next(line for line in lines(staff) if line.level is FlagLevel.URGENT)
-    assert acknowledged.acknowledged_by == "dr.rivera"
-    assert acknowledged.acknowledged_at is not None
-    assert staff.shows_text("Acknowledged the urgent flag of Morgan Lee as Dr. Alex Rivera (demo).")
+    assert acknowledged.acknowledged_by == "dr.rivera" and acknowledged.acknowledged_at is not None
+    assert acknowledged.acknowledged_outcome == "safety plan made"
+    staff.wait_for_text("Acknowledged the urgent flag of Morgan Lee (safety plan made); a signed addendum was added")
     row = staff.cell_texts(FLAGS)[lines(staff).index(acknowledged)]
-    assert row[2].startswith("Urgent, acknowledged by dr.rivera at ")
+    assert row[2] == "Urgent: acknowledged"
+    disclosed, answered = acknowledged.happened_at, acknowledged.acknowledged_at
+    marker = (
+        f"disclosed {disclosed:%H:%M}, acknowledged by Dr. Alex Rivera (demo) {answered:%H:%M}: safety plan made "
+        "(Partner drives home.)"
+    )
+    assert row[3].endswith(marker[0].upper() + marker[1:])
+    # The appointment keeps the marker for the day instead of dropping to "for review".
+    visits = {cells[1]: cells for cells in staff.cell_texts(APPOINTMENTS)}
+    assert visits["Morgan Lee"][5] == marker[0].upper() + marker[1:]
+
+    # The same person can take it back at once; it is urgent and on top again.
+    staff.click_row(FLAGS, lambda line: isinstance(line, BoardLine) and line.flag_id == acknowledged.flag_id)
+    staff.click("Undo")
+    qtbot.waitUntil(lambda: bool(lines(staff)) and lines(staff)[0].needs_acknowledgement, timeout=5000)
+    staff.wait_for_text("Undone: the flag of Morgan Lee is open again")
+
+
+def test_a_hold_is_cleared_with_a_reason_before_dosing(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:
+    staff = clinician_console
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
+    qtbot.waitUntil(lambda: any(line.hold_waiting for line in lines(staff)), timeout=2500)
+    staff.click_row(FLAGS, lambda line: isinstance(line, BoardLine) and line.hold_waiting)
+    assert not staff.button("Acknowledge...").isEnabled()
+    staff.click("Clear hold...")
+    answer_in_dialog(qtbot, staff, "ride confirmed by phone")
+    qtbot.waitUntil(lambda: not any(line.hold_waiting for line in lines(staff)), timeout=5000)
+    cleared = next(line for line in lines(staff) if line.level is FlagLevel.HOLD)
+    assert cleared.acknowledged_at is not None
+    visits = {cells[1]: cells for cells in staff.cell_texts(APPOINTMENTS)}
+    assert visits["Sam Taylor"][5] == f"Hold cleared by Dr. Alex Rivera (demo) {cleared.acknowledged_at:%H:%M}: " + (
+        "ride confirmed by phone"
+    )
 
 
 def test_front_desk_sees_status_and_holds_but_no_clinical_detail(
@@ -82,7 +130,7 @@ def test_front_desk_sees_status_and_holds_but_no_clinical_detail(
     visits = {row[1]: row for row in staff.cell_texts(APPOINTMENTS)}
     assert visits["Priya Raman"][4:] == ["Submitted", ""]
     assert visits["Morgan Lee"][4:] == ["Checking in", "Urgent: clinician needed"]
-    for name in ("Acknowledge", "Review this intake", "Open intake review", "Open chart", "Print today's packets"):
+    for name in ("Acknowledge...", "Clear hold...", "Undo", "Review this intake", "Open intake review", "Open chart"):
         assert not staff.has_button(name)
 
 
@@ -122,3 +170,30 @@ def test_rows_arrive_in_batches_as_the_view_scrolls() -> None:
     model.fetchMore(root)
     assert (model.rowCount(), model.canFetchMore(root)) == (25, False)
     assert model.index(24, 0).data() == "24"
+
+
+def test_needs_attention_shows_four_whole_lines_then_scrolls_visibly(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    staff = clinician_console
+    staff.window.resize(1280, 800)  # the smallest console screen we support, with a check-in to handle too
+    unmatched_arrival(tablet)
+    check_in(tablet, "Sam Taylor", checklist={"ride_home": "no"})
+    check_in(tablet, "Ana García", checklist={"ride_home": "no"})
+    check_in(tablet, "Priya Raman", phq=(3, 3, 2, 3, 2, 2, 3, 2, 0))
+    begin_with_item9(tablet, "Morgan Lee")
+    qtbot.waitUntil(lambda: len(lines(staff)) >= 5, timeout=2500)
+    view = staff.table(FLAGS)
+    model = view.model()
+    qtbot.waitUntil(lambda: view.visualRect(model.index(3, 0)).bottom() <= view.viewport().height(), timeout=2500)
+    for row in range(4):
+        rect = view.visualRect(model.index(row, 0))
+        assert rect.top() >= 0 and rect.bottom() <= view.viewport().height(), f"line {row + 1} is cut off"
+    # More lines than fit: the scroll bar shows, and the heading says how many there are.
+    assert view.verticalScrollBar().isVisible()
+    assert staff.shows_text(f"Needs attention: {model.rowCount()} lines")
+    # The buttons are not drawn over the table.
+    button = staff.button("Acknowledge...")
+    assert (
+        button.mapTo(staff.window, button.rect().bottomLeft()).y() < view.mapTo(staff.window, view.rect().topLeft()).y()
+    )

@@ -49,6 +49,7 @@ def test_review_shows_everything_and_mark_reviewed_records_it(
         "8 of 27",  # PHQ-9 total with its band
         "Mild",
         "No earlier session",
+        "No baseline yet (first session)",  # no response or remission judged at a first session
         "Hold: No ride home arranged: see staff before dosing.",
         "Little interest or pleasure in doing things",
         "More than half the days",
@@ -62,8 +63,9 @@ def test_review_shows_everything_and_mark_reviewed_records_it(
 
     staff.click("Mark reviewed")
     qtbot.waitUntil(lambda: review.review is not None and review.review.status is IntakeStatus.REVIEWED, timeout=5000)
-    staff.wait_for_text("reviewed by dr.rivera at")
+    staff.wait_for_text("reviewed by Dr. Alex Rivera (demo) at")
     assert not staff.button("Mark reviewed").isEnabled()
+    assert [view.title for view in review.review.addenda] == ["Intake marked reviewed"]
     board = staff.console.board
     qtbot.waitUntil(
         lambda: (
@@ -74,6 +76,36 @@ def test_review_shows_everything_and_mark_reviewed_records_it(
         ),
         timeout=2500,
     )
+
+
+def test_acknowledge_beside_the_banner_records_the_outcome_and_lists_the_addendum(
+    qtbot: QtBot, clinician_console: Staff, tablet: Backend
+) -> None:
+    from PySide6.QtCore import QPoint
+
+    from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
+
+    staff = clinician_console
+    check_in(tablet, "Morgan Lee", phq=(1, 1, 1, 1, 0, 0, 0, 0, 2))
+    open_review_of(staff, "Morgan Lee")
+    review = staff.console.review
+    assert review is not None and review.review is not None
+    staff.wait_for_text("Not acknowledged yet.", timeout=5000)
+    banner = next(label for label in staff.visible(QLabel) if label.text().endswith("Not acknowledged yet."))
+    button = staff.button("Acknowledge...")
+    # Beside the banner: on the same line, to its right.
+    assert abs(button.mapTo(review, button.rect().center()).y() - banner.mapTo(review, banner.rect().center()).y()) < 20
+    staff.click("Acknowledge...")
+    dialog = staff.wait_for_dialog(AcknowledgeDialog)
+    choice = next(radio for radio in dialog.outcome_buttons if radio.text() == "escalated to prescriber")
+    qtbot.mouseClick(choice, Qt.MouseButton.LeftButton, pos=QPoint(12, choice.height() // 2))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton, pos=dialog.save_button.rect().center())
+    qtbot.waitUntil(lambda: review.review is not None and bool(review.review.addenda), timeout=10_000)
+    assert any("acknowledged by Dr. Alex Rivera (demo)" in text and "escalated to prescriber" in text
+               for text in staff.texts())  # fmt: skip
+    assert [view.title for view in review.review.addenda] == ["Urgent flag acknowledged"]
+    assert staff.shows_text("Urgent flag acknowledged")
+    assert not staff.has_button("Acknowledge...")
 
 
 def test_change_since_the_first_and_the_last_session(qtbot: QtBot, clinician_console: Staff, tablet: Backend) -> None:

@@ -94,3 +94,26 @@ def test_print_chart_to_a_pdf(qtbot: QtBot, clinician_console: Staff, tmp_path: 
     assert chart.printer.outputFormat() is QPrinter.OutputFormat.PdfFormat
     assert target.read_bytes().startswith(b"%PDF")
     clinician_console.wait_for_text(f"The chart was sent to {target}.")
+
+
+def test_the_two_charts_share_one_dated_session_axis_and_the_legend_draws_each_marker(
+    qtbot: QtBot, clinician_console: Staff
+) -> None:
+    from PySide6.QtCharts import QCategoryAxis, QLegend
+
+    chart = open_chart(clinician_console, "tayl", "Taylor, Sam")
+    assert chart.trend is not None
+
+    # Both plot areas start and end at the same x, so session 4 of PHQ-9 sits above session 4 of GAD-7.
+    def aligned() -> bool:
+        (left_1, right_1), (left_2, right_2) = chart.aligned.edges()
+        return abs(left_1 - left_2) < 1 and abs(right_1 - right_2) < 1
+
+    qtbot.waitUntil(aligned, timeout=TIMEOUT_MS)
+    (left, right), _ = chart.aligned.edges()
+    assert right - left > 300
+    for view in chart.chart_views:
+        axis = next(axis for axis in view.chart().axes(Qt.Orientation.Horizontal) if isinstance(axis, QCategoryAxis))
+        days = [f"{number} · {session.day:%m/%d}" for number, session in enumerate(chart.trend.sessions, start=1)]
+        assert axis.categoriesLabels() == days  # every session labelled with its number and date
+        assert view.chart().legend().markerShape() is QLegend.MarkerShape.MarkerShapeFromSeries

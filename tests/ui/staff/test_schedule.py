@@ -94,3 +94,17 @@ def test_book_a_new_patient_and_refuse_a_bad_birth_date(
 def dialog_day(dialog: AddAppointmentDialog) -> dt.date:
     chosen = dialog.when.date()
     return dt.date(chosen.year(), chosen.month(), chosen.day())
+
+
+def test_the_day_box_shows_the_whole_date(qtbot: QtBot, front_desk_console: Staff) -> None:
+    from PySide6.QtWidgets import QLineEdit
+
+    staff = front_desk_console
+    staff.open_tab("Schedule")
+    edit = staff.console.schedule.day_edit
+    qtbot.waitUntil(edit.isVisible, timeout=TIMEOUT_MS)
+    edit.setDate(edit.date().fromString("12/28/2026", "MM/dd/yyyy"))  # a Monday; Wednesday is widest
+    edit.setDate(edit.date().addDays(2))
+    shown = edit.findChild(QLineEdit)
+    assert shown is not None and edit.text() == "Wednesday 12/30/2026"
+    assert shown.fontMetrics().horizontalAdvance(edit.text()) <= shown.contentsRect().width()
