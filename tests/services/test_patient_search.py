@@ -8,6 +8,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.patient_search import PatientIndex
 from kiosk.services.patients import add_patient
 from kiosk.store.engine import unit_of_work
+from tests.identities import front_desk
 
 PEOPLE = (
     ("José", "Núñez", dt.date(1968, 5, 30), "C-1"),
@@ -39,7 +40,7 @@ def names(hits: tuple[object, ...]) -> list[str]:
 def test_search_ignores_case_and_accents_and_finds_any_part(backend: Backend) -> None:
     for person in PEOPLE:
         add(backend, *person)
-    index = PatientIndex.build(backend)
+    index = PatientIndex.build(backend, front_desk())
     assert len(index) == 4
     assert names(index.search("nunez")) == ["José Núñez"]
     assert names(index.search("NÚÑEZ jose")) == ["José Núñez"]
@@ -55,7 +56,7 @@ def test_search_ignores_case_and_accents_and_finds_any_part(backend: Backend) ->
 def test_search_by_birth_date_alone_or_with_a_name(backend: Backend) -> None:
     for person in PEOPLE:
         add(backend, *person)
-    index = PatientIndex.build(backend)
+    index = PatientIndex.build(backend, front_desk())
     assert names(index.search("03/15/1984")) == ["Ana García", "Mariana Lopez"]
     assert names(index.search("1984-03-15 mari")) == ["Mariana Lopez"]
     assert index.search("1984-03-15 1968-05-30") == ()
@@ -63,11 +64,11 @@ def test_search_by_birth_date_alone_or_with_a_name(backend: Backend) -> None:
 
 def test_refresh_adds_only_the_new_patients(backend: Backend) -> None:
     add(backend, *PEOPLE[0])
-    index = PatientIndex.build(backend)
-    assert index.refresh(backend) == 0
+    index = PatientIndex.build(backend, front_desk())
+    assert index.refresh(backend, front_desk()) == 0
     new_id = add(backend, "Zoë", "Walker", dt.date(2000, 1, 1), None)
     assert names(index.search("zoe")) == []
-    assert index.refresh(backend) == 1
+    assert index.refresh(backend, front_desk()) == 1
     assert index.max_patient_id == new_id
     hit = index.search("zoe")[0]
     assert (hit.patient_id, hit.dob, hit.chart_number) == (new_id, dt.date(2000, 1, 1), None)

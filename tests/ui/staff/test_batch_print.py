@@ -34,6 +34,13 @@ def test_printer() -> str:
     return printer
 
 
+def front_desk_with_printer(qtbot: QtBot, backend: Backend, printer: str) -> Staff:
+    window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.FRONT_DESK), printer=printer)
+    staff = Staff(qtbot, window)
+    staff.wait_for_board()
+    return staff
+
+
 def clinician_with_printer(qtbot: QtBot, backend: Backend, printer: str) -> Staff:
     window = open_console(qtbot, backend, identity=demo_identity(backend, StaffRole.CLINICIAN), printer=printer)
     staff = Staff(qtbot, window)
@@ -46,7 +53,7 @@ def test_the_front_desk_prints_todays_consent_copies_on_the_test_queue(
 ) -> None:
     check_in(tablet, "Sam Taylor")
     check_in(tablet, "Ana García")
-    staff = clinician_with_printer(qtbot, backend, test_printer)
+    staff = front_desk_with_printer(qtbot, backend, test_printer)
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 2, timeout=2500)
 
@@ -85,7 +92,7 @@ def test_failures_are_named_per_packet_and_cancel_stops_the_rest(
     del test_printer  # the CUPS server must be there to refuse the unknown queue
     for name in ("Sam Taylor", "Ana García", "Priya Raman"):
         check_in(tablet, name)
-    staff = clinician_with_printer(qtbot, backend, "NoSuchQueue")
+    staff = front_desk_with_printer(qtbot, backend, "NoSuchQueue")
     board = staff.console.board
     qtbot.waitUntil(lambda: len(board.printable_jobs()) == 3, timeout=2500)
     staff.click("Print today's consent copies")
@@ -100,3 +107,30 @@ def test_failures_are_named_per_packet_and_cancel_stops_the_rest(
     assert [result.message for result in results[1:]] == [NOT_SENT, NOT_SENT]
     staff.wait_for_text("0 of 3 packets printed; 1 not printed")
     assert staff.shows_text("2 not sent because printing was cancelled")
+
+
+def test_a_clinician_prints_todays_signed_packets_on_the_test_queue(
+    qtbot: QtBot, backend: Backend, tablet: Backend, test_printer: str
+) -> None:
+    check_in(tablet, "Sam Taylor")
+    check_in(tablet, "Ana García")
+    staff = clinician_with_printer(qtbot, backend, test_printer)
+    board = staff.console.board
+    qtbot.waitUntil(lambda: len(board.printable_jobs()) == 2, timeout=2500)
+
+    staff.click("Print today's packets")
+    assert board.batch is not None
+    assert board.batch.progress.labelText() == "Printing packet 1 of 2: 8:00 AM Sam Taylor"
+    assert board.batch.progress.isVisible()
+    assert not staff.button("Print today's packets").isEnabled()  # one batch at a time
+    with qtbot.waitSignal(board.batch.finished, timeout=PRINT_TIMEOUT_MS) as finished:
+        pass
+    results = finished.args[0]
+    assert [result.job.label for result in results] == ["8:00 AM Sam Taylor", "8:30 AM Ana García"]
+    assert all(result.printed for result in results), [result.message for result in results]
+    assert all(f"was printed on {test_printer}" in result.message for result in results)
+    report = staff.wait_for_dialog(BatchPrintReport)
+    staff.wait_for_text("2 of 2 packets printed.")
+    staff.click("Close")
+    assert not report.isVisible()
+    assert staff.button("Print today's packets").isEnabled()
