@@ -6,7 +6,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QScroller, QVBoxLayout, QWidget
 
 from kiosk.domain.forms import Form, Item, ItemType, pick
-from kiosk.domain.loader import FormLibrary
+from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import Screen, button, button_row, label, set_label
