@@ -148,5 +148,10 @@ def run_once() -> PeerRun:
                     break
             raise RuntimeError("Chromium never painted the PHQ-9 page")
         finally:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            # Asked first, so Chromium ends (and reaps) its own helper processes; forced if it does not.
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()

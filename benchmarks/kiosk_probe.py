@@ -125,7 +125,9 @@ def walk(data_dir: Path) -> int:
     QTest.qWaitForWindowExposed(window)
     patient = Patient(Bot(), window)  # type: ignore[arg-type]
     # A patient walks up after the kiosk has started: the database is open and every screen made.
-    patient.qtbot.waitUntil(lambda: window.handle.is_open and getattr(window, "all_screens_built", True), timeout=60_000)
+    patient.qtbot.waitUntil(
+        lambda: window.handle.is_open and getattr(window, "all_screens_built", True), timeout=60_000
+    )
     changes: list[dict[str, object]] = []
     pending: dict[str, Any] = {}
 
