@@ -29,6 +29,15 @@ class Row:
     name: str
     figure: str
     note: str = ""
+    ratio: str = ""
+    """The figure against its floor measured in the same run (e.g. "1.85x" a bare PySide6 window's)."""
+    aim: str = ""
+    """The issue's aim for the figure and whether this run met it."""
+
+
+def progress(message: str) -> None:
+    """A line on stderr while a long benchmark runs (the table itself goes to stdout at the end)."""
+    print(f"    {message}", file=sys.stderr, flush=True)
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -171,13 +180,14 @@ def main(argv: list[str]) -> int:
         started = time.perf_counter()
         rows.extend(BENCHMARKS[name]())
         print(f"[{number}/{len(wanted)}] {name} done in {time.perf_counter() - started:.0f} s", file=sys.stderr)
-    width = max(len(row.name) for row in rows)
-    figure_width = max(len(row.figure) for row in rows)
+    columns = [("benchmark", "name"), ("figure", "figure"), ("ratio", "ratio"), ("aim", "aim")]
+    widths = [max(len(title), *(len(getattr(row, field)) for row in rows)) for title, field in columns]
     print(f"kiosk benchmarks, {dt.datetime.now():%Y-%m-%d %H:%M}, Python {sys.version.split()[0]}")
-    print(f"{'benchmark':<{width}}  {'figure':<{figure_width}}  note")
-    print(f"{'-' * width}  {'-' * figure_width}  ----")
+    print("  ".join(f"{title:<{width}}" for (title, _), width in zip(columns, widths, strict=True)) + "  note")
+    print("  ".join("-" * width for width in widths) + "  ----")
     for row in rows:
-        print(f"{row.name:<{width}}  {row.figure:<{figure_width}}  {row.note}")
+        cells = [f"{getattr(row, field):<{width}}" for (_, field), width in zip(columns, widths, strict=True)]
+        print("  ".join(cells) + f"  {row.note}")
     return 0
 
 

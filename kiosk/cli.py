@@ -189,15 +189,20 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     """Settings and forms are checked before any window opens (a broken form never reaches a patient); the
     database opens on the kiosk's worker thread while Welcome paints."""
-    from kiosk.domain.loader import FormsInvalidError, load_forms
+    from kiosk.domain.library import FormsInvalidError
     from kiosk.domain.visit_needs import check_visit_types
     from kiosk.services.backend import LazyBackend
+    from kiosk.services.forms_cache import load_forms_cached
     from kiosk.settings import SettingsError
 
     forms_dir = Path(args.forms_dir).resolve() if getattr(args, "forms_dir", None) else None
+    folder = data_dir(args)
     try:
-        backend = LazyBackend(data_dir(args), forms_dir=forms_dir)
-        problems = check_visit_types(backend.settings, load_forms(forms_dir or _forms_dir(args)))
+        backend = LazyBackend(folder, forms_dir=forms_dir)
+        # Validated once per change of the forms or the code (the cache), and handed to the backend, which then
+        # does not load them again on the worker.
+        backend.forms = load_forms_cached(forms_dir or _forms_dir(args), folder / "cache")
+        problems = check_visit_types(backend.settings, backend.forms)
     except SettingsError as error:
         raise CliError(str(error)) from None
     except FormsInvalidError as error:

@@ -79,8 +79,8 @@ def _has_enabled_admin(backend: Backend) -> bool:
 def cmd_staff_add(open_backend: OpenBackend, args: argparse.Namespace) -> int:
     """Adding an account needs an admin's sign-in, except the very first admin of a new clinic (there is
     nobody to sign in as yet); that one is recorded in the audit log as added from the command line."""
+    from kiosk.domain.statuses import StaffRole
     from kiosk.services.staff_accounts import create_staff_user
-    from kiosk.store.models import StaffRole
 
     def add(backend: Backend, staff: StaffIdentity | None) -> int:
         password = _read_secret(getattr(args, "password_stdin", False), "password", "--password-stdin", confirm=True)
@@ -240,7 +240,7 @@ def register(
     commands: argparse._SubParsersAction[argparse.ArgumentParser], add_common: AddCommon, open_backend: OpenBackend
 ) -> None:
     """Add `staff-user`, `audit` and `demo-history` to the `kiosk` command's sub-commands."""
-    from kiosk.store.models import StaffRole
+    from kiosk.domain.statuses import StaffRole
 
     def handler(function: Callable[[OpenBackend, argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
         return functools.partial(function, open_backend)

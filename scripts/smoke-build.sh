@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Build the one-folder kiosk with PyInstaller (build.spec) and smoke-test the result: it starts, finds its
 # forms, migrates a new database, makes and verifies a signed packet, and runs the kiosk for a few seconds.
-# Not part of the test command (about a minute and 300 MB); run it before handing a build to a clinic.
+# The build must stay under 150 MB (issue #14); its size is printed and checked.
+# Not part of the test command (a few minutes); run it before handing a build to a clinic.
+# KIOSK_VENV names another virtual environment (default: .venv in this folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-.venv/bin/pip install -q pyinstaller
-.venv/bin/pyinstaller --noconfirm --log-level ERROR build.spec
+venv=${KIOSK_VENV:-.venv}
+limit_mb=150
+"$venv/bin/python" -m pip install -q pyinstaller
+"$venv/bin/pyinstaller" --noconfirm --log-level ERROR build.spec
 app=dist/intake-kiosk/intake-kiosk
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
@@ -16,4 +20,10 @@ echo demo-clinician-2026 | "$app" --data-dir "$data" --user dr.rivera --password
 "$app" --data-dir "$data" verify "$data/packet.pdf"
 QT_QPA_PLATFORM=offscreen timeout 8 "$app" --data-dir "$data" run --windowed || [ $? -eq 124 ]
 if [ -s "$data/logs/kiosk.log" ]; then echo "the kiosk logged:"; cat "$data/logs/kiosk.log"; exit 1; fi
-echo "smoke test passed: $(du -sh dist/intake-kiosk | cut -f1) in dist/intake-kiosk"
+size_mb=$(du -sm dist/intake-kiosk | cut -f1)
+if [ "$size_mb" -ge "$limit_mb" ]; then
+    echo "the build is ${size_mb} MB, over the ${limit_mb} MB limit; largest parts:"
+    du -am dist/intake-kiosk | sort -rn | sed -n '2,16p'
+    exit 1
+fi
+echo "smoke test passed: ${size_mb} MB ($(du -sh dist/intake-kiosk | cut -f1)) in dist/intake-kiosk"

@@ -8,8 +8,6 @@ the kiosk never shows a form that failed validation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from itertools import pairwise, product
 from pathlib import Path
 from typing import Any
@@ -32,6 +30,9 @@ from kiosk.domain.forms import (
     Scoring,
     Version,
 )
+from kiosk.domain.library import FormLibrary as FormLibrary  # noqa: PLC0414 (re-exported)
+from kiosk.domain.library import FormProblem as FormProblem  # noqa: PLC0414
+from kiosk.domain.library import FormsInvalidError as FormsInvalidError  # noqa: PLC0414
 from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.yaml_lines import LocatedDict, LocatedList, line_of, load_located
 
@@ -72,47 +73,6 @@ OPTION_KEYS = {"code", "score", "label"}
 FLAG_KEYS = {"code", "level", "when", "message", "patient_screen"}
 BAND_KEYS = {"min", "max", "code", "label"}
 SCORING_KEYS = {"sum", "bands", "code"}
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class FormProblem:
-    """One thing wrong with one form file, printed as `file:line: message`."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class FormsInvalidError(Exception):
-    """Raised when a forms folder has problems; carries every one of them."""
-
-    def __init__(self, problems: Iterable[FormProblem]) -> None:
-        self.problems = tuple(sorted(problems))
-        super().__init__("\n".join(str(problem) for problem in self.problems))
-
-
-@dataclass(frozen=True, slots=True)
-class FormLibrary:
-    """All valid forms of a folder, by id."""
-
-    forms: Mapping[str, Form]
-    directory: Path
-
-    def get(self, form_id: str) -> Form:
-        try:
-            return self.forms[form_id]
-        except KeyError:
-            known = ", ".join(sorted(self.forms)) or "none"
-            raise KeyError(f"no form with id {form_id!r} in {self.directory} (known: {known})") from None
-
-    def __contains__(self, form_id: object) -> bool:
-        return form_id in self.forms
-
-    def of_kind(self, kind: FormKind) -> tuple[Form, ...]:
-        return tuple(form for form in self.forms.values() if form.kind is kind)
 
 
 def load_forms(directory: Path) -> FormLibrary:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.domain.forms import FormKind, Version
-from kiosk.domain.loader import FormLibrary
+from kiosk.domain.library import FormLibrary
 from kiosk.settings import Settings, VisitType
 
 

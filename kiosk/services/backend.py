@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kiosk.domain.loader import FormLibrary, load_forms
+from kiosk.domain.library import FormLibrary
 from kiosk.domain.visit_needs import check_visit_types
 from kiosk.resources import forms_dir as bundled_forms_dir
 from kiosk.settings import Settings, load_settings
@@ -69,8 +69,10 @@ def open_backend(
     forms_dir: Path | None = None,
     clock: Clock = system_clock,
     migrate: bool = True,
+    forms: FormLibrary | None = None,
 ) -> Backend:
-    """Load settings and forms, open the database (migrating it to the newest schema) and the key.
+    """Load settings and forms (unless `forms` were loaded already), open the database (migrating it to the newest
+    schema) and the key.
 
     Raises SettingsError, FormsInvalidError, KeyMismatchError or SetupError, each with a message that
     names the file and the problem; the caller shows it to staff and refuses to start.
@@ -88,7 +90,11 @@ def open_backend(
 
     protect_data_dir(data_dir)
     settings = load_settings(data_dir)
-    library = load_forms(forms_dir or bundled_forms_dir())
+    if forms is None:
+        from kiosk.domain.loader import load_forms
+
+        forms = load_forms(forms_dir or bundled_forms_dir())
+    library = forms
     problems = check_visit_types(settings, library)
     if problems:
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
@@ -157,13 +163,22 @@ class LazyBackend:
     it. `get()` is safe from any thread; an opening that failed raises its error again on every call.
     """
 
-    def __init__(self, data_dir: Path, *, forms_dir: Path | None = None, clock: Clock = system_clock) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        forms_dir: Path | None = None,
+        clock: Clock = system_clock,
+        forms: FormLibrary | None = None,
+    ) -> None:
         from kiosk.store.files import protect_data_dir
 
         protect_data_dir(data_dir)
         self.data_dir = data_dir
         self.settings = load_settings(data_dir)
         self._forms_dir = forms_dir
+        self.forms = forms
+        """Forms validated already (e.g. read from the cache by `kiosk run`), used when the backend opens."""
         self._clock = clock
         self._lock = threading.Lock()
         self._backend: Backend | None = None
@@ -176,6 +191,7 @@ class LazyBackend:
         handle.data_dir = backend.data_dir
         handle.settings = backend.settings
         handle._forms_dir = None
+        handle.forms = backend.forms
         handle._clock = backend.clock
         handle._lock = threading.Lock()
         handle._backend = backend
@@ -188,7 +204,9 @@ class LazyBackend:
                 if self._error is not None:
                     raise self._error
                 try:
-                    self._backend = open_backend(self.data_dir, forms_dir=self._forms_dir, clock=self._clock)
+                    self._backend = open_backend(
+                        self.data_dir, forms_dir=self._forms_dir, clock=self._clock, forms=self.forms
+                    )
                 except Exception as error:
                     self._error = error
                     raise

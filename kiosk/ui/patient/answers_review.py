@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QScrollArea, QScroller, QVBox
 
 from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, Item, ItemType, pick
-from kiosk.domain.loader import FormLibrary
+from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import Screen, button, button_row, label, set_label

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from kiosk.domain.forms import Form, FormKind, Item, ItemType
-from kiosk.domain.loader import FormLibrary
+from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.visit_needs import VisitTask
 

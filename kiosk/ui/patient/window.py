@@ -11,9 +11,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
 
-from PySide6.QtCore import QLocale, QObject, Qt, QTime, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTime, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -30,25 +30,8 @@ from kiosk.domain.forms import pick
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, LazyBackend, SetupError
 from kiosk.settings import SettingsError
-
-if TYPE_CHECKING:
-    from kiosk.services.checkin import CheckinResult
-    from kiosk.services.intake import IntakeState
 from kiosk.ui.i18n import LANGUAGE_NAMES, LanguageSwitch, tr
-from kiosk.ui.patient.answers_review import ReviewScreen
 from kiosk.ui.patient.base import Screen, set_label
-from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
-from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
-from kiosk.ui.patient.identify import IdentifyScreen, Identity
-from kiosk.ui.patient.messages import (
-    already_done_screen,
-    confirm_screen,
-    crisis_screen,
-    front_desk_screen,
-    problem_screen,
-    thank_you_screen,
-)
-from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
 from kiosk.ui.patient.welcome import WelcomeScreen
 from kiosk.ui.service_runner import ServiceRunner
 from kiosk.ui.theme import apply_theme
@@ -57,10 +40,75 @@ from kiosk.ui.widgets.idle_guard import IdleGuard
 from kiosk.ui.widgets.idle_overlay import IdleOverlay
 from kiosk.ui.widgets.input_guard import InputGuard
 
+if TYPE_CHECKING:
+    from kiosk.services.checkin import CheckinResult
+    from kiosk.services.intake import IntakeState
+    from kiosk.ui.patient.answers_review import ReviewScreen
+    from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
+    from kiosk.ui.patient.flow import PatientFlow, Step
+    from kiosk.ui.patient.identify import IdentifyScreen, Identity
+    from kiosk.ui.patient.messages import MessageScreen
+    from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
+
 log = logging.getLogger(__name__)
 
 THANK_YOU_SECONDS = 20
 MESSAGE_SECONDS = 45
+
+
+_ON_DEMAND_SCREENS = (
+    "identify_screen",
+    "confirm",
+    "front_desk",
+    "already_done",
+    "problem",
+    "crisis",
+    "thank_you",
+    "consent",
+    "question",
+    "review",
+)
+"""Made after Welcome's first paint (in this order) or when first needed, whichever comes first."""
+
+ScreenT = TypeVar("ScreenT", bound=Screen)
+
+
+class _OnDemand(Generic[ScreenT]):
+    """A screen of the window made by `make(window)` the first time it is read, then an ordinary attribute."""
+
+    def __init__(self, make: Callable[[PatientWindow], ScreenT]) -> None:
+        self._make = make
+        self._name = ""
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._name = name
+
+    @overload
+    def __get__(self, window: None, owner: type | None = None) -> _OnDemand[ScreenT]: ...
+    @overload
+    def __get__(self, window: PatientWindow, owner: type | None = None) -> ScreenT: ...
+    def __get__(self, window: PatientWindow | None, owner: type | None = None) -> ScreenT | _OnDemand[ScreenT]:
+        if window is None:
+            return self
+        screen = self._make(window)
+        window.__dict__[self._name] = screen  # from now on found before this (non-data) descriptor
+        window._add_screen(screen)
+        return screen
+
+
+class _FirstPaint(QObject):
+    """Calls `then` once, after the first paint of `widget` has been handled."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self, self._then)
+        return False
 
 
 @dataclass
@@ -134,6 +182,10 @@ class PatientWindow(QWidget):
     def open_backend_in_background(self) -> None:
         """Open the database on the worker now, so the first patient does not wait for it."""
 
+        def opened(_: Backend) -> None:
+            if self._welcome_painted:
+                self._build_next_screen()
+
         def failed(error: Exception) -> None:
             # A failure the kiosk explains (an unreachable database, a lost key) is logged as that sentence;
             # anything else with its traceback, for whoever investigates. The patient sees the problem screen.
@@ -141,7 +193,7 @@ class PatientWindow(QWidget):
             log.critical("The kiosk cannot open its data: %s", error, exc_info=None if explained else error)
             self.show_screen(self.problem)
 
-        self.runner.submit(self.handle.get, None, failed)
+        self.runner.submit(self.handle.get, opened, failed)
 
     # ----------------------------------------------------------------------------------- building
 
@@ -173,53 +225,138 @@ class PatientWindow(QWidget):
         self.input_guard = InputGuard(self.stack, self.settings.input_guard_ms, parent=self)
         self.app.installEventFilter(self.input_guard)
 
-        settings = self.settings
-        self.welcome = WelcomeScreen(settings.clinic_name)
+        self.welcome = WelcomeScreen(self.settings.clinic_name)
         self.welcome.start_requested.connect(self._on_welcome_start_requested)
-        self.identify_screen = IdentifyScreen()
-        self.identify_screen.today = lambda: self.handle.local_now().date()
-        self.identify_screen.identified.connect(self._on_identify_identified)
-        self.identify_screen.back_requested.connect(self.end_sitting)
-        self.confirm = confirm_screen()
-        self.confirm.accepted.connect(self._on_confirm_accepted)
-        self.confirm.declined.connect(self._on_confirm_declined)
-        self.front_desk = front_desk_screen()
-        self.front_desk.accepted.connect(self.end_sitting)
-        self.already_done = already_done_screen()
-        self.already_done.accepted.connect(self.end_sitting)
-        self.problem = problem_screen()
-        self.problem.accepted.connect(self.end_sitting)
-        self.crisis = crisis_screen(lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"]))
-        self.crisis.accepted.connect(self._on_crisis_accepted)
-        self.thank_you = thank_you_screen()
-        self.thank_you.accepted.connect(self.end_sitting)
-        self.consent = ConsentScreen()
-        self.consent.clock = self.handle.now
-        self.consent.signed.connect(self._on_consent_signed)
-        self.consent.back_requested.connect(self._on_back_requested)
-        self.question = QuestionScreen()
-        self.question.answered.connect(self._on_question_answered)
-        self.question.skipped.connect(self._on_question_skipped)
-        self.question.back_requested.connect(self._on_back_requested)
-        self.review = ReviewScreen()
-        self.review.change_requested.connect(self._on_review_change_requested)
-        self.review.submit_requested.connect(self._on_review_submit_requested)
-        self.review.back_requested.connect(self._on_back_requested)
-        self.screens: list[Screen] = [
-            self.welcome,
-            self.identify_screen,
-            self.confirm,
-            self.front_desk,
-            self.already_done,
-            self.problem,
-            self.crisis,
-            self.thank_you,
-            self.consent,
-            self.question,
-            self.review,
-        ]
-        for screen in self.screens:
-            self.stack.addWidget(screen)
+        self._landscape = True
+        self._built: list[Screen] = []
+        self._welcome_painted = False
+        self._add_screen(self.welcome)
+        self._after_first_paint = _FirstPaint(self.welcome, self._on_welcome_first_painted)
+
+    # Every other screen is made the first time it is needed, or else right after Welcome's first paint, one
+    # per turn of the event loop: the kiosk paints Welcome without building, styling and laying out a
+    # keyboard-laden identify screen, three consents' worth of widgets and the review first.
+
+    def _add_screen(self, screen: Screen) -> None:
+        screen.set_landscape(self._landscape)
+        self.stack.addWidget(screen)
+        self._built.append(screen)
+
+    @property
+    def screens(self) -> list[Screen]:
+        """The screens made so far (a screen not yet made has nothing of any patient on it)."""
+        return list(self._built)
+
+    @property
+    def all_screens_built(self) -> bool:
+        return all(name in self.__dict__ for name in _ON_DEMAND_SCREENS)
+
+    def _built_screens(self, *names: str) -> list[Screen]:
+        """The named screens that exist, without making the others (for comparisons and language changes)."""
+        return [self.__dict__[name] for name in names if name in self.__dict__]
+
+    def _on_welcome_first_painted(self) -> None:
+        """The other screens are made once the database is open: the first patient waits for neither."""
+        self._welcome_painted = True
+        if self.handle.is_open:
+            self._build_next_screen()
+
+    def _build_next_screen(self) -> None:
+        missing = [name for name in _ON_DEMAND_SCREENS if name not in self.__dict__]
+        if missing:
+            getattr(self, missing[0])
+            QTimer.singleShot(0, self, self._build_next_screen)
+
+    def _make_identify_screen(self) -> IdentifyScreen:
+        from kiosk.ui.patient.identify import IdentifyScreen
+
+        screen = IdentifyScreen()
+        screen.today = lambda: self.handle.local_now().date()
+        screen.identified.connect(self._on_identify_identified)
+        screen.back_requested.connect(self.end_sitting)
+        return screen
+
+    def _make_confirm(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import confirm_screen
+
+        screen = confirm_screen()
+        screen.accepted.connect(self._on_confirm_accepted)
+        screen.declined.connect(self._on_confirm_declined)
+        return screen
+
+    def _make_front_desk(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import front_desk_screen
+
+        screen = front_desk_screen()
+        screen.accepted.connect(self.end_sitting)
+        return screen
+
+    def _make_already_done(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import already_done_screen
+
+        screen = already_done_screen()
+        screen.accepted.connect(self.end_sitting)
+        return screen
+
+    def _make_problem(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import problem_screen
+
+        screen = problem_screen()
+        screen.accepted.connect(self.end_sitting)
+        return screen
+
+    def _make_crisis(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import crisis_screen
+
+        settings = self.settings
+        screen = crisis_screen(lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"]))
+        screen.accepted.connect(self._on_crisis_accepted)
+        return screen
+
+    def _make_thank_you(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import thank_you_screen
+
+        screen = thank_you_screen()
+        screen.accepted.connect(self.end_sitting)
+        return screen
+
+    def _make_consent(self) -> ConsentScreen:
+        from kiosk.ui.patient.consent import ConsentScreen
+
+        screen = ConsentScreen()
+        screen.clock = self.handle.now
+        screen.signed.connect(self._on_consent_signed)
+        screen.back_requested.connect(self._on_back_requested)
+        return screen
+
+    def _make_question(self) -> QuestionScreen:
+        from kiosk.ui.patient.question import QuestionScreen
+
+        screen = QuestionScreen()
+        screen.answered.connect(self._on_question_answered)
+        screen.skipped.connect(self._on_question_skipped)
+        screen.back_requested.connect(self._on_back_requested)
+        return screen
+
+    def _make_review(self) -> ReviewScreen:
+        from kiosk.ui.patient.answers_review import ReviewScreen
+
+        screen = ReviewScreen()
+        screen.change_requested.connect(self._on_review_change_requested)
+        screen.submit_requested.connect(self._on_review_submit_requested)
+        screen.back_requested.connect(self._on_back_requested)
+        return screen
+
+    identify_screen = _OnDemand(_make_identify_screen)
+    confirm = _OnDemand(_make_confirm)
+    front_desk = _OnDemand(_make_front_desk)
+    already_done = _OnDemand(_make_already_done)
+    problem = _OnDemand(_make_problem)
+    crisis = _OnDemand(_make_crisis)
+    thank_you = _OnDemand(_make_thank_you)
+    consent = _OnDemand(_make_consent)
+    question = _OnDemand(_make_question)
+    review = _OnDemand(_make_review)
 
     def _header_button(self, slot: Callable[[], None], *, checkable: bool = False) -> QPushButton:
         widget = QPushButton()
@@ -248,7 +385,7 @@ class PatientWindow(QWidget):
     def show_screen(self, screen: Screen) -> None:
         self.input_guard.arm()
         self.stack.setCurrentWidget(screen)
-        if screen not in (self.identify_screen, self.consent, self.question):
+        if screen not in self._built_screens("identify_screen", "consent", "question"):
             # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.
             # The window itself holds the focus (with none, activating the window hands it "by Tab" to the
             # first button: Start showed a ring at launch); Tab still reaches every control from here.
@@ -256,9 +393,9 @@ class PatientWindow(QWidget):
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
-        if screen in (self.front_desk, self.already_done, self.problem):
+        if screen in self._built_screens("front_desk", "already_done", "problem"):
             self._message_timer.start(MESSAGE_SECONDS * 1000)
-        elif screen is self.thank_you:
+        elif screen in self._built_screens("thank_you"):
             self._message_timer.start(THANK_YOU_SECONDS * 1000)
 
     @Slot()
@@ -296,6 +433,8 @@ class PatientWindow(QWidget):
         self.runner.submit(job, done, failed)
 
     def show_step(self, step: Step) -> None:
+        from kiosk.ui.patient.flow import StepKind
+
         flow, state = self.sitting.flow, self.sitting.state
         assert flow is not None and state is not None
         forms = self.backend.forms
@@ -374,6 +513,8 @@ class PatientWindow(QWidget):
         if state.status.value != "draft":
             self.show_screen(self.already_done)
             return
+        from kiosk.ui.patient.flow import PatientFlow
+
         flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
         self.sitting.flow = flow
         self.show_step(flow.resume())
@@ -505,9 +646,8 @@ class PatientWindow(QWidget):
         self.language = language
         QLocale.setDefault(QLocale(QLocale.Language.Spanish if language == "es" else QLocale.Language.English))
         self.language_switch.set_language(language)
-        self.consent.set_language(language)
-        self.question.set_language(language)
-        self.review.set_language(language)
+        for screen in self._built_screens("consent", "question", "review"):
+            screen.set_language(language)  # type: ignore[attr-defined]
         self.retranslate()
 
     @Slot()
@@ -552,6 +692,7 @@ class PatientWindow(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         landscape = event.size().width() >= event.size().height() * 1.1
+        self._landscape = landscape
         for screen in self.screens:
             screen.set_landscape(landscape)
         super().resizeEvent(event)

@@ -50,6 +50,7 @@ class KeypadKey(QPushButton):
 
     def __init__(self, label: str, parent: QWidget | None = None) -> None:
         super().__init__(label, parent)
+        self._width: int | None = None
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setAutoDefault(False)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -61,8 +62,21 @@ class KeypadKey(QPushButton):
     def minimumSizeHint(self) -> QSize:
         return QSize(max(_MIN_KEY_WIDTH, self._label_width()), KEY_HEIGHT)
 
+    def setText(self, text: str) -> None:
+        self._width = None
+        super().setText(text)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._width = None  # larger text, or the theme restyled
+        super().changeEvent(event)
+
     def _label_width(self) -> int:
-        return self.fontMetrics().horizontalAdvance(self.text()) + _KEY_TEXT_MARGIN
+        # Layouts ask for the size hints of every key many times (a keyboard has ~45); measuring the label each
+        # time was 60 ms of building the patient screens. Measured again when the label or the font changes.
+        if self._width is None:
+            self._width = self.fontMetrics().horizontalAdvance(self.text()) + _KEY_TEXT_MARGIN
+        return self._width
 
 
 class KeypadBase(QWidget):
