@@ -20,7 +20,8 @@ PRINTER="KioskPDF"
 # headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`).
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
           libpipewire-0.3-0 libpulse0 libva2 libva-x11-2 libva-drm2 pulseaudio
-          poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs)
+          poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs
+          tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
 
 # Qt's xcb platform plugin (a real window on an X11 desktop) loads these; without libxcb-cursor0 it refuses
 # to start at all ("xcb-cursor0 or libxcb-cursor0 is needed").
