@@ -147,7 +147,7 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                 )
 
     def acknowledged(form_id: str, answers: list[tuple[str, Any]]) -> None:
-        flow = window.session.flow
+        flow = window.sitting.flow
         assert flow is not None
         bot.waitUntil(lambda: all(flow.answer(form_id, item_id) == value for item_id, value in answers), 10_000)
         for item_id, value in answers:
@@ -201,7 +201,7 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         acknowledged(form.id, [(item.id, option.code)])
 
     def sign_consent() -> None:
-        form_id = window.session.flow.current.form_id  # type: ignore[union-attr]
+        form_id = window.sitting.flow.current.form_id  # type: ignore[union-attr]
         patient.scroll_consent_to_end()
         patient.tap(words["I agree"])
         patient.tap_field(words["Full name"])
@@ -209,7 +209,7 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         patient.tap(words["Done"])
         patient.draw_signature()
         patient.tap(words["Sign"])
-        flow = window.session.flow
+        flow = window.sitting.flow
         assert flow is not None
         bot.waitUntil(lambda: form_id in flow.signed, 15_000)
         say(f"signed {form_id}")
@@ -217,7 +217,7 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
     def change_ride_home_from_review() -> bool:
         """Tap "Change" beside "ride home" on Review and give the other answer (opens or closes the driver
         follow-up); the flow asks what the change made necessary, then comes back to Review."""
-        flow = window.session.flow
+        flow = window.sitting.flow
         assert flow is not None
         form_id = next((t.form_id for t in flow.tasks if t.form_id.startswith("checklist")), None)
         if form_id is None or flow.answer(form_id, "ride_home") is None:
@@ -253,15 +253,15 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
             say(f"stuck after identify on {type(now_screen()).__name__}")
             return 3
         patient.tap(words["Yes, this is me"])
-        bot.waitUntil(lambda: window.session.flow is not None or now_screen() is window.already_done, 15_000)
-        if window.session.flow is None:
+        bot.waitUntil(lambda: window.sitting.flow is not None or now_screen() is window.already_done, 15_000)
+        if window.sitting.flow is None:
             say("already submitted")
             return 0
-        assert window.session.state is not None
-        say(f"intake {window.session.state.intake_id}")
+        assert window.sitting.state is not None
+        say(f"intake {window.sitting.state.intake_id}")
         changed_from_review = False
         for _ in range(200):
-            flow = window.session.flow
+            flow = window.sitting.flow
             step = flow.current
             screen = {
                 StepKind.CONSENT: window.consent,
@@ -286,7 +286,7 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                 if now_screen() is window.problem:
                     say("refused: Submit was enabled on an intake the service refused")
                     return 4
-                say(f"submitted {window.session.state.intake_id}")
+                say(f"submitted {window.sitting.state.intake_id}")
                 return 0
             if step.kind is StepKind.CONSENT:
                 sign_consent()
@@ -370,7 +370,7 @@ def _stored(data_dir: Path, intake_id: int) -> tuple[str, dict[tuple[str, str], 
 
     backend = open_backend(data_dir)
     try:
-        with unit_of_work(backend.sessions) as session:
+        with unit_of_work(backend.db_factory) as session:
             intake = session.get(Intake, intake_id)
             assert intake is not None
             answers = {

@@ -170,7 +170,7 @@ class IdentifyScreen(Screen):
         set_label(self.title, tr("Please tell us who you are"))
         set_label(self.first_label, tr("First name"))
         set_label(self.last_label, tr("Last name"))
-        set_label(self.dob_label, tr("Date of birth"))
+        set_label(self.dob_label, tr("Date of birth: month first, then day and year"))
         set_label(self.month_label, tr("Month"))
         set_label(self.day_label, tr("Day"))
         set_label(self.year_label, tr("Year"))

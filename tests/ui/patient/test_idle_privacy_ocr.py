@@ -22,7 +22,7 @@ from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import begin_intake, record_answer
 from kiosk.ui.patient.window import PatientWindow
-from tests.ui.patient.conftest import make_data_dir, open_kiosk
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
 from tests.ui.patient.test_kiosk_behaviour import SAM
 
@@ -90,7 +90,7 @@ def _words(text: str) -> set[str]:
 
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_tesseract_reads_the_review_but_nothing_of_it_behind_the_idle_overlay(
-    qtbot: QtBot, tmp_path: Path, language: str
+    qtbot: QtBot, tmp_path: Path, language: str, make_data_dir: MakeDataDir
 ) -> None:
     data_dir = make_data_dir(tmp_path / "data")
     _answer_everything(data_dir)
