@@ -187,6 +187,23 @@ def render_size(app: QApplication, data_dir: Path, made: dict[str, int], out: Pa
     window.close()
 
 
+def save_addendum(data_dir: Path, intake_id: int, out: Path) -> None:
+    """The signed addendum of the acknowledgement as a PDF, and its page as poppler renders it (pdftoppm)."""
+    import shutil
+    import subprocess
+
+    from kiosk.services.addenda import addendum_pdfs
+
+    backend = open_backend(data_dir)
+    pdf = out / "staff-addendum-acknowledged.pdf"
+    pdf.write_bytes(addendum_pdfs(backend, intake_id)[-1])
+    backend.engine.dispose()
+    print(pdf)
+    if shutil.which("pdftoppm"):
+        subprocess.run(["pdftoppm", "-r", "80", "-png", "-singlefile", str(pdf), str(pdf.with_suffix(""))], check=True)
+        print(pdf.with_suffix(".png"))
+
+
 def main(out: Path) -> int:
     out.mkdir(parents=True, exist_ok=True)
     app = application()
@@ -200,6 +217,7 @@ def main(out: Path) -> int:
         made = busy_morning(backend)
         backend.engine.dispose()
         answered_morning(data_dir, made)
+        save_addendum(data_dir, made["acknowledged"], out)
         for size in SIZES:
             render_size(app, data_dir, made, out, size)
     return 0
