@@ -469,6 +469,19 @@ class Settings:
     printer: str = setting(
         "kiosk.printer", "", Text(), "Where PDF forms and packets are printed; empty means the system default printer."
     )
+    read_aloud: bool = setting(
+        "kiosk.read_aloud",
+        True,
+        Switch(),
+        'A "Read aloud" button on the patient screens, shown when the machine has a voice for the patient\'s '
+        "language (Windows: built in; Linux: speech-dispatcher and speech-dispatcher-espeak-ng).",
+    )
+    speech_engine: str = setting(
+        "kiosk.speech_engine",
+        "",
+        Text(pattern=r"^[a-z0-9_-]*$", pattern_words="be a Qt speech engine name such as sapi, winrt or speechd"),
+        "The speech engine that reads aloud; empty means the platform's own (speechd on Linux, winrt on Windows).",
+    )
 
     acknowledgement_outcomes: tuple[str, ...] = setting(
         "console.acknowledgement_outcomes",

@@ -17,17 +17,21 @@ PG_PORT="${KIOSK_TEST_PG_PORT:-54329}"
 PRINTER="KioskPDF"
 # What Qt needs to run headless (offscreen) and what QtMultimedia loads for the console's chime (pipewire,
 # pulse, va), then poppler, CUPS with its PDF printer, PostgreSQL, and the
-# headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`).
+# headless Chromium and Node.js that run the LHC-Forms check of the FHIR export (tests marked `browser`),
+# tesseract (the OCR check of the idle overlay) and speech-dispatcher with its espeak-ng English and Spanish
+# voices (read aloud: the wheel's only Linux speech plugin needs libspeechd2 and libpulse0).
 PACKAGES=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6 fonts-dejavu-core
           libpipewire-0.3-0 libpulse0 libva2 libva-x11-2 libva-drm2 pulseaudio
           poppler-utils cups cups-client cups-bsd printer-driver-cups-pdf postgresql chromium nodejs
-          tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa)
+          tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
+          libspeechd2 speech-dispatcher speech-dispatcher-espeak-ng)
 
 # Qt's xcb platform plugin (a real window on an X11 desktop) loads these; without libxcb-cursor0 it refuses
-# to start at all ("xcb-cursor0 or libxcb-cursor0 is needed").
+# to start at all ("xcb-cursor0 or libxcb-cursor0 is needed"); the speech packages give read aloud its voices.
 DESKTOP_PACKAGES=(libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libglib2.0-0 libdbus-1-3 libx11-6
                   libx11-xcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
-                  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core)
+                  libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 fonts-dejavu-core
+                  libpulse0 libspeechd2 speech-dispatcher speech-dispatcher-espeak-ng)
 
 log() { echo "test-services: $*" >&2; }
 

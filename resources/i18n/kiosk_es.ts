@@ -299,5 +299,13 @@
         <source>A member of our team will talk with you about a few of your answers before your session.</source>
         <translation>Una persona de nuestro equipo hablará con usted sobre algunas de sus respuestas antes de su sesión.</translation>
     </message>
+    <message>
+        <source>Stop reading</source>
+        <translation>Dejar de leer</translation>
+    </message>
+    <message>
+        <source>Read aloud</source>
+        <translation>Leer en voz alta</translation>
+    </message>
 </context>
 </TS>

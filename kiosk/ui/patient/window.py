@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QLocale, QObject, Qt, QTime, QTimer, Signal, 
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
-    QHBoxLayout,
+    QGridLayout,
     QLabel,
     QLayout,
     QPushButton,
@@ -39,6 +39,7 @@ from kiosk.ui.widgets.corner_gesture import HiddenCornerGesture
 from kiosk.ui.widgets.idle_guard import IdleGuard
 from kiosk.ui.widgets.idle_overlay import IdleOverlay
 from kiosk.ui.widgets.input_guard import InputGuard
+from kiosk.ui.widgets.read_aloud import ReadAloud, screen_words
 
 if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
@@ -137,6 +138,8 @@ class PatientWindow(QWidget):
         super().__init__(parent)
         self.handle = backend if isinstance(backend, LazyBackend) else LazyBackend.of(backend)
         self.settings = self.handle.settings
+        self.read_aloud = ReadAloud(self.settings.speech_engine, self)
+        """Speaks the screen in view; started after Welcome's first paint."""
         self.kiosk_mode = kiosk_mode
         self.allow_close = not kiosk_mode
         self.sitting = _Sitting()
@@ -206,18 +209,27 @@ class PatientWindow(QWidget):
         layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
         header = QWidget()
         header.setObjectName("kioskHeader")
-        row = QHBoxLayout(header)
-        row.setContentsMargins(24, 10, 24, 10)
+        self.header_grid = QGridLayout(header)
+        self.header_grid.setContentsMargins(24, 10, 24, 10)
+        self.header_grid.setColumnStretch(0, 1)
         self.header_title = QLabel(self.settings.clinic_name)
         self.header_title.setAccessibleName(self.settings.clinic_name)
         self.header_title.setWordWrap(True)
-        row.addWidget(self.header_title)
-        row.addStretch(1)
+        self._header_rows: list[tuple[QPushButton, ...]] = []
         self.language_button = self._header_button(self._on_language_button_clicked)
+        self.read_aloud_button = self._header_button(self._on_read_aloud_button_clicked)
+        self.read_aloud_button.setVisible(False)  # shown once a voice for the patient's language answers
+        self.read_aloud.available_changed.connect(self._update_read_aloud_button)
+        self.read_aloud.speaking_changed.connect(self._update_read_aloud_button)
         self.large_text_button = self._header_button(self._on_large_text_button_clicked, checkable=True)
         self.contrast_button = self._header_button(self._on_contrast_button_clicked, checkable=True)
-        for widget in (self.large_text_button, self.contrast_button, self.language_button):
-            row.addWidget(widget)
+        self.header_buttons = (
+            self.read_aloud_button,
+            self.large_text_button,
+            self.contrast_button,
+            self.language_button,
+        )
+        self._arrange_header()
         layout.addWidget(header)
         self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # never ClickFocus: a tap on a key must not take the field's focus
         self.stack = QStackedWidget()
@@ -258,6 +270,8 @@ class PatientWindow(QWidget):
     def _on_welcome_first_painted(self) -> None:
         """The other screens are made once the database is open: the first patient waits for neither."""
         self._welcome_painted = True
+        if self.settings.read_aloud:
+            self.read_aloud.start()
         if self.handle.is_open:
             self._build_next_screen()
 
@@ -358,6 +372,48 @@ class PatientWindow(QWidget):
     question = _OnDemand(_make_question)
     review = _OnDemand(_make_review)
 
+    def _arrange_header(self) -> None:
+        """The clinic's name and the header's buttons on one row when they fit the window's width; else the
+        buttons on rows of their own under the name, as many to a row as fit (Spanish labels in larger text
+        on a portrait tablet take two rows), so no label is ever cut."""
+        shown = [button for button in self.header_buttons if not button.isHidden()]
+        grid = self.header_grid
+        spacing = max(grid.horizontalSpacing(), 0)
+        margins = grid.contentsMargins()
+        room = self.width() - margins.left() - margins.right()
+        widths = [button.sizeHint().width() + spacing for button in shown]
+        title = self.header_title.fontMetrics().horizontalAdvance(self.header_title.text()) // 2 + 16
+        rows: list[list[QPushButton]] = []
+        if title + sum(widths) <= room:
+            rows = [shown]
+        else:
+            used = room + 1
+            for button, width in zip(shown, widths, strict=True):
+                if used + width > room:
+                    rows.append([])
+                    used = 0
+                rows[-1].append(button)
+                used += width
+            per_row = -(-len(shown) // len(rows))  # as even as the rows allow: two and two, not three and one
+            even = [shown[start : start + per_row] for start in range(0, len(shown), per_row)]
+            if len(even) == len(rows) and all(sum(b.sizeHint().width() + spacing for b in row) <= room for row in even):
+                rows = even
+        arrangement = [tuple(row) for row in rows]
+        if arrangement == self._header_rows:
+            return
+        self._header_rows = arrangement
+        for widget in (self.header_title, *self.header_buttons):
+            grid.removeWidget(widget)
+        one_row = len(rows) == 1 and title + sum(widths) <= room
+        columns = 1 + max((len(row) for row in rows), default=0)
+        grid.addWidget(self.header_title, 0, 0, 1, 1 if one_row else columns)
+        for number, row in enumerate(rows, start=0 if one_row else 1):
+            for column, button in enumerate(row, start=columns - len(row)):
+                grid.addWidget(button, number, column)
+        for button in self.header_buttons:
+            if button.isHidden():
+                grid.addWidget(button, 0, columns)  # kept in the header, hidden, until it is shown
+
     def _header_button(self, slot: Callable[[], None], *, checkable: bool = False) -> QPushButton:
         widget = QPushButton()
         widget.setCheckable(checkable)
@@ -372,6 +428,8 @@ class PatientWindow(QWidget):
         # A tick says the toggle is on, in words a patient can read (not only a pressed look).
         set_label(self.large_text_button, ("✓ " if self.large_text else "") + tr("Larger text"))
         set_label(self.contrast_button, ("✓ " if self.high_contrast else "") + tr("High contrast"))
+        self._update_read_aloud_button()
+        self._arrange_header()
         self.idle_overlay.set_texts(
             title=tr("Are you still there?"),
             message=tr("For your privacy, this screen will start over in"),
@@ -384,6 +442,9 @@ class PatientWindow(QWidget):
 
     def show_screen(self, screen: Screen) -> None:
         self.input_guard.arm()
+        self.read_aloud.stop()  # a new screen or question: what was being read is no longer in view
+        if self.settings.read_aloud and screen is not self.welcome:
+            self.read_aloud.start()  # if Welcome was left before its first paint had started it
         self.stack.setCurrentWidget(screen)
         if screen not in self._built_screens("identify_screen", "consent", "question"):
             # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.
@@ -651,6 +712,23 @@ class PatientWindow(QWidget):
         self.retranslate()
 
     @Slot()
+    def _update_read_aloud_button(self) -> None:
+        can_read = self.settings.read_aloud and self.read_aloud.can_read(self.language)
+        self.read_aloud_button.setVisible(can_read)
+        set_label(self.read_aloud_button, tr("Stop reading") if self.read_aloud.speaking else tr("Read aloud"))
+        self._arrange_header()
+
+    @Slot()
+    def _on_read_aloud_button_clicked(self) -> None:
+        """Read the screen in view in the patient's language; a second tap while it reads stops it."""
+        if self.read_aloud.speaking:
+            self.read_aloud.stop()
+            return
+        screen = self.stack.currentWidget()
+        if screen is not None:
+            self.read_aloud.read(screen_words(screen), self.language)
+
+    @Slot()
     def _on_large_text_button_clicked(self) -> None:
         self.large_text = self.large_text_button.isChecked()
         apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
@@ -693,6 +771,7 @@ class PatientWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         landscape = event.size().width() >= event.size().height() * 1.1
         self._landscape = landscape
+        self._arrange_header()
         for screen in self.screens:
             screen.set_landscape(landscape)
         super().resizeEvent(event)

@@ -1,0 +1,215 @@
+"""Read aloud: the patient screen in view, spoken in the patient's language through Qt's QtTextToSpeech.
+
+On Linux the PySide6 wheel's only speech plugin is speech-dispatcher (it needs libspeechd2 and libpulse0, and
+voices from speech-dispatcher and speech-dispatcher-espeak-ng); on Windows the SAPI and WinRT plugins ship in
+the wheel. QtTextToSpeech is imported only when `start()` is called (after Welcome's first paint): a kiosk
+whose machine has no speech at all starts as fast as one that has. With no engine, or no voice for the
+patient's language, `can_read()` is False and the window hides its "Read aloud" button: never a broken control.
+
+What is read is `screen_words(screen)`: the texts a patient can see on the screen, top to bottom, left to right
+(the question and its answers, a message and its buttons), and of a long text in a scroll area (a consent) only
+the section in view: the heading above the view and the paragraphs that show.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLocale, QObject, QPoint, QRect, Signal
+from PySide6.QtGui import QTextDocument
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollArea, QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtTextToSpeech import QTextToSpeech
+
+log = logging.getLogger(__name__)
+
+SPEECH_LOCALES = {"en": "en_US", "es": "es_ES"}
+"""The voice's locale for each language the kiosk speaks (the Spanish of CLINICAL.md is neutral)."""
+
+
+class ReadAloud(QObject):
+    """One speech engine for the kiosk window. `available_changed` says when it becomes usable (or stops)."""
+
+    available_changed = Signal(bool)
+    speaking_changed = Signal(bool)
+
+    def __init__(self, engine: str = "", parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._engine_name = engine
+        self._speech: QTextToSpeech | None = None
+        self._available = False
+        self._speaking = False
+        self.last_text = ""
+        """What was last handed to the engine (the tests read it; a person hears it)."""
+        self.last_locale = ""
+
+    def start(self) -> None:
+        """Load QtTextToSpeech and open the engine; speech-dispatcher answers asynchronously."""
+        if self._speech is not None:
+            return
+        try:
+            from PySide6.QtTextToSpeech import QTextToSpeech
+        except ImportError as error:  # the platform's speech libraries are missing: no button, no error
+            log.info("read aloud is not available: %s", error)
+            return
+        if self._engine_name and self._engine_name not in QTextToSpeech.availableEngines():
+            log.info(
+                "read aloud is not available: no speech engine %r here (there are: %s)",
+                self._engine_name,
+                ", ".join(QTextToSpeech.availableEngines()) or "none",
+            )
+            return
+        speech = QTextToSpeech(self._engine_name, self) if self._engine_name else QTextToSpeech(self)
+        self._speech = speech
+        speech.stateChanged.connect(self._on_state_changed)
+        self._on_state_changed(speech.state())
+
+    @property
+    def available(self) -> bool:
+        return self._available
+
+    @property
+    def speaking(self) -> bool:
+        return self._speaking
+
+    def can_read(self, language: str) -> bool:
+        """Whether a voice speaks `language` on this machine."""
+        return self._available and self._locale_for(language) is not None
+
+    def read(self, text: str, language: str) -> bool:
+        """Speak `text` in `language` (stopping whatever was being read); False when it cannot."""
+        locale = self._locale_for(language)
+        if self._speech is None or not self._available or locale is None or not text.strip():
+            return False
+        self._speech.stop()
+        self._speech.setLocale(locale)
+        self.last_text = text
+        self.last_locale = locale.name()
+        self._speech.say(text)
+        self._set_speaking(True)
+        return True
+
+    def stop(self) -> None:
+        if self._speech is not None:
+            self._speech.stop()
+        self._set_speaking(False)
+
+    def _locale_for(self, language: str) -> QLocale | None:
+        if self._speech is None:
+            return None
+        wanted = QLocale(SPEECH_LOCALES.get(language, language))
+        locales = self._speech.availableLocales()
+        for locale in locales:
+            if locale.name() == wanted.name():
+                return locale
+        for locale in locales:
+            if locale.language() == wanted.language():
+                return locale
+        return None
+
+    def _on_state_changed(self, state: object) -> None:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        available = state != QTextToSpeech.State.Error and bool(self._speech and self._speech.availableLocales())
+        if state == QTextToSpeech.State.Error and self._speech is not None:
+            log.info("read aloud is not available: %s", self._speech.errorString() or "the speech engine failed")
+        if available != self._available:
+            self._available = available
+            self.available_changed.emit(available)
+        if state in (QTextToSpeech.State.Ready, QTextToSpeech.State.Error):
+            self._set_speaking(False)
+        elif state == QTextToSpeech.State.Speaking:
+            self._set_speaking(True)
+
+    def _set_speaking(self, speaking: bool) -> None:
+        if speaking != self._speaking:
+            self._speaking = speaking
+            self.speaking_changed.emit(speaking)
+
+
+def screen_words(screen: QWidget) -> str:
+    """The texts a patient can see on `screen`, in reading order, one sentence-like piece per line."""
+    pieces: list[tuple[int, int, str]] = []
+    scroll_areas = [area for area in screen.findChildren(QScrollArea) if area.isVisible()]
+    for widget in screen.findChildren(QWidget):
+        if not widget.isVisible() or widget.visibleRegion().isEmpty() or _inside_keypad(widget, screen):
+            continue
+        text = _text_of(widget)
+        if not text:
+            continue
+        area = next((area for area in scroll_areas if area.widget() is not None and area.isAncestorOf(widget)), None)
+        if area is not None and isinstance(widget, QLabel) and widget.height() > area.viewport().height():
+            text = _section_in_view(widget, area)
+            if not text:
+                continue
+        where = widget.mapTo(screen, QPoint(0, 0))
+        pieces.append((where.y(), where.x(), text))
+    pieces.sort(key=lambda piece: (piece[0], piece[1]))
+    lines: list[str] = []
+    for _, _, text in pieces:
+        if not lines or lines[-1] != text:
+            lines.append(text)
+    return "\n".join(lines)
+
+
+def _inside_keypad(widget: QWidget, screen: QWidget) -> bool:
+    """The keys of the on-screen keyboard and number pad are not read (a patient hears the question, not 26 keys)."""
+    parent: QWidget | None = widget
+    while parent is not None and parent is not screen:
+        if type(parent).__name__ in ("OnScreenKeyboard", "NumberPad"):
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _text_of(widget: QWidget) -> str:
+    if isinstance(widget, QLabel):
+        return _plain(widget.text())
+    if isinstance(widget, QAbstractButton):
+        return (widget.accessibleName() or widget.text()).strip()
+    if isinstance(widget, QLineEdit):
+        label = widget.accessibleName()
+        value = widget.text() if widget.echoMode() == QLineEdit.EchoMode.Normal else ""
+        return f"{label}: {value}".strip(": ") if label or value else ""
+    return ""
+
+
+def _plain(text: str) -> str:
+    if "<" in text and ">" in text:
+        document = QTextDocument()
+        document.setHtml(text)
+        text = document.toPlainText()
+    return " ".join(text.split())
+
+
+def _section_in_view(label: QLabel, area: QScrollArea) -> str:
+    """Of a long rich-text label in a scroll area, the section a patient is looking at: the heading at or
+    above the top of the view, then every block that shows in the view."""
+    document = QTextDocument()
+    document.setDefaultFont(label.font())
+    document.setDocumentMargin(0)
+    document.setHtml(label.text())
+    margins = label.contentsMargins()
+    document.setTextWidth(label.width() - margins.left() - margins.right())
+    viewport = area.viewport()
+    top_left = label.mapFrom(viewport, QPoint(0, 0))
+    view = QRect(0, top_left.y() - margins.top(), label.width(), viewport.height())
+    layout = document.documentLayout()
+    heading = ""
+    shown: list[str] = []
+    block = document.begin()
+    while block.isValid():
+        text = " ".join(block.text().split())
+        box = layout.blockBoundingRect(block).toRect()
+        is_heading = block.blockFormat().headingLevel() > 0
+        if box.bottom() < view.top():
+            if is_heading and text:
+                heading = text
+        elif box.top() <= view.bottom() and text:
+            shown.append(text)
+        block = block.next()
+    if heading and (not shown or shown[0] != heading):
+        shown.insert(0, heading)
+    return "\n".join(shown)

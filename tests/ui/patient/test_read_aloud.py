@@ -1,0 +1,138 @@
+"""Read aloud: the screen in view is spoken in the patient's language, and the control is hidden, never broken,
+where no voice speaks that language.
+
+The first tests use the machine's real speech engine (speech-dispatcher with espeak-ng voices, installed by
+scripts/test-services.sh; its sound goes to the test PulseAudio server's null sink). The last uses Qt's "mock"
+engine, which has English voices and no Spanish one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QScrollArea
+from pytestqt.qtbot import QtBot
+
+from kiosk.domain.consent_markup import BlockKind, consent_blocks
+from kiosk.domain.forms import pick
+from kiosk.ui.patient.window import PatientWindow
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
+from tests.ui.patient.driver import Patient
+from tests.ui.patient.test_kiosk_behaviour import SAM, check_in
+
+MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: the consents come first
+SPEECH_MS = 10_000
+
+
+@pytest.fixture
+def speech() -> None:
+    if shutil.which("speech-dispatcher") is None:
+        pytest.fail(
+            "speech-dispatcher is not installed: run `bash scripts/test-services.sh start`, which installs it "
+            "with its espeak-ng voices (English and Spanish)."
+        )
+    if os.environ.get("KIOSK_TEST_PULSE_SERVER"):
+        os.environ["PULSE_SERVER"] = os.environ["KIOSK_TEST_PULSE_SERVER"]
+
+
+def kiosk_with_engine(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, engine: str) -> PatientWindow:
+    data_dir = make_data_dir(tmp_path / "data")
+    settings = data_dir / "settings.toml"
+    settings.write_text(settings.read_text().replace('speech_engine = ""', f'speech_engine = "{engine}"'))
+    return open_kiosk(qtbot, data_dir)
+
+
+@pytest.mark.usefixtures("speech")
+def test_the_question_and_its_answers_are_read_in_the_patients_language(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path
+) -> None:
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        patient = Patient(qtbot, window)
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        assert window.read_aloud_button.text() == "Read aloud"
+        patient.tap("Español")
+        qtbot.waitUntil(window.read_aloud_button.isVisible)
+        assert window.read_aloud_button.text() == "Leer en voz alta"
+        patient.tap("Comenzar")
+        patient.identify(*SAM, names=("Nombre", "Apellido", "Mes", "Día", "Año"))
+        patient.tap("Siguiente")
+        patient.tap("Sí, soy yo")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.question, timeout=SPEECH_MS)
+        item = window.backend.forms.get("phq9").item("q1")
+        patient.tap("Leer en voz alta")
+        spoken = window.read_aloud.last_text
+        assert window.read_aloud.last_locale == "es_ES"
+        assert pick(item.text, "es") in spoken
+        for option in item.options:
+            assert pick(option.label, "es") in spoken
+        assert spoken.index(pick(item.text, "es")) < spoken.index(pick(item.options[0].label, "es"))
+        # The keys of no keyboard, and nothing of the header, are read.
+        assert "Leer en voz alta" not in spoken and "Letra más grande" not in spoken
+        qtbot.waitUntil(lambda: window.read_aloud_button.text() == "Dejar de leer", timeout=SPEECH_MS)
+        patient.tap("Dejar de leer")
+        qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=SPEECH_MS)
+        assert window.read_aloud_button.text() == "Leer en voz alta"
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.usefixtures("speech")
+def test_a_consent_is_read_from_the_section_in_view(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path) -> None:
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        patient = Patient(qtbot, window)
+        check_in(patient, *MORGAN)
+        patient.tap("Yes, this is me")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.consent, timeout=SPEECH_MS)
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        consent = window.consent
+        form = consent.form
+        assert form is not None
+        blocks = consent_blocks(form.consent_text("en"))
+        headings = [block.text for block in blocks if block.kind is BlockKind.HEADING]
+        assert len(headings) >= 3, "a consent long enough to scroll"
+
+        patient.tap("Read aloud")
+        at_top = window.read_aloud.last_text
+        assert headings[0] in at_top and headings[-1] not in at_top
+
+        area = next(area for area in consent.findChildren(QScrollArea) if area.isVisible())
+        bar = area.verticalScrollBar()
+        bar.setValue(bar.maximum())
+        qtbot.wait(50)
+        patient.tap("Stop reading")
+        qtbot.waitUntil(lambda: not window.read_aloud.speaking, timeout=SPEECH_MS)
+        patient.tap("Read aloud")
+        at_end = window.read_aloud.last_text
+        assert headings[-1] in at_end and headings[0] not in at_end
+    finally:
+        window.shutdown()
+
+
+def test_no_voice_for_the_language_hides_the_control(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path) -> None:
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "mock")  # Qt's test engine: English voices only
+    try:
+        patient = Patient(qtbot, window)
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        patient.tap("Read aloud")
+        assert "Start" in window.read_aloud.last_text
+        patient.tap("Español")
+        assert not window.read_aloud_button.isVisible()
+        patient.tap("English")
+        assert window.read_aloud_button.isVisible()
+    finally:
+        window.shutdown()
+
+
+def test_a_machine_without_speech_shows_no_control(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path) -> None:
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "nosuchengine")
+    try:
+        qtbot.wait(500)
+        assert not window.read_aloud.available and not window.read_aloud_button.isVisible()
+    finally:
+        window.shutdown()
