@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar, cast
 
 from kiosk.domain.acknowledgements import DEFAULT_ACKNOWLEDGEMENT_OUTCOMES
+from kiosk.domain.refusals import RefusedError
 
 SETTINGS_FILE = "settings.toml"
 APP_DIR_NAME = "intake-kiosk"
@@ -45,7 +46,7 @@ T = TypeVar("T")
 _SPEC = "kiosk.setting"
 
 
-class SettingsError(ValueError):
+class SettingsError(RefusedError, ValueError):
     """An invalid settings file: the message names the file, the key and the problem."""
 
 

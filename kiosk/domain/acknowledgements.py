@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk.domain.refusals import RefusedError
+
 DEFAULT_ACKNOWLEDGEMENT_OUTCOMES: tuple[str, ...] = (
     "spoke with patient: safe to proceed",
     "safety plan made",
@@ -48,7 +50,7 @@ ACTION_TITLES: dict[AddendumAction, str] = {
 }
 
 
-class AnswerRefusedError(ValueError):
+class AnswerRefusedError(RefusedError, ValueError):
     """An outcome, reason or note that cannot be recorded; the message is one sentence for staff."""
 
 

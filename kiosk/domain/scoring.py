@@ -16,6 +16,7 @@ from typing import Any
 
 from kiosk.domain.conditions import ItemValue
 from kiosk.domain.forms import Band, Form, Item, ItemType, pick
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.typed_text import TypedTextError, check_characters
 
@@ -27,7 +28,7 @@ MIN_PHONE_DIGITS = 7
 MAX_PHONE_DIGITS = 15
 
 
-class AnswerError(ValueError):
+class AnswerError(RefusedError, ValueError):
     """An answer that does not fit its item, said in words a person can act on."""
 
 

@@ -12,6 +12,8 @@ import datetime as dt
 import unicodedata
 from enum import Enum
 
+from kiosk.domain.refusals import RefusedError
+
 MAX_NAME_LENGTH = 100
 """A first or last name, as typed at check-in, on a consent or in a CSV row."""
 
@@ -28,7 +30,7 @@ MAX_LABEL_LENGTH = 128
 """A short label a person types for others to read: a staff member's name as staff see it."""
 
 
-class TypedTextError(ValueError):
+class TypedTextError(RefusedError, ValueError):
     """A typed text that cannot be stored; the message is one sentence naming what it is about."""
 
     def sentence(self) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.schedule_csv import NewPatient
 from kiosk.domain.typed_text import MAX_CHART_LENGTH, MAX_NAME_LENGTH, TypedTextError, clean_typed_text
 from kiosk.services.backend import Backend
@@ -34,7 +35,7 @@ __all__ = [
 ]
 
 
-class AppointmentError(Exception):
+class AppointmentError(RefusedError):
     """A schedule change that cannot be made, said in words the front desk can act on."""
 
 

@@ -27,6 +27,7 @@ from kiosk.domain.board_rules import (
     worsening_message,
 )
 from kiosk.domain.forms import pick
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import ScoreResult
 from kiosk.domain.series import SessionRef, earlier_sessions
 from kiosk.domain.statuses import FlagLevel, visit_status
@@ -49,7 +50,7 @@ from kiosk.store.models import (
 )
 
 
-class BoardError(Exception):
+class BoardError(RefusedError):
     """A board action that does not apply, said in words staff can act on."""
 
 

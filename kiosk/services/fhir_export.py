@@ -30,6 +30,7 @@ from kiosk.domain.fhir_questionnaire import (
     questionnaire,
 )
 from kiosk.domain.forms import Form, FormKind, Item, ItemType, pick
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.answer_records import decrypt_answer
@@ -60,7 +61,7 @@ PACKET_LOINC = "64292-6"  # Release of information consent (the signed packet)
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 
 
-class FhirExportError(Exception):
+class FhirExportError(RefusedError):
     """An export that cannot be made, said so staff can act (which intake, and why)."""
 
 

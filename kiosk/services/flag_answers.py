@@ -23,6 +23,7 @@ from kiosk.domain.acknowledgements import (
     checked_answer,
     undo_refusal,
 )
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.addenda import (
     AddendumRequest,
@@ -41,7 +42,7 @@ from kiosk.store.engine import read_only_unit_of_work, unit_of_work
 from kiosk.store.models import Addendum, Appointment, Flag, Intake, IntakeStatus, StaffRole, StaffUser
 
 
-class FlagAnswerError(Exception):
+class FlagAnswerError(RefusedError):
     """An acknowledgement, clearance, undo or review that does not apply; one sentence for staff."""
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, ItemType
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import AnswerData, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend
@@ -68,7 +69,7 @@ LAST_NAMES = (
 )  # fmt: skip
 
 
-class HistoryError(Exception):
+class HistoryError(RefusedError):
     """The history cannot be generated with these numbers, said so the person can change them."""
 
 

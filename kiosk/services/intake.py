@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.typed_text import MAX_FULL_NAME_LENGTH, TypedTextError, clean_typed_text
@@ -34,11 +35,11 @@ NAME_MISMATCH_FLAG = "consent_name_mismatch"
 Strokes = Sequence[Sequence[tuple[float, float]]]
 
 
-class IntakeLockedError(Exception):
+class IntakeLockedError(RefusedError):
     """A write to an intake that was already submitted; a correction must be a new record."""
 
 
-class IncompleteIntakeError(Exception):
+class IncompleteIntakeError(RefusedError):
     """Submit was asked for while something the visit needs is still unanswered or unsigned."""
 
     def __init__(self, missing: Sequence[str]) -> None:
@@ -46,7 +47,7 @@ class IncompleteIntakeError(Exception):
         super().__init__("still to do: " + ", ".join(self.missing))
 
 
-class UnknownIntakeError(LookupError):
+class UnknownIntakeError(RefusedError, LookupError):
     """No intake with that id."""
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kiosk.domain.refusals import RefusedError
 from kiosk.services.backend import Backend
 from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.store.audit import append_audit
@@ -9,7 +10,7 @@ from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Flag, Intake, IntakeStatus
 
 
-class ReviewError(Exception):
+class ReviewError(RefusedError):
     """A review action that does not apply, said in words staff can act on."""
 
 

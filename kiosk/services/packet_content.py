@@ -33,6 +33,7 @@ from kiosk.documents.packet_data import (
 )
 from kiosk.domain.answer_words import answer_label
 from kiosk.domain.forms import Form, FormKind, pick
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import (
     AnswerData,
     AnswerSheet,
@@ -69,7 +70,7 @@ _CHANGED_AFTER_URGENT = {
 }
 
 
-class PacketError(Exception):
+class PacketError(RefusedError):
     """A packet cannot be made for this intake (still a draft); the message says why, for staff."""
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.statuses import StaffRole
 
 
@@ -99,7 +100,7 @@ ROLE_LABELS: dict[StaffRole, str] = {
 }
 
 
-class RoleRefusedError(PermissionError):
+class RoleRefusedError(RefusedError, PermissionError):
     """A staff member's role does not allow what they asked; the message says who, what and which role may."""
 
     def __init__(self, staff: StaffIdentity, permission: Permission) -> None:

@@ -23,6 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.typed_text import MAX_LABEL_LENGTH, TypedTextError, check_characters, clean_typed_text
 from kiosk.services.backend import Backend
 from kiosk.services.permissions import Permission, require
@@ -56,11 +57,11 @@ def _dummy_hash() -> str:
     return HASHER.hash("not a real password")
 
 
-class StaffAccountError(ValueError):
+class StaffAccountError(RefusedError, ValueError):
     """An account change that cannot be made, said so the admin knows what to change."""
 
 
-class SignInError(Exception):
+class SignInError(RefusedError):
     """A refused sign-in; the message is shown to the person at the screen as it is.
 
     ``locked_for`` is how long the account (or the PIN pad) stays locked, when that is the reason.

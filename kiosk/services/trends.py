@@ -15,6 +15,7 @@ from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, FormKind, pick
+from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import ScoreResult, score
 from kiosk.domain.series import SessionRef, change_markers
 from kiosk.services.answer_records import answers_of_intakes
@@ -28,7 +29,7 @@ STAFF_LANGUAGE = "en"
 DONE_STATUSES = (IntakeStatus.SUBMITTED.value, IntakeStatus.REVIEWED.value)
 
 
-class UnknownPatientError(LookupError):
+class UnknownPatientError(RefusedError, LookupError):
     """No patient with that id."""
 
 

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QVBoxLayout, QWid
 from kiosk.domain.statuses import StaffRole
 from kiosk.services.staff_accounts import (
     MIN_PASSWORD_LENGTH,
-    StaffAccountError,
     StaffUserView,
     create_staff_user,
     disable_user,
@@ -55,7 +54,7 @@ def account_status(user: StaffUserView, now_text: Callable[[StaffUserView], str]
 
 
 def _refused(status: StatusLine, doing: str, error: Exception) -> None:
-    show_refusal(status, doing, error, StaffAccountError)
+    show_refusal(status, doing, error)
 
 
 class AddAccountDialog(QDialog):
@@ -283,8 +282,7 @@ class AccountsView(QWidget):
         self._update_buttons()
 
     def _on_load_failed(self, error: Exception) -> None:
-        log.error("staff accounts could not be listed", exc_info=error)
-        self.status.show_error(f"The accounts could not be read: {error}.")
+        show_refusal(self.status, "The accounts could not be read", error)
 
     def selected_user(self) -> StaffUserView | None:
         user = selected_row(self.table)

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import QComboBox, QDateTimeEdit, QDialog, QFormLayout, QT
 
 from kiosk.domain.schedule_csv import parse_date
 from kiosk.services.appointments import (
-    AppointmentError,
     AppointmentView,
     NewPatient,
     add_appointment,
@@ -72,7 +71,7 @@ def _time_edit(name: str, moment: dt.datetime) -> QDateTimeEdit:
 
 
 def show_change_error(status: StatusLine, doing: str, error: Exception) -> None:
-    show_refusal(status, doing, error, AppointmentError)
+    show_refusal(status, doing, error)
 
 
 class AddAppointmentDialog(QDialog):

@@ -16,18 +16,18 @@ from collections.abc import Callable, Hashable
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
-from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker, undo_refusal
+from kiosk.domain.acknowledgements import acknowledged_marker, cleared_marker, undo_refusal
 from kiosk.domain.board_rules import FRONT_DESK_URGENT_DETAIL, BoardLine
 from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
-from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
+from kiosk.services.board import Board, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, undo_answer
-from kiosk.services.permissions import Permission, RoleRefusedError, allows
+from kiosk.services.flag_answers import acknowledge_urgent, clear_hold, undo_answer
+from kiosk.services.permissions import Permission, allows
 from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.batch_print import BatchPrint, PacketJob
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, text_label, us_date
+from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, push_button, show_refusal, text_label, us_date
 from kiosk.ui.staff.rows_model import Column, Row, RowsModel, selected_row, table_view
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
@@ -508,12 +508,7 @@ class BoardView(QWidget):
         )
 
     def _on_action_failed(self, error: Exception) -> None:
-        if isinstance(error, FlagAnswerError | AnswerRefusedError | BoardError | RoleRefusedError):
-            log.info("board action refused: %s", error)
-            self.status.show_error(f"{str(error).capitalize()}. The board has been reloaded.")
-        else:
-            log.error("a board action failed", exc_info=error)
-            self.status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
+        show_refusal(self.status, "Not done", error, "The board has been reloaded.")
         self.reload_now()
 
     @Slot()

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.domain.refusals import RefusedError
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole, set_button_role, set_text_role
 
@@ -193,14 +194,13 @@ def signed_change(change: int | None) -> str:
     return f"{change:+d}" if change else "0"
 
 
-def show_refusal(
-    status: StatusLine, doing: str, error: Exception, expected: type[Exception] | tuple[type[Exception], ...]
-) -> None:
-    """Tell staff why an action did not happen: a refusal the service explained (`expected`) in its own words,
-    anything else as a failure to retry, logged with its details."""
-    if isinstance(error, expected):
-        log.info("%s refused: %s", doing, error)
-        status.show_error(str(error))
+def show_refusal(status: StatusLine, doing: str, error: Exception, then: str = "") -> None:
+    """Tell staff why something did not happen, one way everywhere: a refusal a service explained (any
+    kiosk.domain.refusals.RefusedError) in its own words; anything else as a failure to retry, logged with its
+    traceback. `doing` names what was tried ("Not saved"), `then` what to do next ("Choose the day again")."""
+    if isinstance(error, RefusedError):
+        log.info("%s: refused: %s", doing, error)
+        status.show_error(" ".join(part for part in (f"{doing}: {error}", then) if part))
     else:
-        log.error("%s failed", doing, exc_info=error)
-        status.show_error(f"That did not work: {error}. Try again; the log file has the details.")
+        log.error("%s: failed", doing, exc_info=error)
+        status.show_error(f"{doing}: {error}. {then or 'Try again; the log file has the details.'}")

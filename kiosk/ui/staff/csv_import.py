@@ -14,10 +14,17 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QDialog, QVBoxLayout, QWidget
 
 from kiosk.domain.schedule_csv import CsvPreview, CsvRow, RowStatus
-from kiosk.services.appointments import AppointmentError
 from kiosk.services.schedule_import import CsvImportResult, import_csv
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, date_and_time, push_button, set_label, text_label
+from kiosk.ui.staff.controls import (
+    StatusLine,
+    button_row,
+    date_and_time,
+    push_button,
+    set_label,
+    show_refusal,
+    text_label,
+)
 from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
@@ -160,9 +167,4 @@ class CsvImportDialog(QDialog):
     def _on_failed(self, error: Exception) -> None:
         self.cancel_button.setEnabled(True)
         self.import_button.setEnabled(True)
-        if isinstance(error, AppointmentError):
-            log.info("schedule import refused: %s", error)
-            self.summary.show_error(str(error))
-        else:
-            log.error("importing a schedule file failed", exc_info=error)
-            self.summary.show_error(f"Nothing was imported: {error}. Try again; the log file has the details.")
+        show_refusal(self.summary, "Nothing was imported", error)

@@ -21,7 +21,7 @@ from kiosk.services.staff_accounts import (
     has_admin,
 )
 from kiosk.ui.service_runner import ServiceRunner
-from kiosk.ui.staff.controls import StatusLine, add_row, button_row, line_edit, push_button, text_label
+from kiosk.ui.staff.controls import StatusLine, add_row, button_row, line_edit, push_button, show_refusal, text_label
 from kiosk.ui.staff.sign_in import CenteredCard
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -143,13 +143,6 @@ class FirstStartWizard(CenteredCard):
 
     def _on_failed(self, error: Exception) -> None:
         self.create_button.setEnabled(True)
-        if isinstance(error, StaffAccountError):
-            self.status.show_error(str(error))
-            if isinstance(error, AdminExistsError):
-                self.admin_exists.emit()
-        else:
-            log.error("creating the first admin account failed", exc_info=error)
-            self.status.show_error(
-                "The account could not be saved because of a problem with the database. Try again; the log "
-                "file in the data folder's logs/ says what went wrong."
-            )
+        show_refusal(self.status, "The account was not saved", error)
+        if isinstance(error, AdminExistsError):
+            self.admin_exists.emit()

@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.domain.acknowledgements import AnswerRefusedError, acknowledged_marker, cleared_marker
+from kiosk.domain.acknowledgements import acknowledged_marker, cleared_marker
 from kiosk.domain.statuses import FlagLevel, IntakeStatus
 from kiosk.services.fhir_export import export_intake
-from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, mark_reviewed_signed
+from kiosk.services.flag_answers import acknowledge_urgent, clear_hold, mark_reviewed_signed
 from kiosk.services.intake import FlagView
 from kiosk.services.intake_review import ConsentReview, IntakeReview, QuestionnaireReview, intake_review
-from kiosk.services.permissions import Permission, RoleRefusedError, allows
+from kiosk.services.permissions import Permission, allows
 from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import (
@@ -44,6 +44,7 @@ from kiosk.ui.staff.controls import (
     date_and_time,
     grid_table,
     push_button,
+    show_refusal,
     signed_change,
     text_label,
     us_date,
@@ -238,8 +239,7 @@ class IntakeReviewView(QWidget):
         self.show_review(review)
 
     def _on_load_failed(self, error: Exception) -> None:
-        log.error("an intake review could not be loaded", exc_info=error)
-        self.status.show_error(f"The intake could not be opened: {error}. Reload the board and try again.")
+        show_refusal(self.status, "The intake could not be opened", error, "Reload the board and try again.")
 
     def show_review(self, review: IntakeReview) -> None:
         content = self._content(review)
@@ -412,12 +412,7 @@ class IntakeReviewView(QWidget):
         )
 
     def _show_refusal(self, what: str, error: Exception) -> None:
-        if isinstance(error, FlagAnswerError | AnswerRefusedError | RoleRefusedError):
-            log.info("%s: %s", what, error)
-            self.status.show_error(f"{what}: {error}")
-        else:
-            log.error("%s", what, exc_info=error)
-            self.status.show_error(f"{what}: {error}. Try again; the log file has the details.")
+        show_refusal(self.status, what, error)
 
     def _addenda_section(self, review: IntakeReview) -> QGroupBox:
         box, inner = _section("Signed addenda")

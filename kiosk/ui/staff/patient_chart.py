@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QTa
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.trends import PatientTrend, patient_trend
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, push_button, text_label, us_date
+from kiosk.ui.staff.controls import StatusLine, button_row, push_button, show_refusal, text_label, us_date
 from kiosk.ui.staff.patient_picker import PatientPicker
 from kiosk.ui.staff.rows_model import Column, RowsModel, fit_columns, table_view
 from kiosk.ui.staff.style import Tone
@@ -148,8 +148,7 @@ class PatientChartView(QWidget):
         self.show_trend(trend)
 
     def _on_load_failed(self, error: Exception) -> None:
-        log.error("a patient chart could not be loaded", exc_info=error)
-        self.status.show_error(f"The chart could not be opened: {error}. Search for the patient again.")
+        show_refusal(self.status, "The chart could not be opened", error, "Search for the patient again.")
 
     def show_trend(self, trend: PatientTrend) -> None:
         # Building two charts and a table makes thousands of short-lived wrappers; a cyclic garbage collection

@@ -24,6 +24,7 @@ from kiosk.ui.staff.controls import (
     date_and_time,
     fit_date_edit,
     push_button,
+    show_refusal,
     text_label,
     us_date,
 )
@@ -134,8 +135,7 @@ class ScheduleView(QWidget):
         self._update_buttons()
 
     def _on_load_failed(self, error: Exception) -> None:
-        log.error("the schedule could not be read", exc_info=error)
-        self.status.show_error(f"The schedule could not be read: {error}. Choose the day again to retry.")
+        show_refusal(self.status, "The schedule could not be read", error, "Choose the day again to retry.")
 
     def selected_entry(self) -> ScheduleEntry | None:
         entry = selected_row(self.table)

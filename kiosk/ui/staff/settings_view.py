@@ -14,9 +14,8 @@ from PySide6.QtGui import QFontDatabase, QShowEvent
 from PySide6.QtWidgets import QPlainTextEdit, QVBoxLayout, QWidget
 
 from kiosk.services.settings_admin import check_settings_text, read_settings_text, save_settings_text, settings_path
-from kiosk.settings import SettingsError
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, button_row, push_button, text_label
+from kiosk.ui.staff.controls import StatusLine, button_row, push_button, show_refusal, text_label
 from kiosk.ui.staff.style import Tone
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -92,8 +91,4 @@ class SettingsView(QWidget):
         )
 
     def _on_failed(self, error: Exception) -> None:
-        if isinstance(error, SettingsError):
-            self.status.show_error(f"Not saved: {error}")
-        else:
-            log.error("settings could not be read or saved", exc_info=error)
-            self.status.show_error(f"The settings file could not be read or written: {error}")
+        show_refusal(self.status, "Not saved", error)
