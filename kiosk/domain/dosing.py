@@ -82,6 +82,9 @@ def out_of_range(
 def local_moment(day: dt.date, hhmm: str, zone: dt.tzinfo | None = None) -> dt.datetime:
     """The moment "HH:MM" on `day` in `zone` (None: the machine's local zone), time-zone-aware.
 
+    Compare or subtract such moments in UTC: Python subtracts two datetimes that share a tzinfo as wall-clock
+    times.
+
     A time that never happened on that day (the hour skipped when clocks go forward) is refused; in the hour
     that happens twice when clocks go back, the first is meant.
     """
@@ -100,8 +103,9 @@ def monitoring_minutes(day: dt.date, dose_hhmm: str, end_hhmm: str, zone: dt.tzi
 
     Raises DosingRuleError when the end is before dosing.
     """
-    start = local_moment(day, dose_hhmm, zone)
-    end = local_moment(day, end_hhmm, zone)
+    # In UTC: two datetimes sharing one ZoneInfo subtract as wall-clock times, blind to a clock change between.
+    start = local_moment(day, dose_hhmm, zone).astimezone(dt.UTC)
+    end = local_moment(day, end_hhmm, zone).astimezone(dt.UTC)
     if end < start:
         raise DosingRuleError(f"The end of monitoring ({end_hhmm}) is before dosing ({dose_hhmm}); check both times.")
     return int((end - start).total_seconds() // 60)
