@@ -9,11 +9,12 @@ in forms/ (`session_<visit type>`).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dosing import (
@@ -155,6 +156,13 @@ class MonitoringLine:
     next_step: NextStep | None
     """None once monitoring has ended."""
     ended_at: dt.datetime | None
+    taken: frozenset[ReadingMoment] = frozenset()
+    required_minutes: int | None = None
+
+    def at(self, now: dt.datetime) -> MonitoringLine:
+        """The same line as it reads at `now` (the board ticks every second without asking the database)."""
+        step = None if self.ended_at is not None else next_step(self.dose_at, self.taken, now, self.required_minutes)
+        return dataclasses.replace(self, minutes_since_dosing=minutes_since(self.dose_at, now), next_step=step)
 
 
 def session_form_id(visit_type: str) -> str:
@@ -670,9 +678,48 @@ def monitoring_today(backend: Backend, staff: StaffIdentity) -> tuple[Monitoring
                     minutes_since_dosing=minutes_since(session.dose_at, now),
                     next_step=step,
                     ended_at=session.ended_at,
+                    taken=frozenset(taken),
+                    required_minutes=form.monitoring_minutes,
                 )
             )
     return tuple(lines)
+
+
+def dosing_signature(backend: Backend, staff: StaffIdentity) -> tuple[object, ...]:
+    """A cheap fingerprint of what the board's Monitoring and REMS sections show; equal means nothing changed.
+
+    Every value, reading and filing moves one of these aggregates (the ids only grow; a changed value moves the
+    newest entry time), so the board reloads those sections only when one moved.
+    """
+    require(staff, Permission.RECORD_DOSING)
+    today = backend.local_now().date()
+    with read_only_unit_of_work(backend.db_factory) as db:
+        sessions = db.execute(
+            select(
+                func.count(DosingSession.id),
+                func.max(DosingSession.id),
+                func.count(DosingSession.dose_at),
+                func.max(DosingSession.dose_at),
+                func.count(DosingSession.ended_at),
+                func.max(DosingSession.ended_at),
+                func.count(DosingSession.rems_submitted_on),
+            )
+        ).one()
+        values = db.execute(
+            select(
+                select(func.max(SessionValue.entered_at)).scalar_subquery(),
+                select(func.max(SessionReading.id)).scalar_subquery(),
+            )
+        ).one()
+    return (today.isoformat(), *sessions, *values)
+
+
+def rems_worklist(backend: Backend, staff: StaffIdentity) -> tuple[SessionSummary, ...]:
+    """REMS forms still to file, overdue first, then by due date."""
+    unfiled = [
+        summary for summary in list_sessions(backend, staff, rems_only=True) if summary.rems_submitted_on is None
+    ]
+    return tuple(sorted(unfiled, key=lambda summary: (not summary.rems_overdue, summary.rems_due, summary.id)))
 
 
 # ------------------------------------------------------------------------------------------ REMS filing
