@@ -87,16 +87,13 @@ def cmd_sessions(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 
 
 def cmd_rems_form(open_backend: OpenBackend, args: argparse.Namespace) -> int:
-    from kiosk.services.rems_form import make_rems_form
+    from kiosk.services.rems_form import save_rems_form
 
     output = Path(args.output).expanduser()
 
     def action(backend: Backend, staff: StaffIdentity) -> int:
-        from kiosk.store.files import write_private
-
-        pdf = make_rems_form(backend, staff, args.session_id)
         try:
-            write_private(output, pdf)  # 0600: the form names the patient and their treatment
+            save_rems_form(backend, staff, args.session_id, output)  # 0600: it names the patient
         except OSError as error:
             raise CliError(f"cannot write {output}: {error.strerror}") from None
         print(f"wrote the signed REMS Patient Monitoring Form of session {args.session_id} to {output}")

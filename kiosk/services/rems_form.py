@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from pathlib import Path
 
 from kiosk.documents.rems_form import RemsField, RemsFormData, RemsSection, render_rems_form
 from kiosk.documents.signing import SignatureDetails, sign_pdf
@@ -205,6 +206,14 @@ def make_rems_form(backend: Backend, staff: StaffIdentity, session_id: int) -> b
             detail=f"session {session_id}: REMS form, {len(signed)} bytes, sha256 {hashlib.sha256(signed).hexdigest()}",
         )
     return signed
+
+
+def save_rems_form(backend: Backend, staff: StaffIdentity, session_id: int, path: Path) -> Path:
+    """Make the signed form and write it to `path` as a private file (0600: it names the patient)."""
+    from kiosk.store.files import write_private
+
+    write_private(path, make_rems_form(backend, staff, session_id))
+    return path
 
 
 def rems_due_words(view: SessionView, today: dt.date) -> str:

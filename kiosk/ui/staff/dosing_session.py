@@ -44,7 +44,7 @@ from kiosk.services.dosing import (
     session_view,
 )
 from kiosk.services.permissions import RoleRefusedError
-from kiosk.services.rems_form import make_rems_form, missing_for_rems, rems_due_words
+from kiosk.services.rems_form import missing_for_rems, rems_due_words, save_rems_form
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import StatusLine, button_row, clock_time, line_edit, push_button, text_label, us_date
 from kiosk.ui.staff.rows_model import Column, RowsModel, table_view
@@ -504,10 +504,7 @@ class DosingSessionView(QWidget):
         context = self._context
 
         def save() -> Path:
-            from kiosk.store.files import write_private
-
-            write_private(path, make_rems_form(context.backend, context.identity, session.id))
-            return path
+            return save_rems_form(context.backend, context.identity, session.id, path)
 
         def done(saved: Path) -> None:
             self.saved_path = saved
