@@ -722,6 +722,64 @@ def rems_worklist(backend: Backend, staff: StaffIdentity) -> tuple[SessionSummar
     return tuple(sorted(unfiled, key=lambda summary: (not summary.rems_overdue, summary.rems_due, summary.id)))
 
 
+@dataclass(frozen=True, slots=True)
+class DosingSummaryLine:
+    """One dosing session in the patient chart's series, in words."""
+
+    intake_id: int
+    session_id: int
+    dose: str
+    peak_blood_pressure: str
+    sedation: str
+    dissociation: str
+
+
+def dose_words(backend: Backend, view: SessionView) -> str:
+    """ "84 mg", "Other: 70 mg", or for IM "40 mg (0.51 mg/kg)"; empty before the dose is recorded."""
+    form = _form(backend, view.form_id)
+    dose = view.values.get("dose")
+    if dose is not None and form.find_item("dose") is not None:
+        if dose == "other":
+            other = view.values.get("dose_other_mg")
+            return f"Other: {other} mg" if other is not None else "Other"
+        option = form.item("dose").option(str(dose))
+        return pick(option.label, "en").split(" (")[0] if option is not None else str(dose)
+    milligrams = view.values.get("dose_mg")
+    if milligrams is None:
+        return ""
+    per_kg = f" ({view.dose_mg_per_kg:g} mg/kg)" if view.dose_mg_per_kg is not None else ""
+    return f"{milligrams} mg{per_kg}"
+
+
+def _yes_no_words(value: AnswerData | None) -> str:
+    return {"yes": "yes", "no": "no"}.get(str(value), "")
+
+
+def dosing_series(backend: Backend, staff: StaffIdentity, patient_id: int) -> dict[int, DosingSummaryLine]:
+    """Each dosing session of a patient by intake: the dose, the highest blood pressure, sedation (with the deepest
+    MOAA/S) and dissociation, for the chart's sessions table."""
+    require(staff, Permission.VIEW_CLINICAL)
+    result: dict[int, DosingSummaryLine] = {}
+    with read_only_unit_of_work(backend.db_factory) as db:
+        sessions = db.scalars(select(DosingSession).where(DosingSession.patient_id == patient_id)).all()
+        for session in sessions:
+            view = _view(backend, db, session)
+            peak = view.peak_blood_pressure
+            sedation = _yes_no_words(view.values.get("sedation"))
+            depth = view.values.get("sedation_moaas")
+            if sedation == "yes" and depth is not None:
+                sedation = f"yes (MOAA/S {depth})"
+            result[session.intake_id] = DosingSummaryLine(
+                intake_id=session.intake_id,
+                session_id=session.id,
+                dose=dose_words(backend, view),
+                peak_blood_pressure=f"{peak} mmHg" if peak is not None else "",
+                sedation=sedation,
+                dissociation=_yes_no_words(view.values.get("dissociation")),
+            )
+    return result
+
+
 # ------------------------------------------------------------------------------------------ REMS filing
 
 

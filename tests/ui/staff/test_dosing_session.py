@@ -25,6 +25,7 @@ from tests.services.conftest import FakeClock
 from tests.ui.staff.conftest import demo_identity, open_console
 from tests.ui.staff.driver import TIMEOUT_MS, Staff
 from tests.ui.staff.scenario import check_in
+from tests.ui.staff.test_patient_chart import open_chart
 
 MONITORING = "Monitoring"
 REMS = "REMS forms to file"
@@ -170,3 +171,17 @@ def test_a_session_is_not_opened_while_the_intake_has_an_open_hold(qtbot: QtBot,
     staff.wait_for_text(
         "has 1 open hold (see staff before dosing): a clinician clears each with a reason",
     )
+
+
+def test_the_chart_shows_each_dosing_session_in_the_series(qtbot: QtBot, clinician_console: Staff) -> None:
+    open_chart(clinician_console, "Ana Gar", "García, Ana")
+    model = clinician_console.table("Sessions").model()
+    headers = [model.headerData(column, Qt.Orientation.Horizontal) for column in range(model.columnCount())]
+    assert headers[-5:] == ["Dose", "Peak BP", "Sedation", "Dissociation", "Response and remission"]
+    rows = clinician_console.cell_texts("Sessions")
+    assert [row[-5:-1] for row in rows[:4]] == [["", "", "", ""]] * 4  # sessions with no dosing record
+    assert rows[4][-5:-1] == ["84 mg", "146/92 mmHg", "yes (MOAA/S 4)", "yes"]
+
+    open_chart(clinician_console, "Sam Tay", "Taylor, Sam")
+    qtbot.waitUntil(lambda: clinician_console.cell_texts("Sessions")[4][-5] == "40 mg (0.51 mg/kg)", timeout=TIMEOUT_MS)
+    assert clinician_console.cell_texts("Sessions")[4][-4:-1] == ["138/88 mmHg", "no", "yes"]
