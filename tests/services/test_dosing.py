@@ -32,7 +32,7 @@ from kiosk.services.permissions import RoleRefusedError
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, DosingSession, Flag, SessionReading, SessionValue
 from tests.identities import clinician, front_desk
-from tests.services.conftest import FakeClock, schedule
+from tests.services.conftest import BackendFactory, FakeClock, schedule
 from tests.services.test_board import answer_questionnaire
 from tests.services.test_intake import sign_all_consents
 
@@ -351,3 +351,20 @@ def test_the_front_desk_may_not_record_dosing(backend: Backend) -> None:
         record_value(backend, front_desk(), session_id, "lot_number", "L1")
     with pytest.raises(RoleRefusedError):
         session_view(backend, front_desk(), session_id)
+
+
+@pytest.mark.postgres
+def test_a_whole_session_on_postgresql(make_backend: BackendFactory, postgres_url: str, clock: FakeClock) -> None:
+    backend = make_backend(database_url=postgres_url)
+    session_id = dosed_session(backend, clock)
+    with pytest.raises(DosingError, match="diastolic"):
+        record_reading(backend, NURSE, session_id, "extra", "08:05", {"blood_pressure": "120/130", "spo2": 98})
+    clock.advance(minutes=40)
+    record_reading(backend, NURSE, session_id, "forty_minutes", "08:45", {"blood_pressure": "130/80", "spo2": 97})
+    clock.advance(minutes=85)
+    view = record_value(backend, NURSE, session_id, "discharge_time", "10:10")
+    assert view.monitoring_minutes == 125
+    assert [reading.moment for reading in view.readings] == [ReadingMoment.BEFORE_DOSING, ReadingMoment.FORTY_MINUTES]
+    (line,) = monitoring_today(backend, NURSE)
+    assert line.next_step is None
+    assert list_sessions(backend, NURSE)[0].rems_due == clock.now.astimezone().date() + dt.timedelta(days=7)
