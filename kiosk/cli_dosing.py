@@ -63,7 +63,7 @@ def cmd_sessions(open_backend: OpenBackend, args: argparse.Namespace) -> int:
 
     def action(backend: Backend, staff: StaffIdentity) -> int:
         day = None if args.rems and args.date is None else (args.date or backend.local_now().date())
-        sessions = list_sessions(backend, staff, day, rems_only=args.rems)
+        sessions = list_sessions(backend, staff, day, rems_only=args.rems, audited=True)
         for session in sessions:
             dosed = f"dosed {session.dose_at.astimezone():%H:%M}" if session.dose_at else "not dosed yet"
             ended = f", monitoring ended {session.ended_at.astimezone():%H:%M}" if session.ended_at else ""

@@ -524,6 +524,24 @@ def session_view(backend: Backend, staff: StaffIdentity, session_id: int) -> Ses
         return _view(backend, db, _session(db, session_id))
 
 
+def view_session(backend: Backend, staff: StaffIdentity, session_id: int) -> SessionView:
+    """A session opened on screen: as session_view, and audited as a view (each save is audited on its own)."""
+    require(staff, Permission.RECORD_DOSING)
+    with unit_of_work(backend.db_factory) as db:
+        session = _session(db, session_id)
+        view = _view(backend, db, session)
+        append_audit(
+            db,
+            at=backend.now(),
+            actor=staff.username,
+            action="session.view",
+            patient_id=session.patient_id,
+            intake_id=session.intake_id,
+            detail=f"session {session_id}",
+        )
+    return view
+
+
 def _view(backend: Backend, db: Session, session: DosingSession) -> SessionView:
     form = _form(backend, session.form_id)
     intake = db.get(Intake, session.intake_id)
@@ -608,9 +626,17 @@ def _view(backend: Backend, db: Session, session: DosingSession) -> SessionView:
 
 
 def list_sessions(
-    backend: Backend, staff: StaffIdentity, day: dt.date | None = None, *, rems_only: bool = False
+    backend: Backend,
+    staff: StaffIdentity,
+    day: dt.date | None = None,
+    *,
+    rems_only: bool = False,
+    audited: bool = False,
 ) -> tuple[SessionSummary, ...]:
-    """The sessions of `day` (every day when None), oldest first; with `rems_only`, those with a REMS form."""
+    """The sessions of `day` (every day when None), oldest first; with `rems_only`, those with a REMS form.
+
+    Unaudited, like the board it feeds; `kiosk sessions`, which prints names, audits with `audited=True`.
+    """
     require(staff, Permission.RECORD_DOSING)
     today = backend.local_now().date()
     with read_only_unit_of_work(backend.db_factory) as db:
@@ -639,6 +665,17 @@ def list_sessions(
                     rems_overdue=session.rems_due is not None
                     and rems_overdue(session.session_date, today, session.rems_submitted_on),
                 )
+            )
+    if audited:
+        with unit_of_work(backend.db_factory) as db:
+            append_audit(
+                db,
+                at=backend.now(),
+                actor=staff.username,
+                action="session.list",
+                detail=f"{len(result)} sessions"
+                + (f" of {day.isoformat()}" if day else "")
+                + (" (REMS)" if rems_only else ""),
             )
     return tuple(result)
 

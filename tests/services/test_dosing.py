@@ -24,6 +24,7 @@ from kiosk.services.dosing import (
     record_value,
     session_of_intake,
     session_view,
+    view_session,
 )
 from kiosk.services.flag_answers import clear_hold
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
@@ -368,3 +369,17 @@ def test_a_whole_session_on_postgresql(make_backend: BackendFactory, postgres_ur
     (line,) = monitoring_today(backend, NURSE)
     assert line.next_step is None
     assert list_sessions(backend, NURSE)[0].rems_due == clock.now.astimezone().date() + dt.timedelta(days=7)
+
+
+def test_opening_a_session_on_screen_and_listing_sessions_are_audited(backend: Backend, clock: FakeClock) -> None:
+    session_id = dosed_session(backend, clock)
+    before = actions(backend)
+    session_view(backend, NURSE, session_id)  # what every save hands back: the save itself is audited
+    list_sessions(backend, NURSE)  # what the board reads every few seconds
+    assert actions(backend) == before
+    assert view_session(backend, NURSE, session_id).id == session_id
+    list_sessions(backend, NURSE, clock.now.astimezone().date(), audited=True)
+    assert actions(backend) == [*before, "session.view", "session.list"]
+    with unit_of_work(backend.db_factory) as db:
+        details = db.scalars(select(AuditEntry.detail).where(AuditEntry.action.in_(["session.view", "session.list"])))
+        assert list(details) == [f"session {session_id}", f"1 sessions of {clock.now.astimezone().date().isoformat()}"]

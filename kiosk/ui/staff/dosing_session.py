@@ -41,7 +41,7 @@ from kiosk.services.dosing import (
     open_session,
     record_reading,
     record_value,
-    session_view,
+    view_session,
 )
 from kiosk.services.permissions import RoleRefusedError
 from kiosk.services.rems_form import missing_for_rems, rems_due_words, save_rems_form
@@ -291,14 +291,14 @@ class DosingSessionView(QWidget):
 
         def job() -> SessionView:
             session_id = open_session(context.backend, context.identity, intake_id)
-            return session_view(context.backend, context.identity, session_id)
+            return view_session(context.backend, context.identity, session_id)
 
         context.runner.submit(job, self._on_loaded, self._on_failed)
 
     def open_session_id(self, session_id: int) -> None:
         context = self._context
         context.runner.submit(
-            lambda: session_view(context.backend, context.identity, session_id), self._on_loaded, self._on_failed
+            lambda: view_session(context.backend, context.identity, session_id), self._on_loaded, self._on_failed
         )
 
     def _on_loaded(self, session: SessionView) -> None:
