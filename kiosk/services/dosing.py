@@ -52,6 +52,8 @@ VALUE_CONTEXT = "session_values.value"
 READING_CONTEXT = "session_readings.values"
 MAX_REASON_LENGTH = 500
 MAX_CONFIRMATION_LENGTH = 64
+MAX_TAKER_LENGTH = 64
+"""session_readings.taken_by is String(64)."""
 
 
 class DosingError(Exception):
@@ -254,6 +256,12 @@ def open_session(backend: Backend, staff: StaffIdentity, intake_id: int) -> int:
             raise DosingError(
                 f"Intake {intake_id} is not submitted yet: the patient finishes check-in before a session is opened."
             )
+        submitted_day = _local_date(intake.submitted_at) if intake.submitted_at else None
+        if submitted_day is not None and submitted_day != _local_date(now):
+            raise DosingError(
+                f"Intake {intake_id} was submitted on {submitted_day:%m/%d/%Y}: a session is opened for the patient "
+                "checked in today."
+            )
         if intake.supersedes_id is None and _has_correction(db, intake_id):
             raise DosingError(f"Intake {intake_id} was corrected; open the session from the corrected intake.")
         holds = db.scalars(
@@ -413,8 +421,10 @@ def record_reading(
     taken_time: str,
     values: Mapping[str, object],
     proceed_reason: str = "",
+    taken_by: str = "",
 ) -> SessionView:
-    """Check and store one vital-signs reading (taken at `taken_time`, "HH:MM", by `staff`).
+    """Check and store one vital-signs reading (taken at `taken_time`, "HH:MM", by `taken_by`: a name, or when
+    empty the signed-in `staff`, who is the one audited either way).
 
     A reading outside the settings' limits is stored only with a proceed reason (ReasonNeededError otherwise).
     """
@@ -429,6 +439,10 @@ def record_reading(
         taken_hhmm = parse_time_of_day(taken_time)
     except ValueError as error:
         raise DosingError(_sentence("Time taken", str(error))) from None
+    try:
+        taker = clean_typed_text(taken_by, what="name", max_length=MAX_TAKER_LENGTH) or staff.username
+    except TypedTextError as error:
+        raise DosingError(_sentence("Taken by", str(error))) from None
     with unit_of_work(backend.db_factory) as db:
         session = _session(db, session_id)
         form = _form(backend, session.form_id)
@@ -479,7 +493,7 @@ def record_reading(
             session_id=session_id,
             moment=when.value,
             taken_at=taken_at,
-            taken_by=staff.username,
+            taken_by=taker,
             values_enc=backend.cipher.encrypt_json(stored, context=READING_CONTEXT),
             proceed_reason=reason,
             entered_at=now,

@@ -383,3 +383,22 @@ def test_opening_a_session_on_screen_and_listing_sessions_are_audited(backend: B
     with unit_of_work(backend.db_factory) as db:
         details = db.scalars(select(AuditEntry.detail).where(AuditEntry.action.in_(["session.view", "session.list"])))
         assert list(details) == [f"session {session_id}", f"1 sessions of {clock.now.astimezone().date().isoformat()}"]
+
+
+def test_a_session_is_opened_only_for_todays_check_in(backend: Backend, clock: FakeClock) -> None:
+    intake_id = checked_in(backend)
+    clock.advance(days=1)
+    with pytest.raises(DosingError, match=r"^Intake \d+ was submitted on \d\d/\d\d/\d{4}: a session is opened for"):
+        open_session(backend, NURSE, intake_id)
+    assert count(backend, DosingSession) == 0
+
+
+def test_a_reading_names_who_took_it(backend: Backend) -> None:
+    session_id = open_session(backend, NURSE, checked_in(backend))
+    values = {"blood_pressure": "118/76", "spo2": "99"}
+    view = record_reading(backend, NURSE, session_id, "before_dosing", "08:00", values, taken_by="  Jo   Park, RN ")
+    assert view.readings[0].taken_by == "Jo Park, RN"
+    view = record_reading(backend, NURSE, session_id, "extra", "08:00", values)
+    assert view.readings[1].taken_by == "nurse-kim"
+    with pytest.raises(DosingError, match=r"^Taken by: the name is longer than 64 characters\.$"):
+        record_reading(backend, NURSE, session_id, "extra", "08:00", values, taken_by="x" * 65)

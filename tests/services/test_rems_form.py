@@ -42,9 +42,13 @@ def yesterday(clock: FakeClock) -> dt.date:
 
 
 def completed_session(backend: Backend, clock: FakeClock, visit_type: str = "spravato") -> int:
-    """A session recorded yesterday 09:10-11:21, as the demo records it (SYNTHETIC values)."""
+    """A patient checked in yesterday at 08:00, the session recorded 09:10-11:21, as the demo records it (SYNTHETIC
+    values); the clock is back at today 08:00 afterwards."""
+    day = yesterday(clock)
+    clock.advance(days=-1)
     intake_id = checked_in(backend, visit_type)
-    session_id = seed_demo_session(backend, NURSE, intake_id, yesterday(clock), visit_type)
+    clock.advance(days=1)
+    session_id = seed_demo_session(backend, NURSE, intake_id, day, visit_type)
     assert session_id is not None
     return session_id
 

@@ -161,10 +161,13 @@ class DosingSessionView(QWidget):
         for moment, name in READING_NAMES.items():
             self.moment_box.addItem(name, moment)
         self.time_taken = line_edit("Time taken", placeholder="HH:MM")
+        self.taken_by = line_edit("Taken by", placeholder=self._context.identity.username)
         self.reading_row.addWidget(QLabel("Reading"))
         self.reading_row.addWidget(self.moment_box)
         self.reading_row.addWidget(QLabel("Time taken"))
         self.reading_row.addWidget(self.time_taken)
+        self.reading_row.addWidget(QLabel("Taken by"))
+        self.reading_row.addWidget(self.taken_by)
         self.reading_holder = QWidget()
         self.reading_holder.setLayout(self.reading_row)
         self.column.addWidget(self.reading_holder)
@@ -450,11 +453,12 @@ class DosingSessionView(QWidget):
             return
         moment = self.moment_box.currentData()
         taken = self.time_taken.text()
+        taker = self.taken_by.text()
         values = {item_id: field.text() for item_id, field in self.reading_fields.items() if field.text().strip()}
         context = self._context
 
         def job() -> SessionView:
-            return record_reading(context.backend, context.identity, session.id, moment, taken, values, reason)
+            return record_reading(context.backend, context.identity, session.id, moment, taken, values, reason, taker)
 
         self._save(job, f"the reading {READING_NAMES[moment].lower()}", self._record_reading, self._clear_reading)
 

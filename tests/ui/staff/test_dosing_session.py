@@ -72,6 +72,7 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     assert staff.shows_text("Not dosed yet: take the reading before dosing, then record the time of dosing.")
 
     staff.type_into("Time taken", "08:00")
+    staff.type_into("Taken by", "Jo Park, RN")
     staff.type_into("Blood pressure (mmHg)", "150/95")
     staff.type_into("SpO2 (%)", "98")
     staff.click("Record reading")
@@ -85,6 +86,7 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     qtbot.waitUntil(lambda: len(staff.rows("Readings")) == 1, timeout=TIMEOUT_MS)
     assert staff.table("Readings").model().index(0, 0).data(Qt.ItemDataRole.BackgroundRole) == Tone.URGENT.background
     assert "Proceeded: rested 5 minutes" in staff.cell_texts("Readings")[0][4]
+    assert staff.cell_texts("Readings")[0][3] == "Jo Park, RN"
 
     staff.type_into("Time of the first device", "07:99")
     staff.press_enter(staff.field("Time of the first device"))
