@@ -311,7 +311,9 @@ class DosingSessionView(QWidget):
         self.time_taken.setText(clock_time(self._context.backend.now()))
         self.tick.start()
 
-    def show_session(self, session: SessionView) -> None:
+    def show_session(self, session: SessionView, saved: str | None = None) -> None:
+        """Show `session`; a field being typed in keeps its text unless it is the one just `saved` (whose stored
+        form, e.g. "09:05" for "9.05", replaces what was typed)."""
         form = self._context.backend.forms.get(session.form_id)
         if self.form is None or self.form.id != form.id or self.session is None or self.session.id != session.id:
             self._build_form(form)
@@ -327,7 +329,7 @@ class DosingSessionView(QWidget):
             editor.blockSignals(True)
             if isinstance(editor, QComboBox):
                 editor.setCurrentIndex(max(0, editor.findData(value)) if value is not None else 0)
-            elif not editor.hasFocus() or value is not None:
+            elif not editor.hasFocus() or item.id == saved:
                 editor.setText(shown_value(item, value))
             editor.blockSignals(False)
             self.record_form.setRowVisible(self.rows[item.id], sheet.applies(item))
@@ -396,11 +398,12 @@ class DosingSessionView(QWidget):
         what: str,
         retry: Callable[[str], None],
         after: Callable[[], None] | None = None,
+        saved: str | None = None,
     ) -> None:
         def done(session: SessionView) -> None:
             self._pending = None
             self.reason_field.clear()
-            self.show_session(session)
+            self.show_session(session, saved)
             if after is not None:
                 after()
             self.status.show_message(f"Saved: {what}.", Tone.GOOD)
@@ -425,6 +428,7 @@ class DosingSessionView(QWidget):
             lambda: record_value(context.backend, context.identity, session.id, item.id, raw, reason),
             label_of(item),
             lambda given: self._save_value(item, raw, given),
+            saved=item.id,
         )
 
     def _on_choice_activated(self, item: Item, box: QComboBox) -> None:

@@ -91,9 +91,11 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     staff.type_into("Time of the first device", "07:99")
     staff.press_enter(staff.field("Time of the first device"))
     staff.wait_for_text("Time of the first device: '07:99' is not a time of day: hours go to 23 and minutes to 59.")
-    staff.type_into("Time of the first device", "08:05")
+    staff.type_into("Time of the first device", "8.05")
     staff.press_enter(staff.field("Time of the first device"))
     staff.wait_for_text("Saved: Time of the first device.")
+    assert staff.field("Time of the first device").text() == "08:05"  # as stored
+
 
     dose = next(box for box in staff.visible(QComboBox) if box.accessibleName() == "Dose")
     # Tabbed to, then chosen with the arrow keys (the offscreen platform cannot show the drop-down list); each
