@@ -96,7 +96,6 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     staff.wait_for_text("Saved: Time of the first device.")
     assert staff.field("Time of the first device").text() == "08:05"  # as stored
 
-
     dose = next(box for box in staff.visible(QComboBox) if box.accessibleName() == "Dose")
     # Tabbed to, then chosen with the arrow keys (the offscreen platform cannot show the drop-down list); each
     # choice the arrows land on is saved, as a tap on it would be.
