@@ -391,7 +391,8 @@ def _clock(
 ) -> tuple[dt.datetime | None, dt.datetime | None, str | None]:
     """Dosing and end-of-monitoring moments from the typed times, and why a reason is needed (short monitoring).
 
-    Raises DosingError when the end of monitoring comes without, or before, the time of dosing.
+    Raises DosingError when the end of monitoring comes without, or before, the time of dosing, or another time
+    of the record (sedation resolved at ...) falls outside the two.
     """
     dose_time, end_time = values.get("dose_time"), values.get("discharge_time")
     day = session.session_date
@@ -402,6 +403,17 @@ def _clock(
             raise DosingError("Record the time of dosing before the end of monitoring.")
         if dose_at is not None and dose_at > now + dt.timedelta(minutes=5):
             raise DosingError(f"The time of dosing ({dose_time}) is later than now; check the time.")
+        for item in record_items(form):
+            typed = values.get(item.id)
+            if item.type is not ItemType.TIME or item.id in ("dose_time", "discharge_time") or typed is None:
+                continue
+            at = local_moment(day, str(typed))
+            if dose_at is not None and at < dose_at:
+                raise DosingError(f"{_label(item)} ({typed}) is before dosing ({dose_time}); check both times.")
+            if ended_at is not None and at > ended_at:
+                raise DosingError(
+                    f"{_label(item)} ({typed}) is after the end of monitoring ({end_time}); check both times."
+                )
         if dose_time is not None and end_time is not None:
             minutes = monitoring_minutes(day, str(dose_time), str(end_time))
             return dose_at, ended_at, monitoring_shortfall(minutes, form.monitoring_minutes)

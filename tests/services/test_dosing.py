@@ -402,3 +402,18 @@ def test_a_reading_names_who_took_it(backend: Backend) -> None:
     assert view.readings[1].taken_by == "nurse-kim"
     with pytest.raises(DosingError, match=r"^Taken by: the name is longer than 64 characters\.$"):
         record_reading(backend, NURSE, session_id, "extra", "08:00", values, taken_by="x" * 65)
+
+
+def test_resolved_times_fall_between_dosing_and_the_end_of_monitoring(backend: Backend, clock: FakeClock) -> None:
+    session_id = dosed_session(backend, clock)
+    record_value(backend, NURSE, session_id, "sedation", "yes")
+    with pytest.raises(DosingError, match=r"^Sedation resolved at \(08:00\) is before dosing \(08:05\); check both"):
+        record_value(backend, NURSE, session_id, "sedation_resolved_time", "08:00")
+    clock.advance(minutes=150)
+    record_value(backend, NURSE, session_id, "sedation_resolved_time", "09:00")
+    with pytest.raises(DosingError, match=r"^Sedation resolved at \(09:00\) is before dosing \(09:10\)"):
+        record_value(backend, NURSE, session_id, "dose_time", "09:10")
+    record_value(backend, NURSE, session_id, "discharge_time", "10:30")
+    with pytest.raises(DosingError, match=r"is after the end of monitoring \(10:30\); check both times\.$"):
+        record_value(backend, NURSE, session_id, "sedation_resolved_time", "10:31")
+    assert session_view(backend, NURSE, session_id).values["sedation_resolved_time"] == "09:00"
