@@ -77,15 +77,23 @@ def shown_value(item: Item, value: AnswerData | None) -> str:
     return str(value)
 
 
+def typed_time(moment: dt.datetime) -> str:
+    """A moment as staff type it into a time field: 24-hour "HH:MM" in the clinic's zone."""
+    return moment.astimezone().strftime("%H:%M")
+
+
 def clock_words(session: SessionView, now: dt.datetime) -> tuple[str, Tone]:
     """The line under the title: when the dose was given, how long ago, and what is due next."""
     if session.dose_at is None:
         return "Not dosed yet: take the reading before dosing, then record the time of dosing.", Tone.QUIET
-    minutes = max(0, int((now - session.dose_at).total_seconds() // 60))
-    dosed = f"Dosed {clock_time(session.dose_at)} · {minutes} min since dosing"
     if session.ended_at is not None:
         total = f" ({session.monitoring_minutes} minutes)" if session.monitoring_minutes is not None else ""
-        return f"{dosed} · monitoring ended {clock_time(session.ended_at)}{total}", Tone.GOOD
+        return (
+            f"Dosed {clock_time(session.dose_at)} · monitoring ended {clock_time(session.ended_at)}{total}",
+            Tone.GOOD,
+        )
+    minutes = max(0, int((now - session.dose_at).total_seconds() // 60))
+    dosed = f"Dosed {clock_time(session.dose_at)} · {minutes} min since dosing"
     taken = {reading.moment for reading in session.readings}
     step = next_step(session.dose_at, taken, now, session.required_minutes)
     tone = Tone.URGENT if step.urgent else Tone.GOOD if step.ready_for_discharge else Tone.QUIET
@@ -308,7 +316,7 @@ class DosingSessionView(QWidget):
         self.status.clear_message()
         self._pending = None
         self.show_session(session)
-        self.time_taken.setText(clock_time(self._context.backend.now()))
+        self.time_taken.setText(typed_time(self._context.backend.now()))
         self.tick.start()
 
     def show_session(self, session: SessionView, saved: str | None = None) -> None:
@@ -385,7 +393,7 @@ class DosingSessionView(QWidget):
         if self.form is None:
             return ""
         return " · ".join(
-            f"{label_of(item)} {reading.values[item.id]}"
+            f"{label_of(item).split(' (')[0]} {reading.values[item.id]}"
             for item in reading_items(self.form)
             if item.id in reading.values
         )
@@ -470,7 +478,7 @@ class DosingSessionView(QWidget):
         """Ready for the next reading: its fields empty, the time now, the next reading due chosen."""
         for field in self.reading_fields.values():
             field.clear()
-        self.time_taken.setText(clock_time(self._context.backend.now()))
+        self.time_taken.setText(typed_time(self._context.backend.now()))
         session = self.session
         if session is not None:
             taken = {reading.moment for reading in session.readings}

@@ -118,12 +118,18 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     staff.click_row(MONITORING, lambda row: isinstance(row, MonitoringLine) and row.patient_name == "Ana García")
     staff.click("Show session")
     staff.wait_for_text("Dosing session: Ana García · Spravato session")
-    staff.type_into("Time taken", "08:47")
+    # Opened again from the board: the time field holds now, as staff would type it.
+    qtbot.waitUntil(lambda: staff.field("Time taken").text() == "08:47", timeout=TIMEOUT_MS)
     staff.type_into("Blood pressure (mmHg)", "132/84")
     staff.type_into("SpO2 (%)", "97")
     staff.click("Record reading")
     qtbot.waitUntil(lambda: len(staff.rows("Readings")) == 2, timeout=TIMEOUT_MS)
     staff.wait_for_text("Dosed 8:05 AM · 42 min since dosing · discharge check in 1 h 18 min")
+    assert staff.cell_texts("Readings")[1][:3] == [
+        "8:47 AM",
+        "About 40 minutes after",
+        "Blood pressure 132/84 · SpO2 97",
+    ]
     staff.open_tab("Board")
     qtbot.waitUntil(lambda: staff.cell_texts(MONITORING)[0][3] == "discharge check in 1 h 18 min", timeout=TIMEOUT_MS)
 
@@ -144,6 +150,7 @@ def test_the_rems_list_shows_an_overdue_form_in_red_and_saves_it_signed(
     staff.click_row(REMS, lambda summary: isinstance(summary, SessionSummary))
     staff.click("Open REMS session")
     staff.wait_for_text(f"REMS form overdue since {due:%m/%d/%Y}. The form can be made.")
+    assert staff.shows_text("Dosed 9:15 AM · monitoring ended 11:20 AM (125 minutes)")
     staff.click("Save REMS form as PDF...")
     target = tmp_path / "rems.pdf"
     staff.choose_file(target)
