@@ -13,7 +13,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QTableView
 from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend, open_backend
@@ -195,3 +195,12 @@ def test_the_chart_shows_each_dosing_session_in_the_series(qtbot: QtBot, clinici
     open_chart(clinician_console, "Sam Tay", "Taylor, Sam")
     qtbot.waitUntil(lambda: clinician_console.cell_texts("Sessions")[4][-5] == "40 mg (0.51 mg/kg)", timeout=TIMEOUT_MS)
     assert clinician_console.cell_texts("Sessions")[4][-4:-1] == ["138/88 mmHg", "no", "yes"]
+
+
+def test_the_front_desk_sees_no_dosing_sections(front_desk_console: Staff) -> None:
+    staff = front_desk_console
+    assert not staff.has_button("Open dosing session")
+    assert "Dosing session" not in staff.console.tab_names()
+    names = [table.accessibleName() for table in staff.visible(QTableView)]
+    assert MONITORING not in names and REMS not in names
+    assert "Appointments" in names
