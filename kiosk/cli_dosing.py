@@ -59,7 +59,7 @@ def date_argument(text: str) -> dt.date:
 
 
 def cmd_sessions(open_backend: OpenBackend, args: argparse.Namespace) -> int:
-    from kiosk.services.dosing import list_sessions
+    from kiosk.services.dosing_lists import list_sessions
 
     def action(backend: Backend, staff: StaffIdentity) -> int:
         day = None if args.rems and args.date is None else (args.date or backend.local_now().date())

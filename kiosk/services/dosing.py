@@ -1,5 +1,5 @@
 """The dosing session use cases: open a session for a checked-in patient, record each value and each vital-signs
-reading the moment it is entered, read a session back, list the day's sessions, and note the REMS form filed.
+reading the moment it is entered, read a session back, and note the REMS form filed (the lists are dosing_lists).
 
 Each call is one unit of work (like a patient's answer): checked first, then stored and audited in its own
 committed transaction, or refused with DosingError (one sentence for staff) and nothing stored. The rules are
@@ -9,25 +9,21 @@ in forms/ (`session_<visit type>`).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.dosing import (
     DosingRuleError,
-    NextStep,
     ReadingMoment,
     VitalsLimits,
     dose_mg_per_kg,
     local_moment,
-    minutes_since,
     monitoring_minutes,
     monitoring_shortfall,
-    next_step,
     out_of_range,
     prefilled_answers,
     reading_items,
@@ -131,42 +127,6 @@ class SessionView:
         return max(pressures, key=lambda bp: (bp.systolic, bp.diastolic)) if pressures else None
 
 
-@dataclass(frozen=True, slots=True)
-class SessionSummary:
-    """One line of `kiosk sessions` and the REMS list."""
-
-    id: int
-    intake_id: int
-    patient_name: str
-    visit_type: str
-    session_date: dt.date
-    dose_at: dt.datetime | None
-    ended_at: dt.datetime | None
-    rems_due: dt.date | None
-    rems_submitted_on: dt.date | None
-    rems_overdue: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MonitoringLine:
-    """A patient dosed today, as the board's Monitoring section shows them."""
-
-    session_id: int
-    patient_name: str
-    dose_at: dt.datetime
-    minutes_since_dosing: int
-    next_step: NextStep | None
-    """None once monitoring has ended."""
-    ended_at: dt.datetime | None
-    taken: frozenset[ReadingMoment] = frozenset()
-    required_minutes: int | None = None
-
-    def at(self, now: dt.datetime) -> MonitoringLine:
-        """The same line as it reads at `now` (the board ticks every second without asking the database)."""
-        step = None if self.ended_at is not None else next_step(self.dose_at, self.taken, now, self.required_minutes)
-        return dataclasses.replace(self, minutes_since_dosing=minutes_since(self.dose_at, now), next_step=step)
-
-
 def session_form_id(visit_type: str) -> str:
     """The session record form of a visit type: `session_<visit type>` in forms/."""
     return f"session_{visit_type}"
@@ -184,14 +144,14 @@ def vitals_limits(backend: Backend) -> VitalsLimits:
 # ------------------------------------------------------------------------------------------ helpers
 
 
-def _session(db: Session, session_id: int) -> DosingSession:
+def session_row(db: Session, session_id: int) -> DosingSession:
     session = db.get(DosingSession, session_id)
     if session is None:
         raise DosingError(f"There is no dosing session {session_id}.")
     return session
 
 
-def _form(backend: Backend, form_id: str) -> Form:
+def session_form(backend: Backend, form_id: str) -> Form:
     if form_id not in backend.forms:
         raise DosingError(f"The session record form {form_id} is not in the forms folder; restore it to go on.")
     return backend.forms.get(form_id)
@@ -230,7 +190,7 @@ def _decrypted(backend: Backend, rows: Mapping[str, SessionValue]) -> dict[str, 
     return result
 
 
-def _local_date(moment: dt.datetime) -> dt.date:
+def local_date(moment: dt.datetime) -> dt.date:
     return moment.astimezone().date()
 
 
@@ -256,8 +216,8 @@ def open_session(backend: Backend, staff: StaffIdentity, intake_id: int) -> int:
             raise DosingError(
                 f"Intake {intake_id} is not submitted yet: the patient finishes check-in before a session is opened."
             )
-        submitted_day = _local_date(intake.submitted_at) if intake.submitted_at else None
-        if submitted_day is not None and submitted_day != _local_date(now):
+        submitted_day = local_date(intake.submitted_at) if intake.submitted_at else None
+        if submitted_day is not None and submitted_day != local_date(now):
             raise DosingError(
                 f"Intake {intake_id} was submitted on {submitted_day:%m/%d/%Y}: a session is opened for the patient "
                 "checked in today."
@@ -278,10 +238,10 @@ def open_session(backend: Backend, staff: StaffIdentity, intake_id: int) -> int:
                 f"Intake {intake_id} has {count} open hold{'s' if count > 1 else ''} (see staff before dosing): "
                 "a clinician clears each with a reason before the session is opened."
             )
-        form = _form(backend, session_form_id(intake.visit_type))
+        form = session_form(backend, session_form_id(intake.visit_type))
         if form.kind is not FormKind.SESSION_RECORD:
             raise DosingError(f"The form {form.id} is not a session record.")
-        day = _local_date(now)
+        day = local_date(now)
         session = DosingSession(
             intake_id=intake_id,
             patient_id=intake.patient_id,
@@ -330,8 +290,8 @@ def record_value(
     require(staff, Permission.RECORD_DOSING)
     now = backend.now()
     with unit_of_work(backend.db_factory) as db:
-        session = _session(db, session_id)
-        form = _form(backend, session.form_id)
+        session = session_row(db, session_id)
+        form = session_form(backend, session.form_id)
         items = {item.id: item for item in record_items(form)}
         item = items.get(item_id)
         if item is None:
@@ -456,8 +416,8 @@ def record_reading(
     except TypedTextError as error:
         raise DosingError(_sentence("Taken by", str(error))) from None
     with unit_of_work(backend.db_factory) as db:
-        session = _session(db, session_id)
-        form = _form(backend, session.form_id)
+        session = session_row(db, session_id)
+        form = session_form(backend, session.form_id)
         items = {item.id: item for item in reading_items(form)}
         unknown = sorted(set(values) - set(items))
         if unknown:
@@ -547,15 +507,15 @@ def _reading_problems(
 def session_view(backend: Backend, staff: StaffIdentity, session_id: int) -> SessionView:
     require(staff, Permission.RECORD_DOSING)
     with read_only_unit_of_work(backend.db_factory) as db:
-        return _view(backend, db, _session(db, session_id))
+        return read_session(backend, db, session_row(db, session_id))
 
 
 def view_session(backend: Backend, staff: StaffIdentity, session_id: int) -> SessionView:
     """A session opened on screen: as session_view, and audited as a view (each save is audited on its own)."""
     require(staff, Permission.RECORD_DOSING)
     with unit_of_work(backend.db_factory) as db:
-        session = _session(db, session_id)
-        view = _view(backend, db, session)
+        session = session_row(db, session_id)
+        view = read_session(backend, db, session)
         append_audit(
             db,
             at=backend.now(),
@@ -568,8 +528,8 @@ def view_session(backend: Backend, staff: StaffIdentity, session_id: int) -> Ses
     return view
 
 
-def _view(backend: Backend, db: Session, session: DosingSession) -> SessionView:
-    form = _form(backend, session.form_id)
+def read_session(backend: Backend, db: Session, session: DosingSession) -> SessionView:
+    form = session_form(backend, session.form_id)
     intake = db.get(Intake, session.intake_id)
     assert intake is not None
     patient_row = db.get(Patient, session.patient_id)
@@ -651,198 +611,6 @@ def _view(backend: Backend, db: Session, session: DosingSession) -> SessionView:
     )
 
 
-def list_sessions(
-    backend: Backend,
-    staff: StaffIdentity,
-    day: dt.date | None = None,
-    *,
-    rems_only: bool = False,
-    audited: bool = False,
-) -> tuple[SessionSummary, ...]:
-    """The sessions of `day` (every day when None), oldest first; with `rems_only`, those with a REMS form.
-
-    Unaudited, like the board it feeds; `kiosk sessions`, which prints names, audits with `audited=True`.
-    """
-    require(staff, Permission.RECORD_DOSING)
-    today = backend.local_now().date()
-    with read_only_unit_of_work(backend.db_factory) as db:
-        query = select(DosingSession).order_by(DosingSession.session_date, DosingSession.id)
-        if day is not None:
-            query = query.where(DosingSession.session_date == day)
-        if rems_only:
-            query = query.where(DosingSession.rems_due.is_not(None))
-        result = []
-        for session in db.scalars(query):
-            intake = db.get(Intake, session.intake_id)
-            patient_row = db.get(Patient, session.patient_id)
-            assert intake is not None and patient_row is not None
-            patient = patient_view(backend.cipher, patient_row)
-            result.append(
-                SessionSummary(
-                    id=session.id,
-                    intake_id=session.intake_id,
-                    patient_name=f"{patient.first_name} {patient.last_name}",
-                    visit_type=intake.visit_type,
-                    session_date=session.session_date,
-                    dose_at=session.dose_at,
-                    ended_at=session.ended_at,
-                    rems_due=session.rems_due,
-                    rems_submitted_on=session.rems_submitted_on,
-                    rems_overdue=session.rems_due is not None
-                    and rems_overdue(session.session_date, today, session.rems_submitted_on),
-                )
-            )
-    if audited:
-        with unit_of_work(backend.db_factory) as db:
-            append_audit(
-                db,
-                at=backend.now(),
-                actor=staff.username,
-                action="session.list",
-                detail=f"{len(result)} sessions"
-                + (f" of {day.isoformat()}" if day else "")
-                + (" (REMS)" if rems_only else ""),
-            )
-    return tuple(result)
-
-
-def monitoring_today(backend: Backend, staff: StaffIdentity) -> tuple[MonitoringLine, ...]:
-    """Patients dosed today: time since dosing and the next reading due, or when monitoring ended."""
-    require(staff, Permission.RECORD_DOSING)
-    now = backend.now()
-    today = backend.local_now().date()
-    lines = []
-    with read_only_unit_of_work(backend.db_factory) as db:
-        sessions = db.scalars(
-            select(DosingSession)
-            .where(DosingSession.session_date == today, DosingSession.dose_at.is_not(None))
-            .order_by(DosingSession.dose_at)
-        ).all()
-        for session in sessions:
-            assert session.dose_at is not None
-            form = _form(backend, session.form_id)
-            taken = {
-                ReadingMoment(moment)
-                for moment in db.scalars(select(SessionReading.moment).where(SessionReading.session_id == session.id))
-            }
-            patient_row = db.get(Patient, session.patient_id)
-            assert patient_row is not None
-            patient = patient_view(backend.cipher, patient_row)
-            step = (
-                None
-                if session.ended_at is not None
-                else next_step(session.dose_at, taken, now, form.monitoring_minutes)
-            )
-            lines.append(
-                MonitoringLine(
-                    session_id=session.id,
-                    patient_name=f"{patient.first_name} {patient.last_name}",
-                    dose_at=session.dose_at,
-                    minutes_since_dosing=minutes_since(session.dose_at, now),
-                    next_step=step,
-                    ended_at=session.ended_at,
-                    taken=frozenset(taken),
-                    required_minutes=form.monitoring_minutes,
-                )
-            )
-    return tuple(lines)
-
-
-def dosing_signature(backend: Backend, staff: StaffIdentity) -> tuple[object, ...]:
-    """A cheap fingerprint of what the board's Monitoring and REMS sections show; equal means nothing changed.
-
-    Every value, reading and filing moves one of these aggregates (the ids only grow; a changed value moves the
-    newest entry time), so the board reloads those sections only when one moved.
-    """
-    require(staff, Permission.RECORD_DOSING)
-    today = backend.local_now().date()
-    with read_only_unit_of_work(backend.db_factory) as db:
-        sessions = db.execute(
-            select(
-                func.count(DosingSession.id),
-                func.max(DosingSession.id),
-                func.count(DosingSession.dose_at),
-                func.max(DosingSession.dose_at),
-                func.count(DosingSession.ended_at),
-                func.max(DosingSession.ended_at),
-                func.count(DosingSession.rems_submitted_on),
-            )
-        ).one()
-        values = db.execute(
-            select(
-                select(func.max(SessionValue.entered_at)).scalar_subquery(),
-                select(func.max(SessionReading.id)).scalar_subquery(),
-            )
-        ).one()
-    return (today.isoformat(), *sessions, *values)
-
-
-def rems_worklist(backend: Backend, staff: StaffIdentity) -> tuple[SessionSummary, ...]:
-    """REMS forms still to file, overdue first, then by due date."""
-    unfiled = [
-        summary for summary in list_sessions(backend, staff, rems_only=True) if summary.rems_submitted_on is None
-    ]
-    return tuple(sorted(unfiled, key=lambda summary: (not summary.rems_overdue, summary.rems_due, summary.id)))
-
-
-@dataclass(frozen=True, slots=True)
-class DosingSummaryLine:
-    """One dosing session in the patient chart's series, in words."""
-
-    intake_id: int
-    session_id: int
-    dose: str
-    peak_blood_pressure: str
-    sedation: str
-    dissociation: str
-
-
-def dose_words(backend: Backend, view: SessionView) -> str:
-    """ "84 mg", "Other: 70 mg", or for IM "40 mg (0.51 mg/kg)"; empty before the dose is recorded."""
-    form = _form(backend, view.form_id)
-    dose = view.values.get("dose")
-    if dose is not None and form.find_item("dose") is not None:
-        if dose == "other":
-            other = view.values.get("dose_other_mg")
-            return f"Other: {other} mg" if other is not None else "Other"
-        option = form.item("dose").option(str(dose))
-        return pick(option.label, "en").split(" (")[0] if option is not None else str(dose)
-    milligrams = view.values.get("dose_mg")
-    if milligrams is None:
-        return ""
-    per_kg = f" ({view.dose_mg_per_kg:g} mg/kg)" if view.dose_mg_per_kg is not None else ""
-    return f"{milligrams} mg{per_kg}"
-
-
-def _yes_no_words(value: AnswerData | None) -> str:
-    return {"yes": "yes", "no": "no"}.get(str(value), "")
-
-
-def dosing_series(backend: Backend, staff: StaffIdentity, patient_id: int) -> dict[int, DosingSummaryLine]:
-    """Each dosing session of a patient by intake: the dose, the highest blood pressure, sedation (with the deepest
-    MOAA/S) and dissociation, for the chart's sessions table."""
-    require(staff, Permission.VIEW_CLINICAL)
-    result: dict[int, DosingSummaryLine] = {}
-    with read_only_unit_of_work(backend.db_factory) as db:
-        sessions = db.scalars(select(DosingSession).where(DosingSession.patient_id == patient_id)).all()
-        for session in sessions:
-            view = _view(backend, db, session)
-            peak = view.peak_blood_pressure
-            sedation = _yes_no_words(view.values.get("sedation"))
-            depth = view.values.get("sedation_moaas")
-            if sedation == "yes" and depth is not None:
-                sedation = f"yes (MOAA/S {depth})"
-            result[session.intake_id] = DosingSummaryLine(
-                intake_id=session.intake_id,
-                session_id=session.id,
-                dose=dose_words(backend, view),
-                peak_blood_pressure=f"{peak} mmHg" if peak is not None else "",
-                sedation=sedation,
-                dissociation=_yes_no_words(view.values.get("dissociation")),
-            )
-    return result
-
-
 # ------------------------------------------------------------------------------------------ REMS filing
 
 
@@ -859,7 +627,7 @@ def mark_rems_submitted(
     if not number:
         raise DosingError("Confirmation number: type the number the REMS gave when the form was filed.")
     with unit_of_work(backend.db_factory) as db:
-        session = _session(db, session_id)
+        session = session_row(db, session_id)
         if session.rems_due is None:
             raise DosingError(f"Session {session_id} is not a REMS session; there is no form to file.")
         if submitted_on < session.session_date:
@@ -867,7 +635,7 @@ def mark_rems_submitted(
                 f"The form cannot be filed on {submitted_on:%m/%d/%Y}, before the session on "
                 f"{session.session_date:%m/%d/%Y}."
             )
-        if submitted_on > _local_date(now):
+        if submitted_on > local_date(now):
             raise DosingError(f"{submitted_on:%m/%d/%Y} is in the future; give the day the form was filed.")
         session.rems_submitted_on = submitted_on
         session.rems_submitted_by = staff.username

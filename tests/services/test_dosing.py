@@ -16,9 +16,7 @@ from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.dosing import (
     DosingError,
     ReasonNeededError,
-    list_sessions,
     mark_rems_submitted,
-    monitoring_today,
     open_session,
     record_reading,
     record_value,
@@ -26,6 +24,7 @@ from kiosk.services.dosing import (
     session_view,
     view_session,
 )
+from kiosk.services.dosing_lists import list_sessions, monitoring_today
 from kiosk.services.flag_answers import clear_hold
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
 from kiosk.services.packets import PacketMaker

@@ -22,7 +22,13 @@ from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
 from kiosk.services.board import Board, BoardError, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
-from kiosk.services.dosing import MonitoringLine, SessionSummary, dosing_signature, monitoring_today, rems_worklist
+from kiosk.services.dosing_lists import (
+    MonitoringLine,
+    SessionSummary,
+    dosing_signature,
+    monitoring_today,
+    rems_worklist,
+)
 from kiosk.services.flag_answers import FlagAnswerError, acknowledge_urgent, clear_hold, undo_answer
 from kiosk.services.permissions import Permission, RoleRefusedError, allows
 from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog

@@ -18,7 +18,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
-from kiosk.services.dosing import DosingSummaryLine, dosing_series
+from kiosk.services.dosing_lists import DosingSummaryLine, dosing_series
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.trends import PatientTrend, patient_trend
 from kiosk.ui.staff.context import StaffContext

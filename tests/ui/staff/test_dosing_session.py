@@ -18,7 +18,7 @@ from pytestqt.qtbot import QtBot
 
 from kiosk.services.backend import Backend, open_backend
 from kiosk.services.board import BoardRow
-from kiosk.services.dosing import MonitoringLine, SessionSummary
+from kiosk.services.dosing_lists import MonitoringLine, SessionSummary
 from kiosk.store.models import StaffRole
 from kiosk.ui.staff.style import Tone
 from tests.services.conftest import FakeClock
