@@ -133,6 +133,25 @@ def test_a_nurse_records_a_session_and_the_board_counts_down_to_the_40_minute_re
     staff.open_tab("Board")
     qtbot.waitUntil(lambda: staff.cell_texts(MONITORING)[0][3] == "discharge check in 1 h 18 min", timeout=TIMEOUT_MS)
 
+    # Discharge after 100 minutes: shorter than the REMS's 120, so it is saved only with a reason.
+    clock.advance(minutes=58)  # 09:45
+    staff.click_row(MONITORING, lambda row: isinstance(row, MonitoringLine) and row.patient_name == "Ana García")
+    staff.click("Show session")
+    staff.type_into("End of monitoring (discharge)", "09:45")
+    staff.press_enter(staff.field("End of monitoring (discharge)"))
+    staff.wait_for_text(
+        "Monitoring lasted 100 minutes, less than the 120 required: give a reason to record this time. Type it under "
+        "Reason and choose 'Save with this reason'."
+    )
+    assert dosing.session is not None and "discharge_time" not in dosing.session.values
+    staff.type_into("Reason", "transferred to the emergency department")
+    staff.click("Save with this reason")
+    staff.wait_for_text("Saved: End of monitoring (discharge).")
+    staff.wait_for_text("Dosed 8:05 AM · monitoring ended 9:45 AM (100 minutes)")
+    assert staff.shows_text("Reason: transferred to the emergency department")
+    staff.open_tab("Board")
+    qtbot.waitUntil(lambda: staff.cell_texts(MONITORING)[0][3] == "monitoring ended 9:45 AM", timeout=TIMEOUT_MS)
+
 
 def test_the_rems_list_shows_an_overdue_form_in_red_and_saves_it_signed(
     qtbot: QtBot, timed_backend: Backend, clock: FakeClock, tmp_path: Path
