@@ -159,6 +159,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
             f"demo data: {summary.patients_added} patients, {summary.appointments_added} appointments and "
             f"{summary.intakes_added} earlier intakes added (all synthetic)"
         )
+        if summary.sessions_added:
+            print(f"demo dosing sessions: {summary.sessions_added} recorded, one Spravato and one IM (synthetic)")
         person = DEMO_PATIENTS[0]
         print(f"check in as: {person.first_name} {person.last_name}, born {person.dob:%m/%d/%Y}")
         # `kiosk demo` needs no sign-in, so it lists no schedule: on a clinic's database that would name real
@@ -293,6 +295,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from kiosk.cli_data import register as register_data
     from kiosk.cli_documents import register as register_documents
+    from kiosk.cli_dosing import register as register_dosing
     from kiosk.cli_export import register as register_export
     from kiosk.cli_staff import register as register_staff
 
@@ -300,6 +303,7 @@ def build_parser() -> argparse.ArgumentParser:
     register_documents(commands, _add_common, _open_backend)
     register_data(commands, _add_common, _open_backend)
     register_export(commands, _add_common, _open_backend)
+    register_dosing(commands, _add_common, _open_backend)
     return parser
 
 

@@ -497,6 +497,22 @@ class Settings:
         "A short chime and a desktop notification (naming no patient) when a new urgent flag arrives.",
     )
 
+    dosing_systolic_max: int = setting(
+        "dosing.systolic_max",
+        140,
+        Whole(90, 250),
+        "A blood pressure reading with a higher systolic (top) number needs a reason to proceed (mmHg).",
+    )
+    dosing_diastolic_max: int = setting(
+        "dosing.diastolic_max",
+        90,
+        Whole(50, 150),
+        "A blood pressure reading with a higher diastolic (bottom) number needs a reason to proceed (mmHg).",
+    )
+    dosing_spo2_min: int = setting(
+        "dosing.spo2_min", 90, Whole(70, 100), "An SpO2 reading below this needs a reason to proceed (%)."
+    )
+
     database_url: str = setting(
         "database.url",
         "",
@@ -540,6 +556,8 @@ class Settings:
 # The comment above each table in the written file (a table without one gets none).
 TABLE_NOTES: Mapping[str, str] = {
     "crisis": "Shown, calmly, when a patient answers PHQ-9 item 9 above 0. The number and wording are the clinic's.",
+    "dosing": "Vital signs outside these limits are flagged during a dosing session; staff proceed only with a "
+    "reason. The kiosk flags, the prescriber decides (the REMS: weigh the risk above 140/90 before dosing).",
     "signing": "Both or neither: the certificate and the file with its passphrase.",
 }
 

@@ -36,10 +36,10 @@ def test_questionnaires_need_no_sign_in(data_dir: Path, tmp_path: Path, capsys: 
     out = tmp_path / "q"
     assert cli.main(["--data-dir", str(data_dir), "export", "fhir", "--questionnaires", "-o", str(out)]) == 0
     files = sorted(path.name for path in out.iterdir())
-    assert "Questionnaire-phq9.json" in files and len(files) == 8
+    assert "Questionnaire-phq9.json" in files and len(files) == 10
     for path in out.iterdir():
         Questionnaire(json.loads(path.read_text(encoding="utf-8")), strict=True)
-    assert "wrote 8 Questionnaires" in capsys.readouterr().out
+    assert "wrote 10 Questionnaires" in capsys.readouterr().out
 
 
 def test_one_intake_twice_gives_the_same_file(

@@ -99,6 +99,11 @@ _FHIR_TYPES = {
     ItemType.PHONE: "string",
     ItemType.DISPLAY: "display",
     ItemType.GROUP: "group",
+    ItemType.BLOOD_PRESSURE: "string",
+    ItemType.HEART_RATE: "integer",
+    ItemType.SPO2: "integer",
+    ItemType.TIME: "time",
+    ItemType.QUANTITY: "decimal",
 }
 
 

@@ -19,6 +19,8 @@ class FormKind(StrEnum):
     QUESTIONNAIRE = "questionnaire"
     CONSENT = "consent"
     CHECKLIST = "checklist"
+    SESSION_RECORD = "session_record"
+    """Staff-side: what is recorded during a dosing session (never shown to a patient)."""
 
 
 class ItemType(StrEnum):
@@ -31,7 +33,18 @@ class ItemType(StrEnum):
     PHONE = "phone"
     DISPLAY = "display"
     GROUP = "group"
+    # Staff-side measurements, only in a session_record form (kiosk/domain/vitals.py checks their values).
+    BLOOD_PRESSURE = "blood_pressure"
+    HEART_RATE = "heart_rate"
+    SPO2 = "spo2"
+    TIME = "time"
+    QUANTITY = "quantity"
 
+
+SESSION_ITEM_TYPES = frozenset(
+    {ItemType.BLOOD_PRESSURE, ItemType.HEART_RATE, ItemType.SPO2, ItemType.TIME, ItemType.QUANTITY}
+)
+"""Item types a session record may use and a patient form may not."""
 
 CHOICE_TYPES = frozenset({ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE, ItemType.YES_NO})
 ANSWERED_TYPES = frozenset(ItemType) - {ItemType.DISPLAY, ItemType.GROUP}
@@ -64,6 +77,18 @@ YES_NO_OPTIONS: tuple[Option, ...] = (
 
 
 @dataclass(frozen=True, slots=True)
+class Prefill:
+    """A session-record yes/no answer suggested from the patient's own answers to another form (the checklist).
+
+    "yes" when `when` holds over that form's answers, "no" when it does not; nothing when the intake has no
+    answers to that form. Staff confirm it before it counts.
+    """
+
+    form_id: str
+    when: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class Item:
     id: str
     type: ItemType
@@ -78,6 +103,9 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
+    unit: str | None = None
+    """For a quantity: the unit its number is in ("mg", "mg/kg", "kg")."""
+    prefill: Prefill | None = None
 
     @property
     def is_answered_type(self) -> bool:
@@ -164,6 +192,10 @@ class Form:
     scoring: Scoring | None = None
     flags: tuple[FlagRule, ...] = ()
     body: Localized | None = None
+    monitoring_minutes: int | None = None
+    """Session record: the least monitoring from dosing to the end of monitoring (the REMS: 120)."""
+    rems: bool = False
+    """Session record: the session is reported on the Spravato REMS Patient Monitoring Form."""
     # Built once in __post_init__: every item in order, and each item by id and by code.
     _flat: tuple[Item, ...] = field(default=(), init=False, repr=False, compare=False)
     _by_key: dict[str, Item] = field(default_factory=dict, init=False, repr=False, compare=False)

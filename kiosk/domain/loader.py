@@ -17,6 +17,7 @@ import yaml
 from kiosk.domain.conditions import Condition, ConditionError, parse_condition
 from kiosk.domain.forms import (
     CHOICE_TYPES,
+    SESSION_ITEM_TYPES,
     YES_NO_OPTIONS,
     Band,
     FlagRule,
@@ -26,6 +27,7 @@ from kiosk.domain.forms import (
     ItemType,
     Localized,
     Option,
+    Prefill,
     ScoreTerm,
     Scoring,
     Version,
@@ -53,7 +55,13 @@ TOP_KEYS = {
     },
     FormKind.CHECKLIST: {"items", "flags", "option_sets", "codes", "instructions"},
     FormKind.CONSENT: {"body", "codes", "instructions"},
+    FormKind.SESSION_RECORD: {"items", "option_sets", "codes", "instructions", "monitoring_minutes", "rems"},
 }
+SESSION_TIME_ITEMS = ("dose_time", "discharge_time")
+"""A session record's times that start and end the monitoring clock: every session record has both."""
+VITALS_GROUP = "vitals"
+"""A session record's group of what one vital-signs reading holds (it must hold a blood pressure)."""
+PREFILL_KEYS = {"form", "when"}
 COMMON_KEYS = {"id", "version", "kind", "languages", "title"}
 ITEM_KEYS = {
     "id",
@@ -68,6 +76,8 @@ ITEM_KEYS = {
     "min",
     "max",
     "max_length",
+    "unit",
+    "prefill",
 }
 OPTION_KEYS = {"code", "score", "label"}
 FLAG_KEYS = {"code", "level", "when", "message", "patient_screen"}
@@ -107,7 +117,39 @@ def check_forms(directory: Path) -> tuple[list[Form], list[FormProblem]]:
             continue
         first_seen[form.id] = path.name
         forms.append(form)
+    problems.extend(_prefill_problems(forms))
     return forms, problems
+
+
+def _prefill_problems(forms: list[Form]) -> list[FormProblem]:
+    """A session record's prefill must name a form of the folder and, in its condition, items of that form."""
+    by_id = {form.id: form for form in forms}
+    problems: list[FormProblem] = []
+    for form in forms:
+        for item in form.all_items():
+            if item.prefill is None:
+                continue
+            source = by_id.get(item.prefill.form_id)
+            if source is None:
+                problems.append(
+                    FormProblem(
+                        form.source,
+                        item.line,
+                        f"item {item.id!r}: prefill names form {item.prefill.form_id!r}, which is not in this folder",
+                    )
+                )
+                continue
+            for name in item.prefill.when.names:
+                if source.find_item(name) is None:
+                    problems.append(
+                        FormProblem(
+                            form.source,
+                            item.line,
+                            f"item {item.id!r}: the prefill condition names "
+                            f"{name!r}, which is not an item of {source.id}",
+                        )
+                    )
+    return problems
 
 
 def check_form_file(path: Path) -> tuple[Form | None, list[FormProblem]]:
@@ -138,6 +180,7 @@ class _FormChecker:
         self.file = file
         self.problems: list[FormProblem] = []
         self.languages: tuple[str, ...] = ("en",)
+        self.kind: FormKind | None = None
         # Ids of every item that was declared, even one with its own problem, so that references to it
         # from scoring and flags do not repeat that problem as "unknown item".
         self.declared: set[str] = set()
@@ -154,7 +197,8 @@ class _FormChecker:
         self.report_duplicate_keys(document)
         form_id = self.required_id(document, "id", "the form")
         version = self.version(document)
-        kind = self.kind(document)
+        kind = self.form_kind(document)
+        self.kind = kind
         self.languages = self.language_list(document)
         title = self.localized(document, "title", "the title")
         if kind is not None:
@@ -183,6 +227,9 @@ class _FormChecker:
         items = self.items(document, option_sets)
         scoring = self.scoring(document, items) if kind is FormKind.QUESTIONNAIRE else None
         flags = self.flags(document, items, has_total=scoring is not None)
+        monitoring_minutes, rems = None, False
+        if kind is FormKind.SESSION_RECORD:
+            monitoring_minutes, rems = self.session_record(document, items)
         if form_id is None or version is None or title is None:
             return None
         return Form(
@@ -198,6 +245,8 @@ class _FormChecker:
             items=items,
             scoring=scoring,
             flags=flags,
+            monitoring_minutes=monitoring_minutes,
+            rems=rems,
         )
 
     def report_duplicate_keys(self, mapping: LocatedDict) -> None:
@@ -237,7 +286,7 @@ class _FormChecker:
             self.problem(document.line_of("version"), f"version {error}")
             return None
 
-    def kind(self, document: LocatedDict) -> FormKind | None:
+    def form_kind(self, document: LocatedDict) -> FormKind | None:
         value = document.get("kind")
         try:
             return FormKind(str(value))
@@ -414,6 +463,7 @@ class _FormChecker:
         if not isinstance(required, bool):
             self.problem(raw.line_of("required"), f"{where}: 'required' must be true or false")
             required = True
+        unit, prefill = self.session_item_keys(raw, item_type, where)
         max_length = raw.get("max_length", 500)
         if not isinstance(max_length, int) or max_length < 1:
             self.problem(raw.line_of("max_length"), f"{where}: 'max_length' must be a positive whole number")
@@ -435,7 +485,60 @@ class _FormChecker:
             minimum=minimum,
             maximum=maximum,
             max_length=max_length,
+            unit=unit,
+            prefill=prefill,
         )
+
+    def session_item_keys(
+        self, raw: LocatedDict, item_type: ItemType | None, where: str
+    ) -> tuple[str | None, Prefill | None]:
+        """The measurement types, `unit` and `prefill` belong to a session record only."""
+        is_session = self.kind is FormKind.SESSION_RECORD
+        if item_type in SESSION_ITEM_TYPES and not is_session:
+            self.problem(raw.line_of("type"), f"{where}: a {item_type} item belongs only in a session_record form")
+        unit = raw.get("unit")
+        if item_type is ItemType.QUANTITY and (not isinstance(unit, str) or not unit.strip()):
+            self.problem(raw.line_of("unit") if "unit" in raw else raw.line, f"{where}: a quantity needs a 'unit'")
+            unit = None
+        elif unit is not None and item_type is not ItemType.QUANTITY:
+            self.problem(raw.line_of("unit"), f"{where}: only a quantity item takes 'unit'")
+            unit = None
+        prefill_raw = raw.get("prefill")
+        if prefill_raw is None:
+            return unit, None
+        line = raw.line_of("prefill")
+        if not is_session or item_type is not ItemType.YES_NO:
+            self.problem(line, f"{where}: only a yes_no item of a session_record form takes 'prefill'")
+            return unit, None
+        if not isinstance(prefill_raw, LocatedDict) or set(prefill_raw) != PREFILL_KEYS:
+            self.problem(line, f"{where}: prefill is {{form: a form id, when: a condition over that form's answers}}")
+            return unit, None
+        condition = self.condition(prefill_raw["when"], prefill_raw.line_of("when"), where)
+        if condition is None:
+            return unit, None
+        return unit, Prefill(form_id=str(prefill_raw["form"]), when=condition)
+
+    def session_record(self, document: LocatedDict, items: tuple[Item, ...]) -> tuple[int | None, bool]:
+        """What the dosing service relies on: the two monitoring times and a vitals group with a blood pressure."""
+        by_id = {item.id: item for form_item in items for item in (form_item, *form_item.children)}
+        for item_id in SESSION_TIME_ITEMS:
+            item = by_id.get(item_id)
+            if item is None or item.type is not ItemType.TIME:
+                self.problem(document.line_of("items"), f"a session record needs a time item {item_id!r}")
+        vitals = by_id.get(VITALS_GROUP)
+        if vitals is None or vitals.type is not ItemType.GROUP or vitals not in items:
+            self.problem(document.line_of("items"), f"a session record needs a top-level group {VITALS_GROUP!r}")
+        elif not any(child.type is ItemType.BLOOD_PRESSURE for child in vitals.children):
+            self.problem(vitals.line, f"the group {VITALS_GROUP!r} needs a blood_pressure item")
+        minutes = document.get("monitoring_minutes")
+        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int) or minutes < 1):
+            self.problem(document.line_of("monitoring_minutes"), "'monitoring_minutes' must be a positive whole number")
+            minutes = None
+        rems = document.get("rems", False)
+        if not isinstance(rems, bool):
+            self.problem(document.line_of("rems"), "'rems' must be true or false")
+            rems = False
+        return minutes, rems
 
     def item_options(
         self,
@@ -476,7 +579,7 @@ class _FormChecker:
         values: list[float | None] = []
         for key in ("min", "max"):
             value = raw.get(key)
-            if value is not None and item_type is not ItemType.NUMBER:
+            if value is not None and item_type not in (ItemType.NUMBER, ItemType.QUANTITY):
                 self.problem(raw.line_of(key), f"{where}: only a number item takes '{key}'")
                 value = None
             if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):

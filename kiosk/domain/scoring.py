@@ -14,8 +14,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from kiosk.domain import vitals
 from kiosk.domain.conditions import ItemValue
-from kiosk.domain.forms import Band, Form, Item, ItemType, pick
+from kiosk.domain.forms import SESSION_ITEM_TYPES, Band, Form, Item, ItemType, pick
 from kiosk.domain.refusals import RefusedError
 from kiosk.domain.statuses import FlagLevel
 from kiosk.domain.typed_text import TypedTextError, check_characters
@@ -91,6 +92,8 @@ def normalize_answer(item: Item, raw: Any) -> AnswerData:
         return _date(raw)
     if item.type is ItemType.PHONE:
         return normalize_phone(raw)
+    if item.type in SESSION_ITEM_TYPES:
+        return _measurement(item, raw)
     if item.type is ItemType.TEXT:
         text = str(raw).strip() if raw is not None else ""
         if not text:
@@ -103,6 +106,22 @@ def normalize_answer(item: Item, raw: Any) -> AnswerData:
             raise AnswerError(str(error)) from None
         return text
     raise AnswerError(f"item {item.id!r} is not a question and takes no answer")
+
+
+def _measurement(item: Item, raw: Any) -> AnswerData:
+    """A session record's vital sign, time of day or quantity, checked by kiosk.domain.vitals."""
+    try:
+        if item.type is ItemType.BLOOD_PRESSURE:
+            return str(vitals.parse_blood_pressure(raw))
+        if item.type is ItemType.HEART_RATE:
+            return vitals.parse_heart_rate(raw)
+        if item.type is ItemType.SPO2:
+            return vitals.parse_spo2(raw)
+        if item.type is ItemType.TIME:
+            return vitals.parse_time_of_day(raw)
+        return vitals.parse_quantity(raw, item.unit or "", item.minimum, item.maximum)
+    except vitals.VitalsError as error:
+        raise AnswerError(str(error)) from None
 
 
 def _choice_code(item: Item, raw: Any) -> str:

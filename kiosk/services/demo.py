@@ -22,6 +22,7 @@ from kiosk.domain.forms import Form, FormKind, ItemType
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, Clock
+from kiosk.services.demo_sessions import seed_demo_session
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
 from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
 from kiosk.services.patients import EmergencyContact, add_patient
@@ -79,6 +80,8 @@ TODAY = (
 # Patients with a treatment series behind them: (patient index, visit type, PHQ-9 baseline, GAD-7 baseline)
 SERIES = ((0, "im_ketamine", 19, 15), (1, "spravato", 22, 17), (2, "im_ketamine", 16, 12), (3, "im_ketamine", 13, 11))
 SERIES_SESSIONS = 5
+DOSING_SESSION_PATIENTS = (0, 1)
+"""Whose latest series visit has a recorded dosing session (kiosk/services/demo_sessions.py): IM and Spravato."""
 ITEM9_PATIENT = 2  # Daniel Okafor answered item 9 above 0 at his second session
 ITEM9_SESSION = 1
 
@@ -106,6 +109,7 @@ class DemoSummary:
     appointments_added: int
     intakes_added: int
     staff_added: int = 0
+    sessions_added: int = 0
 
 
 DEMO_SEEDER = StaffIdentity(user_id=0, username="demo", display_name="the demo data", role=StaffRole.ADMIN)
@@ -317,7 +321,7 @@ def seed_demo(backend: Backend) -> DemoSummary:
     Raises NotADemoDatabaseError, before writing anything, on a database that is not a demo one."""
     claim_demo_database(backend)
     today = backend.local_now().date()
-    patients_added = appointments_added = intakes_added = 0
+    patients_added = appointments_added = intakes_added = sessions_added = 0
     patient_ids: list[int] = []
     for person in DEMO_PATIENTS:
         patient_id, added = _ensure_patient(backend, person)
@@ -353,8 +357,10 @@ def seed_demo(backend: Backend) -> DemoSummary:
                 acknowledge_flag(reviewed, flag_id, DEMO_REVIEWER)
             mark_reviewed(reviewed, intake_id, DEMO_REVIEWER)
             intakes_added += 1
+            if session_number == SERIES_SESSIONS - 1 and index in DOSING_SESSION_PATIENTS:
+                sessions_added += seed_demo_session(backend, DEMO_REVIEWER, intake_id, day, visit_type) is not None
     staff_added = _ensure_staff(backend)
-    return DemoSummary(patients_added, appointments_added, intakes_added, staff_added)
+    return DemoSummary(patients_added, appointments_added, intakes_added, staff_added, sessions_added)
 
 
 def _fixed_clock(at: dt.datetime) -> Clock:

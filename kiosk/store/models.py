@@ -8,13 +8,14 @@ PostgreSQL; every constraint is named by the naming convention so Alembic can fi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -29,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 # Defined once in domain; re-exported here because every column that stores one is declared in this module.
 from kiosk.domain.acknowledgements import AddendumAction as AddendumAction  # noqa: PLC0414
+from kiosk.domain.dosing import ReadingMoment as ReadingMoment  # noqa: PLC0414
 from kiosk.domain.statuses import AppointmentStatus as AppointmentStatus  # noqa: PLC0414
 from kiosk.domain.statuses import ArrivalOutcome as ArrivalOutcome  # noqa: PLC0414
 
@@ -245,6 +247,65 @@ class Addendum(Base):
     # Of the signed plaintext, like intakes.packet_sha256.
     sha256: Mapped[str] = mapped_column(String(64))
     pdf: Mapped[bytes] = mapped_column(EncryptedBytes("addenda.pdf"), deferred=True)
+
+
+class DosingSession(Base):
+    """One dosing visit's staff record (migration 0005): opened for a submitted intake, one per intake.
+
+    The times that drive the board (dosing, end of monitoring) and the REMS filing dates are kept in clear so
+    the board can poll cheaply; what was given and observed is in session_values and session_readings,
+    encrypted like answers.
+    """
+
+    __tablename__ = "dosing_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intakes.id"), unique=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    form_id: Mapped[str] = mapped_column(String(64))
+    form_version: Mapped[str] = mapped_column(String(32))
+    session_date: Mapped[date] = mapped_column(Date, index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    opened_by: Mapped[str] = mapped_column(String(64))
+    dose_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rems_due: Mapped[date | None] = mapped_column(Date)
+    rems_submitted_on: Mapped[date | None] = mapped_column(Date)
+    rems_submitted_by: Mapped[str | None] = mapped_column(String(64))
+    rems_confirmation: Mapped[str | None] = mapped_column(EncryptedText("dosing_sessions.rems_confirmation"))
+
+
+class SessionValue(Base):
+    """One value of a session record (dose, lot number, an observation...), saved the moment it is entered."""
+
+    __tablename__ = "session_values"
+    __table_args__ = (UniqueConstraint("session_id", "item_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("dosing_sessions.id", ondelete="CASCADE"))
+    item_id: Mapped[str] = mapped_column(String(64))
+    # Encrypted JSON like answers.value_enc, with the context "session_values.value".
+    value_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    reason: Mapped[str | None] = mapped_column(EncryptedText("session_values.reason"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    entered_by: Mapped[str] = mapped_column(String(64))
+
+
+class SessionReading(Base):
+    """One vital-signs reading of a session: when it was taken, by whom, and (encrypted) what it showed."""
+
+    __tablename__ = "session_readings"
+    __table_args__ = (_one_of("moment", ReadingMoment), Index("ix_session_readings_session_id", "session_id"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("dosing_sessions.id", ondelete="CASCADE"))
+    moment: Mapped[str] = mapped_column(String(32))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    taken_by: Mapped[str] = mapped_column(String(64))
+    # Encrypted JSON {item id: value}, context "session_readings.values".
+    values_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    proceed_reason: Mapped[str | None] = mapped_column(EncryptedText("session_readings.proceed_reason"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class AuditEntry(Base):

@@ -22,6 +22,13 @@ from kiosk.domain.statuses import ArrivalOutcome, FlagLevel, VisitStatus
 from kiosk.services.board import Board, BoardRow, UnresolvedArrival, board_for_day
 from kiosk.services.board import board_signature as read_board_signature
 from kiosk.services.board import resolve_arrival as resolve_arrival_service
+from kiosk.services.dosing_lists import (
+    MonitoringLine,
+    SessionSummary,
+    dosing_signature,
+    monitoring_today,
+    rems_worklist,
+)
 from kiosk.services.flag_answers import acknowledge_urgent, clear_hold, undo_answer
 from kiosk.services.permissions import Permission, allows
 from kiosk.ui.staff.acknowledge_dialog import AcknowledgeDialog
@@ -169,16 +176,26 @@ class BoardView(QWidget):
         loaded: a fresh board is on screen (after the first load and after every change).
         intake_requested(int): open this intake in the review.
         chart_requested(int): open this patient's chart.
+        session_requested(int): open (or find) the dosing session of this intake.
+        session_shown(int): show this dosing session.
+        dosing_loaded: the Monitoring and REMS sections were read again.
     """
 
     loaded = Signal()
     intake_requested = Signal(int)
     chart_requested = Signal(int)
+    session_requested = Signal(int)
+    session_shown = Signal(int)
+    dosing_loaded = Signal()
 
     def __init__(self, context: StaffContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._context = context
         self.clinical = context.identity.can_review
+        self.dosing = allows(context.identity, Permission.RECORD_DOSING)
+        self._dosing_signature: object = None
+        self._dosing_polling = False
+        self.monitoring: tuple[MonitoringLine, ...] = ()
         self.board: Board | None = None
         self._signature: object = None
         self._polling = False
@@ -294,6 +311,10 @@ class BoardView(QWidget):
         self.print_button = push_button("Print today's packets" if clinical_print else "Print today's consent copies")
         for button in (self.open_review_button, self.open_chart_button, self.print_button):
             visits_top.addWidget(button)
+        self.open_session_button = push_button("Open dosing session")
+        self.open_session_button.setVisible(self.dosing)
+        visits_top.addWidget(self.open_session_button)
+        self._build_dosing(column)
         self.status = StatusLine()
         column.addWidget(self.status)
         self._set_arrivals_visible(False)
@@ -306,6 +327,7 @@ class BoardView(QWidget):
         self.open_review_button.clicked.connect(self._on_open_review_button_clicked)
         self.open_chart_button.clicked.connect(self._on_open_chart_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.open_session_button.clicked.connect(self._on_open_session_button_clicked)
         self.visits_view.activated.connect(self._on_visits_view_activated)
         self.flags_view.activated.connect(self._on_flags_view_activated)
         for view in (self.flags_view, self.arrivals_view, self.visits_view):
@@ -313,6 +335,59 @@ class BoardView(QWidget):
             assert selection is not None
             selection.selectionChanged.connect(self._update_buttons)
         self._update_buttons()
+
+    def _build_dosing(self, column: QVBoxLayout) -> None:
+        """Monitoring (patients dosed today: time since dosing, the next reading due, ready for discharge) and the
+        REMS forms still to file (overdue in red); for those who record dosing sessions."""
+        monitoring_top = QHBoxLayout()
+        self.monitoring_heading = text_label("Monitoring", TextRole.QUESTION, wrap=False)
+        monitoring_top.addWidget(self.monitoring_heading)
+        monitoring_top.addStretch(1)
+        self.show_session_button = push_button("Show session")
+        monitoring_top.addWidget(self.show_session_button)
+        column.addLayout(monitoring_top)
+        self.monitoring_model = RowsModel[MonitoringLine](
+            [
+                Column("Patient", lambda line: line.patient_name),
+                Column("Dosed", lambda line: clock_time(line.dose_at)),
+                Column("Since dosing", lambda line: f"{line.minutes_since_dosing} min"),
+                Column("Next", monitoring_next, bold=lambda line: line.next_step is not None and line.next_step.urgent),
+            ],
+            tone=monitoring_tone,
+        )
+        self.monitoring_view = table_view(self.monitoring_model, "Monitoring")
+        column.addWidget(self.monitoring_view, 2)
+        rems_top = QHBoxLayout()
+        self.rems_heading = text_label("REMS forms to file", TextRole.QUESTION, wrap=False)
+        rems_top.addWidget(self.rems_heading)
+        rems_top.addStretch(1)
+        self.show_rems_button = push_button("Open REMS session")
+        rems_top.addWidget(self.show_rems_button)
+        column.addLayout(rems_top)
+        self.rems_model = RowsModel[SessionSummary](
+            [
+                Column("Session", lambda summary: us_date(summary.session_date)),
+                Column("Patient", lambda summary: summary.patient_name),
+                Column("Due", lambda summary: us_date(summary.rems_due) if summary.rems_due else ""),
+                Column("Status", rems_state, bold=lambda summary: summary.rems_overdue),
+            ],
+            tone=lambda summary: Tone.URGENT if summary.rems_overdue else None,
+        )
+        self.rems_view = table_view(self.rems_model, "REMS forms to file")
+        column.addWidget(self.rems_view, 1)
+        for widget in (
+            self.monitoring_heading,
+            self.show_session_button,
+            self.monitoring_view,
+            self.rems_heading,
+            self.show_rems_button,
+            self.rems_view,
+        ):
+            widget.setVisible(self.dosing)
+        self.show_session_button.clicked.connect(self._on_show_session_button_clicked)
+        self.monitoring_view.activated.connect(self._on_show_session_button_clicked)
+        self.show_rems_button.clicked.connect(self._on_show_rems_button_clicked)
+        self.rems_view.activated.connect(self._on_show_rems_button_clicked)
 
     def _set_arrivals_visible(self, visible: bool) -> None:
         for widget in (self.arrivals_heading, self.arrivals_view, self.arrivals_buttons):
@@ -342,6 +417,65 @@ class BoardView(QWidget):
         self._context.runner.submit(
             lambda: read_board_signature(backend, staff), self._on_signature, self._on_poll_failed
         )
+        if self.dosing:
+            self._poll_dosing()
+
+    def reload_dosing(self) -> None:
+        """Read the Monitoring and REMS sections again at the next poll (after a session screen saved)."""
+        self._dosing_signature = None
+        self.poll()
+
+    def _poll_dosing(self) -> None:
+        """Every second: the lines read again when the records changed, the times said anew from the clock."""
+        self._show_monitoring()
+        if self._dosing_polling:
+            return
+        self._dosing_polling = True
+        backend, staff = self._context.backend, self._context.identity
+
+        def read() -> tuple[object, tuple[MonitoringLine, ...], tuple[SessionSummary, ...]] | None:
+            signature = dosing_signature(backend, staff)
+            if signature == self._dosing_signature:
+                return None
+            return signature, monitoring_today(backend, staff), rems_worklist(backend, staff)
+
+        self._context.runner.submit(read, self._on_dosing_read, self._on_dosing_failed)
+
+    def _on_dosing_read(
+        self, read: tuple[object, tuple[MonitoringLine, ...], tuple[SessionSummary, ...]] | None
+    ) -> None:
+        self._dosing_polling = False
+        if read is None:
+            return
+        self._dosing_signature, self.monitoring, worklist = read
+        chosen = selected_row(self.monitoring_view)
+        self._show_monitoring()
+        _reselect(self.monitoring_view, self.monitoring_model, lambda line: line.session_id, chosen)
+        chosen_form = selected_row(self.rems_view)
+        self.rems_model.set_rows(worklist)
+        _reselect(self.rems_view, self.rems_model, lambda summary: summary.id, chosen_form)
+        fit_rows(self.monitoring_view, len(self.monitoring), 2)
+        fit_rows(self.rems_view, len(worklist), 2)
+        overdue = sum(1 for summary in worklist if summary.rems_overdue)
+        heading = "REMS forms to file" + (f": {overdue} overdue" if overdue else "")
+        self.rems_heading.setText(heading)
+        self.rems_heading.setAccessibleName(heading)
+        self.dosing_loaded.emit()
+
+    def _show_monitoring(self) -> None:
+        """The lines as they read now (minutes since dosing, what is due), without asking the database."""
+        if not self.monitoring:
+            if self.monitoring_model.rows:
+                self.monitoring_model.set_rows(())
+            return
+        now = self._context.backend.now()
+        chosen = selected_row(self.monitoring_view)
+        self.monitoring_model.set_rows(tuple(line.at(now) for line in self.monitoring))
+        _reselect(self.monitoring_view, self.monitoring_model, lambda line: line.session_id, chosen)
+
+    def _on_dosing_failed(self, error: Exception) -> None:
+        self._dosing_polling = False
+        self._on_poll_failed(error)
 
     def _on_signature(self, signature: object) -> None:
         if signature == self._signature and self.board is not None:
@@ -431,6 +565,9 @@ class BoardView(QWidget):
         self.handled_button.setEnabled(self.selected_arrival() is not None)
         self.open_review_button.setEnabled(visit is not None and visit.intake_id is not None)
         self.open_chart_button.setEnabled(visit is not None)
+        self.open_session_button.setEnabled(
+            visit is not None and visit.intake_id is not None and visit.status in PRINTABLE
+        )
         self.print_button.setEnabled(not self._printing and self.board is not None)
 
     # ----------------------------------------------------------------------------------- actions
@@ -538,6 +675,24 @@ class BoardView(QWidget):
             self.chart_requested.emit(visit.patient_id)
 
     @Slot()
+    def _on_open_session_button_clicked(self) -> None:
+        visit = self.selected_visit()
+        if visit is not None and visit.intake_id is not None and self.dosing:
+            self.session_requested.emit(visit.intake_id)
+
+    @Slot()
+    def _on_show_session_button_clicked(self) -> None:
+        line = selected_row(self.monitoring_view)
+        if isinstance(line, MonitoringLine):
+            self.session_shown.emit(line.session_id)
+
+    @Slot()
+    def _on_show_rems_button_clicked(self) -> None:
+        summary = selected_row(self.rems_view)
+        if isinstance(summary, SessionSummary):
+            self.session_shown.emit(summary.id)
+
+    @Slot()
     def _on_handled_button_clicked(self) -> None:
         arrival = self.selected_arrival()
         if arrival is None:
@@ -583,6 +738,26 @@ class BoardView(QWidget):
     def _on_batch_finished(self, results: object) -> None:
         self._printing = False
         self._update_buttons()
+
+
+def monitoring_next(line: MonitoringLine) -> str:
+    if line.next_step is None:
+        return f"monitoring ended {clock_time(line.ended_at)}" if line.ended_at else ""
+    return line.next_step.text
+
+
+def monitoring_tone(line: MonitoringLine) -> Tone | None:
+    if line.next_step is None:
+        return Tone.QUIET
+    if line.next_step.urgent:
+        return Tone.URGENT
+    return Tone.GOOD if line.next_step.ready_for_discharge else None
+
+
+def rems_state(summary: SessionSummary) -> str:
+    if summary.rems_overdue and summary.rems_due is not None:
+        return f"overdue since {us_date(summary.rems_due)}"
+    return "to file"
 
 
 def fit_rows(view: QTableView, count: int, at_least: int, *, grow: bool = True) -> None:

@@ -1,7 +1,7 @@
 """The console of one signed-in person: a header saying who it is, and the tabs their role may use.
 
-Front desk: Board and Schedule. Clinicians also get Intake review and Patient chart. Admins also get
-Audit and Accounts. A tab a role may not use is never built, so nothing of it can leak through.
+Front desk: Board and Schedule. Clinicians also get Intake review, Patient chart and Dosing session. Admins
+also get Audit and Accounts. A tab a role may not use is never built, so nothing of it can leak through.
 """
 
 from __future__ import annotations
@@ -10,11 +10,13 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QTabWidget, QVBoxLayout, QWidget
 
+from kiosk.services.permissions import Permission, allows
 from kiosk.ui.staff.accounts import ROLE_NAMES, AccountsView
 from kiosk.ui.staff.audit import AuditView
 from kiosk.ui.staff.board import BoardView
 from kiosk.ui.staff.context import StaffContext
 from kiosk.ui.staff.controls import push_button, text_label
+from kiosk.ui.staff.dosing_session import DosingSessionView
 from kiosk.ui.staff.intake_review import IntakeReviewView
 from kiosk.ui.staff.patient_chart import PatientChartView
 from kiosk.ui.staff.schedule import ScheduleView
@@ -77,6 +79,13 @@ class ConsoleView(QWidget):
             self.board.chart_requested.connect(self._on_chart_requested)
             self.review.chart_requested.connect(self._on_chart_requested)
             self.review.reviewed.connect(self.board.reload_now)
+        self.dosing: DosingSessionView | None = None
+        if allows(identity, Permission.RECORD_DOSING):
+            self.dosing = DosingSessionView(context)
+            self.tabs.addTab(self.dosing, "Dosing session")
+            self.board.session_requested.connect(self._on_board_session_requested)
+            self.board.session_shown.connect(self._on_board_session_shown)
+            self.dosing.changed.connect(self.board.reload_dosing)
         if identity.is_admin:
             self.audit = AuditView(context)
             self.accounts = AccountsView(context)
@@ -112,6 +121,18 @@ class ConsoleView(QWidget):
         assert self.review is not None
         self.review.show_intake(intake_id)
         self.tabs.setCurrentWidget(self.review)
+
+    @Slot(int)
+    def _on_board_session_requested(self, intake_id: int) -> None:
+        assert self.dosing is not None
+        self.dosing.open_for_intake(intake_id)
+        self.tabs.setCurrentWidget(self.dosing)
+
+    @Slot(int)
+    def _on_board_session_shown(self, session_id: int) -> None:
+        assert self.dosing is not None
+        self.dosing.open_session_id(session_id)
+        self.tabs.setCurrentWidget(self.dosing)
 
     @Slot(int)
     def _on_chart_requested(self, patient_id: int) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from PySide6.QtGui import QFont, QPageLayout, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QScrollArea, QTableView, QVBoxLayout, QWidget
 
+from kiosk.services.dosing_lists import DosingSummaryLine, dosing_series
 from kiosk.services.patient_search import PatientHit
 from kiosk.services.trends import PatientTrend, patient_trend
 from kiosk.ui.staff.context import StaffContext
@@ -43,9 +44,12 @@ class SessionLine:
     visit: str
     totals: tuple[str, ...]
     notes: str
+    dosing: DosingSummaryLine | None = None
 
 
-def session_lines(trend: PatientTrend, visit_labels: dict[str, str]) -> tuple[SessionLine, ...]:
+def session_lines(
+    trend: PatientTrend, visit_labels: dict[str, str], dosing: Mapping[int, DosingSummaryLine] | None = None
+) -> tuple[SessionLine, ...]:
     lines = []
     for number, session in enumerate(trend.sessions, start=1):
         totals = []
@@ -65,9 +69,26 @@ def session_lines(trend: PatientTrend, visit_labels: dict[str, str]) -> tuple[Se
                 visit=visit_labels.get(session.visit_type, session.visit_type),
                 totals=tuple(totals),
                 notes=", ".join(notes),
+                dosing=(dosing or {}).get(session.intake_id),
             )
         )
     return tuple(lines)
+
+
+DOSING_COLUMNS: tuple[tuple[str, Callable[[DosingSummaryLine], str]], ...] = (
+    ("Dose", lambda line: line.dose),
+    ("Peak BP", lambda line: line.peak_blood_pressure),
+    ("Sedation", lambda line: line.sedation),
+    ("Dissociation", lambda line: line.dissociation),
+)
+"""The series view of the dosing sessions: what was given and how the patient did, session by session."""
+
+
+def _dosing_cell(read: Callable[[DosingSummaryLine], str]) -> Callable[[SessionLine], str]:
+    def cell(line: SessionLine) -> str:
+        return read(line.dosing) if line.dosing is not None else ""
+
+    return cell
 
 
 def _total_at(position: int) -> Callable[[SessionLine], str]:
@@ -90,6 +111,7 @@ class PatientChartView(QWidget):
         super().__init__(parent)
         self._context = context
         self.trend: PatientTrend | None = None
+        self.dosing: Mapping[int, DosingSummaryLine] = {}
         self.chart_views: list[TrendChartView] = []
         self.file_dialog: QFileDialog | None = None
         self.print_dialog: QPrintDialog | None = None
@@ -139,12 +161,16 @@ class PatientChartView(QWidget):
     def show_patient(self, patient_id: int) -> None:
         context = self._context
         self.status.show_message("Loading the chart…")
-        context.runner.submit(
-            lambda: patient_trend(context.backend, patient_id, context.identity), self._on_loaded, self._on_load_failed
-        )
 
-    def _on_loaded(self, trend: PatientTrend) -> None:
+        def load() -> tuple[PatientTrend, Mapping[int, DosingSummaryLine]]:
+            trend = patient_trend(context.backend, patient_id, context.identity)
+            return trend, dosing_series(context.backend, context.identity, patient_id)
+
+        context.runner.submit(load, self._on_loaded, self._on_load_failed)
+
+    def _on_loaded(self, loaded: tuple[PatientTrend, Mapping[int, DosingSummaryLine]]) -> None:
         self.status.clear_message()
+        trend, self.dosing = loaded
         self.show_trend(trend)
 
     def _on_load_failed(self, error: Exception) -> None:
@@ -199,9 +225,11 @@ class PatientChartView(QWidget):
             ]
             for position, series in enumerate(trend.series):
                 columns.append(Column(short_title(series.title), _total_at(position)))
+            if any(session.intake_id in self.dosing for session in trend.sessions):
+                columns.extend(Column(name, _dosing_cell(read)) for name, read in DOSING_COLUMNS)
             columns.append(Column("Response and remission", lambda line: line.notes))
             model = RowsModel[SessionLine](columns)
-            model.set_rows(session_lines(trend, labels))
+            model.set_rows(session_lines(trend, labels, self.dosing))
             table = table_view(model, "Sessions", follow_contents=False)
             table.setMinimumHeight(min(420, 36 + 30 * count))
             column.addWidget(table)

@@ -18,8 +18,17 @@ from tests.ui.staff.driver import Staff
 def test_each_role_gets_only_its_tabs(qtbot: QtBot, backend: Backend) -> None:
     expected = {
         StaffRole.FRONT_DESK: ["Board", "Schedule"],
-        StaffRole.CLINICIAN: ["Board", "Schedule", "Intake review", "Patient chart"],
-        StaffRole.ADMIN: ["Board", "Schedule", "Intake review", "Patient chart", "Audit", "Accounts", "Settings"],
+        StaffRole.CLINICIAN: ["Board", "Schedule", "Intake review", "Patient chart", "Dosing session"],
+        StaffRole.ADMIN: [
+            "Board",
+            "Schedule",
+            "Intake review",
+            "Patient chart",
+            "Dosing session",
+            "Audit",
+            "Accounts",
+            "Settings",
+        ],
     }
     for role, tabs in expected.items():
         window = open_console(qtbot, backend, identity=demo_identity(backend, role))
