@@ -354,6 +354,9 @@ def make_data_dir(path: Path, *, input_guard_ms: int, answer_beat_ms: int) -> Pa
         "input_guard_ms = 400", f"input_guard_ms = {input_guard_ms}"
     )
     settings = settings.replace("idle_seconds = 90", "idle_seconds = 900")
+    # No read aloud: a kiosk killed while it talks to speech-dispatcher can leave the daemon hung (the kiosk
+    # survives that, see kiosk/ui/widgets/read_aloud.py, but other tests on this machine then have no voice).
+    settings = settings.replace("read_aloud = true", "read_aloud = false")
     (path / "settings.toml").write_text(settings)
     backend = open_backend(path)
     seed_demo(backend)

@@ -756,6 +756,7 @@ class PatientWindow(QWidget):
 
     def shutdown(self) -> None:
         """Finish the service calls already sent (nothing is lost), then stop the worker threads."""
+        self.read_aloud.shutdown()
         self.idle_guard.uninstall()
         self.runner.shutdown()
         shutdown = getattr(self.packet_producer, "shutdown", None)

@@ -5,6 +5,8 @@ voices from speech-dispatcher and speech-dispatcher-espeak-ng); on Windows the S
 the wheel. QtTextToSpeech is imported only when `start()` is called (after Welcome's first paint): a kiosk
 whose machine has no speech at all starts as fast as one that has. With no engine, or no voice for the
 patient's language, `can_read()` is False and the window hides its "Read aloud" button: never a broken control.
+A speech daemon that stops answering (seen with speech-dispatcher) is found by a probe in a child process
+first, so the patient's screens never wait for it (see ReadAloud).
 
 What is read is `screen_words(screen)`: the texts a patient can see on the screen, top to bottom, left to right
 (the question and its answers, a message and its buttons), and of a long text in a scroll area (a consent) only
@@ -14,9 +16,10 @@ the section in view: the heading above the view and the paragraphs that show.
 from __future__ import annotations
 
 import logging
+import sys
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLocale, QObject, QPoint, QRect, Signal
+from PySide6.QtCore import QLocale, QObject, QPoint, QProcess, QRect, QTimer, Signal
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollArea, QWidget
 
@@ -29,8 +32,27 @@ SPEECH_LOCALES = {"en": "en_US", "es": "es_ES"}
 """The voice's locale for each language the kiosk speaks (the Spanish of CLINICAL.md is neutral)."""
 
 
+PROBE_SECONDS = 5
+"""How long the speech engine may take to answer the probe before read aloud is given up for this run."""
+_PROBE = """
+import sys
+from PySide6.QtCore import QCoreApplication
+app = QCoreApplication([])
+from PySide6.QtTextToSpeech import QTextToSpeech
+speech = QTextToSpeech(sys.argv[1], app) if sys.argv[1] else QTextToSpeech(app)
+print(" ".join(locale.name() for locale in speech.availableLocales()), flush=True)
+"""
+
+
 class ReadAloud(QObject):
-    """One speech engine for the kiosk window. `available_changed` says when it becomes usable (or stops)."""
+    """Read aloud for the kiosk window. `available_changed` says when it becomes usable (or stops);
+    `can_read(language)` whether a voice speaks that language.
+
+    On Linux the speech-dispatcher plugin connects to a daemon that can stop answering, and the connection then
+    blocks the thread that makes the engine, holding Python's lock: the whole kiosk would freeze. So the engine
+    is first made in a short child process (`PROBE_SECONDS` at most, off the GUI thread); only when that
+    answers is it made here. A daemon that hangs costs the patient the button, never the screen.
+    """
 
     available_changed = Signal(bool)
     speaking_changed = Signal(bool)
@@ -39,6 +61,8 @@ class ReadAloud(QObject):
         super().__init__(parent)
         self._engine_name = engine
         self._speech: QTextToSpeech | None = None
+        self._started = False
+        self._probe: QProcess | None = None
         self._available = False
         self._speaking = False
         self.last_text = ""
@@ -46,19 +70,64 @@ class ReadAloud(QObject):
         self.last_locale = ""
 
     def start(self) -> None:
-        """Load QtTextToSpeech and open the engine; speech-dispatcher answers asynchronously."""
-        if self._speech is not None:
+        """Open the speech engine (once); the button shows when it answers with voices."""
+        if self._started:
             return
+        self._started = True
+        if not self._needs_probe():
+            self._open()
+            return
+        probe = QProcess(self)
+        self._probe = probe
+        probe.setProcessChannelMode(QProcess.ProcessChannelMode.ForwardedErrorChannel)
+        probe.finished.connect(self._on_probe_finished)
+        probe.errorOccurred.connect(self._on_probe_failed)
+        QTimer.singleShot(PROBE_SECONDS * 1000, self, self._on_probe_timeout)
+        probe.start(sys.executable, ["-c", _PROBE, self._engine_name])
+
+    def _needs_probe(self) -> bool:
+        """speech-dispatcher (Linux, not the Qt test engine); a frozen build has no Python to run the probe."""
+        return (
+            sys.platform.startswith("linux")
+            and self._engine_name in ("", "speechd")
+            and not getattr(sys, "frozen", False)
+        )
+
+    def _on_probe_finished(self, code: int, _status: object) -> None:
+        probe, self._probe = self._probe, None
+        if probe is None:
+            return
+        answer = bytes(probe.readAllStandardOutput().data()).decode(errors="replace").split()
+        probe.deleteLater()
+        if code == 0 and answer:
+            self._open()
+        else:
+            log.info("read aloud is not available: the speech engine has no voices (probe exit %d)", code)
+
+    def _on_probe_failed(self, _error: object) -> None:
+        if self._probe is not None and self._probe.state() == QProcess.ProcessState.NotRunning:
+            log.info("read aloud is not available: %s", self._probe.errorString())
+            self._probe.deleteLater()
+            self._probe = None
+
+    def _on_probe_timeout(self) -> None:
+        probe, self._probe = self._probe, None
+        if probe is not None:
+            log.info("read aloud is not available: the speech engine did not answer in %d s", PROBE_SECONDS)
+            probe.kill()
+            probe.waitForFinished(1000)
+            probe.deleteLater()
+
+    def _open(self) -> None:
         try:
             from PySide6.QtTextToSpeech import QTextToSpeech
         except ImportError as error:  # the platform's speech libraries are missing: no button, no error
             log.info("read aloud is not available: %s", error)
             return
         if self._engine_name and self._engine_name not in QTextToSpeech.availableEngines():
+            engines = ", ".join(QTextToSpeech.availableEngines()) or "none"
             log.info(
-                "read aloud is not available: no speech engine %r here (there are: %s)",
-                self._engine_name,
-                ", ".join(QTextToSpeech.availableEngines()) or "none",
+                "read aloud is not available: no speech engine %r here (there are: %s)", self._engine_name, engines
             )
             return
         speech = QTextToSpeech(self._engine_name, self) if self._engine_name else QTextToSpeech(self)
@@ -95,6 +164,14 @@ class ReadAloud(QObject):
         if self._speech is not None:
             self._speech.stop()
         self._set_speaking(False)
+
+    def shutdown(self) -> None:
+        """Stop reading and end a probe still waiting (the window is closing)."""
+        self.stop()
+        if self._probe is not None:
+            self._probe.kill()
+            self._probe.waitForFinished(1000)
+            self._probe = None
 
     def _locale_for(self, language: str) -> QLocale | None:
         if self._speech is None:

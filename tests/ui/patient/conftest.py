@@ -36,6 +36,9 @@ def copy_demo_data_dir(
         .replace("input_guard_ms = 400", f"input_guard_ms = {input_guard_ms}")
         .replace("idle_seconds = 90", f"idle_seconds = {idle_seconds}")
         .replace("idle_countdown_seconds = 30", f"idle_countdown_seconds = {countdown}")
+        # Read aloud starts a speech engine (a probe process, then speech-dispatcher) in every kiosk; only the
+        # read-aloud tests need one (tests/ui/patient/test_read_aloud.py turns it back on).
+        .replace("read_aloud = true", "read_aloud = false")
     )
     (path / "settings.toml").write_text(settings)
     return path

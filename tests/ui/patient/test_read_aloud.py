@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,8 +30,15 @@ MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: the consents 
 SPEECH_MS = 10_000
 
 
+def _stop_speech_dispatcher() -> None:
+    """speech-dispatcher is started on demand by its first client; a daemon a killed client left hung would
+    answer no later test, so each test starts from none (its own is spawned by the kiosk's first connection)."""
+    subprocess.run(["pkill", "-9", "-x", "speech-dispatch"], check=False)  # the name is cut at 15 characters
+    (Path.home() / ".cache" / "speech-dispatcher" / "speechd.sock").unlink(missing_ok=True)
+
+
 @pytest.fixture
-def speech() -> None:
+def speech() -> Iterator[None]:
     if shutil.which("speech-dispatcher") is None:
         pytest.fail(
             "speech-dispatcher is not installed: run `bash scripts/test-services.sh start`, which installs it "
@@ -37,12 +46,16 @@ def speech() -> None:
         )
     if os.environ.get("KIOSK_TEST_PULSE_SERVER"):
         os.environ["PULSE_SERVER"] = os.environ["KIOSK_TEST_PULSE_SERVER"]
+    _stop_speech_dispatcher()
+    yield
+    _stop_speech_dispatcher()
 
 
 def kiosk_with_engine(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, engine: str) -> PatientWindow:
     data_dir = make_data_dir(tmp_path / "data")
     settings = data_dir / "settings.toml"
-    settings.write_text(settings.read_text().replace('speech_engine = ""', f'speech_engine = "{engine}"'))
+    text = settings.read_text().replace("read_aloud = false", "read_aloud = true")
+    settings.write_text(text.replace('speech_engine = ""', f'speech_engine = "{engine}"'))
     return open_kiosk(qtbot, data_dir)
 
 
@@ -133,6 +146,29 @@ def test_a_machine_without_speech_shows_no_control(qtbot: QtBot, make_data_dir: 
     window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "nosuchengine")
     try:
         qtbot.wait(500)
+        assert not window.read_aloud.available and not window.read_aloud_button.isVisible()
+    finally:
+        window.shutdown()
+
+
+def test_a_speech_engine_that_never_answers_costs_the_button_not_the_screen(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """speech-dispatcher can stop answering its socket; making the engine then blocks, holding Python's lock.
+    The kiosk asks a child process first: one that never answers is given up and the patient goes on."""
+    from kiosk.ui.widgets import read_aloud
+
+    if not read_aloud.sys.platform.startswith("linux"):
+        pytest.skip("the probe guards the Linux speech-dispatcher plugin")
+    monkeypatch.setattr(read_aloud, "_PROBE", "import time\ntime.sleep(600)\n")
+    monkeypatch.setattr(read_aloud, "PROBE_SECONDS", 1)
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        patient = Patient(qtbot, window)
+        check_in(patient, *SAM)  # the screens answer while the probe hangs
+        patient.tap("Yes, this is me")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.question, timeout=SPEECH_MS)
+        qtbot.waitUntil(lambda: window.read_aloud._probe is None, timeout=SPEECH_MS)  # killed after a second
         assert not window.read_aloud.available and not window.read_aloud_button.isVisible()
     finally:
         window.shutdown()
