@@ -78,6 +78,8 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
+    person_name: bool = False
+    """A text item that asks for a person's name: typed with capitals and stored capitalised ("Jordan Lee")."""
 
     @property
     def is_answered_type(self) -> bool:
