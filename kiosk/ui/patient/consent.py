@@ -18,6 +18,7 @@ from kiosk.domain.forms import Form, pick
 from kiosk.domain.typed_text import MAX_FULL_NAME_LENGTH
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, pane, set_label
+from kiosk.ui.patient.messages import MessageScreen
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.signature_pad import SignaturePad
@@ -60,13 +61,20 @@ def consent_html(text: str) -> str:
 class ConsentScreen(Screen):
     """Shows one consent and collects the typed name and the drawn signature.
 
+    Besides "I agree" the patient can always say "I have a question" or "I do not agree" (the consent text
+    promises both); neither needs the text read to the end.
+
     Signals:
         signed(object): a SignedConsent.
         back_requested: the patient tapped Back.
+        question_asked(str): the patient has a question about this consent (its form id).
+        declined(str): the patient does not agree to this consent (its form id).
     """
 
     signed = Signal(object)
     back_requested = Signal()
+    question_asked = Signal(str)
+    declined = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -107,7 +115,11 @@ class ConsentScreen(Screen):
         self.agree = button(role=ButtonRole.PRIMARY)
         self.agree.setEnabled(False)
         self.agree.clicked.connect(self._on_agree_clicked)
-        reading_layout.addLayout(button_row(self.back, self.agree))
+        self.ask = button()
+        self.ask.clicked.connect(self._on_ask_clicked)
+        self.disagree = button()
+        self.disagree.clicked.connect(self._on_disagree_clicked)
+        reading_layout.addLayout(button_row(self.back, self.ask, self.disagree, self.agree))
         self.pages.addWidget(reading)
 
         signing = QWidget()
@@ -192,6 +204,8 @@ class ConsentScreen(Screen):
         set_label(self.hint, tr("Please read to the end. You can scroll with your finger."))
         set_label(self.back, tr("Back"))
         set_label(self.agree, tr("I agree"))
+        set_label(self.ask, tr("I have a question"))
+        set_label(self.disagree, tr("I do not agree"))
         set_label(self.name_label, tr("Type your full name"))
         self.name.setAccessibleName(tr("Full name"))
         set_label(self.pad_label, tr("Sign with your finger in the box"))
@@ -251,6 +265,16 @@ class ConsentScreen(Screen):
         self.back_requested.emit()
 
     @Slot()
+    def _on_ask_clicked(self) -> None:
+        if self.form is not None:
+            self.question_asked.emit(self.form.id)
+
+    @Slot()
+    def _on_disagree_clicked(self) -> None:
+        if self.form is not None:
+            self.declined.emit(self.form.id)
+
+    @Slot()
     def _on_sign_back_clicked(self) -> None:
         self.pages.setCurrentIndex(0)
 
@@ -278,3 +302,27 @@ class ConsentScreen(Screen):
                 reading_started_at=self.reading_started_at or self.clock(),
             )
         )
+
+
+def consent_question_screen() -> MessageScreen:
+    """After "I have a question": staff are told, the patient goes on; the consent waits unsigned for them."""
+    return MessageScreen(
+        title=lambda: tr("We will answer your question"),
+        message=lambda: tr(
+            "A staff member will come and talk with you about this form. You can go on with your other forms "
+            "while you wait. This form will wait for you, unsigned, until your question is answered."
+        ),
+        accept=lambda: tr("Continue"),
+    )
+
+
+def consent_declined_screen() -> MessageScreen:
+    """After "I do not agree": no pressure, nothing lost; the front desk takes it from here."""
+    return MessageScreen(
+        title=lambda: tr("Thank you for telling us"),
+        message=lambda: tr(
+            "You do not have to sign this form. Please see the front desk: a staff member will talk with you "
+            "about it and your choices. Everything you entered so far is saved."
+        ),
+        accept=lambda: tr("OK"),
+    )
