@@ -332,8 +332,13 @@ def sign_consent(
     strokes: Strokes,
     signature_png: bytes,
     reading_started_at: dt.datetime,
+    adopted: bool = False,
 ) -> ConsentOutcome:
     """Keep the exact text shown (and its SHA-256), version, language, typed name, strokes and image.
+
+    `adopted` says the patient signed with the signature they drew on an earlier consent of this visit (an
+    explicit tap); the record then notes when it was adopted, and still keeps its own copy of the strokes and
+    image with its own text and hash.
 
     A typed name that does not match the record is still accepted (never refuse the patient) and marked
     for staff review with an info flag. A name or signature no screen can produce (longer than
@@ -367,6 +372,7 @@ def sign_consent(
             reading_started_at=reading_started_at,
             signed_at=now,
             name_matches=matches,
+            signature_adopted_at=now if adopted else None,
         )
         db.add(record)
         if not matches:

@@ -52,6 +52,22 @@
         <translation>Borrar</translation>
     </message>
     <message>
+        <source>Sign with my signature</source>
+        <translation>Firmar con mi firma</translation>
+    </message>
+    <message>
+        <source>Your signature from the first form</source>
+        <translation>Su firma del primer formulario</translation>
+    </message>
+    <message>
+        <source>Type your name to continue</source>
+        <translation>Escriba su nombre para continuar</translation>
+    </message>
+    <message>
+        <source>Sign above to continue</source>
+        <translation>Firme arriba para continuar</translation>
+    </message>
+    <message>
         <source>Sign</source>
         <translation>Firmar</translation>
     </message>

@@ -292,3 +292,34 @@ def test_a_question_or_a_no_on_a_submitted_intake_is_refused(backend: Backend) -
         decline_consent(backend, intake_id, "esign_consent")
     with pytest.raises(IntakeLockedError):
         ask_about_consent(backend, intake_id, "esign_consent")
+
+
+def test_an_adopted_signature_is_kept_per_consent_with_its_adoption_time(backend: Backend, clock) -> None:  # type: ignore[no-untyped-def]
+    intake_id = start(backend)
+    drawn = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.7), (0.9, 0.4)], [(0.2, 0.6), (0.4, 0.6)]]
+    png = strokes_to_png(drawn)
+    for number, form_id in enumerate(("esign_consent", "consent_im_ketamine", "privacy_notice")):
+        sign_consent(
+            backend,
+            intake_id,
+            form_id,
+            typed_name="Sam Taylor",
+            strokes=drawn,
+            signature_png=png,
+            reading_started_at=backend.now(),
+            adopted=number > 0,
+        )
+        clock.advance(minutes=2)
+    with unit_of_work(backend.db_factory) as db:
+        records = {r.form_id: r for r in db.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake_id))}
+        assert records["esign_consent"].signature_adopted_at is None  # drawn on it
+        for form_id in ("consent_im_ketamine", "privacy_notice"):
+            record = records[form_id]
+            assert record.signature_adopted_at == record.signed_at
+            strokes = backend.cipher.decrypt_json(
+                record.signature_strokes_enc, context="consent_records.signature_strokes"
+            )
+            assert len(strokes) == 2 and strokes[0] == [[0.1, 0.5], [0.3, 0.3], [0.5, 0.7], [0.9, 0.4]]
+            assert record.text_sha256 == text_sha256(backend.forms.get(form_id).consent_text("en"))
+        assert records["consent_im_ketamine"].signed_at < records["privacy_notice"].signed_at
+        assert len({r.text_sha256 for r in records.values()}) == 3

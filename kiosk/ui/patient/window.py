@@ -44,7 +44,7 @@ if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
     from kiosk.services.intake import IntakeState
     from kiosk.ui.patient.answers_review import ReviewScreen
-    from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
+    from kiosk.ui.patient.consent import ConsentScreen, SignedConsent, VisitSignature
     from kiosk.ui.patient.flow import PatientFlow, Step
     from kiosk.ui.patient.identify import IdentifyScreen, Identity
     from kiosk.ui.patient.messages import MessageScreen
@@ -120,6 +120,10 @@ class _Sitting:
     checkin: CheckinResult | None = None
     state: IntakeState | None = None
     flow: PatientFlow | None = None
+    typed_name: str = ""
+    """The name typed at check-in, filled in on each consent (the patient can change it)."""
+    signature: VisitSignature | None = None
+    """The signature drawn on a consent of this visit, offered for adoption on the later ones."""
 
 
 class PatientWindow(QWidget):
@@ -461,7 +465,14 @@ class PatientWindow(QWidget):
         if step.kind is StepKind.CONSENT:
             consents = [t for t in flow.tasks if t.kind.value == "consent"]
             number = next(i for i, t in enumerate(consents, start=1) if t.form_id == step.form_id)
-            self.consent.show_consent(forms.get(step.form_id), self.language, number, len(consents))
+            self.consent.show_consent(
+                forms.get(step.form_id),
+                self.language,
+                number,
+                len(consents),
+                typed_name=self.sitting.typed_name,
+                visit_signature=self.sitting.signature,
+            )
             self.show_screen(self.consent)
         elif step.kind is StepKind.QUESTION:
             assert step.item_id is not None
@@ -492,9 +503,11 @@ class PatientWindow(QWidget):
 
     @Slot(object)
     def _on_identify_identified(self, identity: Identity) -> None:
+        from kiosk.domain.typed_text import capitalize_name
         from kiosk.services.checkin import identify
 
         handle = self.handle
+        self.sitting.typed_name = capitalize_name(" ".join(f"{identity.first_name} {identity.last_name}".split()))
         self._run(
             lambda: identify(handle.get(), identity.first_name, identity.last_name, identity.dob),
             self._on_checkin_result,
@@ -556,11 +569,14 @@ class PatientWindow(QWidget):
                 strokes=signed.strokes,
                 signature_png=signed.png,
                 reading_started_at=signed.reading_started_at,
+                adopted=signed.adopted,
             )
 
         def done(_: object) -> None:
             flow = self.sitting.flow
             assert flow is not None
+            if not signed.adopted:
+                self.sitting.signature = signed.signature  # drawn here: the one the later consents offer
             flow.record_signed(signed.form_id)
             self.show_step(flow.advance())
 
