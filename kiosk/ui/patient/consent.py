@@ -186,8 +186,9 @@ class ConsentScreen(Screen):
         signature_layout.addWidget(self.name)
         signature_layout.addWidget(self.pad_label)
         signature_layout.addWidget(self.pad, 1)
-        clear_row = button_row(self.clear)
-        clear_row.addWidget(self.date)
+        clear_row = button_row(self.clear, stretch_first=False)
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        clear_row.addWidget(self.date, 1)  # the date takes the row's room, so it wraps only when it must
         signature_layout.addLayout(clear_row)
         signature_layout.addWidget(self.ink_hint)
         self.keyboard_pane = pane(self.keyboard)

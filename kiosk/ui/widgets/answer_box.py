@@ -25,6 +25,7 @@ class AnswerBox(QPlainTextEdit):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._max_length = 500
+        self.setObjectName("answerBox")  # styled like the one-line fields (kiosk/ui/theme.py)
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
         self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
