@@ -306,7 +306,8 @@ class QuestionScreen(Screen):
     def _drop_fields(self) -> None:
         """Hide and empty the typed fields; the widgets stay in the pool for the next typed question."""
         for field in self.field_pool:
-            field.edit.clear()
+            field.line.clear()
+            field.box.clear()
             field.hide()
         self.fields = []
 
