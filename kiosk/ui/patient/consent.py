@@ -110,7 +110,9 @@ class ConsentScreen(Screen):
     declined = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        # Wide: the signing page has the keyboard beside the signature box, and the reading page's four buttons
+        # fit on one row in larger text and Spanish; the consent text itself keeps a readable line length.
+        super().__init__(parent, max_width=WIDE_CONTENT_WIDTH)
         self.form: Form | None = None
         self.language = "en"
         self.clock: Callable[[], dt.datetime] = _utc_now
@@ -138,6 +140,8 @@ class ConsentScreen(Screen):
         self.text_label.setTextFormat(Qt.TextFormat.RichText)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text_label.setContentsMargins(16, 8, 24, 24)
+        self.text_label.setMaximumWidth(CONTENT_WIDTH)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text.setWidget(self.text_label)
         QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.text.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
@@ -235,8 +239,8 @@ class ConsentScreen(Screen):
         self._show_page(0)
         self._fill(number, count)
         self.agree.setEnabled(False)
-        # The column narrows back from the signing page's width: lay the text out at its reading width now, then
-        # start at the top (and stop the kinetic scroller, which would otherwise put back its last position).
+        # Lay the text out now, then start at the top (and stop the kinetic scroller, which would otherwise put
+        # back its last position when the layout settles).
         layout = self.layout()
         if layout is not None:
             layout.activate()
@@ -261,8 +265,6 @@ class ConsentScreen(Screen):
         self._update_sign_button()
 
     def _show_page(self, index: int) -> None:
-        """The reading page in a readable column; the signing page wide enough for a keyboard beside the box."""
-        self.column.setMaximumWidth(CONTENT_WIDTH if index == 0 else WIDE_CONTENT_WIDTH)
         self.pages.setCurrentIndex(index)
         if index == 0:
             self._show_keyboard(False)

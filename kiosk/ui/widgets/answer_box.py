@@ -12,7 +12,9 @@ from PySide6.QtGui import QResizeEvent, QTextCursor, QTextOption
 from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 MIN_LINES = 3
-MAX_LINES = 9
+MAX_LINES = 7
+"""Beyond this the box scrolls: with the keyboard and the question it must still fit a 800 px tall screen in larger
+text."""
 
 
 class AnswerBox(QPlainTextEdit):
