@@ -15,7 +15,17 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, Signal, Slot
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.consent_markup import BlockKind, consent_blocks
 from kiosk.domain.forms import Form, pick
@@ -173,7 +183,7 @@ class ConsentScreen(Screen):
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.pad_label = label(TextRole.BODY)
         self.pad = SignaturePad()
-        self.pad.setMinimumHeight(150)
+        self.pad.setMinimumHeight(130)
         self.pad.changed.connect(self._update_sign_button)
         self.date = label(TextRole.BODY)
         self.clear = button()
@@ -186,15 +196,23 @@ class ConsentScreen(Screen):
         signature_layout = QVBoxLayout(signature)
         signature_layout.setContentsMargins(0, 0, 0, 0)
         signature_layout.setSpacing(10)
-        signature_layout.addWidget(self.name_label)
+        # Few rows, so the box keeps its height beside the keyboard in larger text too: the date beside "Type your
+        # full name" (hidden while the keyboard is up), Clear beside "Sign with your finger", the ink hint under
+        # the box only when it has something to say.
+        name_row = QHBoxLayout()
+        name_row.setSpacing(16)
+        name_row.addWidget(self.name_label, 1)
+        self.date.setWordWrap(False)
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        name_row.addWidget(self.date)
+        signature_layout.addLayout(name_row)
         signature_layout.addWidget(self.name)
-        signature_layout.addWidget(self.pad_label)
+        pad_row = button_row(self.pad_label, self.clear, stretch_first=False)
+        self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        signature_layout.addLayout(pad_row)
         signature_layout.addWidget(self.pad, 1)
-        clear_row = button_row(self.clear, stretch_first=False)
-        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        clear_row.addWidget(self.date, 1)  # the date takes the row's room, so it wraps only when it must
-        signature_layout.addLayout(clear_row)
         signature_layout.addWidget(self.ink_hint)
+        self.ink_hint.hide()
         self.keyboard_pane = pane(self.keyboard)
         self.keyboard_pane.hide()
         self.signing_panes = Panes(signature, self.keyboard_pane)
@@ -271,12 +289,15 @@ class ConsentScreen(Screen):
 
     def _show_keyboard(self, shown: bool) -> None:
         self.keyboard_pane.setVisible(shown)
+        # The date gives its room to the name while the keyboard is beside it (larger text, Spanish); it is back
+        # with "Done", above the box the patient signs.
+        self.date.setVisible(not shown)
 
     def set_landscape(self, landscape: bool) -> None:
         self.signing_panes.set_landscape(landscape)
-        # The signature box gets a little more than the keyboard beside it (the keyboard's keys stay large).
-        self.signing_panes.box.setStretch(0, 6 if landscape else 1)
-        self.signing_panes.box.setStretch(1, 5 if landscape else 0)
+        # The signature side gets more than the keyboard beside it (the keys keep their minimum size).
+        self.signing_panes.box.setStretch(0, 3 if landscape else 1)
+        self.signing_panes.box.setStretch(1, 2 if landscape else 0)
 
     def set_language(self, language: str) -> None:
         """Switch the consent text mid-reading; the patient reads from the top in the new language."""
@@ -401,6 +422,7 @@ class ConsentScreen(Screen):
         self.adopt.setEnabled(named and self.visit_signature is not None)
         hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
         set_label(self.ink_hint, hint)
+        self.ink_hint.setVisible(bool(hint))
 
     @Slot()
     def _on_sign_clicked(self) -> None:

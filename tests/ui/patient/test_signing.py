@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -131,5 +133,41 @@ def test_the_signature_is_forgotten_with_the_patient(qtbot: QtBot, tmp_path: Pat
         assert window.sitting.signature is None and window.sitting.typed_name == ""
         assert window.consent.visit_signature is None and window.consent.name.text() == ""
         assert window.consent.adopted_preview.pixmap().isNull()
+    finally:
+        window.shutdown()
+
+
+def test_in_larger_text_and_spanish_the_box_keeps_its_room_beside_the_keyboard(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
+) -> None:
+    """The tightest case at 1280x800: nothing on the signing page overlaps, and the box keeps its height."""
+    window = open_kiosk(qtbot, make_data_dir(tmp_path / "data"))
+    try:
+        patient = Patient(qtbot, window)
+        patient.tap("Español")
+        patient.tap("Letra más grande")
+        patient.tap("Comenzar")
+        patient.identify(*MORGAN, names=("Nombre", "Apellido", "Mes", "Día", "Año"))
+        patient.tap("Siguiente")
+        patient.tap("Sí, soy yo")
+        on_consent(qtbot, window, "esign_consent")
+        patient.scroll_consent_to_end()
+        patient.tap("Acepto")
+        patient.tap_field("Nombre completo")
+        screen = window.consent
+        qtbot.waitUntil(screen.keyboard.isVisible)
+        qtbot.wait(100)  # the layout settles
+
+        def box(widget: QWidget) -> QRect:
+            return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+
+        shown = [screen.name_label, screen.name, screen.pad_label, screen.clear, screen.pad, screen.keyboard]
+        shown += [screen.sign_back, screen.sign]
+        for index, first in enumerate(shown):
+            assert first.isVisible()
+            assert window.rect().contains(box(first)), first
+            for second in shown[index + 1 :]:
+                assert not box(first).intersects(box(second)), (first, second)
+        assert screen.pad.height() >= screen.pad.minimumHeight()
     finally:
         window.shutdown()
