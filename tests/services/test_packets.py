@@ -218,10 +218,11 @@ def test_each_consent_signed_at_the_visit_is_in_the_packet(backend: Backend) -> 
         for consent in data.consents
     ]
 
+    # In the order signed: the consent to electronic signatures first (kiosk.domain.visit_needs).
     assert [consent.title for consent in data.consents] == [
-        backend.forms.get(form_id).title["en"] for form_id in ("consent_im_ketamine", "privacy_notice", "esign_consent")
+        backend.forms.get(form_id).title["en"] for form_id in ("esign_consent", "consent_im_ketamine", "privacy_notice")
     ]
-    consent = data.consents[0]
+    consent = data.consents[1]
     text = backend.forms.get("consent_im_ketamine").consent_text("en")
     assert (consent.text, consent.text_sha256, consent.language) == (text, text_sha256(text), "English")
     assert consent.typed_name == "Samuel T"
