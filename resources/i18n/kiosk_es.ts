@@ -276,6 +276,14 @@
         <translation>Consentimientos que firmó hoy</translation>
     </message>
     <message>
+        <source>Sign the forms above first</source>
+        <translation>Primero firme los formularios</translation>
+    </message>
+    <message>
+        <source>Answer the questions above first</source>
+        <translation>Primero conteste las preguntas</translation>
+    </message>
+    <message>
         <source>Some questions still need an answer.</source>
         <translation>Todavía faltan respuestas a algunas preguntas.</translation>
     </message>

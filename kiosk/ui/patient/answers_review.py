@@ -97,6 +97,13 @@ class ReviewScreen(Screen):
         self.list_layout.addStretch(1)
         missing = flow.missing()
         self.submit.setEnabled(not missing)
+        # A Submit that cannot be used yet says why, on the button.
+        if unsigned:
+            set_label(self.submit, tr("Sign the forms above first"))
+        elif missing:
+            set_label(self.submit, tr("Answer the questions above first"))
+        else:
+            set_label(self.submit, tr("Submit"))
         # Name each question still open (in the patient's language); its Change button in the list above
         # goes straight to the screen that asks it.
         names = [pick(item.text, language) for _step, item in flow.missing_questions()]

@@ -164,6 +164,7 @@ def test_review_waits_for_a_consent_with_a_question_and_offers_to_sign_it(
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.review, timeout=5000)
         # The service takes no check-in with a due consent unsigned: Submit waits, and says what for.
         assert not window.review.submit.isEnabled()
+        assert window.review.submit.text() == "Sign the forms above first"  # says why, on the button
         assert "Some forms are not signed yet" in window.review.missing.text()
         assert "ketamine" in window.review.missing.text()
         window.grab().save(str(tmp_path / "review.png"))
@@ -173,6 +174,7 @@ def test_review_waits_for_a_consent_with_a_question_and_offers_to_sign_it(
         sign_here(patient)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.review, timeout=5000)
         assert window.review.submit.isEnabled() and window.review.missing.text() == ""
+        assert window.review.submit.text() == "Submit"
         patient.tap("Submit")
         patient.wait_for_text("Thank you")
         signed, flags, _ = stored(data_dir)
@@ -203,3 +205,25 @@ def test_the_new_buttons_obey_the_input_guard(qtbot: QtBot, tmp_path: Path, make
         assert flags == [("consent_declined", FlagLevel.HOLD.value, "esign_consent")]
     finally:
         window.shutdown()
+
+
+def test_a_submit_that_cannot_be_used_yet_says_why_on_the_button(qtbot: QtBot) -> None:
+    from kiosk.domain.forms import FormKind
+    from kiosk.domain.loader import load_forms
+    from kiosk.domain.visit_needs import VisitTask
+    from kiosk.ui.patient.answers_review import ReviewScreen
+    from kiosk.ui.patient.flow import PatientFlow
+    from tests.conftest import FORMS_DIR
+
+    forms = load_forms(FORMS_DIR)
+    tasks = (VisitTask("esign_consent", FormKind.CONSENT), VisitTask("phq9", FormKind.QUESTIONNAIRE))
+    screen = ReviewScreen()
+    qtbot.addWidget(screen)
+    screen.show_review(forms, PatientFlow(forms, tasks, {}, frozenset()), "en")
+    assert (screen.submit.isEnabled(), screen.submit.text()) == (False, "Sign the forms above first")
+    screen.show_review(forms, PatientFlow(forms, tasks, {}, frozenset({"esign_consent"})), "en")
+    assert (screen.submit.isEnabled(), screen.submit.text()) == (False, "Answer the questions above first")
+    answers = {"phq9": {item.id: item.options[0].code for item in forms.get("phq9").answerable_items()}}
+    screen.show_review(forms, PatientFlow(forms, tasks, answers, frozenset({"esign_consent"})), "en")
+    assert (screen.submit.isEnabled(), screen.submit.text()) == (True, "Submit")
+    assert screen.submit.accessibleName() == "Submit"
