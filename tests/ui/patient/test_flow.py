@@ -170,3 +170,10 @@ def test_a_question_about_esign_moves_past_every_consent() -> None:
     assert flow.consents_ready_to_sign() == ["esign_consent"]
     flow.record_signed("esign_consent")
     assert flow.consents_ready_to_sign() == ["consent_im_ketamine", "privacy_notice"]
+
+
+def test_a_question_asked_on_a_consent_opened_from_review_goes_back_to_review() -> None:
+    flow = PatientFlow(forms(), FIRST_VISIT, {}, frozenset({"esign_consent"}))
+    flow.go_to("privacy_notice/consent", from_review=True)
+    assert flow.leave_consent_unsigned().kind is StepKind.REVIEW
+    assert not flow.returning_to_review
