@@ -126,6 +126,8 @@ class ConsentScreen(Screen):
         self.form: Form | None = None
         self.language = "en"
         self.clock: Callable[[], dt.datetime] = _utc_now
+        self._answered = False
+        """Signed, adopted, asked or declined: a second tap before the next screen shows is not a second answer."""
         self.reading_started_at: dt.datetime | None = None
         self.title = label(TextRole.TITLE)
         self.progress = label(TextRole.HINT)
@@ -254,6 +256,7 @@ class ConsentScreen(Screen):
         self.form = form
         self.language = language
         self.reading_started_at = self.clock()
+        self._answered = False
         self._show_page(0)
         self._fill(number, count)
         self.agree.setEnabled(False)
@@ -389,14 +392,21 @@ class ConsentScreen(Screen):
     def _on_back_clicked(self) -> None:
         self.back_requested.emit()
 
+    def _answer_once(self) -> bool:
+        """True the first time this consent is answered (signed, adopted, asked about, declined)."""
+        if self.form is None or self._answered:
+            return False
+        self._answered = True
+        return True
+
     @Slot()
     def _on_ask_clicked(self) -> None:
-        if self.form is not None:
+        if self.form is not None and self._answer_once():
             self.question_asked.emit(self.form.id)
 
     @Slot()
     def _on_disagree_clicked(self) -> None:
-        if self.form is not None:
+        if self.form is not None and self._answer_once():
             self.declined.emit(self.form.id)
 
     @Slot()
@@ -426,7 +436,7 @@ class ConsentScreen(Screen):
 
     @Slot()
     def _on_sign_clicked(self) -> None:
-        if self.form is None or not self.sign.isEnabled():
+        if self.form is None or not self.sign.isEnabled() or not self._answer_once():
             return
         self.signed.emit(
             SignedConsent(
@@ -442,7 +452,7 @@ class ConsentScreen(Screen):
     def _on_adopt_clicked(self) -> None:
         """ "Sign with my signature": this consent gets its own record of the signature drawn earlier."""
         signature = self.visit_signature
-        if self.form is None or signature is None or not self.adopt.isEnabled():
+        if self.form is None or signature is None or not self.adopt.isEnabled() or not self._answer_once():
             return
         self.signed.emit(
             SignedConsent(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -68,6 +68,8 @@ def test_name_from_check_in_pad_in_view_with_the_keyboard_and_one_signature_adop
         assert not screen.keyboard.isVisible()  # the name is there: no keyboard comes up unasked
         window.grab().save(str(tmp_path / "adopt.png"))
         patient.tap("Sign with my signature")
+        adopt = screen.adopt
+        qtbot.mouseClick(adopt, Qt.MouseButton.LeftButton, pos=adopt.rect().center())  # an unsure second tap
 
         on_consent(qtbot, window, "privacy_notice")
         patient.scroll_consent_to_end()
@@ -92,6 +94,8 @@ def test_name_from_check_in_pad_in_view_with_the_keyboard_and_one_signature_adop
                     )
                 }
                 assert list(records) == ["esign_consent", "consent_im_ketamine", "privacy_notice"]
+                rows = db.scalars(select(ConsentRecord.id).where(ConsentRecord.intake_id == intake_id)).all()
+                assert len(rows) == 3  # one record per consent: the second tap signed nothing more
 
                 def name(record: ConsentRecord) -> str:
                     return backend.cipher.decrypt_text(record.typed_name_enc, context="consent_records.typed_name")
