@@ -53,6 +53,7 @@ WORDS = {
         "Full name": "Full name",
         "Done": "Done",
         "Sign": "Sign",
+        "Sign with my signature": "Sign with my signature",
         "Continue": "Continue",
         "Submit": "Submit",
         "Skip": "Skip",
@@ -69,6 +70,7 @@ WORDS = {
         "Full name": "Nombre completo",
         "Done": "Listo",
         "Sign": "Firmar",
+        "Sign with my signature": "Firmar con mi firma",
         "Continue": "Continuar",
         "Submit": "Enviar",
         "Skip": "Omitir",
@@ -204,11 +206,16 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         form_id = window.sitting.flow.current.form_id  # type: ignore[union-attr]
         patient.scroll_consent_to_end()
         patient.tap(words["I agree"])
-        patient.tap_field(words["Full name"])
-        patient.type_on_screen(f"{person.first_name} {person.last_name}")
-        patient.tap(words["Done"])
-        patient.draw_signature()
-        patient.tap(words["Sign"])
+        # The name typed at check-in is filled in; a signature drawn earlier in this visit can be adopted.
+        if patient.has_button(words["Sign with my signature"]) and rng.random() < 0.7:
+            patient.tap(words["Sign with my signature"])
+        else:
+            if not window.consent.name.text():
+                patient.tap_field(words["Full name"])
+                patient.type_on_screen(f"{person.first_name} {person.last_name}")
+                patient.tap(words["Done"])
+            patient.draw_signature()
+            patient.tap(words["Sign"])
         flow = window.sitting.flow
         assert flow is not None
         bot.waitUntil(lambda: form_id in flow.signed, 15_000)

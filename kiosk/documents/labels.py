@@ -71,6 +71,13 @@ _LABELS: dict[str, tuple[str, str]] = {
     "signed_at": ("Signed", "Firmado"),
     "typed_name": ("Name typed by the signer", "Nombre escrito por quien firma"),
     "signature": ("Signature", "Firma"),
+    "signature_adopted": ("Signature adopted", "Firma adoptada"),
+    "signature_adopted_note": (
+        "The signer tapped “Sign with my signature” at {time} to sign with the signature they drew on an earlier "
+        "consent of this visit.",
+        "Quien firma tocó “Firmar con mi firma” a las {time} para firmar con la firma que dibujó en un "
+        "consentimiento anterior de esta visita.",
+    ),
     "no_signature": ("No signature image was recorded.", "No se registró la imagen de la firma."),
     "consent_statement": (
         "The person named below read the text above on the kiosk and signed it electronically.",

@@ -111,10 +111,14 @@ class ConsentPage:
     typed_name: str
     signature_png: bytes | None = None
     strokes: tuple[Stroke, ...] = ()
+    signature_adopted_at: datetime | None = None
+    """When the signer adopted, with a tap, the signature drawn on an earlier consent of the visit (else None)."""
 
     def __post_init__(self) -> None:
         _require_aware(self.reading_started_at, "ConsentPage.reading_started_at")
         _require_aware(self.signed_at, "ConsentPage.signed_at")
+        if self.signature_adopted_at is not None:
+            _require_aware(self.signature_adopted_at, "ConsentPage.signature_adopted_at")
         actual = text_sha256(self.text)
         if actual != self.text_sha256.lower():
             raise ValueError(

@@ -566,6 +566,10 @@ class _PacketBuilder:
             [self.c(self.t("typed_name"), widths[0], bold=True), self.c(consent.typed_name, widths[1])],
             [self.c(self.t("signed_at"), widths[0], bold=True), self.c(signed, widths[1])],
         ]
+        if consent.signature_adopted_at is not None:
+            adopted = format_datetime(consent.signature_adopted_at, self.lang, seconds=True)
+            note = self.t("signature_adopted_note", time=adopted)
+            rows.append([self.c(self.t("signature_adopted"), widths[0], bold=True), self.c(note, widths[1])])
         table = _grid(
             rows,
             widths,

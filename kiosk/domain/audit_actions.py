@@ -19,6 +19,8 @@ ACTION_LABELS: dict[str, str] = {
     "backup.start": "started a backup",
     "chart.print": "printed patient chart",
     "chart.save": "saved patient chart as a picture",
+    "consent.decline": "patient did not agree to a consent",
+    "consent.question": "patient asked a question about a consent",
     "fhir.export": "exported records (FHIR)",
     "flag.acknowledge": "acknowledged an urgent flag",
     "flag.acknowledge_undone": "undid an acknowledgement",

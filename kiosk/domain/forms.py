@@ -106,6 +106,8 @@ class Item:
     unit: str | None = None
     """For a quantity: the unit its number is in ("mg", "mg/kg", "kg")."""
     prefill: Prefill | None = None
+    person_name: bool = False
+    """A text item that asks for a person's name: typed with capitals and stored capitalised ("Jordan Lee")."""
 
     @property
     def is_answered_type(self) -> bool:

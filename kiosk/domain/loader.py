@@ -78,6 +78,7 @@ ITEM_KEYS = {
     "max_length",
     "unit",
     "prefill",
+    "person_name",
 }
 OPTION_KEYS = {"code", "score", "label"}
 FLAG_KEYS = {"code", "level", "when", "message", "patient_screen"}
@@ -468,6 +469,13 @@ class _FormChecker:
         if not isinstance(max_length, int) or max_length < 1:
             self.problem(raw.line_of("max_length"), f"{where}: 'max_length' must be a positive whole number")
             max_length = 500
+        person_name = raw.get("person_name", False)
+        if not isinstance(person_name, bool):
+            self.problem(raw.line_of("person_name"), f"{where}: 'person_name' must be true or false")
+            person_name = False
+        elif person_name and item_type is not ItemType.TEXT:
+            self.problem(raw.line_of("person_name"), f"{where}: only a text item can be a 'person_name'")
+            person_name = False
         if item_id is None or item_type is None or text is None:
             return None
         known.add(item_id)
@@ -487,6 +495,7 @@ class _FormChecker:
             max_length=max_length,
             unit=unit,
             prefill=prefill,
+            person_name=person_name,
         )
 
     def session_item_keys(

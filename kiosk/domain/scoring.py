@@ -19,7 +19,7 @@ from kiosk.domain.conditions import ItemValue
 from kiosk.domain.forms import SESSION_ITEM_TYPES, Band, Form, Item, ItemType, pick
 from kiosk.domain.refusals import RefusedError
 from kiosk.domain.statuses import FlagLevel
-from kiosk.domain.typed_text import TypedTextError, check_characters
+from kiosk.domain.typed_text import TypedTextError, capitalize_name, check_characters
 
 # What the store keeps for an answer: an option code, a list of codes, a text, or a number.
 AnswerData = str | int | float | list[str]
@@ -104,7 +104,7 @@ def normalize_answer(item: Item, raw: Any) -> AnswerData:
             check_characters(text, what="answer", line_breaks=True)
         except TypedTextError as error:
             raise AnswerError(str(error)) from None
-        return text
+        return capitalize_name(text) if item.person_name else text
     raise AnswerError(f"item {item.id!r} is not a question and takes no answer")
 
 

@@ -9,6 +9,7 @@ passes through here once, so the rule is written once.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import unicodedata
 from enum import Enum
 
@@ -58,6 +59,20 @@ def check_characters(text: str, *, what: str, line_breaks: bool = False) -> None
     for character in text:
         if 0xD800 <= ord(character) <= 0xDFFF or (unicodedata.category(character) == "Cc" and character not in allowed):
             raise TypedTextError(f"the {what} holds a character that is not text (U+{ord(character):04X})")
+
+
+def capitalize_name(text: str) -> str:
+    """A person's name with each all-lower-case word capitalised: "jordan lee" -> "Jordan Lee", "josé núñez-o'brien"
+    -> "José Núñez-O'Brien". A word the person capitalised themselves ("McDonald", "de LA") is kept as typed, and
+    so is everything that is not a name (medicine and dose free text never passes through here)."""
+
+    def word(match: re.Match[str]) -> str:
+        typed = match.group(0)
+        if typed != typed.lower():
+            return typed
+        return re.sub(r"(^|[-'’])(\w)", lambda part: part.group(1) + part.group(2).upper(), typed)
+
+    return re.sub(r"\S+", word, text)
 
 
 MAX_AGE_YEARS = 120

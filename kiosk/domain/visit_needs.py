@@ -1,6 +1,8 @@
 """Which tasks a visit needs: consents due, questionnaires, the pre-session checklist, in that order.
 
-Consents come first because a patient agrees to treatment before answering anything about it; then the
+Consents come first because a patient agrees to treatment before answering anything about it, and among them
+the consent to electronic records and signatures comes first of all: every other consent is signed on the
+screen, which that consent is what allows (whatever order a clinic's settings list them in); then the
 questionnaires (the crisis message, if needed, follows the PHQ-9 before any checklist question); the
 checklist last, since it is about today's session and the staff act on its holds just before dosing.
 """
@@ -15,6 +17,26 @@ from enum import StrEnum
 from kiosk.domain.forms import FormKind, Version
 from kiosk.domain.library import FormLibrary
 from kiosk.settings import Settings, VisitType
+
+ESIGN_CONSENT = "esign_consent"
+"""The consent to electronic records and signatures: due before any consent that takes an electronic signature."""
+
+
+def consent_order(form_ids: Iterable[str]) -> list[str]:
+    """The consents in the order the patient signs them: the electronic-signature consent first, then the rest
+    in the order given."""
+    ordered = list(dict.fromkeys(form_ids))
+    return sorted(ordered, key=lambda form_id: form_id != ESIGN_CONSENT)
+
+
+def consents_ready_to_sign(due: Iterable[str], signed: Iterable[str]) -> list[str]:
+    """The due consents the patient may sign now: while the electronic-signature consent is due and unsigned, only
+    it (nothing else may be signed on the screen before it); after that every unsigned one, in order."""
+    signed_ids = set(signed)
+    unsigned = [form_id for form_id in consent_order(due) if form_id not in signed_ids]
+    if ESIGN_CONSENT in unsigned:
+        return [ESIGN_CONSENT]
+    return unsigned
 
 
 class ConsentReason(StrEnum):
@@ -52,7 +74,7 @@ def tasks_for_visit(
         if current is None or signed.signed_at > current.signed_at:
             latest[signed.form_id] = signed
     tasks: list[VisitTask] = []
-    for form_id in visit_type.consents:
+    for form_id in consent_order(visit_type.consents):
         reason = consent_reason(library.get(form_id).version, latest.get(form_id), visit_type.consent_valid_days, now)
         if reason is not None:
             tasks.append(VisitTask(form_id, FormKind.CONSENT, reason))

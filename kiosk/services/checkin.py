@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from kiosk.domain.typed_text import MAX_NAME_LENGTH, clean_typed_text
+from kiosk.domain.typed_text import MAX_NAME_LENGTH, capitalize_name, clean_typed_text
 from kiosk.services.backend import Backend
 from kiosk.services.patients import find_patients
 from kiosk.store.engine import unit_of_work
@@ -51,8 +51,9 @@ def identify(backend: Backend, first_name: str, last_name: str, dob: dt.date) ->
 
     A name that cannot be stored (too long, not text) is refused with TypedTextError before anything is.
     """
-    first_name = clean_typed_text(first_name, what="first name", max_length=MAX_NAME_LENGTH)
-    last_name = clean_typed_text(last_name, what="last name", max_length=MAX_NAME_LENGTH)
+    # Kept as the patient's name is written ("jordan" typed on a hardware keyboard is kept as "Jordan").
+    first_name = capitalize_name(clean_typed_text(first_name, what="first name", max_length=MAX_NAME_LENGTH))
+    last_name = capitalize_name(clean_typed_text(last_name, what="last name", max_length=MAX_NAME_LENGTH))
     cipher = backend.cipher
     start, end = local_day_bounds(backend.local_now().date())
     with unit_of_work(backend.db_factory) as db:

@@ -31,6 +31,8 @@ from kiosk.store.models import Answer, Appointment, ConsentRecord, Flag, Intake,
 
 KIOSK_ACTOR = "kiosk"
 NAME_MISMATCH_FLAG = "consent_name_mismatch"
+CONSENT_DECLINED_FLAG = "consent_declined"
+CONSENT_QUESTION_FLAG = "consent_question"
 
 Strokes = Sequence[Sequence[tuple[float, float]]]
 
@@ -331,17 +333,20 @@ def sign_consent(
     strokes: Strokes,
     signature_png: bytes,
     reading_started_at: dt.datetime,
+    adopted: bool = False,
 ) -> ConsentOutcome:
     """Keep the exact text shown (and its SHA-256), version, language, typed name, strokes and image.
+
+    `adopted` says the patient signed with the signature they drew on an earlier consent of this visit (an
+    explicit tap); the record then notes when it was adopted, and still keeps its own copy of the strokes and
+    image with its own text and hash.
 
     A typed name that does not match the record is still accepted (never refuse the patient) and marked
     for staff review with an info flag. A name or signature no screen can produce (longer than
     MAX_FULL_NAME_LENGTH, not text, a signature of more than MAX_SIGNATURE_POINTS) is refused with
     TypedTextError before anything is stored.
     """
-    form = backend.forms.get(form_id)
-    if form.kind is not FormKind.CONSENT:
-        raise ValueError(f"form {form_id!r} is not a consent")
+    form = _consent_form(backend, form_id)
     typed_name = clean_typed_text(typed_name, what="name typed under the signature", max_length=MAX_FULL_NAME_LENGTH)
     check_signature_size(strokes, signature_png)
     now = backend.now()
@@ -368,6 +373,7 @@ def sign_consent(
             reading_started_at=reading_started_at,
             signed_at=now,
             name_matches=matches,
+            signature_adopted_at=now if adopted else None,
         )
         db.add(record)
         if not matches:
@@ -383,10 +389,94 @@ def sign_consent(
                     raised_at=now,
                 )
             )
+        # Signed after all (the patient talked with staff): the "did not agree" hold has no reason left.
+        for declined in db.scalars(
+            select(Flag).where(Flag.intake_id == intake_id, Flag.form_id == form_id, Flag.cleared_at.is_(None))
+        ):
+            if declined.code == CONSENT_DECLINED_FLAG:
+                declined.cleared_at = now
         intake.updated_at = now
         intake.resume_step = f"{form_id}/signed"
         db.flush()
         return ConsentOutcome(record_id=record.id, name_matches=matches, text_sha256=record.text_sha256)
+
+
+def _consent_form(backend: Backend, form_id: str) -> Form:
+    form = backend.forms.get(form_id)
+    if form.kind is not FormKind.CONSENT:
+        raise ValueError(f"form {form_id!r} is not a consent")
+    return form
+
+
+def _raise_consent_flag(
+    backend: Backend, intake_id: int, form_id: str, *, code: str, level: FlagLevel, message: str, action: str
+) -> FlagView:
+    """Store one flag about a consent (once while it is open) and audit what the patient did; nothing is signed."""
+    now = backend.now()
+    with unit_of_work(backend.db_factory) as db:
+        intake = _writable(db, intake_id)
+        open_flags = db.scalars(
+            select(Flag).where(Flag.intake_id == intake_id, Flag.form_id == form_id, Flag.cleared_at.is_(None))
+        ).all()
+        open_flag = next((existing for existing in open_flags if existing.code == code), None)
+        if open_flag is None:
+            open_flag = Flag(
+                intake_id=intake_id,
+                patient_id=intake.patient_id,
+                form_id=form_id,
+                code=code,
+                level=level.value,
+                message=message,
+                raised_at=now,
+            )
+            db.add(open_flag)
+        intake.updated_at = now
+        db.flush()
+        # The detail names the (encrypted) flag, not the consent: which consent it is is health information.
+        append_audit(
+            db,
+            at=now,
+            actor=KIOSK_ACTOR,
+            action=action,
+            patient_id=intake.patient_id,
+            intake_id=intake.id,
+            detail=f"flag {open_flag.id}",
+        )
+        db.flush()
+        return flag_view(open_flag)
+
+
+def decline_consent(backend: Backend, intake_id: int, form_id: str) -> FlagView:
+    """The patient tapped "I do not agree": kept as a hold naming the consent (see staff before dosing) and in the
+    audit log. Nothing is signed; the consent stays due, so the intake cannot be submitted until the patient,
+    after talking with staff, signs it (which clears the hold) or staff take the visit over."""
+    form = _consent_form(backend, form_id)
+    return _raise_consent_flag(
+        backend,
+        intake_id,
+        form_id,
+        code=CONSENT_DECLINED_FLAG,
+        level=FlagLevel.HOLD,
+        message=f"The patient did not agree to “{pick(form.title, 'en')}”. Talk with them before anything that "
+        "needs this consent; it is not signed.",
+        action="consent.decline",
+    )
+
+
+def ask_about_consent(backend: Backend, intake_id: int, form_id: str) -> FlagView:
+    """The patient tapped "I have a question": an info flag naming the consent, and an audit entry. The consent
+    stays unsigned (and due) while the patient goes on with the other tasks."""
+    form = _consent_form(backend, form_id)
+    return _raise_consent_flag(
+        backend,
+        intake_id,
+        form_id,
+        code=CONSENT_QUESTION_FLAG,
+        level=FlagLevel.INFO,
+        message=f"The patient has a question about “{pick(form.title, 'en')}” before signing it. "
+        "Please answer it at the tablet; it is not signed yet.",
+        action="consent.question",
+    )
 
 
 def missing_tasks(backend: Backend, state: IntakeState) -> list[str]:

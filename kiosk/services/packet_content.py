@@ -194,6 +194,7 @@ def _consent(backend: Backend, record: ConsentRecord, language: PacketLanguage) 
         text_sha256=record.text_sha256,
         reading_started_at=local_time(record.reading_started_at),
         signed_at=local_time(record.signed_at),
+        signature_adopted_at=local_time(record.signature_adopted_at) if record.signature_adopted_at else None,
         typed_name=cipher.decrypt_text(record.typed_name_enc, context="consent_records.typed_name"),
         signature_png=png or None,
         strokes=_strokes(

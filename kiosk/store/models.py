@@ -163,6 +163,9 @@ class ConsentRecord(Base):
     reading_started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     name_matches: Mapped[bool] = mapped_column(Boolean)
+    # Added by migration 0005: set when the patient adopted the signature drawn earlier in the visit with an
+    # explicit tap ("Sign with my signature") instead of drawing it on this consent; None when drawn here.
+    signature_adopted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Flag(Base):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import SQLAlchemyError
 
-HEAD_REVISION = "0005"
+HEAD_REVISION = "0006"
 """The newest migration in kiosk/store/migrations/versions; tests/store/test_schema_version.py keeps it true."""
 
 

@@ -297,6 +297,18 @@ QLineEdit {{
 QLineEdit:focus {{ border: 3px solid {c.focus}; }}
 QLineEdit[invalid="true"] {{ border: 3px solid {c.error}; }}
 
+QPlainTextEdit#answerBox {{
+    font-size: {s.key}pt;
+    color: {c.text};
+    background-color: {c.surface};
+    border: 2px solid {c.border};
+    border-radius: 10px;
+    padding: 4px 6px;
+    selection-background-color: {c.accent};
+    selection-color: {c.on_accent};
+}}
+QPlainTextEdit#answerBox:focus {{ border: 3px solid {c.focus}; }}
+
 #idleCard, #pinCard {{
     background-color: {c.surface};
     border: 2px solid {c.border};

@@ -20,6 +20,14 @@
         <translation>Acepto</translation>
     </message>
     <message>
+        <source>I have a question</source>
+        <translation>Tengo una pregunta</translation>
+    </message>
+    <message>
+        <source>I do not agree</source>
+        <translation>No estoy de acuerdo</translation>
+    </message>
+    <message>
         <source>Type your full name</source>
         <translation>Escriba su nombre completo</translation>
     </message>
@@ -42,6 +50,22 @@
     <message>
         <source>Clear</source>
         <translation>Borrar</translation>
+    </message>
+    <message>
+        <source>Sign with my signature</source>
+        <translation>Firmar con mi firma</translation>
+    </message>
+    <message>
+        <source>Your signature from the first form</source>
+        <translation>Su firma del primer formulario</translation>
+    </message>
+    <message>
+        <source>Type your name to continue</source>
+        <translation>Escriba su nombre para continuar</translation>
+    </message>
+    <message>
+        <source>Sign above to continue</source>
+        <translation>Firme arriba para continuar</translation>
     </message>
     <message>
         <source>Sign</source>
@@ -74,6 +98,18 @@
     <message>
         <source>Please sign a little more fully.</source>
         <translation>Por favor, firme un poco más completo.</translation>
+    </message>
+    <message>
+        <source>We will answer your question</source>
+        <translation>Vamos a responder su pregunta</translation>
+    </message>
+    <message>
+        <source>A staff member will come and talk with you about this form. You can go on with your other forms while you wait. This form will wait for you, unsigned, until your question is answered.</source>
+        <translation>Un miembro del personal vendrá a hablar con usted sobre este formulario. Mientras espera, puede seguir con sus otros formularios. Este formulario le esperará, sin firmar, hasta que su pregunta tenga respuesta.</translation>
+    </message>
+    <message>
+        <source>You do not have to sign this form. Please see the front desk: a staff member will talk with you about it and your choices. Everything you entered so far is saved.</source>
+        <translation>No tiene que firmar este formulario. Por favor, pase a la recepción: un miembro del personal hablará con usted sobre el formulario y sus opciones. Todo lo que ingresó hasta ahora está guardado.</translation>
     </message>
     <message>
         <source>Please type your first name.</source>
@@ -228,12 +264,32 @@
         <translation>Sin respuesta</translation>
     </message>
     <message>
+        <source>Forms still to sign</source>
+        <translation>Formularios por firmar</translation>
+    </message>
+    <message>
+        <source>Read and sign</source>
+        <translation>Leer y firmar</translation>
+    </message>
+    <message>
         <source>Consents you signed today</source>
         <translation>Consentimientos que firmó hoy</translation>
     </message>
     <message>
+        <source>Sign the forms above first</source>
+        <translation>Primero firme los formularios</translation>
+    </message>
+    <message>
+        <source>Answer the questions above first</source>
+        <translation>Primero conteste las preguntas</translation>
+    </message>
+    <message>
         <source>Some questions still need an answer.</source>
         <translation>Todavía faltan respuestas a algunas preguntas.</translation>
+    </message>
+    <message>
+        <source>Some forms are not signed yet:</source>
+        <translation>Algunos formularios aún no están firmados:</translation>
     </message>
     <message>
         <source>Change</source>

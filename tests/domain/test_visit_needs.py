@@ -9,7 +9,15 @@ import pytest
 
 from kiosk.domain.forms import FormKind, Version
 from kiosk.domain.loader import load_forms
-from kiosk.domain.visit_needs import ConsentReason, SignedConsent, check_visit_types, consent_reason, tasks_for_visit
+from kiosk.domain.visit_needs import (
+    ConsentReason,
+    SignedConsent,
+    check_visit_types,
+    consent_order,
+    consent_reason,
+    consents_ready_to_sign,
+    tasks_for_visit,
+)
 from kiosk.settings import load_settings
 from tests.conftest import FORMS_DIR
 
@@ -20,10 +28,13 @@ def test_first_visit_needs_every_consent_then_questionnaires_then_the_checklist(
     settings = load_settings(tmp_path)
     library = load_forms(FORMS_DIR)
     tasks = tasks_for_visit(settings.visit_type("im_ketamine"), library, [], NOW)
+    # The consent to electronic signatures first, though the settings list it last: every other consent is
+    # signed on the screen.
+    assert settings.visit_type("im_ketamine").consents[-1] == "esign_consent"
     assert [(t.form_id, t.kind) for t in tasks] == [
+        ("esign_consent", FormKind.CONSENT),
         ("consent_im_ketamine", FormKind.CONSENT),
         ("privacy_notice", FormKind.CONSENT),
-        ("esign_consent", FormKind.CONSENT),
         ("phq9", FormKind.QUESTIONNAIRE),
         ("gad7", FormKind.QUESTIONNAIRE),
         ("checklist_im_ketamine", FormKind.CHECKLIST),
@@ -40,6 +51,33 @@ def test_consents_signed_recently_are_not_asked_again(tmp_path: Path) -> None:
     ]
     tasks = tasks_for_visit(settings.visit_type("spravato"), library, history, NOW)
     assert [t.form_id for t in tasks] == ["phq9", "gad7", "checklist_spravato"]
+
+
+def test_the_esign_consent_comes_first_wherever_it_is_listed() -> None:
+    assert consent_order(["a", "b", "esign_consent"]) == ["esign_consent", "a", "b"]
+    assert consent_order(["esign_consent", "a"]) == ["esign_consent", "a"]
+    assert consent_order(["b", "a"]) == ["b", "a"]
+
+
+def test_nothing_is_signed_on_the_screen_before_the_esign_consent() -> None:
+    due = ["esign_consent", "treatment", "privacy"]
+    assert consents_ready_to_sign(due, []) == ["esign_consent"]
+    assert consents_ready_to_sign(due, ["treatment"]) == ["esign_consent"]
+    assert consents_ready_to_sign(due, ["esign_consent"]) == ["treatment", "privacy"]
+    assert consents_ready_to_sign(["treatment", "privacy"], ["privacy"]) == ["treatment"]
+    assert consents_ready_to_sign(due, due) == []
+
+
+def test_a_renewed_esign_consent_still_comes_before_the_others(tmp_path: Path) -> None:
+    settings = load_settings(tmp_path)
+    library = load_forms(FORMS_DIR)
+    # The treatment consent still holds; esign is asked again (expired): it comes before the privacy notice.
+    history = [
+        SignedConsent("consent_spravato", library.get("consent_spravato").version, NOW - dt.timedelta(days=30)),
+        SignedConsent("esign_consent", library.get("esign_consent").version, NOW - dt.timedelta(days=400)),
+    ]
+    tasks = tasks_for_visit(settings.visit_type("spravato"), library, history, NOW)
+    assert [t.form_id for t in tasks if t.kind is FormKind.CONSENT] == ["esign_consent", "privacy_notice"]
 
 
 @pytest.mark.parametrize(

@@ -246,3 +246,20 @@ def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Back
     # A visit on another day is not on today's board.
     book(backend, patient_of(backend, appointment_id), clock.now + dt.timedelta(days=3))
     assert not changed()
+
+
+def test_a_consent_declined_or_questioned_at_the_tablet_shows_on_the_board_at_once(backend: Backend) -> None:
+    from kiosk.services.intake import ask_about_consent, decline_consent
+
+    appointment = schedule(backend, "Sam", "Taylor", DOB, hour=9)
+    intake_id = begin_intake(backend, appointment, "en").intake_id
+    decline_consent(backend, intake_id, "consent_im_ketamine")
+    ask_about_consent(backend, intake_id, "privacy_notice")
+    lines = [(line.level, line.code, line.form_id) for line in board_for_day(backend, clinician()).lines]
+    assert lines == [
+        (FlagLevel.HOLD, "consent_declined", "consent_im_ketamine"),
+        (FlagLevel.INFO, "consent_question", "privacy_notice"),
+    ]
+    # The front desk, where the patient is sent, sees the hold too.
+    desk = [(line.code, line.headline) for line in board_for_day(backend, front_desk()).lines]
+    assert desk == [("consent_declined", "See staff before dosing")]

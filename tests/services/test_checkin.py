@@ -64,3 +64,14 @@ def test_a_name_that_cannot_be_stored_is_refused_and_nothing_is_recorded(
         identify(backend, first, "Taylor", DOB)
     with unit_of_work(backend.db_factory) as db:
         assert db.scalar(select(func.count(Arrival.id))) == 0
+
+
+def test_the_typed_name_is_kept_capitalised_as_names_are_written(backend: Backend) -> None:
+    schedule(backend, "Jordan", "Lee", DOB)
+    result = identify(backend, "jordan", "mcdonald-lee", dt.date(1990, 1, 1))
+    assert result.outcome is ArrivalOutcome.UNMATCHED
+    with unit_of_work(backend.db_factory) as db:
+        arrival = db.scalars(select(Arrival)).one()
+        assert backend.cipher.decrypt_text(arrival.typed_first_enc, context="arrivals.typed_first") == "Jordan"
+        assert backend.cipher.decrypt_text(arrival.typed_last_enc, context="arrivals.typed_last") == "Mcdonald-Lee"
+    assert identify(backend, "jordan", "lee", DOB).outcome is ArrivalOutcome.MATCHED

@@ -16,7 +16,9 @@ from kiosk.services.demo import prepared_patient_answers
 from kiosk.services.intake import (
     IncompleteIntakeError,
     IntakeLockedError,
+    ask_about_consent,
     begin_intake,
+    decline_consent,
     intake_state,
     record_answer,
     sign_consent,
@@ -25,7 +27,7 @@ from kiosk.services.intake import (
 )
 from kiosk.services.signature_image import strokes_to_png
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Answer, ConsentRecord, Intake
+from kiosk.store.models import Answer, AuditEntry, ConsentRecord, Intake
 from tests.identities import clinician
 from tests.services.conftest import BackendFactory, schedule
 
@@ -54,6 +56,10 @@ def sign_all_consents(backend: Backend, intake_id: int, name: str = "Sam Taylor"
 
 def answer_everything(backend: Backend, intake_id: int) -> None:
     sign_all_consents(backend, intake_id)
+    answer_everything_but_consents(backend, intake_id)
+
+
+def answer_everything_but_consents(backend: Backend, intake_id: int) -> None:
     for form_id in ("phq9", "gad7"):
         for item in backend.forms.get(form_id).answerable_items():
             if item.id != "difficulty":
@@ -232,3 +238,88 @@ def test_a_wrong_key_refuses_to_open(make_backend: BackendFactory, tmp_path) -> 
         make_backend()
     with unit_of_work(backend.db_factory) as db:
         assert db.scalars(select(Answer)).all() == []
+
+
+def audit_actions(backend: Backend, intake_id: int) -> list[tuple[str, str]]:
+    with unit_of_work(backend.db_factory) as db:
+        entries = db.scalars(select(AuditEntry).where(AuditEntry.intake_id == intake_id).order_by(AuditEntry.id))
+        return [(entry.action, entry.detail) for entry in entries]
+
+
+def test_i_do_not_agree_is_a_hold_naming_the_consent_audited_and_nothing_signed(backend: Backend) -> None:
+    intake_id = start(backend)
+    declined = decline_consent(backend, intake_id, "consent_im_ketamine")
+    decline_consent(backend, intake_id, "consent_im_ketamine")  # tapped twice: one hold, two audit entries
+    state = intake_state(backend, intake_id)
+    assert state.signed_consents == frozenset()
+    (flag,) = state.flags
+    assert (flag.code, flag.level, flag.form_id) == ("consent_declined", FlagLevel.HOLD, "consent_im_ketamine")
+    assert "did not agree" in flag.message and backend.forms.get("consent_im_ketamine").title["en"] in flag.message
+    assert audit_actions(backend, intake_id) == [("consent.decline", f"flag {declined.id}")] * 2
+    # Still due: submit refuses, naming the consent (the service's rule: every due consent is signed first).
+    answer_everything_but_consents(backend, intake_id)
+    with pytest.raises(IncompleteIntakeError) as refused:
+        submit_intake(backend, intake_id)
+    assert refused.value.missing == ("esign_consent", "consent_im_ketamine", "privacy_notice")
+    # After talking with staff the patient signs after all: the hold is cleared, and submit goes through.
+    sign_all_consents(backend, intake_id)
+    state = intake_state(backend, intake_id)
+    assert [f.cleared_at is not None for f in state.flags if f.code == "consent_declined"] == [True]
+    assert submit_intake(backend, intake_id).status.value == "submitted"
+
+
+def test_i_have_a_question_is_an_info_flag_and_the_consent_stays_due(backend: Backend) -> None:
+    intake_id = start(backend)
+    asked = ask_about_consent(backend, intake_id, "privacy_notice")
+    state = intake_state(backend, intake_id)
+    (flag,) = state.flags
+    assert (flag.code, flag.level, flag.form_id) == ("consent_question", FlagLevel.INFO, "privacy_notice")
+    assert "question about" in flag.message and backend.forms.get("privacy_notice").title["en"] in flag.message
+    assert audit_actions(backend, intake_id) == [("consent.question", f"flag {asked.id}")]
+    answer_everything_but_consents(backend, intake_id)
+    with pytest.raises(IncompleteIntakeError) as refused:
+        submit_intake(backend, intake_id)
+    assert "privacy_notice" in refused.value.missing
+    with pytest.raises(ValueError, match="not a consent"):
+        ask_about_consent(backend, intake_id, "phq9")
+
+
+def test_a_question_or_a_no_on_a_submitted_intake_is_refused(backend: Backend) -> None:
+    intake_id = start(backend)
+    answer_everything(backend, intake_id)
+    submit_intake(backend, intake_id)
+    with pytest.raises(IntakeLockedError):
+        decline_consent(backend, intake_id, "esign_consent")
+    with pytest.raises(IntakeLockedError):
+        ask_about_consent(backend, intake_id, "esign_consent")
+
+
+def test_an_adopted_signature_is_kept_per_consent_with_its_adoption_time(backend: Backend, clock) -> None:  # type: ignore[no-untyped-def]
+    intake_id = start(backend)
+    drawn = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.7), (0.9, 0.4)], [(0.2, 0.6), (0.4, 0.6)]]
+    png = strokes_to_png(drawn)
+    for number, form_id in enumerate(("esign_consent", "consent_im_ketamine", "privacy_notice")):
+        sign_consent(
+            backend,
+            intake_id,
+            form_id,
+            typed_name="Sam Taylor",
+            strokes=drawn,
+            signature_png=png,
+            reading_started_at=backend.now(),
+            adopted=number > 0,
+        )
+        clock.advance(minutes=2)
+    with unit_of_work(backend.db_factory) as db:
+        records = {r.form_id: r for r in db.scalars(select(ConsentRecord).where(ConsentRecord.intake_id == intake_id))}
+        assert records["esign_consent"].signature_adopted_at is None  # drawn on it
+        for form_id in ("consent_im_ketamine", "privacy_notice"):
+            record = records[form_id]
+            assert record.signature_adopted_at == record.signed_at
+            strokes = backend.cipher.decrypt_json(
+                record.signature_strokes_enc, context="consent_records.signature_strokes"
+            )
+            assert len(strokes) == 2 and strokes[0] == [[0.1, 0.5], [0.3, 0.3], [0.5, 0.7], [0.9, 0.4]]
+            assert record.text_sha256 == text_sha256(backend.forms.get(form_id).consent_text("en"))
+        assert records["consent_im_ketamine"].signed_at < records["privacy_notice"].signed_at
+        assert len({r.text_sha256 for r in records.values()}) == 3

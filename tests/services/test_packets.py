@@ -218,10 +218,11 @@ def test_each_consent_signed_at_the_visit_is_in_the_packet(backend: Backend) -> 
         for consent in data.consents
     ]
 
+    # In the order signed: the consent to electronic signatures first (kiosk.domain.visit_needs).
     assert [consent.title for consent in data.consents] == [
-        backend.forms.get(form_id).title["en"] for form_id in ("consent_im_ketamine", "privacy_notice", "esign_consent")
+        backend.forms.get(form_id).title["en"] for form_id in ("esign_consent", "consent_im_ketamine", "privacy_notice")
     ]
-    consent = data.consents[0]
+    consent = data.consents[1]
     text = backend.forms.get("consent_im_ketamine").consent_text("en")
     assert (consent.text, consent.text_sha256, consent.language) == (text, text_sha256(text), "English")
     assert consent.typed_name == "Samuel T"
@@ -349,3 +350,36 @@ def test_a_packet_from_an_intake_stored_on_postgresql(
     assert root is not None and verify_pdf(pdf, trust_roots=[root]).intact
     assert pdf.startswith(render_unsigned(backend, intake_id))
     assert "Paquete de admisión" in page_texts(pdf)[0]
+
+
+def test_a_consent_signed_with_an_adopted_signature_says_so_in_the_packet(backend: Backend) -> None:
+    from kiosk.services.intake import sign_consent
+    from kiosk.services.signature_image import strokes_to_png
+
+    state = begin_intake(backend, schedule(backend, "Sam", "Taylor", DOB), "es")
+    strokes = [[(0.1, 0.5), (0.3, 0.3), (0.5, 0.7), (0.9, 0.4)]]
+    for number, task in enumerate(t for t in state.tasks if t.kind.value == "consent"):
+        sign_consent(
+            backend,
+            state.intake_id,
+            task.form_id,
+            typed_name="Sam Taylor",
+            strokes=strokes,
+            signature_png=strokes_to_png(strokes),
+            reading_started_at=backend.now(),
+            adopted=number > 0,
+        )
+    answer_questionnaire(backend, state.intake_id, "phq9", (0,) * 9)
+    answer_questionnaire(backend, state.intake_id, "gad7", (0,) * 7)
+    for item_id, value in prepared_patient_answers(backend.forms.get("checklist_im_ketamine")):
+        record_answer(backend, state.intake_id, "checklist_im_ketamine", item_id, value)
+    submit_intake(backend, state.intake_id)
+    data = packet_data_for(backend, state.intake_id)
+    assert [consent.signature_adopted_at is not None for consent in data.consents] == [False, True, True]
+    text = " ".join(
+        (page.extract_text() or "")
+        for page in pypdf.PdfReader(BytesIO(render_unsigned(backend, state.intake_id))).pages
+    )
+    text = " ".join(text.split())
+    assert text.count("Firma adoptada") == 2
+    assert "Firmar con mi firma" in text

@@ -63,26 +63,55 @@ class ReviewScreen(Screen):
     def show_review(self, forms: FormLibrary, flow: PatientFlow, language: str) -> None:
         self._shown = (forms, flow, language)
         self._clear_list()
+        consents = [t.form_id for t in flow.tasks if t.kind.value == "consent"]
+        unsigned = [form_id for form_id in consents if form_id not in flow.signed]
+        if unsigned:
+            # At the top, where it is seen first: a consent the patient had a question about waits here, unsigned.
+            # The service takes no check-in until each due consent is signed, so neither does Submit. Only what
+            # may be signed now has a button: nothing before the consent to electronic signatures.
+            self.list_layout.addWidget(label(TextRole.QUESTION, tr("Forms still to sign")))
+            ready = set(flow.consents_ready_to_sign())
+            grid = QGridLayout()
+            grid.setHorizontalSpacing(16)
+            grid.setColumnStretch(0, 1)
+            for row, form_id in enumerate(unsigned):
+                title = pick(forms.get(form_id).title, language)
+                grid.addWidget(label(TextRole.BODY, title), row, 0)
+                if form_id in ready:
+                    sign = button(tr("Read and sign"))
+                    sign.setAccessibleDescription(title)
+                    sign.clicked.connect(lambda _=False, key=f"{form_id}/consent": self.change_requested.emit(key))
+                    grid.addWidget(sign, row, 1)
+            self.list_layout.addLayout(grid)
         for task in flow.tasks:
             form = forms.get(task.form_id)
             if task.kind.value == "consent":
                 continue
             self._add_form(form, flow, language)
-        signed = [pick(forms.get(t.form_id).title, language) for t in flow.tasks if t.kind.value == "consent"]
+        signed = [form_id for form_id in consents if form_id in flow.signed]
         if signed:
             heading = label(TextRole.QUESTION, tr("Consents you signed today"))
             self.list_layout.addWidget(heading)
-            for title in signed:
-                self.list_layout.addWidget(label(TextRole.BODY, "✓ " + title))
+            for form_id in signed:
+                self.list_layout.addWidget(label(TextRole.BODY, "✓ " + pick(forms.get(form_id).title, language)))
         self.list_layout.addStretch(1)
         missing = flow.missing()
         self.submit.setEnabled(not missing)
+        # A Submit that cannot be used yet says why, on the button.
+        if unsigned:
+            set_label(self.submit, tr("Sign the forms above first"))
+        elif missing:
+            set_label(self.submit, tr("Answer the questions above first"))
+        else:
+            set_label(self.submit, tr("Submit"))
         # Name each question still open (in the patient's language); its Change button in the list above
         # goes straight to the screen that asks it.
         names = [pick(item.text, language) for _step, item in flow.missing_questions()]
-        unsigned = [pick(forms.get(step.form_id).title, language) for step in missing if step.kind.value == "consent"]
-        text = tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in [*names, *unsigned])
-        set_label(self.missing, text if missing else "")
+        lines = [tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in names)] if names else []
+        if unsigned:
+            titles = [pick(forms.get(form_id).title, language) for form_id in unsigned]
+            lines.append(tr("Some forms are not signed yet:") + "".join(f"\n• {title}" for title in titles))
+        set_label(self.missing, "\n".join(lines) if missing else "")
 
     def _add_form(self, form: Form, flow: PatientFlow, language: str) -> None:
         self.list_layout.addWidget(label(TextRole.QUESTION, pick(form.title, language)))

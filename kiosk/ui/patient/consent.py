@@ -1,7 +1,10 @@
-"""Consent: read the full text (kinetic scrolling), then type the full name and sign with a finger.
+"""Consent: read the full text (kinetic scrolling), then check the full name and sign with a finger.
 
-"I agree" is enabled only once the end of the text has been reached; "Sign" only when a name is typed
-and the signature has enough ink. The date is filled in. When reading started is kept for the record.
+"I agree" is enabled only once the end of the text has been reached; "Sign" only when there is a name and
+the signature has enough ink (until then the button says what is missing). The name typed at check-in is
+filled in, and the patient can change it. The signature is drawn once per visit: on each later consent
+"Sign with my signature" adopts it with one tap, and each consent still gets its own record. The date is
+filled in. When reading started is kept for the record.
 """
 
 from __future__ import annotations
@@ -10,14 +13,37 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QLabel, QLineEdit, QScrollArea, QScroller, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, Signal, Slot
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QScroller,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.domain.consent_markup import BlockKind, consent_blocks
 from kiosk.domain.forms import Form, pick
 from kiosk.domain.typed_text import MAX_FULL_NAME_LENGTH
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import TOUCH_HEIGHT, Screen, button, button_row, label, pane, set_label
+from kiosk.ui.patient.base import (
+    CONTENT_WIDTH,
+    TOUCH_HEIGHT,
+    WIDE_CONTENT_WIDTH,
+    Panes,
+    Screen,
+    button,
+    button_row,
+    label,
+    pane,
+    set_label,
+)
+from kiosk.ui.patient.messages import MessageScreen
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.signature_pad import SignaturePad
@@ -30,6 +56,24 @@ class SignedConsent:
     strokes: tuple[tuple[tuple[float, float], ...], ...]
     png: bytes
     reading_started_at: dt.datetime
+    adopted: bool = False
+    """Signed with the signature drawn on an earlier consent of this visit (the patient tapped to adopt it)."""
+
+    @property
+    def signature(self) -> VisitSignature:
+        return VisitSignature(self.strokes, self.png)
+
+
+@dataclass(frozen=True, slots=True)
+class VisitSignature:
+    """The signature a patient drew during this visit, offered on the later consents ("Sign with my signature")."""
+
+    strokes: tuple[tuple[tuple[float, float], ...], ...]
+    png: bytes
+
+
+ADOPTED_PREVIEW_SIZE = QSize(192, 64)
+"""The drawn signature shown small beside "Sign with my signature" (the pad's 3:1 shape)."""
 
 
 def _utc_now() -> dt.datetime:
@@ -60,19 +104,30 @@ def consent_html(text: str) -> str:
 class ConsentScreen(Screen):
     """Shows one consent and collects the typed name and the drawn signature.
 
+    Besides "I agree" the patient can always say "I have a question" or "I do not agree" (the consent text
+    promises both); neither needs the text read to the end.
+
     Signals:
         signed(object): a SignedConsent.
         back_requested: the patient tapped Back.
+        question_asked(str): the patient has a question about this consent (its form id).
+        declined(str): the patient does not agree to this consent (its form id).
     """
 
     signed = Signal(object)
     back_requested = Signal()
+    question_asked = Signal(str)
+    declined = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        # Wide: the signing page has the keyboard beside the signature box, and the reading page's four buttons
+        # fit on one row in larger text and Spanish; the consent text itself keeps a readable line length.
+        super().__init__(parent, max_width=WIDE_CONTENT_WIDTH)
         self.form: Form | None = None
         self.language = "en"
         self.clock: Callable[[], dt.datetime] = _utc_now
+        self._answered = False
+        """Signed, adopted, asked or declined: a second tap before the next screen shows is not a second answer."""
         self.reading_started_at: dt.datetime | None = None
         self.title = label(TextRole.TITLE)
         self.progress = label(TextRole.HINT)
@@ -97,6 +152,8 @@ class ConsentScreen(Screen):
         self.text_label.setTextFormat(Qt.TextFormat.RichText)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text_label.setContentsMargins(16, 8, 24, 24)
+        self.text_label.setMaximumWidth(CONTENT_WIDTH)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         self.text.setWidget(self.text_label)
         QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.text.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
@@ -107,7 +164,11 @@ class ConsentScreen(Screen):
         self.agree = button(role=ButtonRole.PRIMARY)
         self.agree.setEnabled(False)
         self.agree.clicked.connect(self._on_agree_clicked)
-        reading_layout.addLayout(button_row(self.back, self.agree))
+        self.ask = button()
+        self.ask.clicked.connect(self._on_ask_clicked)
+        self.disagree = button()
+        self.disagree.clicked.connect(self._on_disagree_clicked)
+        reading_layout.addLayout(button_row(self.back, self.ask, self.disagree, self.agree))
         self.pages.addWidget(reading)
 
         signing = QWidget()
@@ -124,52 +185,122 @@ class ConsentScreen(Screen):
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.pad_label = label(TextRole.BODY)
         self.pad = SignaturePad()
-        self.pad.setMinimumHeight(170)
+        self.pad.setMinimumHeight(130)
         self.pad.changed.connect(self._update_sign_button)
         self.date = label(TextRole.BODY)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
         self.ink_hint = label(TextRole.HINT)
+        # The name and the signature box on one side, the keyboard (while the name is typed) on the other: the
+        # box stays in view, so a patient never wonders where to sign. "Done" puts the keyboard away and gives
+        # the box the whole width; in portrait the keyboard goes below.
         signature = QWidget()
         signature_layout = QVBoxLayout(signature)
         signature_layout.setContentsMargins(0, 0, 0, 0)
         signature_layout.setSpacing(10)
-        signature_layout.addWidget(self.pad_label)
+        # Few rows, so the box keeps its height beside the keyboard in larger text too: the date beside "Type your
+        # full name" (hidden while the keyboard is up), Clear beside "Sign with your finger", the ink hint under
+        # the box only when it has something to say.
+        name_row = QHBoxLayout()
+        name_row.setSpacing(16)
+        name_row.addWidget(self.name_label, 1)
+        self.date.setWordWrap(False)
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        name_row.addWidget(self.date)
+        signature_layout.addLayout(name_row)
+        signature_layout.addWidget(self.name)
+        pad_row = button_row(self.pad_label, self.clear, stretch_first=False)
+        self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        signature_layout.addLayout(pad_row)
         signature_layout.addWidget(self.pad, 1)
-        clear_row = button_row(self.clear)
-        clear_row.addWidget(self.date)
-        signature_layout.addLayout(clear_row)
         signature_layout.addWidget(self.ink_hint)
-        signing_layout.addWidget(self.name_label)
-        signing_layout.addWidget(self.name)
-        # The keyboard shows while the name is typed; "Done" puts it away and gives the signature the room.
-        self.signing_area = QStackedWidget()
-        self.signing_area.addWidget(signature)
-        self.signing_area.addWidget(pane(self.keyboard))
-        signing_layout.addWidget(self.signing_area, 1)
+        self.ink_hint.hide()
+        self.keyboard_pane = pane(self.keyboard)
+        self.keyboard_pane.hide()
+        self.signing_panes = Panes(signature, self.keyboard_pane)
+        signing_layout.addWidget(self.signing_panes, 1)
         self.name.installEventFilter(self)
         self.sign_back = button()
         self.sign_back.clicked.connect(self._on_sign_back_clicked)
+        # The signature drawn on an earlier consent of this visit, adopted here only by an explicit tap.
+        self.visit_signature: VisitSignature | None = None
+        self.adopted_preview = QLabel()
+        self.adopted_preview.setObjectName("adoptedSignature")
+        self.adopted_preview.setFixedSize(ADOPTED_PREVIEW_SIZE)
+        self.adopted_preview.setScaledContents(True)
+        self.adopt = button(role=ButtonRole.PRIMARY)
+        self.adopt.clicked.connect(self._on_adopt_clicked)
         self.sign = button(role=ButtonRole.PRIMARY)
         self.sign.setEnabled(False)
         self.sign.clicked.connect(self._on_sign_clicked)
-        signing_layout.addLayout(button_row(self.sign_back, self.sign))
+        signing_layout.addLayout(button_row(self.sign_back, self.adopted_preview, self.adopt, self.sign))
+        self.adopted_preview.hide()
+        self.adopt.hide()
         self.pages.addWidget(signing)
         self.retranslate()
 
     # ----------------------------------------------------------------------------------- content
 
-    def show_consent(self, form: Form, language: str, number: int, count: int) -> None:
+    def show_consent(
+        self,
+        form: Form,
+        language: str,
+        number: int,
+        count: int,
+        *,
+        typed_name: str = "",
+        visit_signature: VisitSignature | None = None,
+    ) -> None:
+        """Show a consent from the top; the name typed at check-in is filled in (the patient can change it), and a
+        signature drawn earlier in this visit is offered for adoption."""
         self.form = form
         self.language = language
         self.reading_started_at = self.clock()
+        self._answered = False
+        self._show_page(0)
         self._fill(number, count)
-        self.pages.setCurrentIndex(0)
         self.agree.setEnabled(False)
+        # Lay the text out now, then start at the top (and stop the kinetic scroller, which would otherwise put
+        # back its last position when the layout settles).
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        QScroller.scroller(self.text.viewport()).stop()
         self.text.verticalScrollBar().setValue(0)
-        self.name.clear()
+        self.name.clearFocus()  # kept from the last consent, it would bring the keyboard up over a filled-in name
+        self.name.setText(typed_name)
         self.pad.clear()
+        self._set_visit_signature(visit_signature)
         self._on_scroll_range_changed(0, self.text.verticalScrollBar().maximum())
+
+    def _set_visit_signature(self, signature: VisitSignature | None) -> None:
+        self.visit_signature = signature
+        if signature is None:
+            self.adopted_preview.clear()
+        else:
+            picture = QPixmap()
+            picture.loadFromData(signature.png)
+            self.adopted_preview.setPixmap(picture)
+        self.adopted_preview.setVisible(signature is not None)
+        self.adopt.setVisible(signature is not None)
+        self._update_sign_button()
+
+    def _show_page(self, index: int) -> None:
+        self.pages.setCurrentIndex(index)
+        if index == 0:
+            self._show_keyboard(False)
+
+    def _show_keyboard(self, shown: bool) -> None:
+        self.keyboard_pane.setVisible(shown)
+        # The date gives its room to the name while the keyboard is beside it (larger text, Spanish); it is back
+        # with "Done", above the box the patient signs.
+        self.date.setVisible(not shown)
+
+    def set_landscape(self, landscape: bool) -> None:
+        self.signing_panes.set_landscape(landscape)
+        # The signature side gets more than the keyboard beside it (the keys keep their minimum size).
+        self.signing_panes.box.setStretch(0, 3 if landscape else 1)
+        self.signing_panes.box.setStretch(1, 2 if landscape else 0)
 
     def set_language(self, language: str) -> None:
         """Switch the consent text mid-reading; the patient reads from the top in the new language."""
@@ -192,6 +323,8 @@ class ConsentScreen(Screen):
         set_label(self.hint, tr("Please read to the end. You can scroll with your finger."))
         set_label(self.back, tr("Back"))
         set_label(self.agree, tr("I agree"))
+        set_label(self.ask, tr("I have a question"))
+        set_label(self.disagree, tr("I do not agree"))
         set_label(self.name_label, tr("Type your full name"))
         self.name.setAccessibleName(tr("Full name"))
         set_label(self.pad_label, tr("Sign with your finger in the box"))
@@ -199,7 +332,8 @@ class ConsentScreen(Screen):
         self.pad.set_hint_text(tr("Sign above the line"))
         set_label(self.clear, tr("Clear"))
         set_label(self.sign_back, tr("Back"))
-        set_label(self.sign, tr("Sign"))
+        set_label(self.adopt, tr("Sign with my signature"))
+        self.adopted_preview.setAccessibleName(tr("Your signature from the first form"))
         today = QLocale().toString(QDate.currentDate(), tr("MMMM d, yyyy"))
         set_label(self.date, tr("Date: %1").replace("%1", today))
         self.keyboard.set_action_label(tr("Done"))
@@ -212,10 +346,11 @@ class ConsentScreen(Screen):
         self.form = None
         self.name.clear()
         self.pad.clear()
+        self._set_visit_signature(None)
         self.text_label.clear()
         set_label(self.title, "")
         set_label(self.progress, "")
-        self.pages.setCurrentIndex(0)
+        self._show_page(0)
 
     # ----------------------------------------------------------------------------------- slots
 
@@ -232,27 +367,51 @@ class ConsentScreen(Screen):
 
     @Slot()
     def _on_agree_clicked(self) -> None:
-        self.pages.setCurrentIndex(1)
-        self.name.setFocus()
-        self.signing_area.setCurrentIndex(1)
+        self._show_page(1)
+        if not self.name.text().strip():
+            # No name from check-in to fill in: the keyboard comes up for it, beside the signature box.
+            self.name.setFocus()
+            self._show_keyboard(True)
+        else:
+            # The name is filled in: the page opens on the signature box. (Switching pages hands the focus back to
+            # the field that had it on the last consent, which would bring the keyboard up unasked.)
+            self.name.clearFocus()
+            self._show_keyboard(False)
 
     @Slot()
     def _on_keyboard_action_pressed(self) -> None:
         self.name.clearFocus()
-        self.signing_area.setCurrentIndex(0)
+        self._show_keyboard(False)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.name and event.type() == QEvent.Type.FocusIn:
-            self.signing_area.setCurrentIndex(1)
+            self._show_keyboard(True)
         return super().eventFilter(watched, event)
 
     @Slot()
     def _on_back_clicked(self) -> None:
         self.back_requested.emit()
 
+    def _answer_once(self) -> bool:
+        """True the first time this consent is answered (signed, adopted, asked about, declined)."""
+        if self.form is None or self._answered:
+            return False
+        self._answered = True
+        return True
+
+    @Slot()
+    def _on_ask_clicked(self) -> None:
+        if self.form is not None and self._answer_once():
+            self.question_asked.emit(self.form.id)
+
+    @Slot()
+    def _on_disagree_clicked(self) -> None:
+        if self.form is not None and self._answer_once():
+            self.declined.emit(self.form.id)
+
     @Slot()
     def _on_sign_back_clicked(self) -> None:
-        self.pages.setCurrentIndex(0)
+        self._show_page(0)
 
     @Slot()
     def _on_clear_clicked(self) -> None:
@@ -260,14 +419,24 @@ class ConsentScreen(Screen):
 
     @Slot()
     def _update_sign_button(self) -> None:
+        """Sign is enabled once there is a name and enough ink; while it is not, the button says what is missing."""
         enough = self.pad.has_enough_ink()
-        self.sign.setEnabled(bool(self.name.text().strip()) and enough)
+        named = bool(self.name.text().strip())
+        self.sign.setEnabled(named and enough)
+        if not named:
+            set_label(self.sign, tr("Type your name to continue"))
+        elif not enough:
+            set_label(self.sign, tr("Sign above to continue"))
+        else:
+            set_label(self.sign, tr("Sign"))
+        self.adopt.setEnabled(named and self.visit_signature is not None)
         hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
         set_label(self.ink_hint, hint)
+        self.ink_hint.setVisible(bool(hint))
 
     @Slot()
     def _on_sign_clicked(self) -> None:
-        if self.form is None or not self.sign.isEnabled():
+        if self.form is None or not self.sign.isEnabled() or not self._answer_once():
             return
         self.signed.emit(
             SignedConsent(
@@ -278,3 +447,44 @@ class ConsentScreen(Screen):
                 reading_started_at=self.reading_started_at or self.clock(),
             )
         )
+
+    @Slot()
+    def _on_adopt_clicked(self) -> None:
+        """ "Sign with my signature": this consent gets its own record of the signature drawn earlier."""
+        signature = self.visit_signature
+        if self.form is None or signature is None or not self.adopt.isEnabled() or not self._answer_once():
+            return
+        self.signed.emit(
+            SignedConsent(
+                form_id=self.form.id,
+                typed_name=" ".join(self.name.text().split()),
+                strokes=signature.strokes,
+                png=signature.png,
+                reading_started_at=self.reading_started_at or self.clock(),
+                adopted=True,
+            )
+        )
+
+
+def consent_question_screen() -> MessageScreen:
+    """After "I have a question": staff are told, the patient goes on; the consent waits unsigned for them."""
+    return MessageScreen(
+        title=lambda: tr("We will answer your question"),
+        message=lambda: tr(
+            "A staff member will come and talk with you about this form. You can go on with your other forms "
+            "while you wait. This form will wait for you, unsigned, until your question is answered."
+        ),
+        accept=lambda: tr("Continue"),
+    )
+
+
+def consent_declined_screen() -> MessageScreen:
+    """After "I do not agree": no pressure, nothing lost; the front desk takes it from here."""
+    return MessageScreen(
+        title=lambda: tr("Thank you for telling us"),
+        message=lambda: tr(
+            "You do not have to sign this form. Please see the front desk: a staff member will talk with you "
+            "about it and your choices. Everything you entered so far is saved."
+        ),
+        accept=lambda: tr("OK"),
+    )

@@ -14,7 +14,7 @@ from enum import StrEnum
 from kiosk.domain.forms import Form, FormKind, Item, ItemType
 from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
-from kiosk.domain.visit_needs import VisitTask
+from kiosk.domain.visit_needs import VisitTask, consents_ready_to_sign
 
 
 class StepKind(StrEnum):
@@ -155,6 +155,38 @@ class PatientFlow:
         index = self.index_of(step.key)
         self.position = (index if index is not None else self.position) + 1
         return self.current
+
+    def leave_consent_unsigned(self) -> Step:
+        """Move on from the current consent without a signature (the patient has a question about it) to the next
+        step still to do.
+
+        It stays due (Review names it and waits for it). While the electronic-signature consent is unsigned no
+        other consent may be signed on the screen, so a question about it moves on past every consent.
+        """
+        step = self.current
+        assert step.kind is StepKind.CONSENT
+        steps = self.steps()
+        if self.returning_to_review:  # came from Review to sign it: back to Review, where it still waits
+            self.returning_to_review = False
+            self.position = len(steps) - 1
+            return self.current
+        index = self.index_of(step.key)
+        start = (index if index is not None else self.position) + 1
+        ready = set(self.consents_ready_to_sign())
+        for later in range(start, len(steps)):
+            candidate = steps[later]
+            if candidate.kind is StepKind.CRISIS or self.is_done(candidate):
+                continue  # already done (a resumed intake): on to what is still to do
+            if candidate.kind is not StepKind.CONSENT or candidate.form_id in ready:
+                self.position = later
+                return self.current
+        self.position = len(steps) - 1
+        return self.current
+
+    def consents_ready_to_sign(self) -> list[str]:
+        """The unsigned consents the patient may sign now (kiosk.domain.visit_needs decides)."""
+        due = [task.form_id for task in self.tasks if task.kind is FormKind.CONSENT]
+        return consents_ready_to_sign(due, self.signed)
 
     def back(self) -> Step:
         self.position = max(0, self.position - 1)

@@ -39,6 +39,7 @@ from kiosk.ui.patient.base import (
     set_label,
 )
 from kiosk.ui.theme import ButtonRole, TextRole
+from kiosk.ui.widgets.answer_box import AnswerBox
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
@@ -86,7 +87,11 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
 
 
 class _Field(QWidget):
-    """A typed answer: its label, the line edit and the message under it; reused from question to question."""
+    """A typed answer: its label, the box typed into and the message under it; reused from question to question.
+
+    Free text gets a multi-line box that wraps (everything typed stays visible); a name, a phone number, a number
+    or a date gets a one-line field. `edit` is whichever of the two the current item uses.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -95,22 +100,32 @@ class _Field(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(4)
         self.title = label(TextRole.BODY)
-        self.edit = QLineEdit()
-        self.edit.setMinimumHeight(TOUCH_HEIGHT)
-        self.edit.setMinimumWidth(200)  # leaves the keyboard beside it its room on a 1024 px tablet
+        self.line = QLineEdit()
+        self.line.setMinimumHeight(TOUCH_HEIGHT)
+        self.line.setMinimumWidth(200)  # leaves the keyboard beside it its room on a 1024 px tablet
+        self.box = AnswerBox()
+        self.box.setMinimumWidth(200)
+        self.edit: QLineEdit | AnswerBox = self.line
         self.error = label(TextRole.ERROR)
         layout.addWidget(self.title)
-        layout.addWidget(self.edit)
+        layout.addWidget(self.line)
+        layout.addWidget(self.box)
         layout.addWidget(self.error)
+        self.box.hide()
 
     def show_item(self, item: Item, language: str, *, titled: bool) -> None:
         self.item = item
         text = pick(item.text, language)
         set_label(self.title, text)
         self.title.setVisible(titled)
-        self.edit.setInputMask("99/99/9999" if item.type is ItemType.DATE else "")
+        multi_line = item.type is ItemType.TEXT and not item.person_name
+        self.line.clear()
+        self.box.clear()
+        self.line.setVisible(not multi_line)
+        self.box.setVisible(multi_line)
+        self.edit = self.box if multi_line else self.line
+        self.line.setInputMask("99/99/9999" if item.type is ItemType.DATE else "")
         self.edit.setMaxLength(item.max_length)
-        self.edit.clear()
         self.edit.setAccessibleName(text)
         set_label(self.error, "")
 
@@ -175,8 +190,7 @@ class QuestionScreen(Screen):
         self.field_pool: list[_Field] = []
         self.keys = QStackedWidget()
         self.keys.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        self.keyboard = OnScreenKeyboard()
-        self.keyboard.set_auto_capitalize(False)
+        self.keyboard = OnScreenKeyboard(auto_capitalize=False, digits=True)
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.number_pad = NumberPad()
         self.keys.addWidget(self.keyboard)
@@ -269,7 +283,8 @@ class QuestionScreen(Screen):
         )
         while len(self.field_pool) < len(typed):
             field = _Field()
-            field.edit.installEventFilter(self)
+            field.line.installEventFilter(self)
+            field.box.installEventFilter(self)
             self.fields_layout.addWidget(field, len(self.field_pool), 0)
             self.field_pool.append(field)
         for field, typed_item in zip(self.field_pool, typed, strict=False):
@@ -284,19 +299,27 @@ class QuestionScreen(Screen):
             self.answer_area.setCurrentWidget(self.entry)
         elif not item.options:
             self.answer_area.setCurrentWidget(self.nothing)
+        self.keyboard.set_digits_shown(False)  # each question starts on the letters
         if self.fields:
             self._focus_field(self.fields[0])
 
     def _drop_fields(self) -> None:
         """Hide and empty the typed fields; the widgets stay in the pool for the next typed question."""
         for field in self.field_pool:
-            field.edit.clear()
+            field.line.clear()
+            field.box.clear()
             field.hide()
         self.fields = []
 
     def _focus_field(self, field: _Field) -> None:
         field.edit.setFocus()
-        self.keys.setCurrentWidget(self.number_pad if field.typed_item.type in DIGIT_TYPES else self.keyboard)
+        self._show_keys_for(field)
+
+    def _show_keys_for(self, field: _Field) -> None:
+        """The number pad for digits; the keyboard for text, capitalising words only where a name is typed."""
+        item = field.typed_item
+        self.keyboard.set_auto_capitalize(item.person_name)
+        self.keys.setCurrentWidget(self.number_pad if item.type in DIGIT_TYPES else self.keyboard)
 
     def set_language(self, language: str) -> None:
         if self.form is not None and language != self.language:
@@ -340,9 +363,7 @@ class QuestionScreen(Screen):
         if event.type() == QEvent.Type.FocusIn:
             for field in self.fields:
                 if field.edit is watched:
-                    self.keys.setCurrentWidget(
-                        self.number_pad if field.typed_item.type in DIGIT_TYPES else self.keyboard
-                    )
+                    self._show_keys_for(field)
         return super().eventFilter(watched, event)
 
     # ----------------------------------------------------------------------------------- answering

@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from kiosk.services.checkin import CheckinResult
     from kiosk.services.intake import IntakeState
     from kiosk.ui.patient.answers_review import ReviewScreen
-    from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
+    from kiosk.ui.patient.consent import ConsentScreen, SignedConsent, VisitSignature
     from kiosk.ui.patient.flow import PatientFlow, Step
     from kiosk.ui.patient.identify import IdentifyScreen, Identity
     from kiosk.ui.patient.messages import MessageScreen
@@ -66,6 +66,8 @@ _ON_DEMAND_SCREENS = (
     "crisis",
     "thank_you",
     "consent",
+    "consent_question",
+    "consent_declined",
     "question",
     "review",
 )
@@ -119,6 +121,10 @@ class _Sitting:
     checkin: CheckinResult | None = None
     state: IntakeState | None = None
     flow: PatientFlow | None = None
+    typed_name: str = ""
+    """The name typed at check-in, filled in on each consent (the patient can change it)."""
+    signature: VisitSignature | None = None
+    """The signature drawn on a consent of this visit, offered for adoption on the later ones."""
 
 
 class PatientWindow(QWidget):
@@ -341,6 +347,22 @@ class PatientWindow(QWidget):
         screen.clock = self.handle.now
         screen.signed.connect(self._on_consent_signed)
         screen.back_requested.connect(self._on_back_requested)
+        screen.question_asked.connect(self._on_consent_question_asked)
+        screen.declined.connect(self._on_consent_declined)
+        return screen
+
+    def _make_consent_question(self) -> MessageScreen:
+        from kiosk.ui.patient.consent import consent_question_screen
+
+        screen = consent_question_screen()
+        screen.accepted.connect(self._on_consent_question_accepted)
+        return screen
+
+    def _make_consent_declined(self) -> MessageScreen:
+        from kiosk.ui.patient.consent import consent_declined_screen
+
+        screen = consent_declined_screen()
+        screen.accepted.connect(self.end_sitting)
         return screen
 
     def _make_question(self) -> QuestionScreen:
@@ -369,6 +391,8 @@ class PatientWindow(QWidget):
     crisis = _OnDemand(_make_crisis)
     thank_you = _OnDemand(_make_thank_you)
     consent = _OnDemand(_make_consent)
+    consent_question = _OnDemand(_make_consent_question)
+    consent_declined = _OnDemand(_make_consent_declined)
     question = _OnDemand(_make_question)
     review = _OnDemand(_make_review)
 
@@ -454,7 +478,7 @@ class PatientWindow(QWidget):
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
-        if screen in self._built_screens("front_desk", "already_done", "problem"):
+        if screen in self._built_screens("front_desk", "already_done", "problem", "consent_declined"):
             self._message_timer.start(MESSAGE_SECONDS * 1000)
         elif screen in self._built_screens("thank_you"):
             self._message_timer.start(THANK_YOU_SECONDS * 1000)
@@ -502,7 +526,14 @@ class PatientWindow(QWidget):
         if step.kind is StepKind.CONSENT:
             consents = [t for t in flow.tasks if t.kind.value == "consent"]
             number = next(i for i, t in enumerate(consents, start=1) if t.form_id == step.form_id)
-            self.consent.show_consent(forms.get(step.form_id), self.language, number, len(consents))
+            self.consent.show_consent(
+                forms.get(step.form_id),
+                self.language,
+                number,
+                len(consents),
+                typed_name=self.sitting.typed_name,
+                visit_signature=self.sitting.signature,
+            )
             self.show_screen(self.consent)
         elif step.kind is StepKind.QUESTION:
             assert step.item_id is not None
@@ -533,9 +564,11 @@ class PatientWindow(QWidget):
 
     @Slot(object)
     def _on_identify_identified(self, identity: Identity) -> None:
+        from kiosk.domain.typed_text import capitalize_name
         from kiosk.services.checkin import identify
 
         handle = self.handle
+        self.sitting.typed_name = capitalize_name(" ".join(f"{identity.first_name} {identity.last_name}".split()))
         self._run(
             lambda: identify(handle.get(), identity.first_name, identity.last_name, identity.dob),
             self._on_checkin_result,
@@ -597,13 +630,62 @@ class PatientWindow(QWidget):
                 strokes=signed.strokes,
                 signature_png=signed.png,
                 reading_started_at=signed.reading_started_at,
+                adopted=signed.adopted,
             )
 
         def done(_: object) -> None:
             flow = self.sitting.flow
             assert flow is not None
+            if not signed.adopted:
+                self.sitting.signature = signed.signature  # drawn here: the one the later consents offer
             flow.record_signed(signed.form_id)
             self.show_step(flow.advance())
+
+        self._run(job, done)
+
+    def _consent_title(self, form_id: str) -> Callable[[], str]:
+        form = self.backend.forms.get(form_id)
+        return lambda: pick(form.title, self.language)
+
+    @Slot(str)
+    def _on_consent_question_asked(self, form_id: str) -> None:
+        """A flag for staff naming the consent; the patient goes on with the rest, the consent waits unsigned."""
+        state = self.sitting.state
+        assert state is not None
+        handle, intake_id = self.handle, state.intake_id
+
+        def job() -> object:
+            from kiosk.services.intake import ask_about_consent
+
+            return ask_about_consent(handle.get(), intake_id, form_id)
+
+        def done(_: object) -> None:
+            self.consent_question.set_detail(self._consent_title(form_id))
+            self.show_screen(self.consent_question)
+
+        self._run(job, done)
+
+    @Slot()
+    def _on_consent_question_accepted(self) -> None:
+        flow = self.sitting.flow
+        assert flow is not None
+        self.show_step(flow.leave_consent_unsigned())
+
+    @Slot(str)
+    def _on_consent_declined(self, form_id: str) -> None:
+        """Recorded as declined (a hold for staff, audited); a kind screen asks the patient to see the front desk."""
+        state = self.sitting.state
+        assert state is not None
+        handle, intake_id = self.handle, state.intake_id
+
+        def job() -> object:
+            from kiosk.services.intake import decline_consent
+
+            return decline_consent(handle.get(), intake_id, form_id)
+
+        def done(_: object) -> None:
+            self.consent_declined.set_detail(self._consent_title(form_id))
+            self.show_screen(self.consent_declined)
 
         self._run(job, done)
 

@@ -1,4 +1,5 @@
-"""The patient's on-screen letter keyboard: large QWERTY keys plus the accented letters of Spanish names.
+"""The patient's on-screen letter keyboard: large QWERTY keys plus the accented letters of Spanish names, and
+for free text a "123" layer of digits and punctuation ("sertraline 50 mg to 100 mg, twice a day?").
 
 Why our own widget and not Qt Virtual Keyboard: QtVirtualKeyboard is built on QML/Qt Quick, ships
 in the PySide6-Addons plugin set and is loaded through ``QT_IM_MODULE`` as an input method. In a
@@ -13,7 +14,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QApplication, QGridLayout, QLineEdit, QPushButton, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QGridLayout, QLineEdit, QPlainTextEdit, QPushButton, QSizePolicy, QWidget
 
 from kiosk.ui.widgets.keypad_base import KeypadBase
 
@@ -23,7 +24,16 @@ ACCENTED_LETTERS = ("á", "é", "í", "ó", "ú", "ñ", "ü")
 ACCENTS_KEY_LABEL = "á é ñ"
 """The label of the key that shows or hides the accented letters (the same in every language)."""
 
+DIGITS_KEY_LABEL = "123"
+"""The key that shows the digits and punctuation in place of the letters (the same in every language)."""
+
+LETTERS_KEY_LABEL = "ABC"
+"""The same key while the digits show: back to the letters."""
+
 _ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm")
+_SYMBOL_ROWS = ("1234567890", '-/:;()&@"', "?!'%+=#")
+"""The 123 layer, row for row in the letters' places (so a finger finds Backspace where it was); comma and
+period stay on the bottom row in both layers."""
 _AUTO_CAPITALIZE_AFTER = frozenset(" -'")
 _HALF_COLUMNS = 20
 """The grid has two columns per ordinary key, so wide keys and the half-key indent of row two line up."""
@@ -35,6 +45,10 @@ class OnScreenKeyboard(KeypadBase):
     Letters are capitalised automatically at the start of the field and after a space, hyphen or
     apostrophe (names: "José Núñez-O'Brien"); Shift capitalises the next letter anywhere else
     ("McDonald"). The accented letters á é í ó ú ñ ü sit on a row shown with the "á é ñ" key.
+
+    With ``digits`` (free-text answers) the bottom row has a "123" key that swaps the three letter rows for
+    digits and punctuation, and then reads "ABC" to swap them back; the layer stays until it is tapped, so
+    "100 mg" is typed without switching after each digit. The bottom row then has comma and period too.
 
     Signals:
         action_pressed: the Next/Done key was tapped; the screen moves on (no key is sent to the field).
@@ -48,10 +62,14 @@ class OnScreenKeyboard(KeypadBase):
         *,
         action_label: str = "Next",
         auto_capitalize: bool = True,
+        digits: bool = False,
     ) -> None:
         super().__init__(parent)
         self._auto_capitalize = auto_capitalize
         self._letter_keys: dict[str, QPushButton] = {}
+        self._row_letter_keys: list[QPushButton] = []
+        self._symbol_keys: list[QPushButton] = []
+        self._layer_key: QPushButton | None = None
         self._accent_keys: list[QPushButton] = []
         self._watched_field: QLineEdit | None = None
 
@@ -70,7 +88,15 @@ class OnScreenKeyboard(KeypadBase):
 
         for row_index, (letters, indent) in enumerate(zip(_ROWS, (0, 1, 2), strict=True), start=1):
             for index, letter in enumerate(letters):
-                grid.addWidget(self._letter_key(letter), row_index, indent + 2 * index, 1, 2)
+                key = self._letter_key(letter)
+                self._row_letter_keys.append(key)
+                grid.addWidget(key, row_index, indent + 2 * index, 1, 2)
+        if digits:
+            for row_index, (symbols, indent) in enumerate(zip(_SYMBOL_ROWS, (0, 1, 2), strict=True), start=1):
+                for index, symbol in enumerate(symbols):
+                    key = self._symbol_key(symbol)
+                    self._symbol_keys.append(key)
+                    grid.addWidget(key, row_index, indent + 2 * index, 1, 2)
 
         self._shift_key = self._make_key("Shift", named=True)
         self._shift_key.setCheckable(True)
@@ -87,11 +113,17 @@ class OnScreenKeyboard(KeypadBase):
         self._accents_key.setCheckable(True)
         self._accents_key.toggled.connect(self._on_accents_key_toggled)
         grid.addWidget(self._accents_key, 4, 0, 1, 3)
-        grid.addWidget(self._symbol_key("-"), 4, 3, 1, 2)
+        if digits:
+            self._layer_key = self._make_key(DIGITS_KEY_LABEL, named=True)
+            self._layer_key.setCheckable(True)
+            self._layer_key.toggled.connect(self._on_layer_key_toggled)
+            grid.addWidget(self._layer_key, 4, 3, 1, 2)
+        else:
+            grid.addWidget(self._symbol_key("-"), 4, 3, 1, 2)
         self._space_key = self._make_key("Space", named=True)
         self._space_key.clicked.connect(self._on_space_key_clicked)
         grid.addWidget(self._space_key, 4, 5, 1, 7)
-        grid.addWidget(self._symbol_key("'"), 4, 12, 1, 2)
+        grid.addWidget(self._symbol_key("," if digits else "'"), 4, 12, 1, 2)
         grid.addWidget(self._symbol_key("."), 4, 14, 1, 2)
         self._action_key = self._make_key(action_label, named=True)
         self._action_key.clicked.connect(self._on_action_key_clicked)
@@ -99,6 +131,7 @@ class OnScreenKeyboard(KeypadBase):
 
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.set_accents_visible(False)
+        self.set_digits_shown(False)
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.focusChanged.connect(self._on_app_focus_changed)
@@ -129,6 +162,16 @@ class OnScreenKeyboard(KeypadBase):
         for key in self._accent_keys:
             key.setVisible(visible)
 
+    def digits_shown(self) -> bool:
+        """True while the 123 layer (digits and punctuation) is shown in place of the letters."""
+        return self._layer_key is not None and self._layer_key.isChecked()
+
+    def set_digits_shown(self, shown: bool) -> None:
+        """Show the 123 layer or the letters; each new question starts on the letters."""
+        if self._layer_key is not None:
+            self._layer_key.setChecked(shown)
+        self._show_layer(shown and self._layer_key is not None)
+
     def auto_capitalize(self) -> bool:
         """True when letters are capitalised at the start of each word of a name."""
         return self._auto_capitalize
@@ -153,6 +196,8 @@ class OnScreenKeyboard(KeypadBase):
 
     def _symbol_key(self, symbol: str) -> QPushButton:
         key = self._make_key(symbol)
+        if symbol == "&":
+            key.setText("&&")  # a lone "&" would mark a shortcut and show no label at all
         key.setProperty("symbol", symbol)
         key.clicked.connect(self._on_symbol_key_clicked)
         return key
@@ -168,7 +213,18 @@ class OnScreenKeyboard(KeypadBase):
         target = self.target()
         if isinstance(target, QLineEdit):
             return target.text()[: target.cursorPosition()]
+        if isinstance(target, QPlainTextEdit):
+            return target.toPlainText()[: target.textCursor().position()]
         return None
+
+    def _show_layer(self, digits: bool) -> None:
+        for key in self._row_letter_keys:
+            key.setVisible(not digits)
+        for key in self._symbol_keys:
+            key.setVisible(digits)
+        self._shift_key.setVisible(not digits)  # there is nothing to capitalise among digits
+        if self._layer_key is not None:
+            self._relabel(self._layer_key, LETTERS_KEY_LABEL if digits else DIGITS_KEY_LABEL)
 
     def _update_letter_case(self) -> None:
         upper = self.is_shifted()
@@ -244,6 +300,11 @@ class OnScreenKeyboard(KeypadBase):
     def _on_accents_key_toggled(self, checked: bool) -> None:
         for key in self._accent_keys:
             key.setVisible(checked)
+
+    @Slot(bool)
+    def _on_layer_key_toggled(self, checked: bool) -> None:
+        self._show_layer(checked)
+        self._update_letter_case()
 
     @Slot()
     def _on_action_key_clicked(self) -> None:

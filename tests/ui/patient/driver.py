@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QPointingDevice
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from kiosk.domain.forms import ItemType, pick
 from kiosk.ui.patient.window import PatientWindow
@@ -87,9 +87,11 @@ class Patient:
         target = self.button(name)
         self.qtbot.mouseClick(target, Qt.MouseButton.LeftButton, pos=target.rect().center())
 
-    def tap_field(self, accessible_name: str) -> QLineEdit:
-        fields = [
-            f for f in self.screen.findChildren(QLineEdit) if f.isVisible() and f.accessibleName() == accessible_name
+    def tap_field(self, accessible_name: str) -> QLineEdit | QPlainTextEdit:
+        fields: list[QLineEdit | QPlainTextEdit] = [
+            f
+            for f in [*self.screen.findChildren(QLineEdit), *self.screen.findChildren(QPlainTextEdit)]
+            if f.isVisible() and f.accessibleName() == accessible_name
         ]
         assert fields, f"no field named {accessible_name!r}"
         self.settle()
@@ -99,7 +101,8 @@ class Patient:
         return fields[0]
 
     def type_on_screen(self, text: str) -> None:
-        """Tap each key of the on-screen keyboard or number pad currently shown."""
+        """Tap each key of the on-screen keyboard or number pad currently shown; a character not on the keys
+        shown sends the patient to the other layer first ("123" for digits and punctuation, "ABC" back)."""
         for char in text:
             if char == " ":
                 name = next(
@@ -112,6 +115,14 @@ class Patient:
                 for b in self.buttons()
                 if b.accessibleName().lower() == name and b.focusPolicy() == Qt.FocusPolicy.NoFocus
             ]
+            layer = next((b for b in self.buttons() if b.accessibleName() in ("123", "ABC")), None)
+            if not keys and layer is not None and (char.isascii() or layer.accessibleName() == "ABC"):
+                self.qtbot.mouseClick(layer, Qt.MouseButton.LeftButton, pos=layer.rect().center())
+                keys = [
+                    b
+                    for b in self.buttons()
+                    if b.accessibleName().lower() == name and b.focusPolicy() == Qt.FocusPolicy.NoFocus
+                ]
             if not keys and not char.isascii():
                 self.qtbot.mouseClick(self.button("á é ñ"), Qt.MouseButton.LeftButton)
                 keys = [b for b in self.buttons() if b.accessibleName().lower() == name]

@@ -139,3 +139,41 @@ def test_an_empty_driver_group_is_not_done_so_resume_goes_there_and_review_names
     flow.record("checklist_im_ketamine", "driver_phone", "(555) 010-0142")
     assert flow.missing() == []
     assert flow.resume().kind is StepKind.REVIEW
+
+
+FIRST_VISIT = (
+    VisitTask("esign_consent", FormKind.CONSENT, ConsentReason.NEVER_SIGNED),
+    VisitTask("consent_im_ketamine", FormKind.CONSENT, ConsentReason.NEVER_SIGNED),
+    VisitTask("privacy_notice", FormKind.CONSENT, ConsentReason.NEVER_SIGNED),
+    *TASKS[1:],
+)
+
+
+def test_a_question_about_a_consent_moves_on_and_leaves_it_due() -> None:
+    flow = PatientFlow(forms(), FIRST_VISIT, {}, frozenset({"esign_consent"}))
+    assert flow.resume().form_id == "consent_im_ketamine"
+    step = flow.leave_consent_unsigned()
+    assert (step.kind, step.form_id) == (StepKind.CONSENT, "privacy_notice")  # the next consent, then the rest
+    assert [s.form_id for s in flow.missing() if s.kind is StepKind.CONSENT] == [
+        "consent_im_ketamine",
+        "privacy_notice",
+    ]
+    assert flow.resume().form_id == "consent_im_ketamine"  # coming back, it is where they start
+
+
+def test_a_question_about_esign_moves_past_every_consent() -> None:
+    """Nothing is signed on the screen before the consent to electronic signatures."""
+    flow = PatientFlow(forms(), FIRST_VISIT, {}, frozenset())
+    assert flow.resume().form_id == "esign_consent"
+    step = flow.leave_consent_unsigned()
+    assert (step.kind, step.form_id) == (StepKind.QUESTION, "phq9")
+    assert flow.consents_ready_to_sign() == ["esign_consent"]
+    flow.record_signed("esign_consent")
+    assert flow.consents_ready_to_sign() == ["consent_im_ketamine", "privacy_notice"]
+
+
+def test_a_question_asked_on_a_consent_opened_from_review_goes_back_to_review() -> None:
+    flow = PatientFlow(forms(), FIRST_VISIT, {}, frozenset({"esign_consent"}))
+    flow.go_to("privacy_notice/consent", from_review=True)
+    assert flow.leave_consent_unsigned().kind is StepKind.REVIEW
+    assert not flow.returning_to_review

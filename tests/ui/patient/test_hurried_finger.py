@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QLineEdit, QPlainTextEdit
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient.window import PatientWindow
@@ -81,7 +81,10 @@ def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot,
             seen.append(item.id)
             focused = QApplication.focusWidget()
             # Nothing that can look chosen holds the focus: at most the window itself or a typed field.
-            assert focused is None or focused is window or isinstance(focused, QLineEdit), (item.id, focused)
+            assert focused is None or focused is window or isinstance(focused, QLineEdit | QPlainTextEdit), (
+                item.id,
+                focused,
+            )
             chosen = [b.text() for b in window.question.pool if b.isVisible() and b.isChecked()]
             assert chosen == [], (item.id, chosen)
             key = window.sitting.flow.current.key if window.sitting.flow else ""

@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -41,6 +41,8 @@ def every_text(root: QWidget) -> list[str]:
             texts.append(widget.text())
         if isinstance(widget, QLineEdit):
             texts += [widget.text(), widget.displayText()]
+        if isinstance(widget, QPlainTextEdit):
+            texts.append(widget.toPlainText())
     return [text for text in texts if text]
 
 

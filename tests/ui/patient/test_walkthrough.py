@@ -24,6 +24,7 @@ WORDS = {
         "I agree": "I agree",
         "Full name": "Full name",
         "Sign": "Sign",
+        "Sign with my signature": "Sign with my signature",
         "Continue": "Continue",
         "Submit": "Submit",
         "Next": "Next",
@@ -37,6 +38,7 @@ WORDS = {
         "I agree": "Acepto",
         "Full name": "Nombre completo",
         "Sign": "Firmar",
+        "Sign with my signature": "Firmar con mi firma",
         "Continue": "Continuar",
         "Submit": "Enviar",
         "Next": "Siguiente",
@@ -71,6 +73,7 @@ def test_a_patient_checks_in_from_start_to_thank_you(
 
     flow = None
     seen_crisis = False
+    signed_consents = 0
     for _ in range(80):
         patient.qtbot.waitUntil(
             lambda: kiosk.sitting.flow is not None and kiosk.stack.currentWidget() is not kiosk.confirm
@@ -84,11 +87,15 @@ def test_a_patient_checks_in_from_start_to_thank_you(
         if step.kind is StepKind.CONSENT:
             patient.scroll_consent_to_end()
             patient.tap(words["I agree"])
-            patient.tap_field(words["Full name"])
-            patient.type_on_screen(f"{first} {last}")
-            patient.tap(words["Done"])  # puts the keyboard away and shows the signature box
-            patient.draw_signature()
-            patient.tap(words["Sign"])
+            # The name typed at check-in is already there; the signature is drawn once, then adopted.
+            assert kiosk.consent.name.text() == f"{first} {last}"
+            if signed_consents == 0:
+                assert not patient.has_button(words["Sign with my signature"])
+                patient.draw_signature()
+                patient.tap(words["Sign"])
+            else:
+                patient.tap(words["Sign with my signature"])
+            signed_consents += 1
         elif step.kind is StepKind.CRISIS:
             seen_crisis = True
             assert "988" in " ".join(patient.texts())
@@ -125,6 +132,14 @@ def test_a_patient_checks_in_from_start_to_thank_you(
             consents[0].signature_strokes_enc, context="consent_records.signature_strokes"
         )
         assert len(strokes) == 1 and len(strokes[0]) == 40  # the drawn stroke, point for point
+        # Drawn on the first consent (esign), adopted with a tap on the other two: each keeps its own record.
+        adopted = {record.form_id: record.signature_adopted_at is not None for record in consents}
+        assert adopted.pop("esign_consent") is False and list(adopted.values()) == [True, True]
+        for record in consents:
+            assert (
+                backend.cipher.decrypt_json(record.signature_strokes_enc, context="consent_records.signature_strokes")
+                == strokes
+            )
         flags = {flag.code for flag in db.scalars(select(Flag).where(Flag.intake_id == intake.id))}
         assert ("phq9_item9_positive" in flags) is (phq_item9 > 0)
     backend.engine.dispose()

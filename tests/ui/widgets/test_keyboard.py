@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.widgets.keyboard import ACCENTS_KEY_LABEL, OnScreenKeyboard
+from kiosk.ui.widgets.keyboard import ACCENTS_KEY_LABEL, DIGITS_KEY_LABEL, LETTERS_KEY_LABEL, OnScreenKeyboard
 from kiosk.ui.widgets.keypad_base import KEY_HEIGHT, key_code_for
 
 
@@ -150,3 +150,59 @@ def test_key_codes_match_a_hardware_keyboard() -> None:
     assert key_code_for("ñ") == Qt.Key.Key_Ntilde.value
     assert key_code_for("-") == Qt.Key.Key_Minus.value
     assert key_code_for("€") == Qt.Key.Key_unknown.value
+
+
+class FreeTextForm(QWidget):
+    """A multi-line answer above the free-text keyboard, like a typed question of the checklist."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.answer = QPlainTextEdit()
+        self.keyboard = OnScreenKeyboard(auto_capitalize=False, digits=True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.answer)
+        layout.addWidget(self.keyboard)
+
+
+def tap_text(qtbot: QtBot, keyboard: OnScreenKeyboard, text: str) -> None:
+    """Type `text` as a person does: a character not on the keys shown sends them to the other layer first."""
+    for char in text:
+        label = "Space" if char == " " else char
+        visible = [b for b in keyboard.findChildren(QPushButton) if b.isVisible() and b.accessibleName() == label]
+        if not visible:
+            layer = LETTERS_KEY_LABEL if keyboard.digits_shown() else DIGITS_KEY_LABEL
+            tap(qtbot, keyboard, layer)
+        tap(qtbot, keyboard, label)
+
+
+def test_the_123_layer_types_a_medicine_and_its_dose(qtbot: QtBot) -> None:
+    form = FreeTextForm()
+    qtbot.addWidget(form)
+    form.resize(1000, 600)
+    form.show()
+    qtbot.waitExposed(form)
+    form.answer.setFocus()
+    kb = form.keyboard
+    assert not kb.digits_shown()
+    with pytest.raises(AssertionError):
+        key(kb, "5")  # digits are not on the letters' layer
+    tap_text(qtbot, kb, "sertraline 50 mg to 100 mg, twice a day?")
+    assert form.answer.toPlainText() == "sertraline 50 mg to 100 mg, twice a day?"
+    # The layer key says where it goes: to the letters while digits show, and the letters come back.
+    assert kb.digits_shown() and key(kb, LETTERS_KEY_LABEL).isVisible()
+    tap(qtbot, kb, LETTERS_KEY_LABEL)
+    assert not kb.digits_shown()
+    assert key(kb, "q").isVisible() and key(kb, DIGITS_KEY_LABEL).isVisible()
+    tap(qtbot, kb, ",", ".")  # on the bottom row of both layers
+    for symbol in "1234567890-/:;()&@\"?!'%+=#":
+        tap(qtbot, kb, DIGITS_KEY_LABEL)
+        tap(qtbot, kb, symbol)
+        tap(qtbot, kb, LETTERS_KEY_LABEL)
+    assert form.answer.toPlainText().endswith(",.1234567890-/:;()&@\"?!'%+=#")
+
+
+def test_the_name_keyboard_has_no_digits_layer(form: NameForm) -> None:
+    assert not any(b.accessibleName() == DIGITS_KEY_LABEL for b in form.keyboard.findChildren(QPushButton))
+    form.keyboard.set_digits_shown(True)
+    assert not form.keyboard.digits_shown()
+    assert key(form.keyboard, "Q").isVisible()  # the empty name field: the next letter is a capital
