@@ -192,6 +192,10 @@
         <translation>Gracias, ya está registrado(a)</translation>
     </message>
     <message>
+        <source>Please stay here in the waiting room. Someone from our care team will come and talk with you before anything else.</source>
+        <translation>Por favor, quédese aquí en la sala de espera. Alguien de nuestro equipo de atención vendrá a hablar con usted antes que nada.</translation>
+    </message>
+    <message>
         <source>Please have a seat. A member of our team will call your name when it is time. If you need anything, please ask at the front desk.</source>
         <translation>Por favor, tome asiento. Una persona de nuestro equipo le llamará por su nombre cuando sea su turno. Si necesita algo, pregunte en la recepción.</translation>
     </message>

@@ -63,6 +63,7 @@ class MessageScreen(Screen):
         self.body.addLayout(row)
         self.body.addStretch(3)
         self._detail_text: Text | None = None
+        self._wording: tuple[Text, Text] | None = None
         self.retranslate()
 
     def set_detail(self, detail: Text | None) -> None:
@@ -70,8 +71,15 @@ class MessageScreen(Screen):
         self._detail_text = detail
         set_label(self.detail, detail() if detail else "")
 
+    def set_wording(self, wording: tuple[Text, Text] | None) -> None:
+        """Another title and message for this patient (shown until reset); None goes back to the usual ones."""
+        self._wording = wording
+        self.retranslate()
+
     def retranslate(self) -> None:
         title, message, accept, decline = self._texts
+        if self._wording is not None:
+            title, message = self._wording
         set_label(self.title, title())
         set_label(self.message, message())
         set_label(self.accept, accept())
@@ -80,7 +88,9 @@ class MessageScreen(Screen):
         set_label(self.detail, self._detail_text() if self._detail_text else "")
 
     def reset(self) -> None:
-        self.set_detail(None)
+        self._wording = None
+        self._detail_text = None
+        self.retranslate()
 
 
 def confirm_screen() -> MessageScreen:
@@ -136,6 +146,18 @@ def crisis_screen(crisis_message: Callable[[], str]) -> MessageScreen:
     screen.set_detail(crisis_message)
     screen.reset = lambda: None  # type: ignore[method-assign]  # the crisis line is clinic text, not patient data
     return screen
+
+
+def after_crisis_wording() -> tuple[Text, Text]:
+    """The thank-you words after an answer that showed the crisis message: gentle and specific, never "we will
+    call your name" as if nothing had been said."""
+    return (
+        lambda: tr("Thank you, you are checked in"),
+        lambda: tr(
+            "Please stay here in the waiting room. Someone from our care team will come and talk with you "
+            "before anything else."
+        ),
+    )
 
 
 def thank_you_screen() -> MessageScreen:

@@ -617,11 +617,27 @@ class PatientWindow(QWidget):
             # A hold is never a refusal and never advice: the patient is told, kindly, that someone will talk
             # with them; the staff board says why.
             held = any(flag.level is FlagLevel.HOLD and flag.cleared_at is None for flag in submitted.flags)
-            self.thank_you.set_detail(
-                (lambda: tr("A member of our team will talk with you about a few of your answers before your session."))
-                if held
-                else None
-            )
+            flow = self.sitting.flow
+            if flow is not None and flow.crisis_answer_given():
+                from kiosk.ui.patient.messages import after_crisis_wording
+
+                # Someone comes to them before anything else, the hold included; the crisis line stays in view.
+                settings = self.settings
+                self.thank_you.set_wording(after_crisis_wording())
+                self.thank_you.set_detail(
+                    lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"])
+                )
+            else:
+                self.thank_you.set_wording(None)
+                self.thank_you.set_detail(
+                    (
+                        lambda: tr(
+                            "A member of our team will talk with you about a few of your answers before your session."
+                        )
+                    )
+                    if held
+                    else None
+                )
             self.show_screen(self.thank_you)
             self.submitted.emit(intake_id)
 
