@@ -303,6 +303,14 @@ QLineEdit[invalid="true"] {{ border: 3px solid {c.error}; }}
     border-radius: 24px;
 }}
 #idleCard QLabel, #pinCard QLabel {{ background-color: transparent; }}
+#appointmentCard {{
+    background-color: {c.surface};
+    border: 3px solid {c.accent};
+    border-radius: 20px;
+}}
+#appointmentCard QLabel {{ background-color: transparent; }}
+#appointmentName {{ font-size: {s.title}pt; font-weight: 700; }}
+#appointmentTime {{ font-size: {s.title}pt; font-weight: 600; color: {c.accent}; }}
 #idleTitle {{ font-size: {s.title}pt; font-weight: 600; }}
 #idleCountdown {{ font-size: {s.countdown}pt; font-weight: 700; color: {c.accent}; }}
 #idleStillHereButton {{ font-size: {s.question}pt; min-height: 56px; }}

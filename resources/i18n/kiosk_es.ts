@@ -152,6 +152,26 @@
         <translation>No, no soy yo</translation>
     </message>
     <message>
+        <source>Your appointment today</source>
+        <translation>Su cita de hoy</translation>
+    </message>
+    <message>
+        <source>That appointment is not yours</source>
+        <translation>Esa cita no es suya</translation>
+    </message>
+    <message>
+        <source>Thank you for checking. Please try again and check how your name and date of birth are typed, or ask at the front desk for help.</source>
+        <translation>Gracias por revisar. Por favor, inténtelo de nuevo y revise cómo escribió su nombre y su fecha de nacimiento, o pida ayuda en la recepción.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Intentar de nuevo</translation>
+    </message>
+    <message>
+        <source>I will ask at the front desk</source>
+        <translation>Preguntaré en la recepción</translation>
+    </message>
+    <message>
         <source>Please see the front desk</source>
         <translation>Por favor, pase a la recepción</translation>
     </message>
@@ -265,7 +285,7 @@
     </message>
     <message>
         <source>dddd, MMMM d · h:mm AP</source>
-        <translation>dddd d &apos;de&apos; MMMM · H:mm</translation>
+        <translation>dddd d &apos;de&apos; MMMM · h:mm ap</translation>
     </message>
     <message>
         <source>Larger text</source>
@@ -298,6 +318,10 @@
     <message>
         <source>seconds</source>
         <translation>segundos</translation>
+    </message>
+    <message>
+        <source>h:mm AP</source>
+        <translation>h:mm ap</translation>
     </message>
     <message>
         <source>A member of our team will talk with you about a few of your answers before your session.</source>

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import Screen, button, button_row, label, set_label
@@ -93,12 +94,84 @@ class MessageScreen(Screen):
         self.retranslate()
 
 
-def confirm_screen() -> MessageScreen:
+@dataclass(frozen=True, slots=True)
+class AppointmentCardText:
+    """What the appointment card shows, in the current language: the name as the kiosk may show it (first
+    name and last initial), the time with AM/PM and the visit type."""
+
+    name: str
+    time: str
+    visit: str
+
+
+class ConfirmScreen(MessageScreen):
+    """ "Is this you?": the appointment found, as a large card the patient can check at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            title=lambda: tr("Is this you?"),
+            message=lambda: tr("Please check that this is your appointment."),
+            accept=lambda: tr("Yes, this is me"),
+            decline=lambda: tr("No, this is not me"),
+            parent=parent,
+        )
+        self.card = QFrame()
+        self.card.setObjectName("appointmentCard")
+        column = QVBoxLayout(self.card)
+        column.setContentsMargins(32, 24, 32, 24)
+        column.setSpacing(8)
+        self.card_heading = label(TextRole.HINT)
+        self.card_name = label(TextRole.TITLE)
+        self.card_name.setObjectName("appointmentName")
+        self.card_time = label(TextRole.QUESTION)
+        self.card_time.setObjectName("appointmentTime")
+        self.card_visit = label(TextRole.QUESTION)
+        for widget in (self.card_heading, self.card_name, self.card_time, self.card_visit):
+            widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(widget)
+        self.card.setMaximumWidth(720)
+        self.body.insertWidget(self.body.indexOf(self.detail) + 1, self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.detail.hide()
+        self._card_text: Callable[[], AppointmentCardText] | None = None
+        self.card.hide()
+        self.retranslate()
+
+    def set_appointment(self, card_text: Callable[[], AppointmentCardText] | None) -> None:
+        """The appointment to check (its words follow the language), or None to show nothing of anyone."""
+        self._card_text = card_text
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if not hasattr(self, "card"):
+            return  # called by MessageScreen's constructor, before the card is made
+        card_text = self._card_text
+        shown = card_text() if card_text is not None else AppointmentCardText("", "", "")
+        set_label(self.card_heading, tr("Your appointment today") if card_text is not None else "")
+        set_label(self.card_name, shown.name)
+        set_label(self.card_time, shown.time)
+        set_label(self.card_visit, shown.visit)
+        self.card.setVisible(card_text is not None)
+
+    def reset(self) -> None:
+        self._card_text = None
+        super().reset()
+
+
+def confirm_screen() -> ConfirmScreen:
+    return ConfirmScreen()
+
+
+def not_me_screen() -> MessageScreen:
+    """After "No, this is not me": say so (the appointment found was someone else's), offer to try again."""
     return MessageScreen(
-        title=lambda: tr("Is this you?"),
-        message=lambda: tr("Please check that this is your appointment."),
-        accept=lambda: tr("Yes, this is me"),
-        decline=lambda: tr("No, this is not me"),
+        title=lambda: tr("That appointment is not yours"),
+        message=lambda: tr(
+            "Thank you for checking. Please try again and check how your name and date of birth are typed, "
+            "or ask at the front desk for help."
+        ),
+        accept=lambda: tr("Try again"),
+        decline=lambda: tr("I will ask at the front desk"),
     )
 
 

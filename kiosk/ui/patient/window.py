@@ -47,7 +47,7 @@ if TYPE_CHECKING:
     from kiosk.ui.patient.consent import ConsentScreen, SignedConsent
     from kiosk.ui.patient.flow import PatientFlow, Step
     from kiosk.ui.patient.identify import IdentifyScreen, Identity
-    from kiosk.ui.patient.messages import MessageScreen
+    from kiosk.ui.patient.messages import AppointmentCardText, ConfirmScreen, MessageScreen
     from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,7 @@ MESSAGE_SECONDS = 45
 _ON_DEMAND_SCREENS = (
     "identify_screen",
     "confirm",
+    "not_me",
     "front_desk",
     "already_done",
     "problem",
@@ -276,12 +277,20 @@ class PatientWindow(QWidget):
         screen.back_requested.connect(self.end_sitting)
         return screen
 
-    def _make_confirm(self) -> MessageScreen:
+    def _make_confirm(self) -> ConfirmScreen:
         from kiosk.ui.patient.messages import confirm_screen
 
         screen = confirm_screen()
         screen.accepted.connect(self._on_confirm_accepted)
         screen.declined.connect(self._on_confirm_declined)
+        return screen
+
+    def _make_not_me(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import not_me_screen
+
+        screen = not_me_screen()
+        screen.accepted.connect(self._on_not_me_accepted)
+        screen.declined.connect(self.end_sitting)
         return screen
 
     def _make_front_desk(self) -> MessageScreen:
@@ -349,6 +358,7 @@ class PatientWindow(QWidget):
 
     identify_screen = _OnDemand(_make_identify_screen)
     confirm = _OnDemand(_make_confirm)
+    not_me = _OnDemand(_make_not_me)
     front_desk = _OnDemand(_make_front_desk)
     already_done = _OnDemand(_make_already_done)
     problem = _OnDemand(_make_problem)
@@ -393,7 +403,7 @@ class PatientWindow(QWidget):
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
-        if screen in self._built_screens("front_desk", "already_done", "problem"):
+        if screen in self._built_screens("front_desk", "not_me", "already_done", "problem"):
             self._message_timer.start(MESSAGE_SECONDS * 1000)
         elif screen in self._built_screens("thank_you"):
             self._message_timer.start(THANK_YOU_SECONDS * 1000)
@@ -488,16 +498,27 @@ class PatientWindow(QWidget):
             return
         starts = QTime(match.starts_at.hour, match.starts_at.minute)
 
-        def detail() -> str:
-            time = QLocale().toString(starts, QLocale.FormatType.ShortFormat)
-            return f"{match.display_name} · {time} · {pick(match.visit_label, self.language)}"
+        def card() -> AppointmentCardText:
+            from kiosk.ui.patient.messages import AppointmentCardText
 
-        self.confirm.set_detail(detail)
+            # The same 12-hour clock as Welcome's, with AM/PM (Spanish: "8:30 a. m.").
+            time = QLocale().toString(starts, tr("h:mm AP"))
+            return AppointmentCardText(match.display_name, time, pick(match.visit_label, self.language))
+
+        self.confirm.set_appointment(card)
         self.show_screen(self.confirm)
 
     @Slot()
     def _on_confirm_declined(self) -> None:
-        self.show_screen(self.front_desk)
+        # Nothing of the appointment found stays on screen: it was someone else's.
+        self.sitting.checkin = None
+        self.confirm.set_appointment(None)
+        self.show_screen(self.not_me)
+
+    @Slot()
+    def _on_not_me_accepted(self) -> None:
+        """Try again: what they typed stays, so a slip in the name or the date is mended, not typed anew."""
+        self.show_screen(self.identify_screen)
 
     @Slot()
     def _on_confirm_accepted(self) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient.flow import StepKind
@@ -71,3 +72,52 @@ def test_crisis_message_comes_right_after_item9_and_the_thank_you_says_someone_w
     patient.tap("Done")
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.welcome)
     assert "call your name" in kiosk.thank_you.message.text()
+
+
+# ----------------------------------------------------------------------------------- 13. check that it is you
+
+
+def test_is_this_you_shows_a_large_appointment_card_with_am_pm(
+    qtbot: QtBot, patient: Patient, kiosk: PatientWindow
+) -> None:
+    check_in(patient, *SAM)
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.confirm)
+    screen = kiosk.confirm
+    assert screen.card.isVisible()
+    assert screen.card_name.text() == "Sam T."
+    assert screen.card_time.text() == "8:00 AM"
+    assert screen.card_visit.text() == "IM ketamine session"
+    # The lines to check are the largest on the screen, never smaller than the question above them.
+    assert screen.card_name.font().pointSizeF() >= screen.title.font().pointSizeF()
+    assert screen.card_time.font().pointSizeF() >= screen.title.font().pointSizeF()
+    assert screen.card_visit.font().pointSizeF() >= screen.message.font().pointSizeF()
+    patient.tap("Español")
+    qtbot.waitUntil(lambda: screen.card_time.text() == "8:00 a.\xa0m.")
+    assert screen.card_visit.text() == "Sesión de ketamina IM"
+    assert "Su cita de hoy" in patient.texts()
+
+
+def test_no_this_is_not_me_says_so_and_offers_try_again_and_the_front_desk(
+    qtbot: QtBot, patient: Patient, kiosk: PatientWindow
+) -> None:
+    check_in(patient, *SAM)
+    patient.tap("No, this is not me")
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.not_me)
+    shown = " ".join(patient.texts())
+    assert "That appointment is not yours" in shown
+    assert "could not find" not in shown
+    assert "Sam T." not in " ".join(label.text() for label in kiosk.confirm.findChildren(QLabel))
+    assert patient.has_button("I will ask at the front desk")
+    patient.tap("Try again")
+    # Back on the identify screen with what they typed, to mend a slip rather than type it all again.
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.identify_screen)
+    assert kiosk.identify_screen.first.text() == "Sam"
+    kiosk.identify_screen.day.clear()
+    patient.tap_field("Day")
+    patient.type_on_screen("02")
+    patient.tap("Next")
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.confirm)
+    assert kiosk.confirm.card_name.text() == "Sam T."
+    patient.tap("No, this is not me")
+    patient.tap("I will ask at the front desk")
+    qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.welcome)
