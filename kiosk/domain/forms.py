@@ -158,6 +158,8 @@ class Form:
     title: Localized
     source: str
     instructions: Localized | None = None
+    step_title: Localized | None = None
+    """What the patient's progress line calls this part of the visit ("How you have been feeling")."""
     copyright: Localized | None = None
     codes: dict[str, str] = field(default_factory=dict)
     items: tuple[Item, ...] = ()

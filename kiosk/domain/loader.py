@@ -50,8 +50,9 @@ TOP_KEYS = {
         "codes",
         "copyright",
         "instructions",
+        "step_title",
     },
-    FormKind.CHECKLIST: {"items", "flags", "option_sets", "codes", "instructions"},
+    FormKind.CHECKLIST: {"items", "flags", "option_sets", "codes", "instructions", "step_title"},
     FormKind.CONSENT: {"body", "codes", "instructions"},
 }
 COMMON_KEYS = {"id", "version", "kind", "languages", "title"}
@@ -161,6 +162,7 @@ class _FormChecker:
             self.unknown_keys(document, COMMON_KEYS | TOP_KEYS[kind], "the form")
         instructions = self.localized(document, "instructions", "the instructions", required=False)
         copyright_text = self.localized(document, "copyright", "the copyright notice", required=False)
+        step_title = self.localized(document, "step_title", "the step title", required=False)
         codes = self.codes(document)
         if kind is None:
             return None
@@ -193,6 +195,7 @@ class _FormChecker:
             title=title,
             source=self.file,
             instructions=instructions,
+            step_title=step_title,
             copyright=copyright_text,
             codes=codes,
             items=items,

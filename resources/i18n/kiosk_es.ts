@@ -240,8 +240,16 @@
         <translation>Por favor, escriba una respuesta.</translation>
     </message>
     <message>
-        <source>Question %1 of %2</source>
-        <translation>Pregunta %1 de %2</translation>
+        <source>A new part of your visit starts here. There is one question on each screen, and Back takes you to the one before.</source>
+        <translation>Aquí empieza una nueva parte de su visita. Hay una pregunta en cada pantalla, y Atrás le lleva a la anterior.</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: %3</source>
+        <translation>Paso %1 de %2: %3</translation>
+    </message>
+    <message>
+        <source>Question %1</source>
+        <translation>Pregunta %1</translation>
     </message>
     <message>
         <source>Skip</source>

@@ -125,6 +125,20 @@ class PatientFlow:
             if task.kind is not FormKind.CONSENT
         )
 
+    def visit_parts(self) -> list[tuple[str, ...]]:
+        """The parts of the visit the progress line counts: the consents together, then each questionnaire and
+        checklist. Made from the visit's tasks, which are fixed when the intake begins, so "Step 2 of 4" keeps
+        its total whatever the answers open or close."""
+        consents = tuple(task.form_id for task in self.tasks if task.kind is FormKind.CONSENT)
+        others: list[tuple[str, ...]] = [(task.form_id,) for task in self.tasks if task.kind is not FormKind.CONSENT]
+        return [consents, *others] if consents else others
+
+    def part_of(self, form_id: str) -> tuple[int, int]:
+        """(number, total) of the part of the visit that `form_id` belongs to, 1-based."""
+        parts = self.visit_parts()
+        number = next(index for index, part in enumerate(parts, start=1) if form_id in part)
+        return number, len(parts)
+
     @property
     def current(self) -> Step:
         steps = self.steps()

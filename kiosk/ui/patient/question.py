@@ -140,23 +140,33 @@ class QuestionScreen(Screen):
         self.language = "en"
         self._tap_taken = False
         self._tap_taken_code = ""
-        # One line says where the patient is: the form's name and the question number.
+        self._landscape = True
+        # One line says where the patient is in the visit ("Step 2 of 4: How you have been feeling"), with a
+        # total fixed for the whole visit; the first question of a part says that a new part begins.
         self.progress = label(TextRole.HINT)
+        self.progress.setObjectName("questionProgress")
+        self.intro = label(TextRole.BODY)
+        self.intro.setObjectName("partIntro")
         self.stem = label(TextRole.BODY)
         self.question = label(TextRole.QUESTION)
         self.question.setObjectName("questionText")
         self.help = label(TextRole.HINT)
-        for widget in (self.progress, self.stem, self.question, self.help):
+        for widget in (self.progress, self.intro, self.stem, self.question, self.help):
             self.body.addWidget(widget)
 
         self.options_area = QScrollArea()
         self.options_area.setWidgetResizable(True)
         self.options_area.setFrameShape(QScrollArea.Shape.NoFrame)
         self.options = QWidget()
-        self.options_layout = QVBoxLayout(self.options)
+        column = QVBoxLayout(self.options)
+        column.setContentsMargins(0, 0, 0, 0)
+        # The answers sit at the bottom of the space left by the question, just above Back: a question whose
+        # words take one more line does not move them, so a finger finds "Not at all" where it was.
+        column.addStretch(1)
+        self.options_layout = QGridLayout()
         self.options_layout.setContentsMargins(0, 0, 0, 0)
         self.options_layout.setSpacing(10)
-        self.options_layout.addStretch(1)
+        column.addLayout(self.options_layout)
         self.options_area.setWidget(self.options)
         # One area shows the answer buttons, the typed fields with their keyboard, or nothing (a message);
         # switching a stacked page is cheaper than showing and hiding, so changing question stays quick.
@@ -201,12 +211,19 @@ class QuestionScreen(Screen):
     # ----------------------------------------------------------------------------------- content
 
     def show_item(
-        self, form: Form, item: Item, language: str, number: int, count: int, current: dict[str, AnswerData]
+        self,
+        form: Form,
+        item: Item,
+        language: str,
+        number: int,
+        part: tuple[int, int],
+        current: dict[str, AnswerData],
     ) -> None:
-        """Show `item` (question `number` of `count`), with the answers already given pre-selected."""
+        """Show `item`, question `number` of its form, in part `part` = (number, total) of the visit, with the
+        answers already given pre-selected."""
         self.form, self.item, self.language = form, item, language
         self._tap_taken = False
-        self._position = (number, count)
+        self._position = (number, *part)
         self._current = dict(current)
         self._fill()
 
@@ -219,6 +236,17 @@ class QuestionScreen(Screen):
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
         self.stem.setVisible(show_stem)
         set_label(self.question, pick(item.text, language))
+        starts_part = self._position[0] == 1 and item.type is not ItemType.DISPLAY
+        set_label(
+            self.intro,
+            tr(
+                "A new part of your visit starts here. There is one question on each screen, "
+                "and Back takes you to the one before."
+            )
+            if starts_part
+            else "",
+        )
+        self.intro.setVisible(starts_part)
         set_label(self.help, pick(item.help, language) if item.help else "")
         self.help.setVisible(item.help is not None)
         self._fill_options()
@@ -239,10 +267,9 @@ class QuestionScreen(Screen):
         item = self.item
         options = item.options if item.type in (ItemType.SINGLE_CHOICE, ItemType.MULTI_CHOICE, ItemType.YES_NO) else ()
         while len(self.pool) < len(options):
-            answer_button = AnswerButton("")
+            answer_button = AnswerButton("", self.options)  # never a window of its own, even for a moment
             self.pool.append(answer_button)
             self.group.addButton(answer_button, len(self.pool) - 1)
-            self.options_layout.insertWidget(self.options_layout.count() - 1, answer_button)
         chosen = self._current.get(item.id)
         chosen_codes = set(chosen) if isinstance(chosen, list) else {chosen}
         for index, answer_button in enumerate(self.pool):
@@ -255,8 +282,20 @@ class QuestionScreen(Screen):
             else:
                 answer_button.setChecked(False)
                 answer_button.hide()
+        self._place_options(len(options))
         if options:
             self.answer_area.setCurrentWidget(self.options_area)
+
+    def _place_options(self, count: int) -> None:
+        """Lay the answers out in a grid that suits the window: side by side in landscape (two columns, three
+        for three answers), one above the other in portrait, where the height is."""
+        columns = 1 if not self._landscape or count < 2 else 3 if count == 3 else 2
+        for answer_button in self.pool:
+            self.options_layout.removeWidget(answer_button)
+        for index, answer_button in enumerate(self.pool[:count]):
+            self.options_layout.addWidget(answer_button, index // columns, index % columns)
+        for column in range(3):
+            self.options_layout.setColumnStretch(column, 1 if column < columns else 0)
 
     def _fill_fields(self) -> None:
         assert self.item is not None
@@ -308,6 +347,9 @@ class QuestionScreen(Screen):
 
     def set_landscape(self, landscape: bool) -> None:
         self.entry.set_landscape(landscape)
+        if landscape != self._landscape:
+            self._landscape = landscape
+            self._place_options(sum(1 for answer_button in self.pool if not answer_button.isHidden()))
 
     def retranslate(self) -> None:
         set_label(self.back, tr("Back"))
@@ -321,9 +363,11 @@ class QuestionScreen(Screen):
 
     def _set_progress(self) -> None:
         assert self.form is not None
-        number, count = self._position
-        where = tr("Question %1 of %2").replace("%1", str(number)).replace("%2", str(count))
-        set_label(self.progress, f"{pick(self.form.title, self.language)} · {where}")
+        number, part, parts = self._position
+        title = pick(self.form.step_title or self.form.title, self.language)
+        step = tr("Step %1 of %2: %3").replace("%1", str(part)).replace("%2", str(parts)).replace("%3", title)
+        question = tr("Question %1").replace("%1", str(number))
+        set_label(self.progress, f"{step} · {question}")
 
     def reset(self) -> None:
         self.form = self.item = None
@@ -333,7 +377,7 @@ class QuestionScreen(Screen):
             answer_button.setText("")
             answer_button.hide()
         self._drop_fields()
-        for widget in (self.progress, self.stem, self.question, self.help):
+        for widget in (self.progress, self.intro, self.stem, self.question, self.help):
             set_label(widget, "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

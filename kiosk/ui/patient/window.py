@@ -462,7 +462,7 @@ class PatientWindow(QWidget):
                 form.item(step.item_id),
                 self.language,
                 step.number,
-                step.count,
+                flow.part_of(form.id),
                 dict(flow.answers.get(form.id, {})),
             )
             self.show_screen(self.question)

@@ -121,3 +121,48 @@ def test_no_this_is_not_me_says_so_and_offers_try_again_and_the_front_desk(
     patient.tap("No, this is not me")
     patient.tap("I will ask at the front desk")
     qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.welcome)
+
+
+# ----------------------------------------------------------------------------------- 12. knowing where you are
+
+
+def test_step_totals_never_change_and_answers_stay_in_place_across_a_whole_visit(
+    qtbot: QtBot, patient: Patient, kiosk: PatientWindow
+) -> None:
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: kiosk.sitting.flow is not None)
+    seen: list[tuple[str, str, str]] = []  # (form, item, progress line)
+    places: dict[tuple[str, int], set[frozenset[tuple[int, int, int, int]]]] = {}  # (form, answers) -> where
+    for _ in range(60):
+        flow = kiosk.sitting.flow
+        assert flow is not None
+        step = flow.current
+        if step.kind is StepKind.REVIEW:
+            break
+        qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.question and kiosk.question.item is not None)
+        screen = kiosk.question
+        assert screen.form is not None and screen.item is not None
+        seen.append((screen.form.id, screen.item.id, screen.progress.text()))
+        answers = [b for b in screen.pool if b.isVisible()]
+        if screen.form.kind.value == "questionnaire" and answers:
+            where = frozenset(
+                (*tuple(b.mapTo(kiosk, b.rect().topLeft()).toTuple()), b.width(), b.height()) for b in answers
+            )
+            places.setdefault((screen.form.id, len(answers)), set()).add(where)
+        assert screen.intro.isVisible() is (step.number == 1 and screen.item.type.value != "display")
+        choose(patient, kiosk, "en", 0)
+        qtbot.waitUntil(lambda step=step, flow=flow: flow.current.key != step.key)
+    forms = [form for form, _item, _line in seen]
+    # The walk opened follow-up questions (the PHQ-9 and GAD-7 difficulty questions at least)...
+    assert ("phq9", "difficulty") in [(form, item) for form, item, _ in seen]
+    # ...and every progress line kept the same total: 3 parts for Sam (PHQ-9, GAD-7, checklist).
+    expected = {"phq9": "Step 1 of 3: How you have been feeling", "gad7": "Step 2 of 3: Nerves and worry"}
+    expected["checklist_im_ketamine"] = "Step 3 of 3: Before your session"
+    for form, item, line in seen:
+        assert line.startswith(expected[form] + " · Question "), (form, item, line)
+        assert " of " not in line.split(" · ")[1]  # no count of questions that could change
+    assert forms == sorted(forms, key=list(expected).index)
+    # The answers of a questionnaire are at one place on every question, whether its words take 1 line or 3.
+    for key, tops in places.items():
+        assert len(tops) == 1, (key, tops)
