@@ -49,8 +49,9 @@ class ReviewScreen(Screen):
         self.list_layout.setSpacing(12)
         self.area.setWidget(self.list)
         self.body.addWidget(self.area, 1)
+        # What is still missing is said at the top of the list and scrolls with it: below the list, a long
+        # list of missing answers in large text squeezed the answers themselves to one unreadable line.
         self.missing = label(TextRole.ERROR)
-        self.body.addWidget(self.missing)
         self.back = button()
         self.back.clicked.connect(self.back_requested)
         self.submit = button(role=ButtonRole.PRIMARY)
@@ -63,6 +64,7 @@ class ReviewScreen(Screen):
     def show_review(self, forms: FormLibrary, flow: PatientFlow, language: str) -> None:
         self._shown = (forms, flow, language)
         self._clear_list()
+        self.list_layout.addWidget(self.missing)
         for task in flow.tasks:
             form = forms.get(task.form_id)
             if task.kind.value == "consent":
@@ -83,6 +85,7 @@ class ReviewScreen(Screen):
         unsigned = [pick(forms.get(step.form_id).title, language) for step in missing if step.kind.value == "consent"]
         text = tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in [*names, *unsigned])
         set_label(self.missing, text if missing else "")
+        self.missing.setVisible(bool(missing))
 
     def _add_form(self, form: Form, flow: PatientFlow, language: str) -> None:
         self.list_layout.addWidget(label(TextRole.QUESTION, pick(form.title, language)))
@@ -119,6 +122,8 @@ class ReviewScreen(Screen):
             entry = self.list_layout.takeAt(0)
             if entry is None:
                 break
+            if entry.widget() is self.missing:
+                continue  # kept: it is put back at the top of the next list
             _delete_layout_item(entry)
 
     def retranslate(self) -> None:
@@ -138,6 +143,7 @@ class ReviewScreen(Screen):
         self._shown = None
         self._clear_list()
         set_label(self.missing, "")
+        self.missing.hide()
 
 
 def _delete_layout_item(entry: object) -> None:

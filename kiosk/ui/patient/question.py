@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QGridLayout,
+    QHBoxLayout,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
@@ -33,7 +36,6 @@ from kiosk.ui.patient.base import (
     Panes,
     Screen,
     button,
-    button_row,
     label,
     pane,
     set_label,
@@ -85,6 +87,15 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
     return text[: item.max_length], ""
 
 
+def _needed_height(text: QLabel, width: int) -> int:
+    """The height a wrapped label's lines need at `width` (a label never reports less than its minimum height,
+    so that is cleared first)."""
+    if not text.text():
+        return 0
+    text.setMinimumHeight(0)
+    return text.heightForWidth(width)
+
+
 class _Field(QWidget):
     """A typed answer: its label, the line edit and the message under it; reused from question to question."""
 
@@ -102,6 +113,7 @@ class _Field(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.edit)
         layout.addWidget(self.error)
+        self.error.hide()  # shown with a message only: an empty line under each field took room the keyboard needs
 
     def show_item(self, item: Item, language: str, *, titled: bool) -> None:
         self.item = item
@@ -112,7 +124,19 @@ class _Field(QWidget):
         self.edit.setMaxLength(item.max_length)
         self.edit.clear()
         self.edit.setAccessibleName(text)
-        set_label(self.error, "")
+        self.show_error("")
+
+    def show_error(self, message: str) -> None:
+        set_label(self.error, message)
+        self.error.setVisible(bool(message))
+
+    def fit_title(self) -> None:
+        """A wrapped label in a box layout is squeezed to fewer lines than it has; give it the height they need."""
+        self.title.setMinimumHeight(_needed_height(self.title, self.width()))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_title()
 
     @property
     def typed_item(self) -> Item:
@@ -151,7 +175,28 @@ class QuestionScreen(Screen):
         self.question = label(TextRole.QUESTION)
         self.question.setObjectName("questionText")
         self.help = label(TextRole.HINT)
-        for widget in (self.progress, self.intro, self.stem, self.question, self.help):
+        self.body.setSpacing(6)
+        outer = self.layout()
+        assert outer is not None
+        outer.setContentsMargins(24, 12, 24, 12)
+        # Back, Skip and Next sit in one row with the progress line, at the top: all the space under the question
+        # goes to the answers, so every one of them fits on a 1024x768 tablet in large text.
+        self.back = button()
+        self.back.clicked.connect(self.back_requested)
+        self.skip = button()
+        self.skip.clicked.connect(self.skipped)
+        self.next = button(role=ButtonRole.PRIMARY)
+        self.next.clicked.connect(self._on_next_clicked)
+        for control in (self.back, self.skip, self.next):
+            control.setMinimumHeight(56)  # as the header's buttons: still well above a fingertip
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.skip, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.next, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.body.addLayout(top)
+        for widget in (self.intro, self.stem, self.question, self.help):
             self.body.addWidget(widget)
 
         self.options_area = QScrollArea()
@@ -165,7 +210,7 @@ class QuestionScreen(Screen):
         column.addStretch(1)
         self.options_layout = QGridLayout()
         self.options_layout.setContentsMargins(0, 0, 0, 0)
-        self.options_layout.setSpacing(10)
+        self.options_layout.setSpacing(6)
         column.addLayout(self.options_layout)
         self.options_area.setWidget(self.options)
         # One area shows the answer buttons, the typed fields with their keyboard, or nothing (a message);
@@ -199,13 +244,6 @@ class QuestionScreen(Screen):
         self.keyboard.ensurePolished()
         self.number_pad.ensurePolished()
 
-        self.back = button()
-        self.back.clicked.connect(self.back_requested)
-        self.skip = button()
-        self.skip.clicked.connect(self.skipped)
-        self.next = button(role=ButtonRole.PRIMARY)
-        self.next.clicked.connect(self._on_next_clicked)
-        self.body.addLayout(button_row(self.back, self.skip, self.next))
         self.retranslate()
 
     # ----------------------------------------------------------------------------------- content
@@ -232,7 +270,11 @@ class QuestionScreen(Screen):
         form, item, language = self.form, self.item, self.language
         self._set_progress()
         scored = is_scored(form, item.id)
-        show_stem = form.instructions is not None and (scored or form.kind is FormKind.CHECKLIST)
+        # A questionnaire's stem goes with every scored item (the instrument asks it so); a checklist's friendly
+        # line goes with the questions answered by one tap, not over a keyboard or a long list of choices, which
+        # need the room in large text.
+        tapped = item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO, ItemType.DISPLAY)
+        show_stem = form.instructions is not None and (scored or (form.kind is FormKind.CHECKLIST and tapped))
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
         self.stem.setVisible(show_stem)
         set_label(self.question, pick(item.text, language))
@@ -251,6 +293,7 @@ class QuestionScreen(Screen):
         self.help.setVisible(item.help is not None)
         self._fill_options()
         self._fill_fields()
+        self._fit_texts()
         typed = bool(self.fields) or item.type in (ItemType.DISPLAY, ItemType.MULTI_CHOICE)
         self.next.setVisible(typed)
         self.skip.setVisible(not item.required and item.type not in (ItemType.DISPLAY, ItemType.GROUP))
@@ -284,12 +327,60 @@ class QuestionScreen(Screen):
                 answer_button.hide()
         self._place_options(len(options))
         if options:
-            self.answer_area.setCurrentWidget(self.options_area)
+            self._show_answer_page(self.options_area)
+
+    def _show_answer_page(self, page: QWidget) -> None:
+        """Show one page of the answer area; only that page's size counts in the layout.
+
+        A stacked widget asks for the room of its largest page: the keyboard's four rows of large keys were
+        reserved under every tap-to-answer question, and the answers were laid over the question's last line."""
+        for index in range(self.answer_area.count()):
+            other = self.answer_area.widget(index)
+            assert other is not None
+            ignored = QSizePolicy.Policy.Ignored
+            other.setSizePolicy(
+                QSizePolicy.Policy.Preferred if other is page else ignored,
+                QSizePolicy.Policy.Preferred if other is page else ignored,
+            )
+        self.answer_area.setCurrentWidget(page)
+        self.answer_area.updateGeometry()
+
+    def _fit_texts(self) -> None:
+        """Give each wrapped text the height its lines need at its width.
+
+        A word-wrapped label in a box layout is otherwise squeezed when the answers below ask for room too: the
+        last line of a long question was cut in half while empty space stood under it."""
+        # The labels' own widths are stale while hidden (or never laid out): measure by the column's.
+        full = self.column.width()
+        beside_back = full - sum(
+            b.sizeHint().width() + 16 for b in (self.back, self.skip, self.next) if not b.isHidden()
+        )
+        for text, width in (
+            (self.progress, beside_back),
+            (self.intro, full),
+            (self.stem, full),
+            (self.question, full),
+            (self.help, full),
+        ):
+            text.setMinimumHeight(_needed_height(text, width))
+        for field in self.fields:
+            field.fit_title()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_texts()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            # Larger text was switched on or off: the labels take their new fonts first, then are measured.
+            QTimer.singleShot(0, self, self._fit_texts)
 
     def _place_options(self, count: int) -> None:
-        """Lay the answers out in a grid that suits the window: side by side in landscape (two columns, three
-        for three answers), one above the other in portrait, where the height is."""
-        columns = 1 if not self._landscape or count < 2 else 3 if count == 3 else 2
+        """Lay the answers out in a grid that suits the window: in landscape side by side in two columns (three for
+        three answers); in portrait one above the other, where the height is (two columns for five and more)."""
+        wide = 1 if count < 2 else 3 if count == 3 else 2
+        columns = wide if self._landscape else 2 if count >= 5 else 1
         for answer_button in self.pool:
             self.options_layout.removeWidget(answer_button)
         for index, answer_button in enumerate(self.pool[:count]):
@@ -320,9 +411,9 @@ class QuestionScreen(Screen):
             field.show()
             self.fields.append(field)
         if self.fields:
-            self.answer_area.setCurrentWidget(self.entry)
+            self._show_answer_page(self.entry)
         elif not item.options:
-            self.answer_area.setCurrentWidget(self.nothing)
+            self._show_answer_page(self.nothing)
         if self.fields:
             self._focus_field(self.fields[0])
 
@@ -347,6 +438,11 @@ class QuestionScreen(Screen):
 
     def set_landscape(self, landscape: bool) -> None:
         self.entry.set_landscape(landscape)
+        if landscape:
+            # The fields and their labels get as much width as the keyboard: a two-line label in large text,
+            # not four lines squeezed beside a keyboard that is wider than it needs.
+            self.entry.box.setStretch(0, 1)
+            self.entry.box.setStretch(1, 1)
         if landscape != self._landscape:
             self._landscape = landscape
             self._place_options(sum(1 for answer_button in self.pool if not answer_button.isHidden()))
@@ -436,10 +532,10 @@ class QuestionScreen(Screen):
         for field in self.fields:
             text = field.edit.text()
             if not text.replace("/", "").strip() and not field.typed_item.required:
-                set_label(field.error, "")
+                field.show_error("")
                 continue
             value, problem = check_typed(field.typed_item, text)
-            set_label(field.error, problem)
+            field.show_error(problem)
             if value is None:
                 problems = True
             else:

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -208,12 +209,14 @@ class PatientWindow(QWidget):
         header = QWidget()
         header.setObjectName("kioskHeader")
         row = QHBoxLayout(header)
-        row.setContentsMargins(24, 10, 24, 10)
+        row.setContentsMargins(24, 6, 24, 6)
         self.header_title = QLabel(self.settings.clinic_name)
         self.header_title.setAccessibleName(self.settings.clinic_name)
-        self.header_title.setWordWrap(True)
-        row.addWidget(self.header_title)
-        row.addStretch(1)
+        # One line, shortened with "…" when the toggles leave it too little room: a header of two or three lines
+        # took the height a question needs in large text. The full name is on Welcome and is the accessible name.
+        self.header_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.header_title.setMinimumWidth(0)
+        row.addWidget(self.header_title, 1)
         self.language_button = self._header_button(self._on_language_button_clicked)
         self.large_text_button = self._header_button(self._on_large_text_button_clicked, checkable=True)
         self.contrast_button = self._header_button(self._on_contrast_button_clicked, checkable=True)
@@ -727,7 +730,21 @@ class PatientWindow(QWidget):
             return
         super().keyPressEvent(event)
 
+    def _fit_header_title(self) -> None:
+        name = self.settings.clinic_name
+        width = self.header_title.width()
+        metrics = self.header_title.fontMetrics()
+        shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(width, 0))
+        # A stub such as "Rivers…" says nothing: then the header shows only its buttons.
+        self.header_title.setText(shown if shown == name or len(shown) >= 16 else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_header_title)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
+        QTimer.singleShot(0, self, self._fit_header_title)  # once the header row has laid out its new width
         landscape = event.size().width() >= event.size().height() * 1.1
         self._landscape = landscape
         for screen in self.screens:

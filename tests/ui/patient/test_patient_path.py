@@ -4,13 +4,21 @@ first visit."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from pathlib import Path
 
-from PySide6.QtWidgets import QLabel
+import pytest
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QLabel, QWidget
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
-from kiosk.ui.patient.flow import StepKind
+from kiosk.domain.forms import FormKind
+from kiosk.domain.visit_needs import VisitTask
+from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
 from kiosk.ui.patient.window import PatientWindow
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose
 
 SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
@@ -166,3 +174,75 @@ def test_step_totals_never_change_and_answers_stay_in_place_across_a_whole_visit
     # The answers of a questionnaire are at one place on every question, whether its words take 1 line or 3.
     for key, tops in places.items():
         assert len(tops) == 1, (key, tops)
+
+
+# ----------------------------------------------------------------------------------- 7. larger text that works
+
+
+def _inside(widget: QWidget, area: QWidget) -> bool:
+    """Whether all of `widget` is inside what `area` shows (both mapped to the window)."""
+    window = widget.window()
+    shown = QRect(area.mapTo(window, QPoint(0, 0)), area.size())
+    return shown.contains(QRect(widget.mapTo(window, QPoint(0, 0)), widget.size()))
+
+
+def _layout_problems(kiosk: PatientWindow) -> list[str]:
+    """What a patient could not see or reach on the question shown, in words."""
+    screen = kiosk.question
+    problems: list[str] = []
+    bar = screen.options_area.verticalScrollBar()
+    answers = [b for b in screen.pool if b.isVisible()]
+    if answers and bar.maximum() > 0:
+        problems.append(f"the answers need a scrollbar ({bar.maximum()} px)")
+    for answer in answers:
+        if not _inside(answer, kiosk) or not _inside(answer, screen.options_area.viewport()):
+            problems.append(f"answer {answer.text()!r} is not fully in view")
+    for text in (screen.progress, screen.intro, screen.stem, screen.question, screen.help):
+        if text.isVisible() and (text.height() < text.heightForWidth(text.width()) or not _inside(text, kiosk)):
+            problems.append(f"text {text.text()[:30]!r} is cut")
+    if (
+        screen.question.mapTo(kiosk, QPoint(0, screen.question.height())).y()
+        > screen.answer_area.mapTo(kiosk, QPoint(0, 0)).y()
+    ):
+        problems.append("the answers lie over the question")
+    for field in screen.fields:
+        if not _inside(field.edit, kiosk):
+            problems.append(f"field {field.edit.accessibleName()!r} is not in view")
+        if field.title.isVisible() and field.title.geometry().bottom() > field.edit.geometry().top():
+            problems.append(f"the label of {field.edit.accessibleName()!r} lies under its box")
+    for control in (screen.back, screen.next, screen.skip):
+        if control.isVisible() and not _inside(control, kiosk):
+            problems.append(f"{control.text()!r} is not in view")
+    return problems
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_in_large_text_every_answer_of_every_question_is_in_view_without_scrolling(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, size: tuple[int, int]
+) -> None:
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: kiosk.sitting.flow is not None)
+    library = kiosk.backend.forms
+    # Every form a patient answers, every item of it, the follow-ups too (shown here whatever opens them).
+    forms = [form for form in library.forms.values() if form.kind is not FormKind.CONSENT]
+    assert {"phq9", "gad7", "checklist_im_ketamine", "checklist_spravato"} <= {form.id for form in forms}
+    kiosk.sitting.flow = PatientFlow(library, tuple(VisitTask(form.id, form.kind) for form in forms), {}, frozenset())
+    checked = 0
+    for language, switch in (("en", None), ("es", "Español")):
+        if switch is not None:
+            patient.tap(switch)
+            qtbot.waitUntil(lambda language=language: kiosk.language == language)
+        for form in forms:
+            for number, item in enumerate(form.items, start=1):
+                kiosk.show_step(Step(StepKind.QUESTION, form.id, item.id, number))
+                qtbot.waitUntil(lambda item=item: kiosk.question.item is item and kiosk.question.isVisible())
+                with contextlib.suppress(TimeoutError):  # the assertion below says what is wrong
+                    qtbot.waitUntil(lambda: not _layout_problems(kiosk), timeout=1500)
+                assert _layout_problems(kiosk) == [], (language, form.id, item.id)
+                checked += 1
+    assert checked == 2 * sum(len(form.items) for form in forms)
+    kiosk.shutdown()
