@@ -107,8 +107,10 @@ class Panes(QWidget):
         direction = QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
         if self.box.direction() != direction:
             self.box.setDirection(direction)
-            self.box.setStretch(0, 4 if landscape else 1)
-            self.box.setStretch(1, 7 if landscape else 0)
+            # Landscape: the fields and their labels get as much width as the keyboard (a two-line label in
+            # large text, not four lines squeezed beside a keyboard wider than it needs).
+            self.box.setStretch(0, 1)
+            self.box.setStretch(1, 1 if landscape else 0)
 
 
 def pane(*widgets: QWidget, stretch_last: bool = False) -> QWidget:

@@ -438,11 +438,6 @@ class QuestionScreen(Screen):
 
     def set_landscape(self, landscape: bool) -> None:
         self.entry.set_landscape(landscape)
-        if landscape:
-            # The fields and their labels get as much width as the keyboard: a two-line label in large text,
-            # not four lines squeezed beside a keyboard that is wider than it needs.
-            self.entry.box.setStretch(0, 1)
-            self.entry.box.setStretch(1, 1)
         if landscape != self._landscape:
             self._landscape = landscape
             self._place_options(sum(1 for answer_button in self.pool if not answer_button.isHidden()))
