@@ -311,12 +311,12 @@ QLineEdit[invalid="true"] {{ border: 3px solid {c.error}; }}
 #kioskHeader QLabel {{ font-size: {s.header}pt; }}
 #kioskHeader QPushButton {{ font-size: {s.header}pt; padding: 6px 16px; }}
 
-#idleCard, #pinCard {{
+#idleCard, #pinCard, #staffCard {{
     background-color: {c.surface};
     border: 2px solid {c.border};
     border-radius: 24px;
 }}
-#idleCard QLabel, #pinCard QLabel {{ background-color: transparent; }}
+#idleCard QLabel, #pinCard QLabel, #staffCard QLabel {{ background-color: transparent; }}
 #appointmentCard {{
     background-color: {c.surface};
     border: 3px solid {c.accent};

@@ -335,5 +335,41 @@
         <source>A member of our team will talk with you about a few of your answers before your session.</source>
         <translation>Una persona de nuestro equipo hablará con usted sobre algunas de sus respuestas antes de su sesión.</translation>
     </message>
+    <message>
+        <source>Staff menu</source>
+        <translation>Menú del personal</translation>
+    </message>
+    <message>
+        <source>Signed in as %1.</source>
+        <translation>Sesión iniciada como %1.</translation>
+    </message>
+    <message>
+        <source>Open the staff console</source>
+        <translation>Abrir la consola del personal</translation>
+    </message>
+    <message>
+        <source>Leave kiosk mode</source>
+        <translation>Salir del modo quiosco</translation>
+    </message>
+    <message>
+        <source>Back to the kiosk</source>
+        <translation>Volver al quiosco</translation>
+    </message>
+    <message>
+        <source>Staff PIN</source>
+        <translation>PIN del personal</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Locked — try again in %1</source>
+        <translation>Bloqueado: vuelva a intentarlo en %1</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked. Please try again or restart the tablet.</source>
+        <translation>No se pudo comprobar el PIN. Vuelva a intentarlo o reinicie la tableta.</translation>
+    </message>
 </context>
 </TS>

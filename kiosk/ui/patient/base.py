@@ -43,6 +43,17 @@ def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
     return widget
 
 
+def fit_height(text: QLabel, width: int) -> None:
+    """Give a wrapped label the height its lines need at `width`.
+
+    In a box layout a wrapped label is otherwise squeezed to fewer lines than it has when its neighbours ask for
+    room too (the last line of a long question was cut in half). A label never reports a height below its
+    minimum, so that is cleared before measuring."""
+    text.setMinimumHeight(0)
+    if text.text():
+        text.setMinimumHeight(text.heightForWidth(width))
+
+
 def button(text: str = "", role: ButtonRole = ButtonRole.SECONDARY) -> QPushButton:
     widget = QPushButton()
     widget.setMinimumHeight(TOUCH_HEIGHT)

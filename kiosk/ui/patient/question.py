@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
@@ -36,6 +35,7 @@ from kiosk.ui.patient.base import (
     Panes,
     Screen,
     button,
+    fit_height,
     label,
     pane,
     set_label,
@@ -87,15 +87,6 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
     return text[: item.max_length], ""
 
 
-def _needed_height(text: QLabel, width: int) -> int:
-    """The height a wrapped label's lines need at `width` (a label never reports less than its minimum height,
-    so that is cleared first)."""
-    if not text.text():
-        return 0
-    text.setMinimumHeight(0)
-    return text.heightForWidth(width)
-
-
 class _Field(QWidget):
     """A typed answer: its label, the line edit and the message under it; reused from question to question."""
 
@@ -132,7 +123,7 @@ class _Field(QWidget):
 
     def fit_title(self) -> None:
         """A wrapped label in a box layout is squeezed to fewer lines than it has; give it the height they need."""
-        self.title.setMinimumHeight(_needed_height(self.title, self.width()))
+        fit_height(self.title, self.width())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -362,7 +353,7 @@ class QuestionScreen(Screen):
             (self.question, full),
             (self.help, full),
         ):
-            text.setMinimumHeight(_needed_height(text, width))
+            fit_height(text, width)
         for field in self.fields:
             field.fit_title()
 

@@ -18,6 +18,7 @@ from kiosk.domain.forms import FormKind
 from kiosk.domain.visit_needs import VisitTask
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
 from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.widgets.pin_pad import PinPadDialog
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose
 
@@ -246,3 +247,48 @@ def test_in_large_text_every_answer_of_every_question_is_in_view_without_scrolli
                 checked += 1
     assert checked == 2 * sum(len(form.items) for form in forms)
     kiosk.shutdown()
+
+
+# ----------------------------------------------------------------------------------- 15. the staff menu
+
+
+def test_the_staff_menu_is_a_card_over_a_dimmed_screen_and_follows_the_language(
+    qtbot: QtBot, patient: Patient, kiosk: PatientWindow
+) -> None:
+    from kiosk.ui.patient.staff_unlock import StaffMenu
+    from tests.ui.patient.test_kiosk_behaviour import enter_pin, pin_pad, tap_corner
+
+    tap_corner(kiosk, 5)
+    qtbot.waitUntil(lambda: bool([p for p in kiosk.findChildren(PinPadDialog) if p.isVisible()]))
+    enter_pin(qtbot, pin_pad(kiosk), "2468")  # the demo clinician's PIN
+    qtbot.waitUntil(lambda: any(menu.isVisible() for menu in kiosk.findChildren(StaffMenu)))
+    menu = next(menu for menu in kiosk.findChildren(StaffMenu) if menu.isVisible())
+    # It covers the patient screens (the Welcome title is under it, not beside its buttons)...
+    assert menu.geometry() == kiosk.stack.rect()
+    assert _inside(kiosk.welcome.clinic, menu)
+    # ...dimmed everywhere outside the card, and its buttons sit on the card.
+    picture = kiosk.grab().toImage()
+    corner = menu.mapTo(kiosk, QPoint(8, 8))
+    welcome_title = kiosk.welcome.clinic.mapTo(kiosk, kiosk.welcome.clinic.rect().center())
+    for point in (corner, welcome_title):
+        if not menu.card.geometry().contains(menu.mapFrom(kiosk, point)):
+            assert picture.pixelColor(point).lightness() < 60, point
+    for choice in menu.buttons.values():
+        assert _inside(choice, menu.card)
+    assert menu.title.text() == "Staff menu"
+    assert [b.text() for b in menu.buttons.values()] == [
+        "Open the staff console",
+        "Leave kiosk mode",
+        "Back to the kiosk",
+    ]
+    patient.tap("Español")
+    qtbot.waitUntil(lambda: menu.title.text() == "Menú del personal")
+    assert [b.text() for b in menu.buttons.values()] == [
+        "Abrir la consola del personal",
+        "Salir del modo quiosco",
+        "Volver al quiosco",
+    ]
+    assert menu.greeting.text() == "Sesión iniciada como Dr. Alex Rivera (demo)."
+    patient.tap("Volver al quiosco")
+    qtbot.waitUntil(lambda: not any(m.isVisible() for m in kiosk.findChildren(StaffMenu)))
+    assert kiosk.stack.currentWidget() is kiosk.welcome
