@@ -50,6 +50,10 @@ def pick(texts: Mapping[str, str], language: str) -> str:
     return next(iter(texts.values()), "")
 
 
+ON_FILE_RECORDS = frozenset({"emergency_contact"})
+"""What an item's `on_file` may name."""
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     code: str
@@ -78,6 +82,14 @@ class Item:
     minimum: float | None = None
     maximum: float | None = None
     max_length: int = 500
+    first_visit_text: Localized | None = None
+    """The question as a patient on their first visit reads it (no "since your last visit")."""
+    on_file: str | None = None
+    """A stored record this question asks about, shown to the patient masked under it (ON_FILE_RECORDS)."""
+
+    def text_for(self, *, first_visit: bool) -> Localized:
+        """The wording for this visit: the first-visit variant when there is one and this is a first visit."""
+        return self.first_visit_text if first_visit and self.first_visit_text is not None else self.text
 
     @property
     def is_answered_type(self) -> bool:

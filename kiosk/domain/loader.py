@@ -17,6 +17,7 @@ import yaml
 from kiosk.domain.conditions import Condition, ConditionError, parse_condition
 from kiosk.domain.forms import (
     CHOICE_TYPES,
+    ON_FILE_RECORDS,
     YES_NO_OPTIONS,
     Band,
     FlagRule,
@@ -69,6 +70,8 @@ ITEM_KEYS = {
     "min",
     "max",
     "max_length",
+    "first_visit_text",
+    "on_file",
 }
 OPTION_KEYS = {"code", "score", "label"}
 FLAG_KEYS = {"code", "level", "when", "message", "patient_screen"}
@@ -183,6 +186,13 @@ class _FormChecker:
             )
         option_sets = self.option_sets(document)
         items = self.items(document, option_sets)
+        if kind is FormKind.QUESTIONNAIRE:
+            for item in (entry for top in items for entry in (top, *top.children)):
+                if item.first_visit_text is not None:
+                    self.problem(
+                        item.line,
+                        f"item {item.id!r}: a questionnaire is asked word for word; first_visit_text is for checklists",
+                    )
         scoring = self.scoring(document, items) if kind is FormKind.QUESTIONNAIRE else None
         flags = self.flags(document, items, has_total=scoring is not None)
         if form_id is None or version is None or title is None:
@@ -397,6 +407,12 @@ class _FormChecker:
             item_type = None
         text = self.localized(raw, "text", f"the text of {where}")
         help_text = self.localized(raw, "help", f"the help of {where}", required=False)
+        first_visit_text = self.localized(raw, "first_visit_text", f"the first-visit text of {where}", required=False)
+        on_file = raw.get("on_file")
+        if on_file is not None and on_file not in ON_FILE_RECORDS:
+            known_records = ", ".join(sorted(ON_FILE_RECORDS))
+            self.problem(raw.line_of("on_file"), f"{where}: on_file {on_file!r} is not one of: {known_records}")
+            on_file = None
         when = self.item_condition(raw, known, where)
         options = self.item_options(raw, item_type, option_sets, where)
         children: tuple[Item, ...] = ()
@@ -438,6 +454,8 @@ class _FormChecker:
             minimum=minimum,
             maximum=maximum,
             max_length=max_length,
+            first_visit_text=first_visit_text,
+            on_file=on_file,
         )
 
     def item_options(

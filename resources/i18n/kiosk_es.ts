@@ -240,6 +240,14 @@
         <translation>Por favor, escriba una respuesta.</translation>
     </message>
     <message>
+        <source>Emergency contact on file: %1</source>
+        <translation>Contacto de emergencia en su expediente: %1</translation>
+    </message>
+    <message>
+        <source>We have no emergency contact on file for you.</source>
+        <translation>No tenemos un contacto de emergencia en su expediente.</translation>
+    </message>
+    <message>
         <source>A new part of your visit starts here. There is one question on each screen, and Back takes you to the one before.</source>
         <translation>Aquí empieza una nueva parte de su visita. Hay una pregunta en cada pantalla, y Atrás le lleva a la anterior.</translation>
     </message>

@@ -81,7 +81,7 @@ class ReviewScreen(Screen):
         self.submit.setEnabled(not missing)
         # Name each question still open (in the patient's language); its Change button in the list above
         # goes straight to the screen that asks it.
-        names = [pick(item.text, language) for _step, item in flow.missing_questions()]
+        names = [pick(flow.item_text(item), language) for _step, item in flow.missing_questions()]
         unsigned = [pick(forms.get(step.form_id).title, language) for step in missing if step.kind.value == "consent"]
         text = tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in [*names, *unsigned])
         set_label(self.missing, text if missing else "")
@@ -105,11 +105,11 @@ class ReviewScreen(Screen):
             for entry in entries:
                 if not entry.is_answered_type:
                     continue
-                question = label(TextRole.BODY, pick(entry.text, language))
+                question = label(TextRole.BODY, pick(flow.item_text(entry), language))
                 answer = label(TextRole.BODY, answer_text(entry, flow.answer(form.id, entry.id), language))
                 answer.setObjectName("reviewAnswer")
                 change = button(tr("Change"))
-                change.setAccessibleDescription(pick(entry.text, language))
+                change.setAccessibleDescription(pick(flow.item_text(entry), language))
                 change.clicked.connect(lambda _=False, key=step.key: self.change_requested.emit(key))
                 grid.addWidget(question, row, 0)
                 grid.addWidget(answer, row, 1)

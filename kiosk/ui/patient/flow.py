@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.domain.forms import Form, FormKind, Item, ItemType
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, Localized
 from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.visit_needs import VisitTask
@@ -57,8 +57,13 @@ class PatientFlow:
         tasks: tuple[VisitTask, ...],
         answers: Mapping[str, Mapping[str, AnswerData]],
         signed_consents: frozenset[str],
+        *,
+        first_visit: bool = False,
+        on_file: Mapping[str, str] | None = None,
     ) -> None:
         self.forms = forms
+        self.first_visit = first_visit
+        self.on_file: dict[str, str] = dict(on_file or {})
         self.tasks = tasks
         self.answers: dict[str, dict[str, AnswerData]] = {form_id: dict(a) for form_id, a in answers.items()}
         self.signed: set[str] = set(signed_consents)
@@ -124,6 +129,10 @@ class PatientFlow:
             for task in self.tasks
             if task.kind is not FormKind.CONSENT
         )
+
+    def item_text(self, item: Item) -> Localized:
+        """The question's words for this visit: a first visit reads the first-visit variant, if it has one."""
+        return item.text_for(first_visit=self.first_visit)
 
     def visit_parts(self) -> list[tuple[str, ...]]:
         """The parts of the visit the progress line counts: the consents together, then each questionnaire and

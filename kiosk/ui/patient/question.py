@@ -8,6 +8,7 @@ and reused from question to question, so changing question costs a relabel, not 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
@@ -87,6 +88,16 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
     return text[: item.max_length], ""
 
 
+def on_file_line(record: str, on_file: Mapping[str, str]) -> str:
+    """What the patient reads of a record on file (masked), or that the clinic has none."""
+    masked = on_file.get(record)
+    if record == "emergency_contact":
+        if masked:
+            return tr("Emergency contact on file: %1").replace("%1", masked)
+        return tr("We have no emergency contact on file for you.")
+    return masked or ""
+
+
 class _Field(QWidget):
     """A typed answer: its label, the line edit and the message under it; reused from question to question."""
 
@@ -106,9 +117,9 @@ class _Field(QWidget):
         layout.addWidget(self.error)
         self.error.hide()  # shown with a message only: an empty line under each field took room the keyboard needs
 
-    def show_item(self, item: Item, language: str, *, titled: bool) -> None:
+    def show_item(self, item: Item, language: str, *, titled: bool, first_visit: bool = False) -> None:
         self.item = item
-        text = pick(item.text, language)
+        text = pick(item.text_for(first_visit=first_visit), language)
         set_label(self.title, text)
         self.title.setVisible(titled)
         self.edit.setInputMask("99/99/9999" if item.type is ItemType.DATE else "")
@@ -155,6 +166,8 @@ class QuestionScreen(Screen):
         self.language = "en"
         self._tap_taken = False
         self._tap_taken_code = ""
+        self._first_visit = False
+        self._on_file: dict[str, str] = {}
         self._landscape = True
         # One line says where the patient is in the visit ("Step 2 of 4: How you have been feeling"), with a
         # total fixed for the whole visit; the first question of a part says that a new part begins.
@@ -166,6 +179,9 @@ class QuestionScreen(Screen):
         self.question = label(TextRole.QUESTION)
         self.question.setObjectName("questionText")
         self.help = label(TextRole.HINT)
+        # A record on file that the question asks about, masked: "Emergency contact on file: J. Lee, (555) ...-0142".
+        self.record = label(TextRole.BODY)
+        self.record.setObjectName("recordOnFile")
         self.body.setSpacing(6)
         outer = self.layout()
         assert outer is not None
@@ -187,7 +203,7 @@ class QuestionScreen(Screen):
         top.addWidget(self.skip, 0, Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.next, 0, Qt.AlignmentFlag.AlignVCenter)
         self.body.addLayout(top)
-        for widget in (self.intro, self.stem, self.question, self.help):
+        for widget in (self.intro, self.stem, self.question, self.help, self.record):
             self.body.addWidget(widget)
 
         self.options_area = QScrollArea()
@@ -247,12 +263,17 @@ class QuestionScreen(Screen):
         number: int,
         part: tuple[int, int],
         current: dict[str, AnswerData],
+        *,
+        first_visit: bool = False,
+        on_file: Mapping[str, str] | None = None,
     ) -> None:
         """Show `item`, question `number` of its form, in part `part` = (number, total) of the visit, with the
         answers already given pre-selected."""
         self.form, self.item, self.language = form, item, language
         self._tap_taken = False
         self._position = (number, *part)
+        self._first_visit = first_visit
+        self._on_file = dict(on_file or {})
         self._current = dict(current)
         self._fill()
 
@@ -268,7 +289,10 @@ class QuestionScreen(Screen):
         show_stem = form.instructions is not None and (scored or (form.kind is FormKind.CHECKLIST and tapped))
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
         self.stem.setVisible(show_stem)
-        set_label(self.question, pick(item.text, language))
+        set_label(self.question, pick(item.text_for(first_visit=self._first_visit), language))
+        record = on_file_line(item.on_file, self._on_file) if item.on_file else ""
+        set_label(self.record, record)
+        self.record.setVisible(bool(record))
         starts_part = self._position[0] == 1 and item.type is not ItemType.DISPLAY
         set_label(
             self.intro,
@@ -352,6 +376,7 @@ class QuestionScreen(Screen):
             (self.stem, full),
             (self.question, full),
             (self.help, full),
+            (self.record, full),
         ):
             fit_height(text, width)
         for field in self.fields:
@@ -395,7 +420,9 @@ class QuestionScreen(Screen):
             self.field_pool.append(field)
         for field, typed_item in zip(self.field_pool, typed, strict=False):
             # A lone typed question is already asked above the field; a group's fields need their own labels.
-            field.show_item(typed_item, self.language, titled=item.type is ItemType.GROUP)
+            field.show_item(
+                typed_item, self.language, titled=item.type is ItemType.GROUP, first_visit=self._first_visit
+            )
             value = self._current.get(typed_item.id)
             if value is not None:
                 field.edit.setText(answer_as_typed(typed_item, value))
@@ -459,7 +486,7 @@ class QuestionScreen(Screen):
             answer_button.setText("")
             answer_button.hide()
         self._drop_fields()
-        for widget in (self.progress, self.intro, self.stem, self.question, self.help):
+        for widget in (self.progress, self.intro, self.stem, self.question, self.help, self.record):
             set_label(widget, "")
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:

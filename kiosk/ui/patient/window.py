@@ -467,6 +467,8 @@ class PatientWindow(QWidget):
                 step.number,
                 flow.part_of(form.id),
                 dict(flow.answers.get(form.id, {})),
+                first_visit=flow.first_visit,
+                on_file=flow.on_file,
             )
             self.show_screen(self.question)
         elif step.kind is StepKind.CRISIS:
@@ -539,7 +541,14 @@ class PatientWindow(QWidget):
             return
         from kiosk.ui.patient.flow import PatientFlow
 
-        flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
+        flow = PatientFlow(
+            self.backend.forms,
+            state.tasks,
+            state.answers,
+            state.signed_consents,
+            first_visit=state.first_visit,
+            on_file=state.on_file,
+        )
         self.sitting.flow = flow
         self.show_step(flow.resume())
 

@@ -292,3 +292,78 @@ def test_the_staff_menu_is_a_card_over_a_dimmed_screen_and_follows_the_language(
     patient.tap("Volver al quiosco")
     qtbot.waitUntil(lambda: not any(m.isVisible() for m in kiosk.findChildren(StaffMenu)))
     assert kiosk.stack.currentWidget() is kiosk.welcome
+
+
+# ----------------------------------------------------------------------------------- 11. words that fit the visit
+
+
+def _walk_to(patient: Patient, kiosk: PatientWindow, qtbot: QtBot, item_id: str) -> None:
+    for _ in range(40):
+        qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.question and kiosk.question.item is not None)
+        if on_item(kiosk, item_id):
+            return
+        flow = kiosk.sitting.flow
+        assert flow is not None
+        step = flow.current
+        choose(patient, kiosk, "en", 0)
+        qtbot.waitUntil(lambda step=step, flow=flow: flow.current.key != step.key)
+    raise AssertionError(f"{item_id} never came")
+
+
+def test_a_returning_patient_reads_since_your_last_visit_and_sees_the_contact_on_file(
+    qtbot: QtBot, patient: Patient, kiosk: PatientWindow
+) -> None:
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: kiosk.sitting.flow is not None)
+    assert kiosk.sitting.flow is not None and not kiosk.sitting.flow.first_visit
+    _walk_to(patient, kiosk, qtbot, "medication_changed")
+    assert kiosk.question.question.text().startswith("Since your last visit")
+    _walk_to(patient, kiosk, qtbot, "emergency_contact_correct")
+    assert kiosk.question.record.isVisible()
+    assert kiosk.question.record.text() == "Emergency contact on file: J. Example, (555) ...-0199"
+    patient.tap("Español")
+    qtbot.waitUntil(lambda: kiosk.question.record.text().startswith("Contacto de emergencia en su expediente"))
+    assert "J. Example, (555) ...-0199" in kiosk.question.record.text()
+
+
+def test_a_first_visit_reads_words_for_a_first_visit_everywhere(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path
+) -> None:
+    from kiosk.services.backend import open_backend
+    from kiosk.services.checkin import identify
+    from kiosk.services.intake import begin_intake, record_answer
+    from tests.services.test_intake import sign_all_consents
+
+    data_dir = make_data_dir(tmp_path / "kiosk-data")
+    morgan = ("Morgan", "Lee", dt.date(1995, 9, 14))  # no earlier visit at all
+    backend = open_backend(data_dir)
+    try:  # consents signed and questionnaires answered already: the check-in resumes at the checklist
+        match = identify(backend, *morgan).match
+        assert match is not None
+        intake_id = begin_intake(backend, match.appointment_id, "en").intake_id
+        sign_all_consents(backend, intake_id, "Morgan Lee")
+        for form_id in ("phq9", "gad7"):
+            for item in backend.forms.get(form_id).answerable_items():
+                if item.id != "difficulty":
+                    record_answer(backend, intake_id, form_id, item.id, 0)
+    finally:
+        backend.engine.dispose()
+    kiosk = open_kiosk(qtbot, data_dir)
+    patient = Patient(qtbot, kiosk)
+    check_in(patient, *morgan)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: kiosk.sitting.flow is not None)
+    assert kiosk.sitting.flow is not None and kiosk.sitting.flow.first_visit
+    _walk_to(patient, kiosk, qtbot, "medication_changed")
+    assert kiosk.question.question.text() == (
+        "In the last 4 weeks, have you started, stopped, or changed the dose of any medicine?"
+    )
+    _walk_to(patient, kiosk, qtbot, "emergency_contact_correct")
+    assert kiosk.question.question.text() == "Is the emergency contact we have on file for you correct?"
+    assert kiosk.question.record.text() == "Emergency contact on file: J. Example, (555) ...-0199"
+    walk_to_review(patient, kiosk, qtbot)
+    listed = " ".join(label.text() for label in kiosk.review.findChildren(QLabel) if label.isVisible())
+    assert "In the last 4 weeks, have you started" in listed
+    assert "last visit" not in listed and "still correct" not in listed
+    kiosk.shutdown()
