@@ -11,16 +11,18 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QButtonGroup,
     QGridLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QScrollArea,
     QSizePolicy,
+    QSpacerItem,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -45,6 +47,9 @@ from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
+
+_NO_LIMIT = 16_777_215
+"""Qt's QWIDGETSIZE_MAX: no maximum size."""
 
 DIGIT_TYPES = frozenset({ItemType.PHONE, ItemType.NUMBER, ItemType.DATE})
 
@@ -86,6 +91,14 @@ def check_typed(item: Item, text: str) -> tuple[AnswerData | None, str]:
     if not text:
         return None, tr("Please type an answer.")
     return text[: item.max_length], ""
+
+
+def _shows_stem(form: Form, item: Item) -> bool:
+    """A questionnaire's stem goes with every scored item (the instrument asks it so); a checklist's friendly
+    line goes with the questions answered by one tap, not over a keyboard or a long list of choices, which need
+    the room in large text."""
+    tapped = item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO, ItemType.DISPLAY)
+    return form.instructions is not None and (is_scored(form, item.id) or (form.kind is FormKind.CHECKLIST and tapped))
 
 
 def on_file_line(record: str, on_file: Mapping[str, str]) -> str:
@@ -168,6 +181,7 @@ class QuestionScreen(Screen):
         self._tap_taken_code = ""
         self._first_visit = False
         self._on_file: dict[str, str] = {}
+        self._columns = 1
         self._landscape = True
         # One line says where the patient is in the visit ("Step 2 of 4: How you have been feeling"), with a
         # total fixed for the whole visit; the first question of a part says that a new part begins.
@@ -212,8 +226,9 @@ class QuestionScreen(Screen):
         self.options = QWidget()
         column = QVBoxLayout(self.options)
         column.setContentsMargins(0, 0, 0, 0)
-        # The answers sit at the bottom of the space left by the question, just above Back: a question whose
-        # words take one more line does not move them, so a finger finds "Not at all" where it was.
+        # The answers sit at the bottom of their area, and the area ends where the longest question of the form
+        # (with the same answers) would end (_anchor_answers): a question whose words take one more line does not
+        # move them, so a finger finds "Not at all" where it was.
         column.addStretch(1)
         self.options_layout = QGridLayout()
         self.options_layout.setContentsMargins(0, 0, 0, 0)
@@ -224,7 +239,14 @@ class QuestionScreen(Screen):
         # switching a stacked page is cheaper than showing and hiding, so changing question stays quick.
         self.answer_area = QStackedWidget()
         self.answer_area.addWidget(self.options_area)
-        self.body.addWidget(self.answer_area, 1)
+        # The answer area takes the height first (up to the end _anchor_answers gives it), the rest goes below.
+        self.answer_area.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.body.addWidget(self.answer_area, 100)
+        # What the answer area leaves, under the answers (only under answer buttons: typed answers and their
+        # keyboard take all the height there is).
+        # A spacer, not a widget: an empty layout item takes no spacing, so a full screen loses no pixel to it.
+        self.below = QSpacerItem(0, 0, QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Expanding)
+        self.body.addItem(self.below)
         self.pool: list[AnswerButton] = []
         self.group = QButtonGroup(self)
         self.group.setExclusive(False)
@@ -281,12 +303,7 @@ class QuestionScreen(Screen):
         assert self.form is not None and self.item is not None
         form, item, language = self.form, self.item, self.language
         self._set_progress()
-        scored = is_scored(form, item.id)
-        # A questionnaire's stem goes with every scored item (the instrument asks it so); a checklist's friendly
-        # line goes with the questions answered by one tap, not over a keyboard or a long list of choices, which
-        # need the room in large text.
-        tapped = item.type in (ItemType.SINGLE_CHOICE, ItemType.YES_NO, ItemType.DISPLAY)
-        show_stem = form.instructions is not None and (scored or (form.kind is FormKind.CHECKLIST and tapped))
+        show_stem = _shows_stem(form, item)
         set_label(self.stem, pick(form.instructions or {}, language) if show_stem else "")
         self.stem.setVisible(show_stem)
         set_label(self.question, pick(item.text_for(first_visit=self._first_visit), language))
@@ -294,15 +311,7 @@ class QuestionScreen(Screen):
         set_label(self.record, record)
         self.record.setVisible(bool(record))
         starts_part = self._position[0] == 1 and item.type is not ItemType.DISPLAY
-        set_label(
-            self.intro,
-            tr(
-                "A new part of your visit starts here. There is one question on each screen, "
-                "and Back takes you to the one before."
-            )
-            if starts_part
-            else "",
-        )
+        set_label(self.intro, self._intro_text() if starts_part else "")
         self.intro.setVisible(starts_part)
         set_label(self.help, pick(item.help, language) if item.help else "")
         self.help.setVisible(item.help is not None)
@@ -381,6 +390,66 @@ class QuestionScreen(Screen):
             fit_height(text, width)
         for field in self.fields:
             field.fit_title()
+        self._anchor_answers(full)
+
+    def _intro_text(self) -> str:
+        return tr(
+            "A new part of your visit starts here. There is one question on each screen, "
+            "and Back takes you to the one before."
+        )
+
+    def _anchor_answers(self, width: int) -> None:
+        """End the answer area where the form's longest text block above the same kind of answers would end.
+
+        The answers then stand at one place on every question of a form, right under the longest question
+        rather than at the foot of a tall screen; where the screen is short the area only gets what is left."""
+        self.answer_area.setMaximumHeight(_NO_LIMIT)
+        form, item = self.form, self.item
+        answering = form is not None and item is not None and self.answer_area.currentWidget() is self.options_area
+        below = QSizePolicy.Policy.Expanding if answering else QSizePolicy.Policy.Fixed
+        if self.below.sizePolicy().verticalPolicy() != below:
+            self.below.changeSize(0, 0, QSizePolicy.Policy.Minimum, below)
+            self.body.invalidate()
+        if form is None or item is None or not answering:
+            return
+        count = len(item.options)
+        spacing = self.body.spacing()
+        flags = int(Qt.TextFlag.TextWordWrap)
+
+        def height(text: QLabel, words: str) -> int:
+            if not words:
+                return 0
+            return text.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), flags, words).height() + spacing
+
+        def block(other: Item) -> int:
+            words = pick(other.text_for(first_visit=self._first_visit), self.language)
+            helped = pick(other.help, self.language) if other.help else ""
+            record = on_file_line(other.on_file, self._on_file) if other.on_file else ""
+            stem = pick(form.instructions, self.language) if form.instructions and _shows_stem(form, other) else ""
+            return (
+                height(self.stem, stem)
+                + height(self.question, words)
+                + height(self.help, helped)
+                + height(self.record, record)
+            )
+
+        alike = [other for other in form.items if other.options and len(other.options) == count]
+        intro = height(self.intro, self._intro_text())
+        starts_alike = bool(alike) and alike[0] is form.items[0]
+        anchor = max(block(other) for other in alike) + (intro if starts_alike else 0)
+        current = block(item) + (intro if self.intro.isVisibleTo(self) else 0)
+        self.answer_area.setMaximumHeight(self._answers_height(width) + max(anchor - current, 0))
+
+    def _answers_height(self, width: int) -> int:
+        """The height the answer buttons need at `width`, row by row of the grid they are in."""
+        shown = [answer_button for answer_button in self.pool if not answer_button.isHidden()]
+        for answer_button in shown:
+            answer_button.ensurePolished()  # a button just made has not its stylesheet font yet
+        columns, spacing = self._columns, self.options_layout.spacing()
+        column_width = (width - spacing * (columns - 1)) // columns
+        rows = [shown[start : start + columns] for start in range(0, len(shown), columns)]
+        heights = [max(answer_button.heightForWidth(column_width) for answer_button in row) for row in rows]
+        return sum(heights) + spacing * max(len(rows) - 1, 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -397,6 +466,7 @@ class QuestionScreen(Screen):
         three answers); in portrait one above the other, where the height is (two columns for five and more)."""
         wide = 1 if count < 2 else 3 if count == 3 else 2
         columns = wide if self._landscape else 2 if count >= 5 else 1
+        self._columns = columns
         for answer_button in self.pool:
             self.options_layout.removeWidget(answer_button)
         for index, answer_button in enumerate(self.pool[:count]):

@@ -18,9 +18,13 @@ from kiosk.domain.forms import FormKind
 from kiosk.domain.visit_needs import VisitTask
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind
 from kiosk.ui.patient.window import PatientWindow
+from kiosk.ui.widgets.answer_button import AnswerButton
 from kiosk.ui.widgets.pin_pad import PinPadDialog
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose
+
+Place = frozenset[tuple[int, int, int, int]]
+"""Where a screen's answer buttons are: (x, y, width, height) of each, in the window."""
 
 SAM = ("Sam", "Taylor", dt.date(1979, 7, 2))  # returning patient: no consents due, starts at the PHQ-9
 
@@ -142,7 +146,7 @@ def test_step_totals_never_change_and_answers_stay_in_place_across_a_whole_visit
     patient.tap("Yes, this is me")
     qtbot.waitUntil(lambda: kiosk.sitting.flow is not None)
     seen: list[tuple[str, str, str]] = []  # (form, item, progress line)
-    places: dict[tuple[str, int], set[frozenset[tuple[int, int, int, int]]]] = {}  # (form, answers) -> where
+    places: dict[tuple[str, int], set[Place]] = {}  # (form, answers) -> where
     for _ in range(60):
         flow = kiosk.sitting.flow
         assert flow is not None
@@ -155,10 +159,19 @@ def test_step_totals_never_change_and_answers_stay_in_place_across_a_whole_visit
         seen.append((screen.form.id, screen.item.id, screen.progress.text()))
         answers = [b for b in screen.pool if b.isVisible()]
         if screen.form.kind.value == "questionnaire" and answers:
-            where = frozenset(
-                (*tuple(b.mapTo(kiosk, b.rect().topLeft()).toTuple()), b.width(), b.height()) for b in answers
-            )
-            places.setdefault((screen.form.id, len(answers)), set()).add(where)
+            # Where the answers are once the screen has settled (as a person sees it): the same twice running.
+            seen_places: list[Place] = []
+
+            def settled(answers: list[AnswerButton] = answers, seen_places: list[Place] = seen_places) -> bool:
+                seen_places.append(
+                    frozenset(
+                        (*tuple(b.mapTo(kiosk, b.rect().topLeft()).toTuple()), b.width(), b.height()) for b in answers
+                    )
+                )
+                return len(seen_places) > 1 and seen_places[-1] == seen_places[-2]
+
+            qtbot.waitUntil(settled)
+            places.setdefault((screen.form.id, len(answers)), set()).add(seen_places[-1])
         assert screen.intro.isVisible() is (step.number == 1 and screen.item.type.value != "display")
         choose(patient, kiosk, "en", 0)
         qtbot.waitUntil(lambda step=step, flow=flow: flow.current.key != step.key)
