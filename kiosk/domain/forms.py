@@ -63,6 +63,10 @@ def pick(texts: Mapping[str, str], language: str) -> str:
     return next(iter(texts.values()), "")
 
 
+ON_FILE_RECORDS = frozenset({"emergency_contact"})
+"""What an item's `on_file` may name."""
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     code: str
@@ -108,6 +112,14 @@ class Item:
     prefill: Prefill | None = None
     person_name: bool = False
     """A text item that asks for a person's name: typed with capitals and stored capitalised ("Jordan Lee")."""
+    first_visit_text: Localized | None = None
+    """The question as a patient on their first visit reads it (no "since your last visit")."""
+    on_file: str | None = None
+    """A stored record this question asks about, shown to the patient masked under it (ON_FILE_RECORDS)."""
+
+    def text_for(self, *, first_visit: bool) -> Localized:
+        """The wording for this visit: the first-visit variant when there is one and this is a first visit."""
+        return self.first_visit_text if first_visit and self.first_visit_text is not None else self.text
 
     @property
     def is_answered_type(self) -> bool:
@@ -188,6 +200,8 @@ class Form:
     title: Localized
     source: str
     instructions: Localized | None = None
+    step_title: Localized | None = None
+    """What the patient's progress line calls this part of the visit ("How you have been feeling")."""
     copyright: Localized | None = None
     codes: dict[str, str] = field(default_factory=dict)
     items: tuple[Item, ...] = ()

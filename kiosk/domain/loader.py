@@ -17,6 +17,7 @@ import yaml
 from kiosk.domain.conditions import Condition, ConditionError, parse_condition
 from kiosk.domain.forms import (
     CHOICE_TYPES,
+    ON_FILE_RECORDS,
     SESSION_ITEM_TYPES,
     YES_NO_OPTIONS,
     Band,
@@ -52,8 +53,9 @@ TOP_KEYS = {
         "codes",
         "copyright",
         "instructions",
+        "step_title",
     },
-    FormKind.CHECKLIST: {"items", "flags", "option_sets", "codes", "instructions"},
+    FormKind.CHECKLIST: {"items", "flags", "option_sets", "codes", "instructions", "step_title"},
     FormKind.CONSENT: {"body", "codes", "instructions"},
     FormKind.SESSION_RECORD: {"items", "option_sets", "codes", "instructions", "monitoring_minutes", "rems"},
 }
@@ -79,6 +81,8 @@ ITEM_KEYS = {
     "unit",
     "prefill",
     "person_name",
+    "first_visit_text",
+    "on_file",
 }
 OPTION_KEYS = {"code", "score", "label"}
 FLAG_KEYS = {"code", "level", "when", "message", "patient_screen"}
@@ -206,6 +210,7 @@ class _FormChecker:
             self.unknown_keys(document, COMMON_KEYS | TOP_KEYS[kind], "the form")
         instructions = self.localized(document, "instructions", "the instructions", required=False)
         copyright_text = self.localized(document, "copyright", "the copyright notice", required=False)
+        step_title = self.localized(document, "step_title", "the step title", required=False)
         codes = self.codes(document)
         if kind is None:
             return None
@@ -226,6 +231,13 @@ class _FormChecker:
             )
         option_sets = self.option_sets(document)
         items = self.items(document, option_sets)
+        if kind is FormKind.QUESTIONNAIRE:
+            for item in (entry for top in items for entry in (top, *top.children)):
+                if item.first_visit_text is not None:
+                    self.problem(
+                        item.line,
+                        f"item {item.id!r}: a questionnaire is asked word for word; first_visit_text is for checklists",
+                    )
         scoring = self.scoring(document, items) if kind is FormKind.QUESTIONNAIRE else None
         flags = self.flags(document, items, has_total=scoring is not None)
         monitoring_minutes, rems = None, False
@@ -241,6 +253,7 @@ class _FormChecker:
             title=title,
             source=self.file,
             instructions=instructions,
+            step_title=step_title,
             copyright=copyright_text,
             codes=codes,
             items=items,
@@ -444,6 +457,12 @@ class _FormChecker:
             item_type = None
         text = self.localized(raw, "text", f"the text of {where}")
         help_text = self.localized(raw, "help", f"the help of {where}", required=False)
+        first_visit_text = self.localized(raw, "first_visit_text", f"the first-visit text of {where}", required=False)
+        on_file = raw.get("on_file")
+        if on_file is not None and on_file not in ON_FILE_RECORDS:
+            known_records = ", ".join(sorted(ON_FILE_RECORDS))
+            self.problem(raw.line_of("on_file"), f"{where}: on_file {on_file!r} is not one of: {known_records}")
+            on_file = None
         when = self.item_condition(raw, known, where)
         options = self.item_options(raw, item_type, option_sets, where)
         children: tuple[Item, ...] = ()
@@ -496,6 +515,8 @@ class _FormChecker:
             unit=unit,
             prefill=prefill,
             person_name=person_name,
+            first_visit_text=first_visit_text,
+            on_file=on_file,
         )
 
     def session_item_keys(

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
+from kiosk.domain.on_file import mask_contact
 from kiosk.domain.refusals import RefusedError
 from kiosk.domain.scoring import AnswerData, AnswerSheet, RaisedFlag, normalize_answer, score
 from kiosk.domain.statuses import FlagLevel
@@ -82,6 +83,11 @@ class IntakeState:
     signed_consents: frozenset[str]
     resume_step: str | None
     flags: tuple[FlagView, ...] = field(default=())
+    first_visit: bool = False
+    """No earlier intake of this patient was submitted: questions read their first-visit wording."""
+    on_file: Mapping[str, str] = field(default_factory=dict)
+    """Records kept on file that a question asks about, masked for the patient's eyes ("emergency_contact":
+    "J. Lee, (555) ...-0142"); a record the clinic does not have is absent."""
 
     def answers_for(self, form_id: str) -> Mapping[str, AnswerData]:
         return self.answers.get(form_id, {})
@@ -165,6 +171,16 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
     answers = list(db.scalars(select(Answer).where(Answer.intake_id == intake.id)))
     signed = frozenset(db.scalars(select(ConsentRecord.form_id).where(ConsentRecord.intake_id == intake.id)))
     flags = db.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
+    earlier = db.scalars(
+        select(Intake.id)
+        .where(
+            Intake.patient_id == intake.patient_id,
+            Intake.id != intake.id,
+            Intake.status != IntakeStatus.DRAFT.value,
+            Intake.id < intake.id,
+        )
+        .limit(1)
+    ).first()
     return IntakeState(
         intake_id=intake.id,
         appointment_id=intake.appointment_id,
@@ -176,7 +192,15 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
         signed_consents=signed,
         resume_step=intake.resume_step,
         flags=tuple(flag_view(flag) for flag in flags),
+        first_visit=earlier is None,
+        on_file=_on_file(backend.cipher, db.get_one(Patient, intake.patient_id)),
     )
+
+
+def _on_file(cipher: FieldCipher, patient: Patient) -> dict[str, str]:
+    """The patient's records a checklist may ask about, masked (kiosk.domain.on_file)."""
+    contact = patient_view(cipher, patient).emergency_contact
+    return {"emergency_contact": mask_contact(contact.name, contact.phone)} if contact is not None else {}
 
 
 # ------------------------------------------------------------------------------------------ use cases

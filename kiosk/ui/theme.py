@@ -2,7 +2,7 @@
 
 A patient may be anxious, older or have low vision, so the default is a calm, high-legibility
 palette (soft off-white, deep teal, near-black text) with large type; a large-text mode scales every
-size by about 1.3 and a high-contrast mode switches to white on black with a yellow focus ring.
+size by 1.5 and a high-contrast mode switches to white on black with a yellow focus ring.
 Widgets never hard-code colours: custom-painted ones read the QPalette set here, the rest are styled
 by the stylesheet built here, so both modes reach every screen.
 """
@@ -21,8 +21,12 @@ from kiosk.resources import resource_path
 
 log = logging.getLogger(__name__)
 
-LARGE_TEXT_FACTOR = 1.3
-"""How much bigger every font is in large-text mode."""
+LARGE_TEXT_FACTOR = 1.5
+"""How much bigger every font is in large-text mode (the header's grows by HEADER_FACTOR)."""
+
+HEADER_FACTOR = 1.25
+"""How much the header and the keyboard's keys grow in large-text mode: a letter key at 25 pt is easy to read, and
+a keyboard of 30 pt keys left a 1024x768 tablet no room for the question it answers."""
 
 PREFERRED_FAMILY = "Noto Sans"
 """The bundled family; it covers every accented Latin letter a Spanish or Portuguese name needs."""
@@ -89,16 +93,23 @@ class FontSizes:
     question: float = 22
     title: float = 28
     countdown: float = 72
+    header: float = 16
+    key_label: float = 18
+    """Named keys of the on-screen keyboard ("Backspace"); keys and header grow by HEADER_FACTOR only."""
+    """The header's clinic name and toggles: they grow less, so they stay on one row and leave the questions
+    their room."""
 
     def scaled(self, factor: float) -> FontSizes:
         """The same sizes multiplied by ``factor`` and rounded to whole points."""
         return FontSizes(
             body=round(self.body * factor),
             button=round(self.button * factor),
-            key=round(self.key * factor),
+            key=round(self.key * min(factor, HEADER_FACTOR)),
             question=round(self.question * factor),
             title=round(self.title * factor),
             countdown=round(self.countdown * factor),
+            header=round(self.header * min(factor, HEADER_FACTOR)),
+            key_label=round(self.key_label * min(factor, HEADER_FACTOR)),
         )
 
 
@@ -275,7 +286,7 @@ OnScreenKeyboard QPushButton, NumberPad QPushButton {{
     border-radius: 10px;
 }}
 OnScreenKeyboard QPushButton[keyRole="named"], NumberPad QPushButton[keyRole="named"] {{
-    font-size: {s.button}pt;
+    font-size: {s.key_label}pt;
 }}
 OnScreenKeyboard QPushButton:checked {{
     color: {c.on_accent};
@@ -309,12 +320,23 @@ QPlainTextEdit#answerBox {{
 }}
 QPlainTextEdit#answerBox:focus {{ border: 3px solid {c.focus}; }}
 
-#idleCard, #pinCard {{
+#kioskHeader QLabel {{ font-size: {s.header}pt; }}
+#kioskHeader QPushButton {{ font-size: {s.header}pt; padding: 6px 16px; }}
+
+#idleCard, #pinCard, #staffCard {{
     background-color: {c.surface};
     border: 2px solid {c.border};
     border-radius: 24px;
 }}
-#idleCard QLabel, #pinCard QLabel {{ background-color: transparent; }}
+#idleCard QLabel, #pinCard QLabel, #staffCard QLabel {{ background-color: transparent; }}
+#appointmentCard {{
+    background-color: {c.surface};
+    border: 3px solid {c.accent};
+    border-radius: 20px;
+}}
+#appointmentCard QLabel {{ background-color: transparent; }}
+#appointmentName {{ font-size: {s.title}pt; font-weight: 700; }}
+#appointmentTime {{ font-size: {s.title}pt; font-weight: 600; color: {c.accent}; }}
 #idleTitle {{ font-size: {s.title}pt; font-weight: 600; }}
 #idleCountdown {{ font-size: {s.countdown}pt; font-weight: 700; color: {c.accent}; }}
 #idleStillHereButton {{ font-size: {s.question}pt; min-height: 56px; }}

@@ -188,6 +188,26 @@
         <translation>No, no soy yo</translation>
     </message>
     <message>
+        <source>Your appointment today</source>
+        <translation>Su cita de hoy</translation>
+    </message>
+    <message>
+        <source>That appointment is not yours</source>
+        <translation>Esa cita no es suya</translation>
+    </message>
+    <message>
+        <source>Thank you for checking. Please try again and check how your name and date of birth are typed, or ask at the front desk for help.</source>
+        <translation>Gracias por revisar. Por favor, inténtelo de nuevo y revise cómo escribió su nombre y su fecha de nacimiento, o pida ayuda en la recepción.</translation>
+    </message>
+    <message>
+        <source>Try again</source>
+        <translation>Intentar de nuevo</translation>
+    </message>
+    <message>
+        <source>I will ask at the front desk</source>
+        <translation>Preguntaré en la recepción</translation>
+    </message>
+    <message>
         <source>Please see the front desk</source>
         <translation>Por favor, pase a la recepción</translation>
     </message>
@@ -228,6 +248,10 @@
         <translation>Gracias, ya está registrado(a)</translation>
     </message>
     <message>
+        <source>Please stay here in the waiting room. Someone from our care team will come and talk with you before anything else.</source>
+        <translation>Por favor, quédese aquí en la sala de espera. Alguien de nuestro equipo de atención vendrá a hablar con usted antes que nada.</translation>
+    </message>
+    <message>
         <source>Please have a seat. A member of our team will call your name when it is time. If you need anything, please ask at the front desk.</source>
         <translation>Por favor, tome asiento. Una persona de nuestro equipo le llamará por su nombre cuando sea su turno. Si necesita algo, pregunte en la recepción.</translation>
     </message>
@@ -252,8 +276,24 @@
         <translation>Por favor, escriba una respuesta.</translation>
     </message>
     <message>
-        <source>Question %1 of %2</source>
-        <translation>Pregunta %1 de %2</translation>
+        <source>Emergency contact on file: %1</source>
+        <translation>Contacto de emergencia en su expediente: %1</translation>
+    </message>
+    <message>
+        <source>We have no emergency contact on file for you.</source>
+        <translation>No tenemos un contacto de emergencia en su expediente.</translation>
+    </message>
+    <message>
+        <source>A new part of your visit starts here. There is one question on each screen, and Back takes you to the one before.</source>
+        <translation>Aquí empieza una nueva parte de su visita. Hay una pregunta en cada pantalla, y Atrás le lleva a la anterior.</translation>
+    </message>
+    <message>
+        <source>Step %1 of %2: %3</source>
+        <translation>Paso %1 de %2: %3</translation>
+    </message>
+    <message>
+        <source>Question %1</source>
+        <translation>Pregunta %1</translation>
     </message>
     <message>
         <source>Skip</source>
@@ -317,7 +357,7 @@
     </message>
     <message>
         <source>dddd, MMMM d · h:mm AP</source>
-        <translation>dddd d &apos;de&apos; MMMM · H:mm</translation>
+        <translation>dddd d &apos;de&apos; MMMM · h:mm ap</translation>
     </message>
     <message>
         <source>Larger text</source>
@@ -352,6 +392,10 @@
         <translation>segundos</translation>
     </message>
     <message>
+        <source>h:mm AP</source>
+        <translation>h:mm ap</translation>
+    </message>
+    <message>
         <source>A member of our team will talk with you about a few of your answers before your session.</source>
         <translation>Una persona de nuestro equipo hablará con usted sobre algunas de sus respuestas antes de su sesión.</translation>
     </message>
@@ -362,6 +406,42 @@
     <message>
         <source>Read aloud</source>
         <translation>Leer en voz alta</translation>
+    </message>
+    <message>
+        <source>Staff menu</source>
+        <translation>Menú del personal</translation>
+    </message>
+    <message>
+        <source>Signed in as %1.</source>
+        <translation>Sesión iniciada como %1.</translation>
+    </message>
+    <message>
+        <source>Open the staff console</source>
+        <translation>Abrir la consola del personal</translation>
+    </message>
+    <message>
+        <source>Leave kiosk mode</source>
+        <translation>Salir del modo quiosco</translation>
+    </message>
+    <message>
+        <source>Back to the kiosk</source>
+        <translation>Volver al quiosco</translation>
+    </message>
+    <message>
+        <source>Staff PIN</source>
+        <translation>PIN del personal</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <source>Locked — try again in %1</source>
+        <translation>Bloqueado: vuelva a intentarlo en %1</translation>
+    </message>
+    <message>
+        <source>The PIN could not be checked. Please try again or restart the tablet.</source>
+        <translation>No se pudo comprobar el PIN. Vuelva a intentarlo o reinicie la tableta.</translation>
     </message>
 </context>
 </TS>

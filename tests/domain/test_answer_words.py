@@ -20,7 +20,7 @@ def test_choices_read_as_their_labels_in_the_language_asked() -> None:
     assert answer_label(item, "LA6569-3", "en") == "Several days"
     assert answer_label(item, "LA6569-3", "es") == "Varios días"
     which = CHECKLIST.item("substances_which")
-    assert answer_label(which, ["alcohol", "cannabis"], "en") == "Alcohol; Cannabis (marijuana or edibles)"
+    assert answer_label(which, ["alcohol", "cannabis"], "en") == "Alcohol; Cannabis (marijuana)"
 
 
 def test_an_unknown_code_is_shown_as_stored_and_unanswered_is_none() -> None:

@@ -94,3 +94,41 @@ def test_shipped_forms_are_all_valid() -> None:
         assert kinds[checklist] is FormKind.CHECKLIST
     for form in library.forms.values():
         assert set(form.languages) == {"en", "es"}
+
+
+def _mini_with(tmp_path: Path, item_lines: str) -> list[str]:
+    """Problems of the valid mini form (as a checklist, or as it is) with `item_lines` added to its item q1."""
+    text = (BROKEN / "valid_mini.yaml").read_text()
+    text = text.replace(
+        '    text: {en: "First", es: "Primero"}\n', '    text: {en: "First", es: "Primero"}\n' + item_lines, 1
+    )
+    (tmp_path / "mini.yaml").write_text(text)
+    _, problems = check_form_file(tmp_path / "mini.yaml")
+    return [problem.message for problem in problems]
+
+
+def test_first_visit_text_needs_every_language_and_is_not_for_a_questionnaire(tmp_path: Path) -> None:
+    missing = _mini_with(tmp_path, '    first_visit_text: {en: "First time"}\n')
+    assert any("first-visit text of item 'q1' has no 'es' text" in message for message in missing)
+    reworded = _mini_with(tmp_path, '    first_visit_text: {en: "First time", es: "Primera vez"}\n')
+    assert any("asked word for word; first_visit_text is for checklists" in message for message in reworded)
+
+
+def test_on_file_names_a_known_record(tmp_path: Path) -> None:
+    assert any(
+        "on_file 'address' is not one of: emergency_contact" in message
+        for message in _mini_with(tmp_path, "    on_file: address\n")
+    )
+    assert _mini_with(tmp_path, "    on_file: emergency_contact\n") == []
+
+
+def test_the_shipped_checklists_have_first_visit_words_for_since_your_last_visit() -> None:
+    library = load_forms(FORMS_DIR)
+    for form in library.forms.values():
+        for item in form.all_items():
+            if "last visit" in item.text["en"]:
+                assert item.first_visit_text is not None, (form.id, item.id)
+                assert "last visit" not in item.first_visit_text["en"]
+                assert "última visita" not in item.first_visit_text["es"]
+    contact = library.get("checklist_im_ketamine").item("emergency_contact_correct")
+    assert contact.on_file == "emergency_contact"

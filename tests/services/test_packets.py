@@ -199,7 +199,7 @@ def test_the_packet_says_what_the_records_say(backend: Backend, clock: FakeClock
     assert (substances.answer, substances.hold) == ("Yes", True)
     assert substances.hold_reason == holds[0]
     assert [(f.question, f.answer) for f in substances.follow_ups] == [
-        ("Which ones? Choose all that apply.", "Cannabis (marijuana or edibles); Alcohol")
+        ("Which ones? Choose all that apply.", "Cannabis (marijuana); Alcohol")
     ]
     ride = lines["Do you have a ride home arranged for after your session?"]
     assert not ride.hold

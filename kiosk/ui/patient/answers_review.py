@@ -49,8 +49,9 @@ class ReviewScreen(Screen):
         self.list_layout.setSpacing(12)
         self.area.setWidget(self.list)
         self.body.addWidget(self.area, 1)
+        # What is still missing is said at the top of the list and scrolls with it: below the list, a long
+        # list of missing answers in large text squeezed the answers themselves to one unreadable line.
         self.missing = label(TextRole.ERROR)
-        self.body.addWidget(self.missing)
         self.back = button()
         self.back.clicked.connect(self.back_requested)
         self.submit = button(role=ButtonRole.PRIMARY)
@@ -63,6 +64,7 @@ class ReviewScreen(Screen):
     def show_review(self, forms: FormLibrary, flow: PatientFlow, language: str) -> None:
         self._shown = (forms, flow, language)
         self._clear_list()
+        self.list_layout.addWidget(self.missing)
         consents = [t.form_id for t in flow.tasks if t.kind.value == "consent"]
         unsigned = [form_id for form_id in consents if form_id not in flow.signed]
         if unsigned:
@@ -106,12 +108,13 @@ class ReviewScreen(Screen):
             set_label(self.submit, tr("Submit"))
         # Name each question still open (in the patient's language); its Change button in the list above
         # goes straight to the screen that asks it.
-        names = [pick(item.text, language) for _step, item in flow.missing_questions()]
+        names = [pick(flow.item_text(item), language) for _step, item in flow.missing_questions()]
         lines = [tr("Some questions still need an answer.") + "".join(f"\n• {name}" for name in names)] if names else []
         if unsigned:
             titles = [pick(forms.get(form_id).title, language) for form_id in unsigned]
             lines.append(tr("Some forms are not signed yet:") + "".join(f"\n• {title}" for title in titles))
         set_label(self.missing, "\n".join(lines) if missing else "")
+        self.missing.setVisible(bool(missing))
 
     def _add_form(self, form: Form, flow: PatientFlow, language: str) -> None:
         self.list_layout.addWidget(label(TextRole.QUESTION, pick(form.title, language)))
@@ -131,11 +134,11 @@ class ReviewScreen(Screen):
             for entry in entries:
                 if not entry.is_answered_type:
                     continue
-                question = label(TextRole.BODY, pick(entry.text, language))
+                question = label(TextRole.BODY, pick(flow.item_text(entry), language))
                 answer = label(TextRole.BODY, answer_text(entry, flow.answer(form.id, entry.id), language))
                 answer.setObjectName("reviewAnswer")
                 change = button(tr("Change"))
-                change.setAccessibleDescription(pick(entry.text, language))
+                change.setAccessibleDescription(pick(flow.item_text(entry), language))
                 change.clicked.connect(lambda _=False, key=step.key: self.change_requested.emit(key))
                 grid.addWidget(question, row, 0)
                 grid.addWidget(answer, row, 1)
@@ -148,6 +151,8 @@ class ReviewScreen(Screen):
             entry = self.list_layout.takeAt(0)
             if entry is None:
                 break
+            if entry.widget() is self.missing:
+                continue  # kept: it is put back at the top of the next list
             _delete_layout_item(entry)
 
     def retranslate(self) -> None:
@@ -167,6 +172,7 @@ class ReviewScreen(Screen):
         self._shown = None
         self._clear_list()
         set_label(self.missing, "")
+        self.missing.hide()
 
 
 def _delete_layout_item(entry: object) -> None:

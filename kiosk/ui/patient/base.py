@@ -43,6 +43,17 @@ def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
     return widget
 
 
+def fit_height(text: QLabel, width: int) -> None:
+    """Give a wrapped label the height its lines need at `width`.
+
+    In a box layout a wrapped label is otherwise squeezed to fewer lines than it has when its neighbours ask for
+    room too (the last line of a long question was cut in half). A label never reports a height below its
+    minimum, so that is cleared before measuring."""
+    text.setMinimumHeight(0)
+    if text.text():
+        text.setMinimumHeight(text.heightForWidth(width))
+
+
 def button(text: str = "", role: ButtonRole = ButtonRole.SECONDARY) -> QPushButton:
     widget = QPushButton()
     widget.setMinimumHeight(TOUCH_HEIGHT)
@@ -107,8 +118,10 @@ class Panes(QWidget):
         direction = QBoxLayout.Direction.LeftToRight if landscape else QBoxLayout.Direction.TopToBottom
         if self.box.direction() != direction:
             self.box.setDirection(direction)
-            self.box.setStretch(0, 4 if landscape else 1)
-            self.box.setStretch(1, 7 if landscape else 0)
+            # Landscape: the fields and their labels get as much width as the keyboard (a two-line label in
+            # large text, not four lines squeezed beside a keyboard wider than it needs).
+            self.box.setStretch(0, 1)
+            self.box.setStretch(1, 1 if landscape else 0)
 
 
 def pane(*widgets: QWidget, stretch_last: bool = False) -> QWidget:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from kiosk.domain.forms import Form, FormKind, Item, ItemType
+from kiosk.domain.forms import Form, FormKind, Item, ItemType, Localized
 from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.visit_needs import VisitTask, consents_ready_to_sign
@@ -57,8 +57,13 @@ class PatientFlow:
         tasks: tuple[VisitTask, ...],
         answers: Mapping[str, Mapping[str, AnswerData]],
         signed_consents: frozenset[str],
+        *,
+        first_visit: bool = False,
+        on_file: Mapping[str, str] | None = None,
     ) -> None:
         self.forms = forms
+        self.first_visit = first_visit
+        self.on_file: dict[str, str] = dict(on_file or {})
         self.tasks = tasks
         self.answers: dict[str, dict[str, AnswerData]] = {form_id: dict(a) for form_id, a in answers.items()}
         self.signed: set[str] = set(signed_consents)
@@ -76,19 +81,72 @@ class PatientFlow:
                 steps.append(Step(StepKind.CONSENT, form.id))
                 continue
             questions = AnswerSheet(form, self.answers.get(form.id, {})).questions()
-            steps.extend(
+            form_steps = [
                 Step(StepKind.QUESTION, form.id, item.id, number, len(questions))
                 for number, item in enumerate(questions, start=1)
-            )
-            if self.crisis_screen_due(form):
-                steps.append(Step(StepKind.CRISIS, form.id))
+            ]
+            after = self.crisis_screen_after(form, questions)
+            if after is not None:
+                form_steps.insert(after, Step(StepKind.CRISIS, form.id))
+            steps.extend(form_steps)
         steps.append(REVIEW_STEP)
         return steps
 
     def crisis_screen_due(self, form: Form) -> bool:
-        """Whether this form's answers raise a flag that asks for the crisis message after the form."""
+        """Whether this form's answers raise a flag that asks for the crisis message."""
         result = score(form, self.answers.get(form.id, {}))
         return any(flag.patient_screen == "crisis" for flag in result.flags)
+
+    def crisis_screen_after(self, form: Form, questions: tuple[Item, ...]) -> int | None:
+        """How many of the form's question screens come before the crisis message, or None when none is due.
+
+        The message comes right after the question that raised its flag (PHQ-9 item 9), before anything else
+        is asked (the unscored difficulty question): a patient who has just said so is told at once that
+        someone will come. A flag on the total, which only the whole form decides, puts it after the form.
+        """
+        result = score(form, self.answers.get(form.id, {}))
+        raised = {flag.code for flag in result.flags if flag.patient_screen == "crisis"}
+        if not raised:
+            return None
+        screens = [{question.id, *(child.id for child in question.children)} for question in questions]
+        after = 0
+        for rule in form.flags:
+            if rule.code not in raised:
+                continue
+            if "total" in rule.when.names:
+                return len(questions)
+            for name in rule.when.names:
+                target = form.find_item(name)  # a condition may name an item by its code
+                item_id = target.id if target is not None else name
+                found = next((index for index, ids in enumerate(screens) if item_id in ids), None)
+                after = max(after, len(questions) if found is None else found + 1)
+        return after
+
+    def crisis_answer_given(self) -> bool:
+        """Whether any questionnaire of this intake has an answer that asks for the crisis message."""
+        return any(
+            self.crisis_screen_due(self.forms.get(task.form_id))
+            for task in self.tasks
+            if task.kind is not FormKind.CONSENT
+        )
+
+    def item_text(self, item: Item) -> Localized:
+        """The question's words for this visit: a first visit reads the first-visit variant, if it has one."""
+        return item.text_for(first_visit=self.first_visit)
+
+    def visit_parts(self) -> list[tuple[str, ...]]:
+        """The parts of the visit the progress line counts: the consents together, then each questionnaire and
+        checklist. Made from the visit's tasks, which are fixed when the intake begins, so "Step 2 of 4" keeps
+        its total whatever the answers open or close."""
+        consents = tuple(task.form_id for task in self.tasks if task.kind is FormKind.CONSENT)
+        others: list[tuple[str, ...]] = [(task.form_id,) for task in self.tasks if task.kind is not FormKind.CONSENT]
+        return [consents, *others] if consents else others
+
+    def part_of(self, form_id: str) -> tuple[int, int]:
+        """(number, total) of the part of the visit that `form_id` belongs to, 1-based."""
+        parts = self.visit_parts()
+        number = next(index for index, part in enumerate(parts, start=1) if form_id in part)
+        return number, len(parts)
 
     @property
     def current(self) -> Step:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QVBoxLayout, QWidget
 
 from kiosk.ui.i18n import tr
 from kiosk.ui.patient.base import Screen, button, button_row, label, set_label
@@ -63,6 +64,7 @@ class MessageScreen(Screen):
         self.body.addLayout(row)
         self.body.addStretch(3)
         self._detail_text: Text | None = None
+        self._wording: tuple[Text, Text] | None = None
         self.retranslate()
 
     def set_detail(self, detail: Text | None) -> None:
@@ -70,8 +72,15 @@ class MessageScreen(Screen):
         self._detail_text = detail
         set_label(self.detail, detail() if detail else "")
 
+    def set_wording(self, wording: tuple[Text, Text] | None) -> None:
+        """Another title and message for this patient (shown until reset); None goes back to the usual ones."""
+        self._wording = wording
+        self.retranslate()
+
     def retranslate(self) -> None:
         title, message, accept, decline = self._texts
+        if self._wording is not None:
+            title, message = self._wording
         set_label(self.title, title())
         set_label(self.message, message())
         set_label(self.accept, accept())
@@ -80,15 +89,89 @@ class MessageScreen(Screen):
         set_label(self.detail, self._detail_text() if self._detail_text else "")
 
     def reset(self) -> None:
-        self.set_detail(None)
+        self._wording = None
+        self._detail_text = None
+        self.retranslate()
 
 
-def confirm_screen() -> MessageScreen:
+@dataclass(frozen=True, slots=True)
+class AppointmentCardText:
+    """What the appointment card shows, in the current language: the name as the kiosk may show it (first
+    name and last initial), the time with AM/PM and the visit type."""
+
+    name: str
+    time: str
+    visit: str
+
+
+class ConfirmScreen(MessageScreen):
+    """ "Is this you?": the appointment found, as a large card the patient can check at a glance."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            title=lambda: tr("Is this you?"),
+            message=lambda: tr("Please check that this is your appointment."),
+            accept=lambda: tr("Yes, this is me"),
+            decline=lambda: tr("No, this is not me"),
+            parent=parent,
+        )
+        self.card = QFrame()
+        self.card.setObjectName("appointmentCard")
+        column = QVBoxLayout(self.card)
+        column.setContentsMargins(32, 24, 32, 24)
+        column.setSpacing(8)
+        self.card_heading = label(TextRole.HINT)
+        self.card_name = label(TextRole.TITLE)
+        self.card_name.setObjectName("appointmentName")
+        self.card_time = label(TextRole.QUESTION)
+        self.card_time.setObjectName("appointmentTime")
+        self.card_visit = label(TextRole.QUESTION)
+        for widget in (self.card_heading, self.card_name, self.card_time, self.card_visit):
+            widget.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+            column.addWidget(widget)
+        self.card.setMaximumWidth(720)
+        self.body.insertWidget(self.body.indexOf(self.detail) + 1, self.card, 0, Qt.AlignmentFlag.AlignHCenter)
+        self.detail.hide()
+        self._card_text: Callable[[], AppointmentCardText] | None = None
+        self.card.hide()
+        self.retranslate()
+
+    def set_appointment(self, card_text: Callable[[], AppointmentCardText] | None) -> None:
+        """The appointment to check (its words follow the language), or None to show nothing of anyone."""
+        self._card_text = card_text
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        super().retranslate()
+        if not hasattr(self, "card"):
+            return  # called by MessageScreen's constructor, before the card is made
+        card_text = self._card_text
+        shown = card_text() if card_text is not None else AppointmentCardText("", "", "")
+        set_label(self.card_heading, tr("Your appointment today") if card_text is not None else "")
+        set_label(self.card_name, shown.name)
+        set_label(self.card_time, shown.time)
+        set_label(self.card_visit, shown.visit)
+        self.card.setVisible(card_text is not None)
+
+    def reset(self) -> None:
+        self._card_text = None
+        super().reset()
+
+
+def confirm_screen() -> ConfirmScreen:
+    return ConfirmScreen()
+
+
+def not_me_screen() -> MessageScreen:
+    """After "No, this is not me": say so (the appointment found was someone else's), offer to try again."""
     return MessageScreen(
-        title=lambda: tr("Is this you?"),
-        message=lambda: tr("Please check that this is your appointment."),
-        accept=lambda: tr("Yes, this is me"),
-        decline=lambda: tr("No, this is not me"),
+        title=lambda: tr("That appointment is not yours"),
+        message=lambda: tr(
+            "Thank you for checking. Please try again and check how your name and date of birth are typed, "
+            "or ask at the front desk for help."
+        ),
+        accept=lambda: tr("Try again"),
+        decline=lambda: tr("I will ask at the front desk"),
     )
 
 
@@ -136,6 +219,18 @@ def crisis_screen(crisis_message: Callable[[], str]) -> MessageScreen:
     screen.set_detail(crisis_message)
     screen.reset = lambda: None  # type: ignore[method-assign]  # the crisis line is clinic text, not patient data
     return screen
+
+
+def after_crisis_wording() -> tuple[Text, Text]:
+    """The thank-you words after an answer that showed the crisis message: gentle and specific, never "we will
+    call your name" as if nothing had been said."""
+    return (
+        lambda: tr("Thank you, you are checked in"),
+        lambda: tr(
+            "Please stay here in the waiting room. Someone from our care team will come and talk with you "
+            "before anything else."
+        ),
+    )
 
 
 def thank_you_screen() -> MessageScreen:

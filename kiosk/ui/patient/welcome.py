@@ -59,6 +59,6 @@ class WelcomeScreen(Screen):
 
     @Slot()
     def _on_timer_timeout(self) -> None:
-        # The format is itself translated: Spanish writes "jueves 26 de noviembre · 7:45".
+        # The format is itself translated: Spanish writes "jueves 26 de noviembre · 7:45 a. m.".
         text = QLocale().toString(QDateTime.currentDateTime(), tr("dddd, MMMM d · h:mm AP"))
         set_label(self.clock, text)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -48,7 +49,7 @@ if TYPE_CHECKING:
     from kiosk.ui.patient.consent import ConsentScreen, SignedConsent, VisitSignature
     from kiosk.ui.patient.flow import PatientFlow, Step
     from kiosk.ui.patient.identify import IdentifyScreen, Identity
-    from kiosk.ui.patient.messages import MessageScreen
+    from kiosk.ui.patient.messages import AppointmentCardText, ConfirmScreen, MessageScreen
     from kiosk.ui.patient.question import AnswerBatch, QuestionScreen
 
 log = logging.getLogger(__name__)
@@ -60,6 +61,7 @@ MESSAGE_SECONDS = 45
 _ON_DEMAND_SCREENS = (
     "identify_screen",
     "confirm",
+    "not_me",
     "front_desk",
     "already_done",
     "problem",
@@ -216,11 +218,14 @@ class PatientWindow(QWidget):
         header = QWidget()
         header.setObjectName("kioskHeader")
         self.header_grid = QGridLayout(header)
-        self.header_grid.setContentsMargins(24, 10, 24, 10)
+        self.header_grid.setContentsMargins(24, 6, 24, 6)
         self.header_grid.setColumnStretch(0, 1)
         self.header_title = QLabel(self.settings.clinic_name)
         self.header_title.setAccessibleName(self.settings.clinic_name)
-        self.header_title.setWordWrap(True)
+        # One line, shortened with "…" when the toggles leave it too little room: a header of two or three lines
+        # took the height a question needs in large text. The full name is on Welcome and is the accessible name.
+        self.header_title.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.header_title.setMinimumWidth(0)
         self._header_rows: list[tuple[QPushButton, ...]] = []
         self.language_button = self._header_button(self._on_language_button_clicked)
         self.read_aloud_button = self._header_button(self._on_read_aloud_button_clicked)
@@ -296,12 +301,20 @@ class PatientWindow(QWidget):
         screen.back_requested.connect(self.end_sitting)
         return screen
 
-    def _make_confirm(self) -> MessageScreen:
+    def _make_confirm(self) -> ConfirmScreen:
         from kiosk.ui.patient.messages import confirm_screen
 
         screen = confirm_screen()
         screen.accepted.connect(self._on_confirm_accepted)
         screen.declined.connect(self._on_confirm_declined)
+        return screen
+
+    def _make_not_me(self) -> MessageScreen:
+        from kiosk.ui.patient.messages import not_me_screen
+
+        screen = not_me_screen()
+        screen.accepted.connect(self._on_not_me_accepted)
+        screen.declined.connect(self.end_sitting)
         return screen
 
     def _make_front_desk(self) -> MessageScreen:
@@ -385,6 +398,7 @@ class PatientWindow(QWidget):
 
     identify_screen = _OnDemand(_make_identify_screen)
     confirm = _OnDemand(_make_confirm)
+    not_me = _OnDemand(_make_not_me)
     front_desk = _OnDemand(_make_front_desk)
     already_done = _OnDemand(_make_already_done)
     problem = _OnDemand(_make_problem)
@@ -406,7 +420,7 @@ class PatientWindow(QWidget):
         margins = grid.contentsMargins()
         room = self.width() - margins.left() - margins.right()
         widths = [button.sizeHint().width() + spacing for button in shown]
-        title = self.header_title.fontMetrics().horizontalAdvance(self.header_title.text()) // 2 + 16
+        title = self.header_title.fontMetrics().horizontalAdvance(self.settings.clinic_name) // 2 + 16
         rows: list[list[QPushButton]] = []
         if title + sum(widths) <= room:
             rows = [shown]
@@ -437,6 +451,7 @@ class PatientWindow(QWidget):
         for button in self.header_buttons:
             if button.isHidden():
                 grid.addWidget(button, 0, columns)  # kept in the header, hidden, until it is shown
+        QTimer.singleShot(0, self, self._fit_header_title)  # the name's room changed: shorten it again
 
     def _header_button(self, slot: Callable[[], None], *, checkable: bool = False) -> QPushButton:
         widget = QPushButton()
@@ -478,7 +493,7 @@ class PatientWindow(QWidget):
         at_rest = screen is self.welcome
         self.idle_guard.set_enabled(not at_rest)
         self._message_timer.stop()
-        if screen in self._built_screens("front_desk", "already_done", "problem", "consent_declined"):
+        if screen in self._built_screens("front_desk", "not_me", "already_done", "problem", "consent_declined"):
             self._message_timer.start(MESSAGE_SECONDS * 1000)
         elif screen in self._built_screens("thank_you"):
             self._message_timer.start(THANK_YOU_SECONDS * 1000)
@@ -544,8 +559,10 @@ class PatientWindow(QWidget):
                 form.item(step.item_id),
                 self.language,
                 step.number,
-                step.count,
+                flow.part_of(form.id),
                 dict(flow.answers.get(form.id, {})),
+                first_visit=flow.first_visit,
+                on_file=flow.on_file,
             )
             self.show_screen(self.question)
         elif step.kind is StepKind.CRISIS:
@@ -582,16 +599,27 @@ class PatientWindow(QWidget):
             return
         starts = QTime(match.starts_at.hour, match.starts_at.minute)
 
-        def detail() -> str:
-            time = QLocale().toString(starts, QLocale.FormatType.ShortFormat)
-            return f"{match.display_name} · {time} · {pick(match.visit_label, self.language)}"
+        def card() -> AppointmentCardText:
+            from kiosk.ui.patient.messages import AppointmentCardText
 
-        self.confirm.set_detail(detail)
+            # The same 12-hour clock as Welcome's, with AM/PM (Spanish: "8:30 a. m.").
+            time = QLocale().toString(starts, tr("h:mm AP"))
+            return AppointmentCardText(match.display_name, time, pick(match.visit_label, self.language))
+
+        self.confirm.set_appointment(card)
         self.show_screen(self.confirm)
 
     @Slot()
     def _on_confirm_declined(self) -> None:
-        self.show_screen(self.front_desk)
+        # Nothing of the appointment found stays on screen: it was someone else's.
+        self.sitting.checkin = None
+        self.confirm.set_appointment(None)
+        self.show_screen(self.not_me)
+
+    @Slot()
+    def _on_not_me_accepted(self) -> None:
+        """Try again: what they typed stays, so a slip in the name or the date is mended, not typed anew."""
+        self.show_screen(self.identify_screen)
 
     @Slot()
     def _on_confirm_accepted(self) -> None:
@@ -609,7 +637,14 @@ class PatientWindow(QWidget):
             return
         from kiosk.ui.patient.flow import PatientFlow
 
-        flow = PatientFlow(self.backend.forms, state.tasks, state.answers, state.signed_consents)
+        flow = PatientFlow(
+            self.backend.forms,
+            state.tasks,
+            state.answers,
+            state.signed_consents,
+            first_visit=state.first_visit,
+            on_file=state.on_file,
+        )
         self.sitting.flow = flow
         self.show_step(flow.resume())
 
@@ -760,11 +795,27 @@ class PatientWindow(QWidget):
             # A hold is never a refusal and never advice: the patient is told, kindly, that someone will talk
             # with them; the staff board says why.
             held = any(flag.level is FlagLevel.HOLD and flag.cleared_at is None for flag in submitted.flags)
-            self.thank_you.set_detail(
-                (lambda: tr("A member of our team will talk with you about a few of your answers before your session."))
-                if held
-                else None
-            )
+            flow = self.sitting.flow
+            if flow is not None and flow.crisis_answer_given():
+                from kiosk.ui.patient.messages import after_crisis_wording
+
+                # Someone comes to them before anything else, the hold included; the crisis line stays in view.
+                settings = self.settings
+                self.thank_you.set_wording(after_crisis_wording())
+                self.thank_you.set_detail(
+                    lambda: settings.crisis_message.get(self.language, settings.crisis_message["en"])
+                )
+            else:
+                self.thank_you.set_wording(None)
+                self.thank_you.set_detail(
+                    (
+                        lambda: tr(
+                            "A member of our team will talk with you about a few of your answers before your session."
+                        )
+                    )
+                    if held
+                    else None
+                )
             self.show_screen(self.thank_you)
             self.submitted.emit(intake_id)
 
@@ -851,7 +902,21 @@ class PatientWindow(QWidget):
             return
         super().keyPressEvent(event)
 
+    def _fit_header_title(self) -> None:
+        name = self.settings.clinic_name
+        width = self.header_title.width()
+        metrics = self.header_title.fontMetrics()
+        shown = metrics.elidedText(name, Qt.TextElideMode.ElideRight, max(width, 0))
+        # A stub such as "Rivers…" says nothing: then the header shows only its buttons.
+        self.header_title.setText(shown if shown == name or len(shown) >= 16 else "")
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit_header_title)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
+        QTimer.singleShot(0, self, self._fit_header_title)  # once the header row has laid out its new width
         landscape = event.size().width() >= event.size().height() * 1.1
         self._landscape = landscape
         self._arrange_header()

@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QAbstractButton, QSizePolicy, QWidget
 MIN_HEIGHT = 64
 """Smallest height in logical px, even for a one-word answer."""
 
-_H_PADDING = 20
-_V_PADDING = 14
+_H_PADDING = 16
+_V_PADDING = 10
 _INDICATOR = 30
-_GAP = 18
+_GAP = 14
 _TEXT_LEFT = _H_PADDING + _INDICATOR + _GAP
 _RADIUS = 14.0
 _KEYBOARD_FOCUS_REASONS = frozenset(

@@ -78,7 +78,7 @@ def drive(app: QApplication, window: PatientWindow, mode: str) -> int:
         count = int(sys.argv[3])
         for number in range(1, count + 1):
             patient.tap(ANSWERS[number - 1])
-            patient.wait_for_text(f"Question {number + 1} of")  # the next question is shown: this one was accepted
+            patient.wait_for_text(f"Question {number + 1}")  # the next question is shown: this one was accepted
             say(f"answered q{number}")
         say("ready")
         app.exec()

@@ -50,13 +50,30 @@ def test_difficulty_appears_once_an_item_is_above_zero() -> None:
     assert phq[0].count == 10
 
 
-def test_crisis_screen_follows_the_phq9_when_item9_is_positive() -> None:
+def test_crisis_screen_comes_right_after_item9_before_the_difficulty_question() -> None:
     flow = new_flow()
     answer_phq(flow, [0] * 8 + [2])
-    kinds = [(s.form_id, s.kind) for s in flow.steps()]
-    crisis = kinds.index(("phq9", StepKind.CRISIS))
-    assert kinds[crisis - 1] == ("phq9", StepKind.QUESTION)
-    assert kinds[crisis + 1] == ("gad7", StepKind.QUESTION)
+    keys = [s.key for s in flow.steps()]
+    crisis = keys.index("phq9/crisis")
+    assert keys[crisis - 1 : crisis + 3] == ["phq9/q9", "phq9/crisis", "phq9/difficulty", "gad7/q1"]
+    assert flow.crisis_answer_given()
+
+
+def test_advancing_from_item9_shows_the_crisis_screen_then_the_difficulty_question() -> None:
+    flow = new_flow(signed=frozenset({"consent_im_ketamine"}))
+    answer_phq(flow, [1] * 8)
+    assert flow.resume().key == "phq9/q9"
+    flow.record("phq9", "q9", "LA6569-3")
+    assert flow.advance().kind is StepKind.CRISIS
+    assert flow.advance().key == "phq9/difficulty"
+    assert flow.crisis_answer_given()
+
+
+def test_no_crisis_screen_when_item9_is_zero() -> None:
+    flow = new_flow()
+    answer_phq(flow, [3] * 8 + [0])
+    assert all(s.kind is not StepKind.CRISIS for s in flow.steps())
+    assert not flow.crisis_answer_given()
 
 
 def test_advance_and_back() -> None:

@@ -128,7 +128,10 @@ def test_changing_ride_home_from_review_opens_the_driver_follow_up_before_submit
         qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_details", timeout=5000)
         patient.tap_field("Driver's name")
         patient.type_on_screen("Jordan Lee")
-        patient.tap("Next")  # the keyboard's Next: on to the phone box
+        # The keyboard's Next (the screen has its own Next too, which sends the answers): on to the phone box.
+        keyboard_next = next(b for b in patient.buttons(window.question.keyboard) if b.accessibleName() == "Next")
+        patient.settle()
+        qtbot.mouseClick(keyboard_next, Qt.MouseButton.LeftButton, pos=keyboard_next.rect().center())
         qtbot.waitUntil(lambda: patient.focused_name() == "Driver's phone number")
         patient.tap("Next")  # the phone is still empty: a message beside it, nothing moves on
         patient.wait_for_text("Please type a phone number with its area code")
