@@ -27,3 +27,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         backend.engine.dispose()
     return folder
+
+
+@pytest.fixture(autouse=True)
+def _kiosk_looks_and_locale_as_new() -> None:
+    """Each UI test starts from the looks and locale a kiosk starts with: one that ended in larger text or
+    Spanish (a window closed mid-visit never resets them) must not change what the next test measures."""
+    from PySide6.QtCore import QLocale
+    from PySide6.QtWidgets import QApplication
+
+    from kiosk.ui.theme import apply_theme
+
+    QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        apply_theme(app, large_text=False, high_contrast=False)

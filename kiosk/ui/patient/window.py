@@ -152,6 +152,7 @@ class PatientWindow(QWidget):
         self.allow_close = not kiosk_mode
         self.sitting = _Sitting()
         self.language = "en"
+        QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))  # times say AM/PM
         self.large_text = False
         self.high_contrast = False
         self.runner = ServiceRunner(self)
@@ -411,7 +412,7 @@ class PatientWindow(QWidget):
     review = _OnDemand(_make_review)
 
     def _arrange_header(self) -> None:
-        """The clinic's name and the header's buttons on one row when they fit the window's width; else the
+        """The clinic's name and the header's buttons on one row when the buttons fit the window's width; else the
         buttons on rows of their own under the name, as many to a row as fit (Spanish labels in larger text
         on a portrait tablet take two rows), so no label is ever cut."""
         shown = [button for button in self.header_buttons if not button.isHidden()]
@@ -420,7 +421,10 @@ class PatientWindow(QWidget):
         margins = grid.contentsMargins()
         room = self.width() - margins.left() - margins.right()
         widths = [button.sizeHint().width() + spacing for button in shown]
-        title = self.header_title.fontMetrics().horizontalAdvance(self.settings.clinic_name) // 2 + 16
+        # The name gives way first (shortened, or left out when only a stub would show: _fit_header_title); the
+        # buttons take a row of their own only when they alone do not fit, since a second row takes height a
+        # question needs in larger text.
+        title = 0
         rows: list[list[QPushButton]] = []
         if title + sum(widths) <= room:
             rows = [shown]

@@ -32,7 +32,7 @@ SPEECH_LOCALES = {"en": "en_US", "es": "es_ES"}
 """The voice's locale for each language the kiosk speaks (the Spanish of CLINICAL.md is neutral)."""
 
 
-PROBE_SECONDS = 5
+PROBE_SECONDS = 15
 """How long the speech engine may take to answer the probe before read aloud is given up for this run."""
 _PROBE = """
 import sys
@@ -50,8 +50,9 @@ class ReadAloud(QObject):
 
     On Linux the speech-dispatcher plugin connects to a daemon that can stop answering, and the connection then
     blocks the thread that makes the engine, holding Python's lock: the whole kiosk would freeze. So the engine
-    is first made in a short child process (`PROBE_SECONDS` at most, off the GUI thread); only when that
-    answers is it made here. A daemon that hangs costs the patient the button, never the screen.
+    is first made in a short child process (`PROBE_SECONDS` at most, off the GUI thread; the first one also starts
+    speech-dispatcher); only when that answers is it made here. A daemon that hangs costs the patient the button,
+    never the screen.
     """
 
     available_changed = Signal(bool)

@@ -27,7 +27,7 @@ from tests.ui.patient.driver import Patient
 from tests.ui.patient.test_kiosk_behaviour import SAM, check_in
 
 MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: the consents come first
-SPEECH_MS = 10_000
+SPEECH_MS = 30_000  # the first kiosk also starts speech-dispatcher and loads its voices
 
 
 def _stop_speech_dispatcher() -> None:

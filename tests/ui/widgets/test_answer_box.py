@@ -20,7 +20,7 @@ def test_long_text_wraps_and_the_box_grows_until_all_of_it_shows(qtbot: QtBot) -
     box.show()
     qtbot.waitExposed(box)
     empty = box.height()
-    qtbot.keyClicks(box, "sertraline 50 mg to 100 mg, twice a day, " * 4)
+    qtbot.keyClicks(box, "sertraline 50 mg to 100 mg, twice a day, " * 2)
     assert MIN_LINES < lines(box) <= MAX_LINES
     assert box.height() > empty
     assert box.verticalScrollBar().maximum() == 0  # every line in view, the first words too
