@@ -208,6 +208,7 @@ class DosingSessionView(QWidget):
         self.column.addLayout(self.record_form)
 
         self.reason_field = line_edit("Reason", placeholder="Why it is right to go on")
+        self.reason_field.setMinimumWidth(self.reason_field.fontMetrics().horizontalAdvance("M" * 28))  # a sentence
         self.save_with_reason_button = push_button("Save with this reason")
         reason_row = button_row(self.reason_field, self.save_with_reason_button)
         self.column.addLayout(reason_row)
@@ -220,6 +221,9 @@ class DosingSessionView(QWidget):
         self.column.addWidget(self.rems_status)
         self.save_rems_button = push_button("Save REMS form as PDF...")
         self.confirmation_field = line_edit("Confirmation number", placeholder="given by the REMS when filed")
+        self.confirmation_field.setMinimumWidth(
+            self.confirmation_field.fontMetrics().horizontalAdvance("given by the REMS when filed") + 24
+        )
         self.mark_filed_button = push_button("Mark REMS form filed today")
         self.rems_row = QWidget()
         rems_layout = button_row(self.save_rems_button, self.confirmation_field, self.mark_filed_button)
