@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QDateEdit,
+    QFileDialog,
     QFormLayout,
     QGridLayout,
     QHBoxLayout,
@@ -204,3 +206,15 @@ def show_refusal(status: StatusLine, doing: str, error: Exception, then: str = "
     else:
         log.error("%s: failed", doing, exc_info=error)
         status.show_error(f"{doing}: {error}. {then or 'Try again; the log file has the details.'}")
+
+
+def save_pdf_dialog(parent: QWidget, title: str, file_name: str, chosen: Callable[[str], None]) -> QFileDialog:
+    """A window-modal "save as PDF" dialog, opened, starting in the home folder with `file_name`; `chosen`
+    gets the path picked. The caller keeps the dialog (the tests answer it)."""
+    dialog = QFileDialog(parent, title, str(Path.home() / file_name), "PDF files (*.pdf)")
+    dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+    dialog.setFileMode(QFileDialog.FileMode.AnyFile)
+    dialog.setDefaultSuffix("pdf")
+    dialog.fileSelected.connect(chosen)
+    dialog.open()
+    return dialog

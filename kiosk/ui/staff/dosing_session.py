@@ -50,6 +50,7 @@ from kiosk.ui.staff.controls import (
     clock_time,
     line_edit,
     push_button,
+    save_pdf_dialog,
     show_refusal,
     text_label,
     us_date,
@@ -514,13 +515,7 @@ class DosingSessionView(QWidget):
         if session is None:
             return
         name = f"rems-session-{session.id}.pdf"
-        dialog = QFileDialog(self, "Save REMS form as PDF", str(Path.home() / name), "PDF files (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
+        self.file_dialog = save_pdf_dialog(self, "Save REMS form as PDF", name, self._on_file_dialog_file_selected)
 
     @Slot(str)
     def _on_file_dialog_file_selected(self, chosen: str) -> None:

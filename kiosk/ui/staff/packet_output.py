@@ -22,7 +22,7 @@ from kiosk.services.permissions import Permission, allows
 from kiosk.services.print_service import PrintOutcome, joined_for_print, print_packet
 from kiosk.ui.qt_printing import QtPrintError, print_pdf_with_qt, spooler_available
 from kiosk.ui.staff.context import StaffContext
-from kiosk.ui.staff.controls import StatusLine, push_button
+from kiosk.ui.staff.controls import StatusLine, push_button, save_pdf_dialog
 from kiosk.ui.staff.style import Tone
 
 log = logging.getLogger(__name__)
@@ -158,13 +158,7 @@ class PacketOutput(QObject):
         if self._intake_id is None:
             return
         name = f"intake-{self._intake_id}-packet.pdf"
-        dialog = QFileDialog(self._view, "Save packet as PDF", str(Path.home() / name), "PDF files (*.pdf)")
-        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
-        dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setDefaultSuffix("pdf")
-        dialog.fileSelected.connect(self._on_file_dialog_file_selected)
-        self.file_dialog = dialog
-        dialog.open()
+        self.file_dialog = save_pdf_dialog(self._view, "Save packet as PDF", name, self._on_file_dialog_file_selected)
 
     @Slot(str)
     def _on_file_dialog_file_selected(self, chosen: str) -> None:
