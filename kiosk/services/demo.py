@@ -3,9 +3,10 @@
 About ten appointments today across the visit types, four patients with five earlier weekly sessions of
 PHQ-9 and GAD-7 (so trends have something to show, improving as treatment usually goes), and one of them
 with a positive PHQ-9 item 9 in the past, acknowledged by a clinician. Everything goes through the same
-service functions the kiosk uses, with a clock set to the past, so demo records are shaped exactly like
-real ones. Running it again adds nothing that is already there (patients are keyed by chart number,
-appointments by a source reference).
+service functions the kiosk and the console use, with a clock set to the past, so demo records are shaped
+exactly like real ones: each past session has its signed packet and a signed review addendum. Running it
+again adds nothing that is already there (patients are keyed by chart number, appointments by a source
+reference).
 """
 
 from __future__ import annotations
@@ -23,8 +24,9 @@ from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, Clock
 from kiosk.services.demo_sessions import seed_demo_session
+from kiosk.services.flag_answers import acknowledge_urgent, mark_reviewed_signed
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
-from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
+from kiosk.services.packets import PacketMaker
 from kiosk.services.patients import EmergencyContact, add_patient
 from kiosk.services.permissions import StaffIdentity
 from kiosk.services.signature_image import strokes_to_png
@@ -331,6 +333,7 @@ def seed_demo(backend: Backend) -> DemoSummary:
         ref = f"demo:{today.isoformat()}:{DEMO_PATIENTS[index].chart_number}"
         _, added = _ensure_appointment(backend, patient_ids[index], _local(today, time), visit_type, ref)
         appointments_added += added
+    maker: PacketMaker | None = None  # one per past clock, sharing the clinic's signer once it is loaded
     for index, visit_type, phq_baseline, gad_baseline in SERIES:
         person = DEMO_PATIENTS[index]
         for session_number in range(SERIES_SESSIONS):
@@ -353,9 +356,11 @@ def seed_demo(backend: Backend) -> DemoSummary:
                 gad=round(gad_baseline * improvement),
             )
             reviewed = dataclasses.replace(backend, clock=_fixed_clock(starts_at + dt.timedelta(minutes=40)))
+            maker = PacketMaker(reviewed, maker.signer if maker else None)
+            outcome = reviewed.settings.acknowledgement_outcomes[0]
             for flag_id in _urgent_flag_ids(reviewed, intake_id):
-                acknowledge_flag(reviewed, flag_id, DEMO_REVIEWER)
-            mark_reviewed(reviewed, intake_id, DEMO_REVIEWER)
+                acknowledge_urgent(reviewed, maker, DEMO_REVIEWER, flag_id, outcome)
+            mark_reviewed_signed(reviewed, maker, DEMO_REVIEWER, intake_id)
             intakes_added += 1
             if session_number == SERIES_SESSIONS - 1 and index in DOSING_SESSION_PATIENTS:
                 sessions_added += seed_demo_session(backend, DEMO_REVIEWER, intake_id, day, visit_type) is not None

@@ -13,9 +13,10 @@ from kiosk.services.backend import Backend
 from kiosk.services.board import BoardError, board_for_day, board_signature, resolve_arrival
 from kiosk.services.checkin import identify
 from kiosk.services.demo import prepared_patient_answers
+from kiosk.services.flag_answers import acknowledge_urgent, mark_reviewed_signed
 from kiosk.services.intake import begin_intake, record_answer, submit_intake
 from kiosk.services.intake_review import intake_review
-from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
+from kiosk.services.packets import PacketMaker
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment
 from tests.identities import clinician, front_desk
@@ -94,7 +95,9 @@ def test_one_row_per_visit_with_its_status(backend: Backend, clock: FakeClock) -
     reviewed = schedule(backend, "Kai", "Ito", dt.date(1991, 2, 2), hour=12)
     begin_intake(backend, checking, "es")
     complete_visit(backend, done, name="Lee Park")
-    mark_reviewed(backend, complete_visit(backend, reviewed, name="Kai Ito"), clinician("dr-lee"))
+    mark_reviewed_signed(
+        backend, PacketMaker(backend), clinician("dr-lee"), complete_visit(backend, reviewed, name="Kai Ito")
+    )
     board = board_for_day(backend, clinician())
     assert [(row.patient_name, row.status) for row in board.rows] == [
         ("Sam Taylor", VisitStatus.NOT_ARRIVED),
@@ -139,7 +142,7 @@ def test_flag_lines_urgent_unacknowledged_on_top_then_holds_then_time(backend: B
     flag_id = board.lines[0].flag_id
     assert flag_id is not None
     clock.advance(minutes=1)
-    acknowledge_flag(backend, flag_id, clinician("dr-lee"))
+    acknowledge_urgent(backend, PacketMaker(backend), clinician("dr-lee"), flag_id, "safety plan made")
     board = board_for_day(backend, clinician())
     # Acknowledged, Lee's flag drops into time order below the hold; it happened before the info line.
     assert [(line.patient_name, line.level) for line in board.lines] == [
@@ -233,7 +236,7 @@ def test_signature_changes_after_each_kiosk_save_and_not_otherwise(backend: Back
     intake_review(backend, intake_id, clinician("dr-lee"))  # nor does opening the intake (an audited view)
     assert not changed()
     assert flag_id is not None
-    acknowledge_flag(backend, flag_id, clinician("dr-lee"))
+    acknowledge_urgent(backend, PacketMaker(backend), clinician("dr-lee"), flag_id, "safety plan made")
     assert changed()
     identify(backend, "Nobody", "Known", DOB)
     assert changed()

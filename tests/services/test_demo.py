@@ -8,7 +8,7 @@ from kiosk.services.backend import Backend
 from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_demo
 from kiosk.services.schedule import schedule_for_day
 from kiosk.store.engine import unit_of_work
-from kiosk.store.models import Appointment, Flag, Intake, Patient, StaffUser
+from kiosk.store.models import Addendum, Appointment, Flag, Intake, IntakeStatus, Patient, StaffUser
 from tests.identities import front_desk
 
 
@@ -27,8 +27,17 @@ def test_the_demo_day_and_its_history(backend: Backend) -> None:
     assert len(schedule_for_day(backend, front_desk())) == 10
     with unit_of_work(backend.db_factory) as db:
         urgent = db.scalars(select(Flag).where(Flag.level == "urgent")).all()
+        past = db.execute(select(Intake.status, Intake.packet_pdf.is_not(None), Intake.id)).all()
+        addenda = db.execute(select(Addendum.intake_id, Addendum.action)).all()
     assert len(urgent) == 1  # exactly one past positive PHQ-9 item 9, acknowledged by the demo clinician
     assert urgent[0].acknowledged_by == "demo-clinician"
+    assert urgent[0].acknowledged_outcome
+    # The past sessions were reviewed through the same services as the console: each has its signed packet
+    # and a signed review addendum, and the acknowledged flag has its own.
+    assert {status for status, _, _ in past} == {IntakeStatus.REVIEWED.value}
+    assert all(has_packet for _, has_packet, _ in past)
+    assert sorted(action for _, action in addenda).count("review") == len(past)
+    assert len(addenda) == len(past) + 1
 
 
 def test_running_it_twice_adds_nothing(backend: Backend) -> None:

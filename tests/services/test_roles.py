@@ -20,9 +20,9 @@ from kiosk.services.backup import create_backup
 from kiosk.services.board import board_for_day, board_signature, resolve_arrival
 from kiosk.services.checkin import identify
 from kiosk.services.fhir_export import export_intake, intakes_of_day
+from kiosk.services.flag_answers import acknowledge_urgent, mark_reviewed_signed
 from kiosk.services.intake import start_correction
 from kiosk.services.intake_review import intake_review
-from kiosk.services.intake_signoff import acknowledge_flag, mark_reviewed
 from kiosk.services.keys import export_keys
 from kiosk.services.packets import PacketMaker, stored_packet
 from kiosk.services.patient_search import PatientIndex
@@ -180,8 +180,18 @@ CASES = [
         lambda b: _patient_of_intake(b, fresh_visit(b)),
         lambda b, s, patient: patient_trend(b, patient, s),
     ),
-    Case("acknowledge_flag", Permission.ACKNOWLEDGE_FLAGS, urgent_flag, lambda b, s, f: acknowledge_flag(b, f, s)),
-    Case("mark_reviewed", Permission.MARK_REVIEWED, fresh_visit, lambda b, s, i: mark_reviewed(b, i, s)),
+    Case(
+        "acknowledge_urgent",
+        Permission.ACKNOWLEDGE_FLAGS,
+        urgent_flag,
+        lambda b, s, f: acknowledge_urgent(b, PacketMaker(b), s, f, "safety plan made"),
+    ),
+    Case(
+        "mark_reviewed_signed",
+        Permission.MARK_REVIEWED,
+        fresh_visit,
+        lambda b, s, i: mark_reviewed_signed(b, PacketMaker(b), s, i),
+    ),
     Case("start_correction", Permission.START_CORRECTION, fresh_visit, lambda b, s, i: start_correction(b, i, s)),
     Case(
         "stored_packet",
