@@ -488,6 +488,8 @@ class PatientWindow(QWidget):
         self.read_aloud.stop()  # a new screen or question: what was being read is no longer in view
         if self.settings.read_aloud and screen is not self.welcome:
             self.read_aloud.start()  # if Welcome was left before its first paint had started it
+        elif self.settings.read_aloud:
+            self.read_aloud.ask_again()  # a speech engine too slow for the last patient may answer now
         self.stack.setCurrentWidget(screen)
         if screen not in self._built_screens("identify_screen", "consent", "question"):
             # No button starts out focused: on a touch screen a focus ring looks like an answer already chosen.

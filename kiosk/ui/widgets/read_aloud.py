@@ -52,7 +52,7 @@ class ReadAloud(QObject):
     blocks the thread that makes the engine, holding Python's lock: the whole kiosk would freeze. So the engine
     is first made in a short child process (`PROBE_SECONDS` at most, off the GUI thread; the first one also starts
     speech-dispatcher); only when that answers is it made here. A daemon that hangs costs the patient the button,
-    never the screen.
+    never the screen; the next patient's Welcome asks again.
     """
 
     available_changed = Signal(bool)
@@ -64,6 +64,7 @@ class ReadAloud(QObject):
         self._speech: QTextToSpeech | None = None
         self._started = False
         self._probe: QProcess | None = None
+        self._gave_up = False
         self._available = False
         self._speaking = False
         self.last_text = ""
@@ -85,6 +86,13 @@ class ReadAloud(QObject):
         probe.errorOccurred.connect(self._on_probe_failed)
         QTimer.singleShot(PROBE_SECONDS * 1000, self, self._on_probe_timeout)
         probe.start(sys.executable, ["-c", _PROBE, self._engine_name])
+
+    def ask_again(self) -> None:
+        """For the next patient: probe once more if the engine did not answer in time before."""
+        if self._gave_up and self._probe is None:
+            self._gave_up = False
+            self._started = False
+            self.start()
 
     def _needs_probe(self) -> bool:
         """speech-dispatcher (Linux, not the Qt test engine); a frozen build has no Python to run the probe."""
@@ -114,10 +122,15 @@ class ReadAloud(QObject):
     def _on_probe_timeout(self) -> None:
         probe, self._probe = self._probe, None
         if probe is not None:
-            log.info("read aloud is not available: the speech engine did not answer in %d s", PROBE_SECONDS)
+            log.info(
+                "read aloud is not available: the speech engine did not answer in %d s; asking again for the next "
+                "patient",
+                PROBE_SECONDS,
+            )
             probe.kill()
             probe.waitForFinished(1000)
             probe.deleteLater()
+            self._gave_up = True  # a daemon busy starting (or restarted) may answer for the next patient
 
     def _open(self) -> None:
         try:

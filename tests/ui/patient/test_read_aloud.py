@@ -170,5 +170,9 @@ def test_a_speech_engine_that_never_answers_costs_the_button_not_the_screen(
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.question, timeout=SPEECH_MS)
         qtbot.waitUntil(lambda: window.read_aloud._probe is None, timeout=SPEECH_MS)  # killed after a second
         assert not window.read_aloud.available and not window.read_aloud_button.isVisible()
+        window.show_screen(window.welcome)  # the next patient: the engine is asked once more
+        assert window.read_aloud._probe is not None
+        qtbot.waitUntil(lambda: window.read_aloud._probe is None, timeout=SPEECH_MS)
+        assert not window.read_aloud_button.isVisible()
     finally:
         window.shutdown()
