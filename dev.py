@@ -128,7 +128,7 @@ def cmd_test(extra: list[str]) -> int:
         [str(python), "-m", "ruff", "format", "--check", "kiosk", "tests", "benchmarks", "dev.py"],
         [str(python), "-m", "mypy"],
         [str(_venv_bin("lint-imports")), "--no-cache"],
-        [str(python), "-m", "pytest", "--cov", "--cov-report=", *extra],
+        [str(python), "-m", "pytest", "--cov", "--cov-report=", *test_workers(extra), *extra],
     ]
     for check in checks:
         code = _run(check, env)
@@ -136,6 +136,21 @@ def cmd_test(extra: list[str]) -> int:
             return code
     # The floors hold for the whole suite; a chosen part of it (-k, a folder) only prints its figures.
     return check_coverage(python, enforce=not extra)
+
+
+def test_workers(extra: list[str]) -> list[str]:
+    """pytest-xdist options: one worker per core (at most four; KIOSK_TEST_WORKERS=N overrides, 1 runs in
+    this process), unless the arguments already choose (-n, -p no:xdist, --pdb).
+
+    Tests that share a machine-wide resource are kept on one worker with `pytest.mark.xdist_group` (the
+    speech-dispatcher daemon the read-aloud tests stop and start); PostgreSQL databases, CUPS jobs and data
+    folders are already each worker's own.
+    """
+    if any(arg in ("-n", "--numprocesses", "--pdb", "no:xdist") or arg.startswith("-n") for arg in extra):
+        return []
+    wanted = os.environ.get("KIOSK_TEST_WORKERS", "")
+    workers = int(wanted) if wanted.isdigit() and int(wanted) > 0 else min(os.cpu_count() or 1, 4)
+    return [] if workers == 1 else ["-n", str(workers), "--dist", "loadgroup"]
 
 
 LAYERS = ("domain", "store", "documents", "services", "ui")

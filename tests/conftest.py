@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,36 @@ os.environ.setdefault("QT_SCALE_FACTOR", "1")
 if os.environ.get("KIOSK_TEST_PULSE_SERVER"):
     os.environ["PULSE_SERVER"] = os.environ["KIOSK_TEST_PULSE_SERVER"]
 FORMS_DIR = REPO_ROOT / "forms"
+
+
+# ------------------------------------------------------------------------------------------- the demo
+# Seeding the demo (ten patients, their treatment series with signed packets: some 600 commits) takes
+# seconds; copying the folder takes milliseconds. It is seeded once per run (per worker under xdist) and
+# every test that needs it gets a copy of its own.
+
+
+@pytest.fixture(scope="session")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder with the demo seeded, its key and default settings; never opened by a test itself."""
+    from kiosk.services.backend import open_backend
+    from kiosk.services.demo import seed_demo
+    from kiosk.settings import DEFAULT_SETTINGS
+
+    folder = tmp_path_factory.mktemp("demo-template") / "data"
+    folder.mkdir()
+    (folder / "settings.toml").write_text(DEFAULT_SETTINGS)
+    backend = open_backend(folder)
+    try:
+        seed_demo(backend)
+    finally:
+        backend.engine.dispose()
+    return folder
+
+
+def copy_demo(template: Path, target: Path) -> Path:
+    """A data folder of the test's own at `target`, copied from the seeded demo `template`."""
+    shutil.copytree(template, target)
+    return target
 
 
 @pytest.fixture(autouse=True)

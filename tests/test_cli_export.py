@@ -12,14 +12,12 @@ from fhirclient.models.bundle import Bundle
 from fhirclient.models.questionnaire import Questionnaire
 
 from kiosk import cli
-from tests.conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR, copy_demo
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path) -> Path:
-    directory = tmp_path / "data"
-    assert cli.main(["--data-dir", str(directory), "--forms-dir", str(FORMS_DIR), "demo", "--quiet"]) == 0
-    return directory
+def data_dir(demo_template: Path, tmp_path: Path) -> Path:
+    return copy_demo(demo_template, tmp_path / "data")
 
 
 def _run(data_dir: Path, monkeypatch: pytest.MonkeyPatch, password: str, *argv: str) -> int:

@@ -7,6 +7,7 @@ import base64
 import datetime as dt
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,21 +18,19 @@ from sqlalchemy import select
 from kiosk import cli
 from kiosk.domain.fhir_questionnaire import ORDINAL_VALUE, TRANSLATION, questionnaire
 from kiosk.services.backend import Backend
-from kiosk.services.demo import seed_demo
 from kiosk.services.fhir_export import FhirExportError, export_intake, intakes_of_day, questionnaire_files
 from kiosk.services.intake import begin_intake, record_answer
 from kiosk.services.permissions import RoleRefusedError
 from kiosk.services.staff_accounts import StaffIdentity, sign_in
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import AuditEntry, Intake, IntakeStatus
-from tests.conftest import FORMS_DIR
-from tests.services.conftest import schedule
+from tests.conftest import FORMS_DIR, copy_demo
+from tests.services.conftest import BackendFactory, schedule
 
 
 @pytest.fixture
-def demo(backend: Backend) -> Backend:
-    seed_demo(backend)
-    return backend
+def demo(make_backend: BackendFactory, demo_template: Path, tmp_path: Path) -> Backend:
+    return make_backend(copy_demo(demo_template, tmp_path / "demo"))
 
 
 @pytest.fixture

@@ -26,6 +26,9 @@ from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
 from tests.ui.patient.test_kiosk_behaviour import SAM, check_in
 
+# The tests stop and start the machine's one speech-dispatcher: under pytest-xdist they share one worker.
+pytestmark = pytest.mark.xdist_group("speech-dispatcher")
+
 MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: the consents come first
 SPEECH_MS = 30_000  # the first kiosk also starts speech-dispatcher and loads its voices
 
