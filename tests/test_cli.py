@@ -10,7 +10,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.settings import DEFAULT_SETTINGS
-from tests.conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR, copy_demo
 
 BROKEN = Path(__file__).parent / "domain" / "broken_forms"
 
@@ -120,7 +120,7 @@ def test_db_upgrade_and_demo_twice(capsys: pytest.CaptureFixture[str], tmp_path:
 
 
 def test_demo_data_never_goes_into_a_clinics_database(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, demo_template: Path
 ) -> None:
     """`kiosk demo` and `demo-history` need no sign-in, so they must not add the demo accounts (published
     passwords) or synthetic patients to a database that has accounts of its own: that would be a way in."""
@@ -151,16 +151,15 @@ def test_demo_data_never_goes_into_a_clinics_database(
         assert session.scalar(select(func.count()).select_from(Patient)) == 0
     backend.engine.dispose()
     # A demo database stays one: its demo accounts do not make it "a clinic's" on the next run.
-    demo = str(tmp_path / "demo")
+    demo = str(copy_demo(demo_template, tmp_path / "demo"))
     assert run(capsys, "--data-dir", demo, "demo")[0] == 0
     assert run(capsys, "--data-dir", demo, "demo-history", "--intakes", "10", "--patients", "2")[0] == 0
 
 
 def test_a_broken_settings_file_is_refused_and_nothing_changes(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, demo_template: Path
 ) -> None:
-    data = tmp_path / "data"
-    assert run(capsys, "demo", "--data-dir", str(data))[0] == 0
+    data = copy_demo(demo_template, tmp_path / "data")
     database = (data / "kiosk.sqlite3").read_bytes()
     broken = DEFAULT_SETTINGS.replace("idle_seconds = 90", "idle_seconds = soon")
     (data / "settings.toml").write_text(broken)

@@ -10,7 +10,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.services.backend import KEY_FILE
-from tests.conftest import FORMS_DIR
+from tests.conftest import FORMS_DIR, copy_demo
 
 ADMIN = ("--user", "admin", "--password-stdin")
 ADMIN_PASSWORD = "demo-admin-2026\n"
@@ -27,14 +27,13 @@ def kiosk(
 
 
 def test_backup_and_restore_from_the_command_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], demo_template: Path
 ) -> None:
-    clinic = tmp_path / "clinic"
+    clinic = copy_demo(demo_template, tmp_path / "clinic")
 
     def run(data_dir: Path, *argv: str, stdin: str = "") -> tuple[int, str, str]:
         return kiosk(data_dir, *argv, stdin=stdin, monkeypatch=monkeypatch, capsys=capsys)
 
-    assert run(clinic, "demo", "--quiet")[0] == 0
     backup = tmp_path / "clinic.kbak"
     code, _out, err = run(clinic, "backup", "-o", str(backup))
     assert code == 1 and "needs a staff sign-in" in err and not backup.exists()

@@ -17,8 +17,7 @@ import pytest
 
 from kiosk import cli
 from kiosk.services.demo import DEMO_STAFF
-from tests.conftest import FORMS_DIR
-from tests.services.test_packets import install_certificate, make_certificate_source
+from tests.conftest import FORMS_DIR, copy_demo
 
 CLINICIAN = next(person for person in DEMO_STAFF if person.username == "dr.rivera")
 DESK = next(person for person in DEMO_STAFF if person.username == "frontdesk")
@@ -39,12 +38,9 @@ def as_clinician(data_dir: Path, argv: Sequence[str]) -> int:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One demo data folder for the module (seeding takes seconds); tests only read it, or file its one REMS form."""
-    data_dir = tmp_path_factory.mktemp("demo") / "data"
-    install_certificate(make_certificate_source(tmp_path_factory), data_dir)
-    assert run(data_dir, ["demo", "--quiet"]) == 0
-    return data_dir
+def demo(tmp_path_factory: pytest.TempPathFactory, demo_template: Path) -> Path:
+    """One copy of the demo for the module; tests only read it, or file its one REMS form."""
+    return copy_demo(demo_template, tmp_path_factory.mktemp("demo") / "data")
 
 
 def test_sessions_lists_the_demo_sessions_one_per_line_by_id(demo: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from kiosk.services.backend import Backend
@@ -9,7 +11,9 @@ from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_dem
 from kiosk.services.schedule import schedule_for_day
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Addendum, Appointment, Flag, Intake, IntakeStatus, Patient, StaffUser
+from tests.conftest import copy_demo
 from tests.identities import front_desk
+from tests.services.conftest import BackendFactory
 
 
 def counts(backend: Backend) -> tuple[int, ...]:
@@ -20,10 +24,12 @@ def counts(backend: Backend) -> tuple[int, ...]:
         )
 
 
-def test_the_demo_day_and_its_history(backend: Backend) -> None:
-    summary = seed_demo(backend)
-    assert summary.patients_added == len(DEMO_PATIENTS)
-    assert summary.intakes_added == len(SERIES) * SERIES_SESSIONS
+def test_the_demo_day_and_its_history(make_backend: BackendFactory, demo_template: Path, tmp_path: Path) -> None:
+    """What the demo holds (the folder every UI test copies: tests/conftest.py seeds it with seed_demo)."""
+    backend = make_backend(copy_demo(demo_template, tmp_path / "demo"))
+    with unit_of_work(backend.db_factory) as db:
+        assert db.scalar(select(func.count()).select_from(Patient)) == len(DEMO_PATIENTS)
+        assert db.scalar(select(func.count()).select_from(Intake)) == len(SERIES) * SERIES_SESSIONS
     assert len(schedule_for_day(backend, front_desk())) == 10
     with unit_of_work(backend.db_factory) as db:
         urgent = db.scalars(select(Flag).where(Flag.level == "urgent")).all()
@@ -41,7 +47,9 @@ def test_the_demo_day_and_its_history(backend: Backend) -> None:
 
 
 def test_running_it_twice_adds_nothing(backend: Backend) -> None:
-    seed_demo(backend)
+    summary = seed_demo(backend)
+    assert summary.patients_added == len(DEMO_PATIENTS)
+    assert summary.intakes_added == len(SERIES) * SERIES_SESSIONS
     before = counts(backend)
     again = seed_demo(backend)
     assert (again.patients_added, again.appointments_added, again.intakes_added, again.staff_added) == (0, 0, 0, 0)

@@ -4,7 +4,9 @@ unexpected errors, kiosk mode, the staff PIN pad and accessibility."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
@@ -15,6 +17,9 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from kiosk.services.backend import open_backend
+from kiosk.services.checkin import identify
+from kiosk.services.demo import prepared_patient_answers
+from kiosk.services.intake import begin_intake, record_answer
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Answer, Arrival, AuditEntry, Flag, Intake
 from kiosk.ui.patient.window import PatientWindow
@@ -55,6 +60,43 @@ def answers_in_database(data_dir: Path, form_id: str = "phq9") -> dict[str, str]
             return {row.item_id: backend.cipher.decrypt_json(row.value_enc, context="answers.value") for row in rows}
     finally:
         backend.engine.dispose()
+
+
+IM_CHECKLIST = "checklist_im_ketamine"
+
+
+def sam_answered_before(
+    data_dir: Path,
+    overrides: Mapping[str, str] = MappingProxyType({}),
+    *,
+    stop_at: str = "",
+    leave_out: Callable[[str], bool] = lambda _item_id: False,
+) -> None:
+    """Sam's visit begun through the services: PHQ-9 and GAD-7 answered 0 (the difficulty question left), then
+    the IM checklist's prepared answers (`overrides` instead where given) up to `stop_at`, not included,
+    without the items `leave_out` names. The kiosk then resumes where a patient who walked away would."""
+    backend = open_backend(data_dir)
+    try:
+        match = identify(backend, *SAM).match
+        assert match is not None
+        state = begin_intake(backend, match.appointment_id, "en")
+        for form_id in ("phq9", "gad7"):
+            for item in backend.forms.get(form_id).answerable_items():
+                if item.id != "difficulty":
+                    record_answer(backend, state.intake_id, form_id, item.id, 0)
+        for item_id, value in prepared_patient_answers(backend.forms.get(IM_CHECKLIST)):
+            if item_id == stop_at:
+                break
+            if not leave_out(item_id):
+                record_answer(backend, state.intake_id, IM_CHECKLIST, item_id, overrides.get(item_id, value))
+    finally:
+        backend.engine.dispose()
+
+
+def step_on_screen(window: PatientWindow) -> str:
+    """The flow's key of the step in view ("form/item"), or "" before a visit has begun."""
+    flow = window.sitting.flow
+    return flow.current.key if flow is not None else ""
 
 
 def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(

@@ -11,55 +11,34 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from kiosk.domain.forms import pick
-from kiosk.services.backend import open_backend
-from kiosk.services.checkin import identify
-from kiosk.services.demo import prepared_patient_answers
-from kiosk.services.intake import begin_intake, record_answer
-from kiosk.ui.patient.window import PatientWindow
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient, choose
-from tests.ui.patient.test_kiosk_behaviour import SAM, answers_in_database, check_in
-
-CHECKLIST = "checklist_im_ketamine"
-
-
-def _answered_up_to_the_ride_home(data_dir: Path, ride_home: str) -> None:
-    """Sam's questionnaires and checklist answered, "ride home" as given and no driver yet."""
-    backend = open_backend(data_dir)
-    try:
-        match = identify(backend, *SAM).match
-        assert match is not None
-        state = begin_intake(backend, match.appointment_id, "en")
-        for form_id in ("phq9", "gad7"):
-            for item in backend.forms.get(form_id).answerable_items():
-                if item.id != "difficulty":
-                    record_answer(backend, state.intake_id, form_id, item.id, 0)
-        for item_id, value in prepared_patient_answers(backend.forms.get(CHECKLIST)):
-            if not item_id.startswith("driver"):
-                record_answer(
-                    backend, state.intake_id, CHECKLIST, item_id, ride_home if item_id == "ride_home" else value
-                )
-    finally:
-        backend.engine.dispose()
+from tests.ui.patient.test_kiosk_behaviour import (
+    IM_CHECKLIST,
+    SAM,
+    answers_in_database,
+    check_in,
+    sam_answered_before,
+    step_on_screen,
+)
 
 
-def _on_screen(window: PatientWindow) -> str:
-    flow = window.sitting.flow
-    return flow.current.key if flow is not None else ""
+def _driver(item_id: str) -> bool:
+    return item_id.startswith("driver")
 
 
 def test_walking_away_mid_driver_details_resumes_there_and_submit_waits_for_them(
     qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
 ) -> None:
     data_dir = make_data_dir(tmp_path / "data", idle_seconds=600, countdown=1)
-    _answered_up_to_the_ride_home(data_dir, "yes")
+    sam_answered_before(data_dir, {"ride_home": "yes"}, leave_out=_driver)
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
         check_in(patient, *SAM)
         patient.tap("Yes, this is me")
         # Ride home "yes" and no driver: resume goes to the driver's screen, not to Review.
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_details", timeout=10_000)
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=10_000)
         name = patient.tap_field("Driver's name")
         patient.type_on_screen("Jordan Lee")
         assert name.text().lower() == "jordan lee"
@@ -67,12 +46,12 @@ def test_walking_away_mid_driver_details_resumes_there_and_submit_waits_for_them
         window.idle_guard.set_intervals(quiet_seconds=0.2, countdown_seconds=0.5)
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.welcome, timeout=5000)
         window.idle_guard.set_intervals(quiet_seconds=600, countdown_seconds=30)
-        assert "driver_name" not in answers_in_database(data_dir, CHECKLIST)
+        assert "driver_name" not in answers_in_database(data_dir, IM_CHECKLIST)
 
         # Back again: the same screen, and Review would not have let them submit without it.
         check_in(patient, *SAM)
         patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_details", timeout=10_000)
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=10_000)
         flow = window.sitting.flow
         assert flow is not None
         assert [item.id for _step, item in flow.missing_questions()] == ["driver_name", "driver_phone"]
@@ -83,21 +62,21 @@ def test_walking_away_mid_driver_details_resumes_there_and_submit_waits_for_them
         patient.tap("Next")
         # The questions after it were answered before they left: each shows its answer, tapped again to go on.
         for _ in range(10):
-            qtbot.waitUntil(lambda: _on_screen(window) != f"{CHECKLIST}/ride_details", timeout=5000)
+            qtbot.waitUntil(lambda: step_on_screen(window) != f"{IM_CHECKLIST}/ride_details", timeout=5000)
             if window.stack.currentWidget() is window.review:
                 break
-            key = _on_screen(window)
+            key = step_on_screen(window)
             checked = [b for b in window.question.pool if b.isVisible() and b.isChecked()]
             if checked:
                 patient.tap(checked[0].accessibleName())
             else:
                 choose(patient, window, "en", 0)
-            qtbot.waitUntil(lambda key=key: _on_screen(window) != key, timeout=5000)
+            qtbot.waitUntil(lambda key=key: step_on_screen(window) != key, timeout=5000)
         assert window.stack.currentWidget() is window.review
         assert window.review.submit.isEnabled() and window.review.missing.text() == ""
         patient.tap("Submit")
         patient.wait_for_text("Thank you")
-        stored = answers_in_database(data_dir, CHECKLIST)
+        stored = answers_in_database(data_dir, IM_CHECKLIST)
         assert stored["driver_phone"] == "(555) 010-0142"
     finally:
         window.shutdown()
@@ -107,14 +86,14 @@ def test_changing_ride_home_from_review_opens_the_driver_follow_up_before_submit
     qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
 ) -> None:
     data_dir = make_data_dir(tmp_path / "data")
-    _answered_up_to_the_ride_home(data_dir, "no")
+    sam_answered_before(data_dir, {"ride_home": "no"}, leave_out=_driver)
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
         check_in(patient, *SAM)
         patient.tap("Yes, this is me")
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.review, timeout=10_000)
-        ride_home = window.backend.forms.get(CHECKLIST).item("ride_home")
+        ride_home = window.backend.forms.get(IM_CHECKLIST).item("ride_home")
         (change,) = [
             b
             for b in patient.buttons()
@@ -122,10 +101,10 @@ def test_changing_ride_home_from_review_opens_the_driver_follow_up_before_submit
         ]
         patient.settle()
         qtbot.mouseClick(change, Qt.MouseButton.LeftButton, pos=change.rect().center())
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_home")
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_home")
         patient.tap("Yes")
         # The change made the driver's details necessary: they are asked before going back to Review.
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_details", timeout=5000)
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=5000)
         patient.tap_field("Driver's name")
         patient.type_on_screen("Jordan Lee")
         # The keyboard's Next (the screen has its own Next too, which sends the answers): on to the phone box.
@@ -135,7 +114,7 @@ def test_changing_ride_home_from_review_opens_the_driver_follow_up_before_submit
         qtbot.waitUntil(lambda: patient.focused_name() == "Driver's phone number")
         patient.tap("Next")  # the phone is still empty: a message beside it, nothing moves on
         patient.wait_for_text("Please type a phone number with its area code")
-        assert _on_screen(window) == f"{CHECKLIST}/ride_details"
+        assert step_on_screen(window) == f"{IM_CHECKLIST}/ride_details"
         patient.type_on_screen("5550100142")
         patient.tap("Next")
         qtbot.waitUntil(lambda: window.stack.currentWidget() is window.review, timeout=5000)

@@ -7,55 +7,32 @@ from pathlib import Path
 
 from pytestqt.qtbot import QtBot
 
-from kiosk.services.backend import open_backend
-from kiosk.services.checkin import identify
-from kiosk.services.demo import prepared_patient_answers
-from kiosk.services.intake import begin_intake, record_answer
-from kiosk.ui.patient.window import PatientWindow
 from kiosk.ui.widgets.answer_box import AnswerBox
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
-from tests.ui.patient.test_kiosk_behaviour import SAM, answers_in_database, check_in
+from tests.ui.patient.test_kiosk_behaviour import (
+    IM_CHECKLIST,
+    SAM,
+    answers_in_database,
+    check_in,
+    sam_answered_before,
+    step_on_screen,
+)
 
-CHECKLIST = "checklist_im_ketamine"
 MEDICINE = "sertraline 50 mg to 100 mg, twice a day?"
-
-
-def _answered_up_to(data_dir: Path, stop_at: str, overrides: dict[str, str]) -> None:
-    """Sam's questionnaires answered, and the checklist up to (not including) `stop_at`."""
-    backend = open_backend(data_dir)
-    try:
-        match = identify(backend, *SAM).match
-        assert match is not None
-        state = begin_intake(backend, match.appointment_id, "en")
-        for form_id in ("phq9", "gad7"):
-            for item in backend.forms.get(form_id).answerable_items():
-                if item.id != "difficulty":
-                    record_answer(backend, state.intake_id, form_id, item.id, 0)
-        for item_id, value in prepared_patient_answers(backend.forms.get(CHECKLIST)):
-            if item_id == stop_at:
-                break
-            record_answer(backend, state.intake_id, CHECKLIST, item_id, overrides.get(item_id, value))
-    finally:
-        backend.engine.dispose()
-
-
-def _on_screen(window: PatientWindow) -> str:
-    flow = window.sitting.flow
-    return flow.current.key if flow is not None else ""
 
 
 def test_a_medicine_and_its_dose_are_typed_on_the_123_layer_and_stored_as_typed(
     qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
 ) -> None:
     data_dir = make_data_dir(tmp_path / "data")
-    _answered_up_to(data_dir, "medication_which", {"medication_changed": "yes"})
+    sam_answered_before(data_dir, {"medication_changed": "yes"}, stop_at="medication_which")
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
         check_in(patient, *SAM)
         patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/medication_which", timeout=10_000)
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/medication_which", timeout=10_000)
         box = patient.tap_field("Which medicine, and what changed?")
         assert isinstance(box, AnswerBox)
         assert not patient.has_button("5")  # the letters first; digits are one tap away
@@ -72,29 +49,29 @@ def test_a_medicine_and_its_dose_are_typed_on_the_123_layer_and_stored_as_typed(
         patient.tap("ABC")
         assert patient.has_button("q")
         patient.tap("Next")
-        qtbot.waitUntil(lambda: _on_screen(window) != f"{CHECKLIST}/medication_which", timeout=5000)
-        assert answers_in_database(data_dir, CHECKLIST)["medication_which"] == typed
+        qtbot.waitUntil(lambda: step_on_screen(window) != f"{IM_CHECKLIST}/medication_which", timeout=5000)
+        assert answers_in_database(data_dir, IM_CHECKLIST)["medication_which"] == typed
     finally:
         window.shutdown()
 
 
 def test_the_drivers_name_is_stored_as_a_name(qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir) -> None:
     data_dir = make_data_dir(tmp_path / "data")
-    _answered_up_to(data_dir, "driver_name", {})
+    sam_answered_before(data_dir, stop_at="driver_name")
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
         check_in(patient, *SAM)
         patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: _on_screen(window) == f"{CHECKLIST}/ride_details", timeout=10_000)
+        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=10_000)
         name = patient.tap_field("Driver's name")
         # Typed all in small letters on a hardware keyboard (or with auto-capitals undone): stored as a name.
         qtbot.keyClicks(name, "jordan lee")
         patient.tap_field("Driver's phone number")
         patient.type_on_screen("5550100142")
         patient.tap("Next")
-        qtbot.waitUntil(lambda: _on_screen(window) != f"{CHECKLIST}/ride_details", timeout=5000)
-        stored = answers_in_database(data_dir, CHECKLIST)
+        qtbot.waitUntil(lambda: step_on_screen(window) != f"{IM_CHECKLIST}/ride_details", timeout=5000)
+        stored = answers_in_database(data_dir, IM_CHECKLIST)
         assert stored["driver_name"] == "Jordan Lee"
         assert stored["driver_phone"] == "(555) 010-0142"
     finally:
