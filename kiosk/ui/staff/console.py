@@ -49,7 +49,7 @@ class ConsoleView(QWidget):
         row.addWidget(text_label(context.backend.settings.clinic_name, TextRole.QUESTION, wrap=False))
         row.addStretch(1)
         self.who = text_label(
-            f"Signed in as {identity.display_name} ({ROLE_NAMES[identity.role]})", TextRole.HINT, wrap=False
+            f"Signed in as {identity.display_name}, {ROLE_NAMES[identity.role].lower()}", TextRole.HINT, wrap=False
         )
         row.addWidget(self.who)
         self.lock_button = push_button("Lock")

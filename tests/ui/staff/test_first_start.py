@@ -45,7 +45,7 @@ def test_first_start_makes_the_admin_and_signs_them_in(qtbot: QtBot, tmp_path: P
         staff.click("Create admin account")
         qtbot.waitUntil(lambda: window.console is not None, timeout=5000)
         assert staff.console.tab_names()[-1] == "Settings"
-        staff.wait_for_text("Signed in as Dana Lee (Admin)")
+        staff.wait_for_text("Signed in as Dana Lee, admin")
         users = list_staff_users(backend, admin())
         assert [(user.username, user.role) for user in users] == [("dana.lee", StaffRole.ADMIN)]
     finally:

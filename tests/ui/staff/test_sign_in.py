@@ -30,7 +30,7 @@ def test_wrong_password_says_so_and_the_right_one_opens_the_console(qtbot: QtBot
 
     sign_in_with(staff, username, password)
     qtbot.waitUntil(lambda: staff.window.console is not None, timeout=5000)
-    staff.wait_for_text("Signed in as Dr. Alex Rivera (demo) (Clinician)")
+    staff.wait_for_text("Signed in as Dr. Alex Rivera (demo), clinician")
     assert staff.console.tab_names() == ["Board", "Schedule", "Intake review", "Patient chart", "Dosing session"]
 
 
