@@ -6,8 +6,11 @@ kiosk had acknowledged, and the resumed intake must be completed and submitted b
 
 Each run of the kiosk is a separate process (`gui_soak.py --child ...`): the real window, the real worker
 thread and database, taps with real mouse and touch events at the centre of controls (sometimes a second
-tap 120 ms after the first), on-screen typing, consents scrolled and signed, "Change" from Review on the
-ride-home answer (which opens or closes the driver follow-up), Back now and then. The parent kills it after
+tap 120 ms after the first), on-screen typing, consents scrolled and signed (or adopted with "Sign with my
+signature"), now and then "I have a question" (the consent is then signed from Review's "Read and sign") or
+"I do not agree" (the patient checks in again after a word with the front desk), a hurried "No, this is not
+me" on the appointment card, the crisis message after PHQ-9 item 9, "Change" from Review on the ride-home
+answer (which opens or closes the driver follow-up), Back now and then. The parent kills it after
 a random delay (during start-up, mid-typing, mid-save, on Review), checks the database, and starts it again
 on the same patient until that patient's intake is submitted, then moves on to the next patient of the demo
 day (a fresh data directory after the tenth). After the last kill the patient in progress is completed
@@ -18,6 +21,8 @@ The child says what it does on stdout, one line each, flushed before the next ac
     try FORM ITEM VALUE_JSON        an answer about to be given (it may be saved even if killed now)
     ack FORM ITEM VALUE_JSON        the kiosk acknowledged it (recorded in the flow after the database commit)
     signed FORM                     a consent acknowledged
+    asked FORM / declined FORM      "I have a question" / "I do not agree" on that consent was taken
+    note TEXT                       something a patient could get past but should not meet (in the report)
     submitted ID                    the thank-you screen after Submit
     refused TEXT / stuck TEXT       Submit led to the problem screen, or the kiosk stopped somewhere
 An acknowledged answer is lost when the database holds neither it nor an answer tried after it.
@@ -59,6 +64,12 @@ WORDS = {
         "Skip": "Skip",
         "Back": "Back",
         "Change": "Change",
+        "No, this is not me": "No, this is not me",
+        "Try again": "Try again",
+        "I have a question": "I have a question",
+        "I do not agree": "I do not agree",
+        "OK": "OK",
+        "Read and sign": "Read and sign",
         "fields": ("First name", "Last name", "Month", "Day", "Year"),
         "thanks": "Thank you",
     },
@@ -76,6 +87,12 @@ WORDS = {
         "Skip": "Omitir",
         "Back": "Atrás",
         "Change": "Cambiar",
+        "No, this is not me": "No, no soy yo",
+        "Try again": "Intentar de nuevo",
+        "I have a question": "Tengo una pregunta",
+        "I do not agree": "No estoy de acuerdo",
+        "OK": "Aceptar",
+        "Read and sign": "Leer y firmar",
         "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
         "thanks": "Gracias",
     },
@@ -92,12 +109,14 @@ def say(line: str) -> None:
 def child(data_dir: Path, patient_index: int, seed: int) -> int:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication, QWidget
+    from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
     from kiosk.app import application, build_kiosk
-    from kiosk.domain.forms import ItemType, pick
+    from kiosk.domain.forms import Item, ItemType, pick
+    from kiosk.domain.scoring import AnswerData, normalize_answer
     from kiosk.services.demo import DEMO_PATIENTS
-    from kiosk.ui.patient.flow import StepKind
+    from kiosk.ui.patient.flow import PatientFlow, StepKind
+    from kiosk.ui.patient.question import check_typed
     from kiosk.ui.patient.window import PatientWindow
     from tests.ui.patient.driver import Patient
 
@@ -133,9 +152,20 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
     QTest.qWaitForWindowExposed(window)
     bot = Bot()
     patient = Patient(bot, window)  # type: ignore[arg-type]
+    hesitated: set[str] = set()
+    """Consents this patient already asked about or declined in this run: the next time they sign."""
 
     def now_screen() -> QWidget | None:
         return window.stack.currentWidget()
+
+    def open_flow() -> PatientFlow:
+        flow = window.sitting.flow
+        assert flow is not None
+        return flow
+
+    def tap_centre(target: QAbstractButton) -> None:
+        patient.settle()
+        QTest.mouseClick(target, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, target.rect().center())
 
     def double_tap(name: str) -> None:
         """An unsure finger: the same spot again 120 ms later (the input guard must ignore it)."""
@@ -149,36 +179,48 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                 )
 
     def acknowledged(form_id: str, answers: list[tuple[str, Any]]) -> None:
-        flow = window.sitting.flow
-        assert flow is not None
+        flow = open_flow()
         bot.waitUntil(lambda: all(flow.answer(form_id, item_id) == value for item_id, value in answers), 10_000)
         for item_id, value in answers:
             say(f"ack {form_id} {item_id} {json.dumps(value)}")
 
+    def typed_answer(entry: Item) -> tuple[str, AnswerData]:
+        """What the patient types into this field, and what the kiosk stores for it by its own rules (the screen's
+        check, then the service's: a driver's name "jordan lee" is kept as "Jordan Lee")."""
+        if entry.type is ItemType.PHONE:
+            keys = shown = rng.choice(["5550100142", "555 010 0143"])
+        elif entry.type is ItemType.NUMBER:
+            keys = shown = f"{entry.minimum if entry.minimum is not None else 5:g}"
+        elif entry.type is ItemType.DATE:
+            keys, shown = "04272026", "04/27/2026"  # the field's mask puts in the slashes
+        elif entry.person_name:
+            keys = shown = rng.choice(["Jordan Lee", "jordan lee", "Mary-Ann O'Brien"])
+        else:
+            keys = shown = rng.choice(["sertraline 50 mg", "Nothing new", "Started vitamin D, 1000 IU"])
+        value, problem = check_typed(entry, shown)
+        assert value is not None, problem
+        return keys, normalize_answer(entry, value)
+
     def answer_question() -> None:
+        flow = open_flow()
         screen = window.question
         form, item = screen.form, screen.item
         assert form is not None and item is not None
         if item.type is ItemType.DISPLAY:
             patient.tap(words["Next"])
             return
-        if item.type is ItemType.GROUP or item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER):
+        if item.type is ItemType.GROUP or item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER, ItemType.DATE):
             fields = [child for child in item.children if child.is_answered_type] if item.children else [item]
             if not item.required and item.type is not ItemType.GROUP and rng.random() < 0.5:
                 patient.tap(words["Skip"])
                 return
             typed: list[tuple[str, Any]] = []
             for entry in fields:
-                field_widget = patient.tap_field(pick(entry.text, language))  # the middle of the box
+                # The field is named as the patient reads it: a first visit reads the first-visit wording.
+                field_widget = patient.tap_field(pick(flow.item_text(entry), language))  # the middle of the box
                 field_widget.clear()
-                if entry.type is ItemType.PHONE:
-                    text, value = "5550100142", "(555) 010-0142"
-                elif entry.type is ItemType.NUMBER:
-                    text, value = "5", 5
-                else:
-                    text = rng.choice(["Jordan Lee", "sertraline 50 mg", "Nothing new"])
-                    value = text
-                patient.qtbot.keyClicks(field_widget, text)
+                keys, value = typed_answer(entry)
+                patient.qtbot.keyClicks(field_widget, keys)
                 typed.append((entry.id, value))
             for entry_id, value in typed:
                 say(f"try {form.id} {entry_id} {json.dumps(value)}")
@@ -188,8 +230,12 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         options = list(item.options)
         if item.type is ItemType.MULTI_CHOICE:
             chosen = rng.sample(options, k=1 + int(rng.random() < 0.3 and len(options) > 1))
-            for option in chosen:
-                patient.tap(pick(option.label, language))
+            # An earlier answer shows chosen (after Back or Change): tap until the screen shows what is meant.
+            for option in options:
+                name = pick(option.label, language)
+                shown = next(b for b in patient.buttons() if b.accessibleName() == name)
+                if shown.isChecked() != (option in chosen):
+                    patient.tap(name)
             codes = [o.code for o in options if o in chosen]
             say(f"try {form.id} {item.id} {json.dumps(codes)}")
             patient.tap(words["Next"])
@@ -202,8 +248,26 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         double_tap(pick(option.label, language))
         acknowledged(form.id, [(item.id, option.code)])
 
-    def sign_consent() -> None:
-        form_id = window.sitting.flow.current.form_id  # type: ignore[union-attr]
+    def answer_consent() -> str:
+        """Read and sign the consent in view; now and then first "I have a question" (the consent waits on Review)
+        or "I do not agree" (the sitting ends). Returns "signed", "asked", "declined" or "problem"."""
+        form_id = open_flow().current.form_id
+        roll = rng.random()
+        if form_id not in hesitated and roll < 0.09:
+            hesitated.add(form_id)
+            asking = roll < 0.06
+            patient.tap(words["I have a question" if asking else "I do not agree"])
+            after = window.consent_question if asking else window.consent_declined
+            bot.waitUntil(lambda: now_screen() in (after, window.problem), 15_000)
+            if now_screen() is window.problem:
+                return "problem"
+            say(f"{'asked' if asking else 'declined'} {form_id}")
+            if asking:
+                patient.tap(words["Continue"])  # the patient goes on; the consent waits unsigned
+                return "asked"
+            patient.tap(words["OK"])
+            bot.waitUntil(lambda: now_screen() is window.welcome, 10_000)
+            return "declined"
         patient.scroll_consent_to_end()
         patient.tap(words["I agree"])
         # The name typed at check-in is filled in; a signature drawn earlier in this visit can be adopted.
@@ -216,31 +280,59 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                 patient.tap(words["Done"])
             patient.draw_signature()
             patient.tap(words["Sign"])
-        flow = window.sitting.flow
-        assert flow is not None
-        bot.waitUntil(lambda: form_id in flow.signed, 15_000)
+        flow = open_flow()
+        bot.waitUntil(lambda: form_id in flow.signed or now_screen() is window.problem, 15_000)
+        if now_screen() is window.problem:
+            return "problem"
         say(f"signed {form_id}")
+        return "signed"
+
+    def change_buttons(flow: PatientFlow, item: Item) -> list[QAbstractButton]:
+        """Review's "Change" beside `item`, found by the question as this patient reads it."""
+        question = pick(flow.item_text(item), language)
+        return [
+            b
+            for b in patient.buttons()
+            if b.accessibleName() == words["Change"] and b.accessibleDescription() == question
+        ]
+
+    def sign_from_review() -> bool:
+        """Tap "Read and sign" beside the first form still to sign on Review (one the patient had a question about)."""
+        signs = [b for b in patient.buttons() if b.accessibleName() == words["Read and sign"]]
+        if not signs:
+            return False
+        tap_centre(signs[0])
+        bot.waitUntil(lambda: now_screen() is window.consent, 5000)
+        return True
+
+    def answer_missing_from_review() -> bool:
+        """Tap "Change" beside the first question Review says still needs an answer (noted: a patient should not
+        meet one after answering everything asked)."""
+        flow = open_flow()
+        missing = flow.missing_questions()
+        if not missing:
+            return False
+        step, item = missing[0]
+        changes = change_buttons(flow, item)
+        if not changes:
+            return False
+        say(f"note Review asked again for {step.form_id}/{item.id}")
+        tap_centre(changes[0])
+        bot.waitUntil(lambda: now_screen() is window.question and flow.current.key == step.key, 5000)
+        return True
 
     def change_ride_home_from_review() -> bool:
         """Tap "Change" beside "ride home" on Review and give the other answer (opens or closes the driver
         follow-up); the flow asks what the change made necessary, then comes back to Review."""
-        flow = window.sitting.flow
-        assert flow is not None
+        flow = open_flow()
         form_id = next((t.form_id for t in flow.tasks if t.form_id.startswith("checklist")), None)
         if form_id is None or flow.answer(form_id, "ride_home") is None:
             return False
         item = window.backend.forms.get(form_id).item("ride_home")
-        changes = [
-            b
-            for b in patient.buttons()
-            if b.accessibleName() == words["Change"] and b.accessibleDescription() == pick(item.text, language)
-        ]
+        changes = change_buttons(flow, item)
         if not changes:
             return False
-        patient.settle()
-        QTest.mouseClick(
-            changes[0], Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, changes[0].rect().center()
-        )
+        tap_centre(changes[0])
         bot.waitUntil(lambda: now_screen() is window.question and window.question.item is item, 5000)
         other = "no" if flow.answer(form_id, "ride_home") == "yes" else "yes"
         say(f"try {form_id} ride_home {json.dumps(other)}")
@@ -249,26 +341,46 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
         bot.waitUntil(lambda: flow.current.key != f"{form_id}/ride_home", 5000)
         return True
 
-    try:
+    def check_in() -> str:
+        """From Welcome to the patient's intake: "open", "already" (submitted before), or what went wrong."""
         if language == "es":
             patient.tap("Español")
         patient.tap(words["Start"])
         patient.identify(person.first_name, person.last_name, person.dob, names=words["fields"])
         patient.tap(words["Next"])
         bot.waitUntil(lambda: now_screen() in (window.confirm, window.already_done, window.front_desk), 15_000)
+        if now_screen() is window.confirm and rng.random() < 0.05:
+            # A hurried finger on "No, this is not me": the kiosk keeps what was typed, to try again.
+            say("not me")
+            patient.tap(words["No, this is not me"])
+            bot.waitUntil(lambda: now_screen() is window.not_me, 5000)
+            patient.tap(words["Try again"])
+            bot.waitUntil(lambda: now_screen() is window.identify_screen, 5000)
+            patient.tap(words["Next"])
+            bot.waitUntil(lambda: now_screen() in (window.confirm, window.already_done, window.front_desk), 15_000)
         if now_screen() is not window.confirm:
-            say(f"stuck after identify on {type(now_screen()).__name__}")
-            return 3
+            return f"stuck after identify on {type(now_screen()).__name__}"
         patient.tap(words["Yes, this is me"])
-        bot.waitUntil(lambda: window.sitting.flow is not None or now_screen() is window.already_done, 15_000)
+        bot.waitUntil(
+            lambda: window.sitting.flow is not None or now_screen() in (window.already_done, window.problem), 15_000
+        )
         if window.sitting.flow is None:
-            say("already submitted")
-            return 0
+            return "already" if now_screen() is window.already_done else "stuck on the problem screen at check-in"
         assert window.sitting.state is not None
         say(f"intake {window.sitting.state.intake_id}")
+        return "open"
+
+    try:
+        opened = check_in()
+        if opened == "already":
+            say("already submitted")
+            return 0
+        if opened != "open":
+            say(opened)
+            return 3
         changed_from_review = False
-        for _ in range(200):
-            flow = window.sitting.flow
+        for _ in range(300):
+            flow = open_flow()
             step = flow.current
             screen = {
                 StepKind.CONSENT: window.consent,
@@ -286,6 +398,8 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                     changed_from_review = change_ride_home_from_review()
                     continue
                 if not window.review.submit.isEnabled():
+                    if sign_from_review() or answer_missing_from_review():
+                        continue
                     say("stuck review: " + window.review.missing.text().replace("\n", " | "))
                     return 3
                 patient.tap(words["Submit"])
@@ -293,10 +407,20 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
                 if now_screen() is window.problem:
                     say("refused: Submit was enabled on an intake the service refused")
                     return 4
-                say(f"submitted {window.sitting.state.intake_id}")
+                say(f"submitted {window.sitting.state.intake_id}")  # type: ignore[union-attr]
                 return 0
             if step.kind is StepKind.CONSENT:
-                sign_consent()
+                answered = answer_consent()
+                if answered == "problem":
+                    say("stuck on the problem screen")
+                    return 3
+                if answered == "declined":
+                    # After a word with the front desk the patient checks in again and finds the consent waiting.
+                    opened = check_in()
+                    if opened != "open":
+                        say(f"stuck: checking in again after declining gave {opened}")
+                        return 3
+                    continue
             elif step.kind is StepKind.CRISIS:
                 patient.tap(words["Continue"])
             else:
@@ -311,11 +435,11 @@ def child(data_dir: Path, patient_index: int, seed: int) -> int:
             )
         say("stuck: too many steps")
         return 3
-    except TimeoutError as error:
+    except (TimeoutError, AssertionError, StopIteration) as error:
         import traceback
 
         traceback.print_exc()
-        say(f"stuck: {error} on {type(now_screen()).__name__}")
+        say(f"stuck: {type(error).__name__} {error} on {type(now_screen()).__name__}".replace("\n", " "))
         return 3
     finally:
         window.allow_close = True
@@ -337,7 +461,11 @@ class SoakFigures:
     consents_lost: int = 0
     intakes_submitted: int = 0
     intakes_not_submittable: int = 0
+    consents_asked_about: int = 0
+    consents_declined: int = 0
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the driver met that a patient could get past but should not have met (a question asked again on Review)."""
     seconds: float = 0.0
 
 
@@ -471,6 +599,12 @@ def run_soak(
                 elif word == "signed":
                     intake.signed.add(text)
                     figures.consents_acknowledged += 1
+                elif word == "asked":
+                    figures.consents_asked_about += 1
+                elif word == "declined":
+                    figures.consents_declined += 1
+                elif word == "note":
+                    figures.notes.append(f"patient {patient_index} intake {intake.intake_id}: {text}")
                 elif word in ("submitted", "refused", "stuck", "already"):
                     outcome = line
             status = _check(data_dir, intake, figures)

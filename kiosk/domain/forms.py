@@ -118,7 +118,9 @@ class Item:
     """A stored record this question asks about, shown to the patient masked under it (ON_FILE_RECORDS)."""
 
     def text_for(self, *, first_visit: bool) -> Localized:
-        """The wording for this visit: the first-visit variant when there is one and this is a first visit."""
+        """The wording for this visit: the first-visit variant when there is one and this is a first visit
+        (kiosk.domain.first_visit decides that). Every screen, packet and review that shows a question with its
+        answer words it through here."""
         return self.first_visit_text if first_visit and self.first_visit_text is not None else self.text
 
     @property

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from kiosk.domain.first_visit import VisitRecord, is_first_visit
 from kiosk.domain.forms import Form, FormKind, Version, pick, text_sha256
 from kiosk.domain.on_file import mask_contact
 from kiosk.domain.refusals import RefusedError
@@ -84,7 +85,8 @@ class IntakeState:
     resume_step: str | None
     flags: tuple[FlagView, ...] = field(default=())
     first_visit: bool = False
-    """No earlier intake of this patient was submitted: questions read their first-visit wording."""
+    """No other visit of this patient was submitted when this one began: questions read their first-visit wording
+    (kiosk.domain.first_visit)."""
     on_file: Mapping[str, str] = field(default_factory=dict)
     """Records kept on file that a question asks about, masked for the patient's eyes ("emergency_contact":
     "J. Lee, (555) ...-0142"); a record the clinic does not have is absent."""
@@ -171,16 +173,6 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
     answers = list(db.scalars(select(Answer).where(Answer.intake_id == intake.id)))
     signed = frozenset(db.scalars(select(ConsentRecord.form_id).where(ConsentRecord.intake_id == intake.id)))
     flags = db.scalars(select(Flag).where(Flag.intake_id == intake.id).order_by(Flag.id))
-    earlier = db.scalars(
-        select(Intake.id)
-        .where(
-            Intake.patient_id == intake.patient_id,
-            Intake.id != intake.id,
-            Intake.status != IntakeStatus.DRAFT.value,
-            Intake.id < intake.id,
-        )
-        .limit(1)
-    ).first()
     return IntakeState(
         intake_id=intake.id,
         appointment_id=intake.appointment_id,
@@ -192,9 +184,27 @@ def _state(backend: Backend, db: Session, intake: Intake) -> IntakeState:
         signed_consents=signed,
         resume_step=intake.resume_step,
         flags=tuple(flag_view(flag) for flag in flags),
-        first_visit=earlier is None,
+        first_visit=first_visit(db, intake),
         on_file=_on_file(backend.cipher, db.get_one(Patient, intake.patient_id)),
     )
+
+
+def first_visit(db: Session, intake: Intake) -> bool:
+    """Whether the patient reads this intake's questions in their first-visit wording (kiosk.domain.first_visit):
+    the kiosk's screens, the packet and the staff review all ask here."""
+    rows = db.execute(
+        select(Intake.id, Intake.appointment_id, Intake.started_at, Intake.submitted_at, Intake.supersedes_id).where(
+            Intake.patient_id == intake.patient_id
+        )
+    )
+    others = [
+        VisitRecord(row.id, row.appointment_id, row.started_at, row.submitted_at, row.supersedes_id) for row in rows
+    ]
+    return is_first_visit(_visit_record(intake), others)
+
+
+def _visit_record(intake: Intake) -> VisitRecord:
+    return VisitRecord(intake.id, intake.appointment_id, intake.started_at, intake.submitted_at, intake.supersedes_id)
 
 
 def _on_file(cipher: FieldCipher, patient: Patient) -> dict[str, str]:

@@ -21,7 +21,7 @@ from kiosk.domain.statuses import FlagLevel
 from kiosk.services.addenda import AddendumView, addendum_views
 from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
-from kiosk.services.intake import FlagView, UnknownIntakeError, flag_view
+from kiosk.services.intake import FlagView, UnknownIntakeError, first_visit, flag_view
 from kiosk.services.patients import PatientView, patient_view
 from kiosk.services.permissions import Permission, StaffIdentity, require
 from kiosk.services.trends import STAFF_LANGUAGE, questionnaire_scores, submitted_sessions
@@ -150,6 +150,7 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
         patient = patient_view(cipher, db.get_one(Patient, intake.patient_id))
         appointment = db.get(Appointment, intake.appointment_id) if intake.appointment_id else None
         answers = intake_answers(cipher, db, intake_id)
+        first_visit_wording = first_visit(db, intake)  # the words the patient read (kiosk.domain.first_visit)
         records = list(
             db.scalars(
                 select(ConsentRecord).where(ConsentRecord.intake_id == intake_id).order_by(ConsentRecord.signed_at)
@@ -242,7 +243,7 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
                     ItemAnswer(
                         item_id=item.id,
                         number=numbers[item.id],
-                        question=pick(item.text, STAFF_LANGUAGE),
+                        question=pick(item.text_for(first_visit=first_visit_wording), STAFF_LANGUAGE),
                         answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
                         scored=is_scored(form, item.id),
                         score=item_score(form, item, values.get(item.id)),
@@ -252,7 +253,7 @@ def intake_review(backend: Backend, intake_id: int, staff: StaffIdentity) -> Int
                 ),
             )
         )
-    checklist = _checklist(backend, visit.checklist, answers, flags)
+    checklist = _checklist(backend, visit.checklist, answers, flags, first_visit=first_visit_wording)
     return IntakeReview(
         intake_id=intake_id,
         status=IntakeStatus(intake.status),
@@ -280,8 +281,11 @@ def _checklist(
     form_id: str | None,
     answers: Mapping[str, Mapping[str, AnswerData]],
     flags: tuple[FlagView, ...],
+    *,
+    first_visit: bool,
 ) -> ChecklistReview | None:
-    """The checklist's answers, each with the holds whose rule looks at that question."""
+    """The checklist's answers, each under the question as the patient read it, with the holds whose rule looks
+    at that question."""
     if not form_id or form_id not in backend.forms:
         return None
     form = backend.forms.get(form_id)
@@ -295,7 +299,7 @@ def _checklist(
     lines = tuple(
         ChecklistLine(
             item_id=item.id,
-            question=pick(item.text, STAFF_LANGUAGE),
+            question=pick(item.text_for(first_visit=first_visit), STAFF_LANGUAGE),
             answer_label=answer_label(item, values.get(item.id), STAFF_LANGUAGE),
             holds=tuple(by_item.get(item.id, ())),
         )

@@ -1,7 +1,8 @@
 """What goes in a consent packet: packet_data() is the one place that decides what a packet says about a
 patient. It decrypts the intake's records and words them in the intake's language (a Spanish intake gets
-a Spanish packet): the scores with their change since earlier sessions, every answer, the flags still
-standing, each signed consent and the checklist with its holds.
+a Spanish packet), each question as the patient read it (kiosk.domain.first_visit): the scores with their
+change since earlier sessions, every answer, the flags still standing, each signed consent and the checklist
+with its holds.
 
 Rendering, signing and storing the packet are kiosk.services.packets.
 """
@@ -47,7 +48,7 @@ from kiosk.domain.series import earlier_sessions
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.answer_records import intake_answers
 from kiosk.services.backend import Backend
-from kiosk.services.intake import NAME_MISMATCH_FLAG, UnknownIntakeError
+from kiosk.services.intake import NAME_MISMATCH_FLAG, UnknownIntakeError, first_visit
 from kiosk.services.patients import patient_view
 from kiosk.services.trends import questionnaire_scores, submitted_sessions
 from kiosk.settings import VisitType
@@ -126,14 +127,14 @@ def _changes(form_id: str, total: int | None, earlier: Sequence[Mapping[str, Sco
 
 
 def _questionnaire(
-    form: Form, values: Mapping[str, AnswerData], result: ScoreResult, language: PacketLanguage
+    form: Form, values: Mapping[str, AnswerData], result: ScoreResult, language: PacketLanguage, *, first_visit: bool
 ) -> QuestionnairePage:
     sheet = AnswerSheet(form, values)
     numbers = question_numbers(form)
     lines = tuple(
         AnswerLine(
             number=str(numbers[item.id]),
-            question=pick(item.text, language),
+            question=pick(item.text_for(first_visit=first_visit), language),
             answer=answer_label(item, values.get(item.id), language),
             score=item_score(form, item, values.get(item.id)),
         )
@@ -214,10 +215,11 @@ class _LineDraft:
 
 
 def _checklist(
-    form: Form, values: Mapping[str, AnswerData], flags: Sequence[Flag], language: PacketLanguage
+    form: Form, values: Mapping[str, AnswerData], flags: Sequence[Flag], language: PacketLanguage, *, first_visit: bool
 ) -> ChecklistPage:
-    """One line per question asked; a question asked because of an answer (which one, the driver's name)
-    is a follow-up of the line before it. A line whose answer raised a hold is marked with its reason."""
+    """One line per question asked, in the words the patient read (a first visit reads the first-visit wording);
+    a question asked because of an answer (which one, the driver's name) is a follow-up of the line before it. A
+    line whose answer raised a hold is marked with its reason."""
     sheet = AnswerSheet(form, values)
     rules = {rule.code: rule for rule in form.flags}
     holds = holds_by_item(
@@ -243,14 +245,18 @@ def _checklist(
             for entry in answered:
                 if sheet.group_applies(entry):
                     drafts[-1].follow_ups.append(
-                        FollowUp(pick(entry.text, language), answer_label(entry, values.get(entry.id), language))
+                        FollowUp(
+                            pick(entry.text_for(first_visit=first_visit), language),
+                            answer_label(entry, values.get(entry.id), language),
+                        )
                     )
                     drafts[-1].item_ids.append(entry.id)
             continue
         for entry in answered:
             if sheet.group_applies(entry):
                 label = answer_label(entry, values.get(entry.id), language)
-                drafts.append(_LineDraft(pick(entry.text, language), label, [entry.id], []))
+                question = pick(entry.text_for(first_visit=first_visit), language)
+                drafts.append(_LineDraft(question, label, [entry.id], []))
     lines = []
     for draft in drafts:
         reasons = list(dict.fromkeys(reason for item_id in draft.item_ids for reason in holds.get(item_id, [])))
@@ -285,6 +291,7 @@ def packet_data(backend: Backend, db: Session, intake: Intake) -> PacketData:
     )
     consents = tuple(_consent(backend, record, language) for record in records)
     earlier = _earlier_scores(backend, db, intake)
+    first_visit_wording = first_visit(db, intake)  # the words the patient read
 
     scores: list[ScoreSummary] = []
     pages: list[QuestionnairePage] = []
@@ -292,7 +299,7 @@ def packet_data(backend: Backend, db: Session, intake: Intake) -> PacketData:
     for form in _forms_of_kind(backend, FormKind.QUESTIONNAIRE, questionnaires, answers):
         values = answers.get(form.id, {})
         result = score(form, values, language)
-        pages.append(_questionnaire(form, values, result, language))
+        pages.append(_questionnaire(form, values, result, language, first_visit=first_visit_wording))
         if form.scoring is not None:
             from_first, from_last = _changes(form.id, result.total, earlier)
             scores.append(
@@ -307,7 +314,11 @@ def packet_data(backend: Backend, db: Session, intake: Intake) -> PacketData:
             )
     due_checklist = [visit.checklist] if visit is not None and visit.checklist else []
     checklists = _forms_of_kind(backend, FormKind.CHECKLIST, due_checklist, answers)
-    checklist = _checklist(checklists[0], answers.get(checklists[0].id, {}), flags, language) if checklists else None
+    checklist = (
+        _checklist(checklists[0], answers.get(checklists[0].id, {}), flags, language, first_visit=first_visit_wording)
+        if checklists
+        else None
+    )
 
     scheduled = appointment.starts_at if appointment is not None else intake.started_at
     return PacketData(

@@ -104,3 +104,23 @@ def test_a_first_session_has_no_response_or_remission_without_a_baseline(backend
     assert phq.total == 2 and phq.band_code == "minimal"
     assert not phq.has_baseline
     assert (phq.response, phq.remission) == (False, False)
+
+
+def test_each_checklist_question_reads_as_the_patient_read_it(backend: Backend, clock: FakeClock) -> None:
+    """A first visit is reviewed in the first-visit wording the kiosk showed; a later visit in the usual one."""
+    first_visit = complete_visit(backend, schedule(backend, "Morgan", "Lee", dt.date(1995, 9, 14)), name="Morgan Lee")
+    returning = schedule(backend, "Sam", "Taylor", DOB, hour=10)
+    past_visit(backend, clock, patient_of(backend, returning), 7, phq=(0,) * 9)
+    later_visit = complete_visit(backend, returning)
+
+    def questions(intake_id: int) -> dict[str, str]:
+        checklist = intake_review(backend, intake_id, clinician("dr-lee")).checklist
+        assert checklist is not None
+        return {line.item_id: line.question for line in checklist.lines}
+
+    first, later = questions(first_visit), questions(later_visit)
+    assert first["medication_changed"].startswith("In the last 4 weeks, have you started")
+    assert first["emergency_contact_correct"] == "Is the emergency contact we have on file for you correct?"
+    assert later["medication_changed"].startswith("Since your last visit, have you started")
+    assert later["emergency_contact_correct"] == "Is the emergency contact we have on file for you still correct?"
+    assert first["ride_home"] == later["ride_home"]  # a question with one wording reads the same for both

@@ -383,3 +383,29 @@ def test_a_consent_signed_with_an_adopted_signature_says_so_in_the_packet(backen
     text = " ".join(text.split())
     assert text.count("Firma adoptada") == 2
     assert "Firmar con mi firma" in text
+
+
+FIRST_VISIT_WORDS = (
+    "In the last 4 weeks, have you started, stopped, or changed the dose of any medicine?",
+    "Is the emergency contact we have on file for you correct?",
+)
+LATER_VISIT_WORDS = (
+    "Since your last visit, have you started, stopped, or changed the dose of any medicine?",
+    "Is the emergency contact we have on file for you still correct?",
+)
+
+
+def test_the_packet_words_each_question_as_the_patient_read_it(backend: Backend, clock: FakeClock) -> None:
+    """A first visit's packet prints the first-visit wording the kiosk showed; a later visit's the usual one."""
+    first_visit = visit(backend, schedule(backend, "Morgan", "Lee", dt.date(1995, 9, 14)), name="Morgan Lee")
+    returning = schedule(backend, "Sam", "Taylor", DOB, hour=10)
+    past_visit(backend, clock, patient_of(backend, returning), 7, phq=(0,) * 9)
+    later_visit = visit(backend, returning)
+
+    for intake_id, read, not_read in (
+        (first_visit, FIRST_VISIT_WORDS, LATER_VISIT_WORDS),
+        (later_visit, LATER_VISIT_WORDS, FIRST_VISIT_WORDS),
+    ):
+        text = " ".join(" ".join(page_texts(render_unsigned(backend, intake_id))).split())
+        assert all(words in text for words in read), intake_id
+        assert not any(words in text for words in not_read), intake_id
