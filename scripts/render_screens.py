@@ -1,14 +1,17 @@
 """Render every patient screen to PNG at tablet sizes, to look at them as a patient would.
 
-    .venv/bin/python scripts/render_screens.py [OUT_DIR]        (default: screenshots/)
+    .venv/bin/python scripts/render_screens.py [OUT_DIR] [--size small] [--language es] [--look large]
 
 Uses a throw-away data directory with the synthetic demo day. Each screen is shown at 1280x800
-(landscape) and 800x1280 (portrait), in English and Spanish, in the normal and the large-text /
-high-contrast looks, and saved as <size>-<language>-<look>-<screen>.png.
+(landscape), 800x1280 (portrait), 1024x768 (small) and 1920x1080 (wide), in English and Spanish, in the
+normal and the large-text + high-contrast looks (or the looks asked for: normal, large, contrast,
+large-contrast), and saved as <size>-<language>-<look>-<screen>.png. The looks are switched on with the
+header's toggles after each sitting ends, as a patient would: ending a sitting puts the normal look back.
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import tempfile
@@ -27,9 +30,10 @@ from kiosk.services.demo import DEMO_PATIENTS, seed_demo  # noqa: E402
 from kiosk.services.intake import begin_intake  # noqa: E402
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind  # noqa: E402
 from kiosk.ui.patient.window import PatientWindow  # noqa: E402
-from kiosk.ui.theme import apply_theme  # noqa: E402
 
 SIZES = {"landscape": (1280, 800), "portrait": (800, 1280), "small": (1024, 768), "wide": (1920, 1080)}
+LOOKS = {"normal": (False, False), "large": (True, False), "contrast": (False, True), "large-contrast": (True, True)}
+"""Each look's (larger text, high contrast)."""
 
 
 def settle(app: QApplication) -> None:
@@ -37,21 +41,31 @@ def settle(app: QApplication) -> None:
         app.processEvents()
 
 
-def shots(window: PatientWindow, app: QApplication, out: Path, prefix: str) -> list[Path]:
+def set_look(window: PatientWindow, look: str) -> None:
+    """Tap the header's toggles that differ from `look`, as a patient does (the tick on each shows too)."""
+    large, contrast = LOOKS[look]
+    for toggle, wanted in ((window.large_text_button, large), (window.contrast_button, contrast)):
+        if toggle.isChecked() != wanted:
+            toggle.click()
+
+
+def shots(window: PatientWindow, app: QApplication, out: Path, language: str, look: str, size_name: str) -> list[Path]:
     saved: list[Path] = []
 
     def save(name: str) -> None:
         settle(app)
-        path = out / f"{prefix}-{name}.png"
+        path = out / f"{size_name}-{language}-{look}-{name}.png"
         window.grab().save(str(path))
         saved.append(path)
 
     backend = window.backend
-    language = window.language
-    window.end_sitting()
+    window.end_sitting()  # puts the normal look and English back, as for the next patient
+    set_look(window, look)
     window._set_language(language)
     save("01-welcome")
     window.show_screen(window.identify_screen)
+    window.identify_screen.reset()
+    save("02-identify")
     window.identify_screen.first.setText("José")
     window.identify_screen.last.setText("Núñez")
     window.identify_screen.month.setText("02")
@@ -104,7 +118,13 @@ def shots(window: PatientWindow, app: QApplication, out: Path, prefix: str) -> l
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else REPO / "screenshots"
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", type=Path, default=REPO / "screenshots", help="folder for the PNGs")
+    parser.add_argument("--size", action="append", choices=SIZES, help="only this size (repeatable)")
+    parser.add_argument("--language", action="append", choices=("en", "es"), help="only this language")
+    parser.add_argument("--look", action="append", choices=LOOKS, help="normal and large-contrast unless given")
+    args = parser.parse_args()
+    out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
@@ -114,19 +134,12 @@ def main() -> int:
         window = build_patient_window(backend, kiosk_mode=False)
         window.show()
         count = 0
-        for size_name, size in SIZES.items():
-            window.resize(*size)
-            for language in ("en", "es"):
-                for look in ("normal", "large-contrast"):
-                    if look != "normal" and (size_name != "landscape" or language != "en"):
-                        continue
-                    large = look != "normal"
-                    window.large_text, window.high_contrast = large, large
-                    apply_theme(app, large_text=large, high_contrast=large)
-                    window._set_language(language)
-                    count += len(shots(window, app, out, f"{size_name}-{language}-{look}"))
-                    window._set_language("en")
-        apply_theme(app, large_text=False, high_contrast=False)
+        for size_name in args.size or SIZES:
+            window.resize(*SIZES[size_name])
+            for language in args.language or ("en", "es"):
+                for look in args.look or ("normal", "large-contrast"):
+                    count += len(shots(window, app, out, language, look, size_name))
+        window.end_sitting()
         window.allow_close = True
         window.close()
         backend.engine.dispose()
