@@ -152,8 +152,8 @@
         <translation>Apellido</translation>
     </message>
     <message>
-        <source>Date of birth: month first, then day and year</source>
-        <translation>Fecha de nacimiento: primero el mes, luego el día y el año</translation>
+        <source>Date of birth</source>
+        <translation>Fecha de nacimiento</translation>
     </message>
     <message>
         <source>Month</source>
