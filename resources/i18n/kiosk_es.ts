@@ -8,16 +8,20 @@
         <translation>Consentimiento %1 de %2</translation>
     </message>
     <message>
-        <source>Please read to the end. You can scroll with your finger.</source>
-        <translation>Por favor, lea hasta el final. Puede desplazarse con el dedo.</translation>
-    </message>
-    <message>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
         <source>I agree</source>
         <translation>Acepto</translation>
+    </message>
+    <message>
+        <source>Read to the end to agree</source>
+        <translation>Lea hasta el final para aceptar</translation>
+    </message>
+    <message>
+        <source>You can scroll with your finger.</source>
+        <translation>Puede desplazarse con el dedo.</translation>
     </message>
     <message>
         <source>I have a question</source>

@@ -34,6 +34,13 @@ def set_label(widget: QLabel | QAbstractButton, text: str) -> None:
     widget.setAccessibleName(text.replace("&&", "&"))
 
 
+def offer(widget: QAbstractButton, text: str, why_not: str = "") -> None:
+    """Enable `widget` with `text`, or, given `why_not`, disable it and let its label say why ("Sign above to
+    continue"): a grey button that does nothing and says nothing leaves a patient stuck."""
+    widget.setEnabled(not why_not)
+    set_label(widget, why_not or text)
+
+
 def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
     widget = QLabel()
     widget.setWordWrap(wrap)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QLineEdit, QWidget
 
 
 def inside(widget: QWidget, area: QWidget) -> bool:
@@ -15,11 +15,13 @@ def inside(widget: QWidget, area: QWidget) -> bool:
 
 def cut(screen: QWidget) -> list[str]:
     """Each visible text of `screen` that is not whole: a label shorter or narrower than its text, a button or a
-    box whose text is wider than the button or box, or any of them partly outside the window."""
+    box whose text is wider than the button or box, or any of them partly outside the window. What scrolls (the
+    consent's text) is out of view by design and not counted."""
     window = screen.window()
+    scrolled = [area.viewport() for area in screen.findChildren(QAbstractScrollArea)]
     problems: list[str] = []
     for text in screen.findChildren(QLabel):
-        if not text.isVisible() or not text.text():
+        if not text.isVisible() or not text.text() or any(view.isAncestorOf(text) for view in scrolled):
             continue
         if text.wordWrap():
             short = text.height() < text.heightForWidth(text.width())

@@ -3,13 +3,17 @@ both are drawn from kiosk.domain.consent_markup's blocks (the screen as rich tex
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
 from PySide6.QtGui import QTextDocument
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from kiosk.documents.render import render_packet
@@ -17,7 +21,31 @@ from kiosk.domain.forms import text_sha256
 from kiosk.domain.loader import load_forms
 from kiosk.resources import forms_dir
 from kiosk.ui.patient.consent import ConsentScreen, consent_html
+from kiosk.ui.patient.window import PatientWindow
 from tests.documents.sample import sample_clock, sample_packet_data
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
+from tests.ui.patient.driver import Patient
+from tests.ui.patient.seen import cut
+
+MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: every consent is due
+WORDS = {
+    "en": {
+        "start": "Start",
+        "next": "Next",
+        "me": "Yes, this is me",
+        "why": "Read to the end to agree",
+        "agree": "I agree",
+        "fields": ("First name", "Last name", "Month", "Day", "Year"),
+    },
+    "es": {
+        "start": "Comenzar",
+        "next": "Siguiente",
+        "me": "Sí, soy yo",
+        "why": "Lea hasta el final para aceptar",
+        "agree": "Acepto",
+        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
+    },
+}
 
 WITH_BULLETS = """## What to bring
 
@@ -103,3 +131,37 @@ def test_a_screen_block_missing_from_the_pdf_is_caught() -> None:
         assert_same_blocks(["What to bring", "Bring your passport."], pdf)
     with pytest.raises(AssertionError, match="block 2"):
         assert_same_blocks(["After the session", "What to bring"], pdf)
+
+
+def _to_first_consent(patient: Patient, kiosk: PatientWindow, language: str) -> None:
+    words = WORDS[language]
+    if language == "es":
+        patient.tap("Español")
+    patient.tap(words["start"])
+    patient.identify(*MORGAN, names=words["fields"])
+    patient.tap(words["next"])
+    patient.tap(words["me"])
+    patient.qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.consent, timeout=10_000)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_at_1024x768_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str
+) -> None:
+    """Issue 8: the reading box had two fifths of the height; a grey "I agree" did not say why; the Spanish
+    "Tengo una pregunta" and "No estoy de acuerdo" were cut."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=(1024, 768))
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    _to_first_consent(patient, kiosk, language)
+    screen = kiosk.consent
+    with contextlib.suppress(TimeoutError):  # the assertion below says what is wrong
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.text.height() >= 0.5 * kiosk.height()
+    assert not screen.agree.isEnabled()
+    assert screen.agree.text() == screen.agree.accessibleName() == WORDS[language]["why"]
+    patient.scroll_consent_to_end()
+    assert screen.agree.isEnabled() and screen.agree.text() == WORDS[language]["agree"]
+    assert cut(screen) == []
+    kiosk.shutdown()
