@@ -208,7 +208,9 @@ class ConsentScreen(Screen):
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.pad_label = label(TextRole.BODY)
         self.pad = SignaturePad()
-        self.pad.setMinimumHeight(130)
+        # Narrower than the pad's own minimum only while the keyboard is beside it (when the name is typed); the box
+        # has the whole width to sign in. At 1024 px the keys beside a wider box were cut ("ayú" for "Mayús").
+        self.pad.setMinimumSize(240, 130)
         self.pad.changed.connect(self._update_sign_button)
         self.date = label(TextRole.BODY)
         self.clear = button()
@@ -370,9 +372,12 @@ class ConsentScreen(Screen):
 
     def _show_keyboard(self, shown: bool) -> None:
         self.keyboard_pane.setVisible(shown)
-        # The date gives its room to the name while the keyboard is beside it (larger text, Spanish); it is back
-        # with "Done", above the box the patient signs.
+        # The date and "Sign with your finger in the box" with Clear give their room to the name and the box while
+        # the keyboard is beside them (larger text, Spanish: the box was squeezed to a sliver); the box keeps its
+        # own "Sign above the line", and the rest is back with "Done", above the box the patient signs.
         self.date.setVisible(not shown)
+        self.pad_label.setVisible(not shown)
+        self.clear.setVisible(not shown)
 
     def set_landscape(self, landscape: bool) -> None:
         self.signing_panes.set_landscape(landscape)

@@ -25,7 +25,7 @@ from kiosk.ui.patient.window import PatientWindow
 from tests.documents.sample import sample_clock, sample_packet_data
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
-from tests.ui.patient.seen import cut
+from tests.ui.patient.seen import cut, inside
 
 MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: every consent is due
 WORDS = {
@@ -35,6 +35,7 @@ WORDS = {
         "me": "Yes, this is me",
         "why": "Read to the end to agree",
         "agree": "I agree",
+        "full name": "Full name",
         "fields": ("First name", "Last name", "Month", "Day", "Year"),
     },
     "es": {
@@ -43,6 +44,7 @@ WORDS = {
         "me": "Sí, soy yo",
         "why": "Lea hasta el final para aceptar",
         "agree": "Acepto",
+        "full name": "Nombre completo",
         "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
     },
 }
@@ -164,4 +166,12 @@ def test_at_1024x768_in_larger_text_the_text_has_the_room_and_i_agree_says_why_i
     patient.scroll_consent_to_end()
     assert screen.agree.isEnabled() and screen.agree.text() == WORDS[language]["agree"]
     assert cut(screen) == []
+    # Signing, with the keyboard beside the box to change the name: the box stays a box, the keys whole.
+    patient.tap(WORDS[language]["agree"])
+    patient.tap_field(WORDS[language]["full name"])
+    qtbot.waitUntil(screen.keyboard.isVisible)
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.pad.height() >= 130 and inside(screen.pad, kiosk)
     kiosk.shutdown()
