@@ -155,3 +155,55 @@ def button_row(*buttons: QWidget, stretch_first: bool = True) -> QBoxLayout:
         for widget in buttons[1:]:
             row.addWidget(widget)
     return row
+
+
+def hold_widest(widget: QAbstractButton, texts: tuple[str, ...]) -> None:
+    """Make `widget` as wide as the widest of the labels it can show, so it neither grows nor jumps (and a row
+    measured for it keeps fitting) when its label changes ("Read to the end to agree" to "I agree")."""
+    shown = widget.text()
+    widths = []
+    for text in texts:
+        widget.setText(text)
+        widths.append(widget.sizeHint().width())
+    widget.setText(shown)
+    widget.setMinimumWidth(max(widths, default=0))
+
+
+class ButtonRows(QVBoxLayout):
+    """Back, a few other buttons and the primary one: on one row when they fit the width, else the others on a row
+    of their own above Back and the primary, so no label is ever cut (Spanish, larger text, a 1024 px tablet)."""
+
+    def __init__(self, first: QWidget, middle: tuple[QWidget, ...], last: QWidget) -> None:
+        super().__init__()
+        self.setSpacing(10)
+        self._widgets = (first, middle, last)
+        self._rows = (QHBoxLayout(), QHBoxLayout())
+        for row in self._rows:
+            row.setSpacing(16)
+            self.addLayout(row)
+        self._one_row: bool | None = None
+
+    @property
+    def one_row(self) -> bool:
+        return bool(self._one_row)
+
+    def arrange(self, width: int, *, again: bool = False) -> None:
+        """Arrange for `width`; `again` when a label, a font or what is shown changed since the last time."""
+        first, middle, last = self._widgets
+        shown = [widget for widget in (first, *middle, last) if not widget.isHidden()]
+        needed = sum(max(w.sizeHint().width(), w.minimumWidth()) for w in shown) + 16 * (len(shown) - 1)
+        one_row = needed <= width
+        if one_row == self._one_row and not again:
+            return
+        self._one_row = one_row
+        top, bottom = self._rows
+        for row in (top, bottom):
+            while row.count():
+                row.takeAt(0)
+        bottom.addWidget(first)
+        bottom.addStretch(1)
+        if not one_row:
+            top.addStretch(1)
+        for widget in middle:
+            (bottom if one_row else top).addWidget(widget)
+        bottom.addWidget(last)

@@ -36,10 +36,12 @@ from kiosk.ui.patient.base import (
     CONTENT_WIDTH,
     TOUCH_HEIGHT,
     WIDE_CONTENT_WIDTH,
+    ButtonRows,
     Panes,
     Screen,
     button,
     button_row,
+    hold_widest,
     label,
     offer,
     pane,
@@ -187,11 +189,8 @@ class ConsentScreen(Screen):
         self.disagree.clicked.connect(self._on_disagree_clicked)
         # One row when the four fit; else "I have a question" and "I do not agree" on a row above Back and the
         # agree button (Spanish and larger text on a 1024 px tablet cut their labels on one row).
-        self._reading_rows = (QHBoxLayout(), QHBoxLayout())
-        for row in self._reading_rows:
-            row.setSpacing(16)
-            reading_layout.addLayout(row)
-        self._reading_one_row: bool | None = None
+        self.reading_buttons = ButtonRows(self.back, (self.ask, self.disagree), self.agree)
+        reading_layout.addLayout(self.reading_buttons)
         self.pages.addWidget(reading)
 
         signing = QWidget()
@@ -258,7 +257,10 @@ class ConsentScreen(Screen):
         self.sign = button(role=ButtonRole.PRIMARY)
         self.sign.setEnabled(False)
         self.sign.clicked.connect(self._on_sign_clicked)
-        signing_layout.addLayout(button_row(self.sign_back, self.adopted_preview, self.adopt, self.sign))
+        # The same on the signing page: "Sign with my signature" and its picture cut the labels beside Sign in larger
+        # text even at 1280x800.
+        self.signing_buttons = ButtonRows(self.sign_back, (self.adopted_preview, self.adopt), self.sign)
+        signing_layout.addLayout(self.signing_buttons)
         self.adopted_preview.hide()
         self.adopt.hide()
         self.pages.addWidget(signing)
@@ -309,6 +311,7 @@ class ConsentScreen(Screen):
         self.adopted_preview.setVisible(signature is not None)
         self.adopt.setVisible(signature is not None)
         self._update_sign_button()
+        self._arrange_buttons(again=True)
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
@@ -317,58 +320,22 @@ class ConsentScreen(Screen):
         if index == 0:
             self._show_keyboard(False)
 
-    def _arrange_reading_buttons(self) -> None:
-        """The reading page's buttons on one row when all four fit the column's width, else on two."""
-        agree = self.agree
-        # As wide as its wider label, so it neither grows nor jumps when it turns into "I agree".
-        widths = []
-        shown = agree.text()
-        for text in (tr("I agree"), tr("Read to the end to agree")):
-            agree.setText(text)
-            widths.append(agree.sizeHint().width())
-        agree.setText(shown)
-        agree.setMinimumWidth(max(widths))
-        buttons = (self.back, self.ask, self.disagree, agree)
-        needed = sum(max(b.sizeHint().width(), b.minimumWidth()) for b in buttons) + 16 * (len(buttons) - 1)
-        one_row = needed <= self.column.width()
-        if one_row == self._reading_one_row:
-            return
-        self._reading_one_row = one_row
-        top, bottom = self._reading_rows
-        for row in (top, bottom):
-            while row.count():
-                row.takeAt(0)
-        if one_row:
-            items: tuple[tuple[QHBoxLayout, QWidget | None], ...] = (
-                (bottom, self.back),
-                (bottom, None),
-                (bottom, self.ask),
-                (bottom, self.disagree),
-                (bottom, agree),
-            )
-        else:
-            items = (
-                (top, None),
-                (top, self.ask),
-                (top, self.disagree),
-                (bottom, self.back),
-                (bottom, None),
-                (bottom, agree),
-            )
-        for row, widget in items:
-            if widget is None:
-                row.addStretch(1)
-            else:
-                row.addWidget(widget)
+    def _arrange_buttons(self, *, again: bool = False) -> None:
+        """Each page's buttons on one row when they fit the column's width, else on two."""
+        if again:
+            hold_widest(self.agree, (tr("I agree"), tr("Read to the end to agree")))
+            hold_widest(self.sign, (tr("Sign"), tr("Type your name to continue"), tr("Sign above to continue")))
+        for rows in (self.reading_buttons, self.signing_buttons):
+            rows.arrange(self.column.width(), again=again)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._arrange_reading_buttons()
+        self._arrange_buttons()
 
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
-            QTimer.singleShot(0, self, self._arrange_reading_buttons)  # measured in the new font
+            QTimer.singleShot(0, self, lambda: self._arrange_buttons(again=True))  # measured in the new font
 
     def _show_keyboard(self, shown: bool) -> None:
         self.keyboard_pane.setVisible(shown)
@@ -429,8 +396,7 @@ class ConsentScreen(Screen):
         self._update_sign_button()
         if self.form is not None:
             self._fill(*self._progress)
-        self._reading_one_row = None  # labels of another length: measured again
-        self._arrange_reading_buttons()
+        self._arrange_buttons(again=True)  # labels of another length
 
     def reset(self) -> None:
         self.form = None

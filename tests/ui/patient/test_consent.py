@@ -36,6 +36,8 @@ WORDS = {
         "why": "Read to the end to agree",
         "agree": "I agree",
         "full name": "Full name",
+        "sign": "Sign",
+        "adopt": "Sign with my signature",
         "fields": ("First name", "Last name", "Month", "Day", "Year"),
     },
     "es": {
@@ -45,6 +47,8 @@ WORDS = {
         "why": "Lea hasta el final para aceptar",
         "agree": "Acepto",
         "full name": "Nombre completo",
+        "sign": "Firmar",
+        "adopt": "Firmar con mi firma",
         "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
     },
 }
@@ -174,4 +178,32 @@ def test_at_1024x768_in_larger_text_the_text_has_the_room_and_i_agree_says_why_i
         qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
     assert cut(screen) == []
     assert screen.pad.height() >= 130 and inside(screen.pad, kiosk)
+    kiosk.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
+) -> None:
+    """Issue 8, seen on a live walk: on the second consent "Sign with my signature" and "Sign above to continue"
+    were cut at both ends beside the drawn signature, even at 1280x800."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    _to_first_consent(patient, kiosk, language)
+    screen = kiosk.consent
+    first = screen.form
+    patient.scroll_consent_to_end()
+    patient.tap(WORDS[language]["agree"])
+    patient.draw_signature()
+    patient.tap(WORDS[language]["sign"])
+    qtbot.waitUntil(lambda: screen.form is not first and screen.pages.currentIndex() == 0, timeout=5000)
+    patient.scroll_consent_to_end()
+    patient.tap(WORDS[language]["agree"])
+    qtbot.waitUntil(screen.adopt.isVisible)
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.adopt.text() == WORDS[language]["adopt"] and screen.adopt.isEnabled()
     kiosk.shutdown()
