@@ -157,53 +157,76 @@ def button_row(*buttons: QWidget, stretch_first: bool = True) -> QBoxLayout:
     return row
 
 
-def hold_widest(widget: QAbstractButton, texts: tuple[str, ...]) -> None:
-    """Make `widget` as wide as the widest of the labels it can show, so it neither grows nor jumps (and a row
-    measured for it keeps fitting) when its label changes ("Read to the end to agree" to "I agree")."""
+def hold_widest(widget: QAbstractButton, texts: tuple[str, ...], most: int) -> None:
+    """Make `widget` as wide as the widest of the labels it can show (at most `most`), so it neither grows nor jumps
+    (and a row measured for it keeps fitting) when its label changes ("Read to the end to agree" to "I agree")."""
     shown = widget.text()
     widths = []
     for text in texts:
         widget.setText(text)
         widths.append(widget.sizeHint().width())
     widget.setText(shown)
-    widget.setMinimumWidth(max(widths, default=0))
+    widget.setMinimumWidth(min(max(widths, default=0), most))
 
 
 class ButtonRows(QVBoxLayout):
-    """Back, a few other buttons and the primary one: on one row when they fit the width, else the others on a row
-    of their own above Back and the primary, so no label is ever cut (Spanish, larger text, a 1024 px tablet)."""
+    """Back, a few other buttons and the primary one: on one row when they fit the width; else the others on rows of
+    their own above Back and the primary (and the primary above Back when even those two do not fit), so no label
+    is ever cut (Spanish, larger text, a 1024 px tablet or a portrait one)."""
 
     def __init__(self, first: QWidget, middle: tuple[QWidget, ...], last: QWidget) -> None:
         super().__init__()
         self.setSpacing(10)
         self._widgets = (first, middle, last)
-        self._rows = (QHBoxLayout(), QHBoxLayout())
-        for row in self._rows:
-            row.setSpacing(16)
-            self.addLayout(row)
-        self._one_row: bool | None = None
+        self._plan: list[list[QWidget | None]] = []
 
     @property
-    def one_row(self) -> bool:
-        return bool(self._one_row)
+    def rows(self) -> int:
+        return len(self._plan)
 
     def arrange(self, width: int, *, again: bool = False) -> None:
         """Arrange for `width`; `again` when a label, a font or what is shown changed since the last time."""
         first, middle, last = self._widgets
-        shown = [widget for widget in (first, *middle, last) if not widget.isHidden()]
-        needed = sum(max(w.sizeHint().width(), w.minimumWidth()) for w in shown) + 16 * (len(shown) - 1)
-        one_row = needed <= width
-        if one_row == self._one_row and not again:
+
+        def hidden(widget: QWidget) -> bool:
+            # Hidden by the screen, not merely not shown yet (a button in no layout yet counts as hidden too).
+            return widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+
+        def wide(*widgets: QWidget | None) -> int:
+            shown = [w for w in widgets if w is not None and not hidden(w)]
+            return sum(max(w.sizeHint().width(), w.minimumWidth()) for w in shown) + 16 * (len(shown) - 1)
+
+        # Every widget has a place, the hidden ones too (they take no room), so one shown later is already in a row.
+        plan: list[list[QWidget | None]]
+        if wide(first, *middle, last) <= width:
+            plan = [[first, None, *middle, last]]
+        else:
+            plan = []
+            if all(hidden(widget) for widget in middle):
+                plan.append([None, *middle])  # a row of no height for them, until one is shown
+            else:
+                for widget in middle:  # None stands for the stretch that pushes a row to the right
+                    if plan and (hidden(widget) or wide(*plan[-1], widget) <= width):
+                        plan[-1].append(widget)
+                    else:
+                        plan.append([None, widget])
+            plan += [[first, None, last]] if wide(first, last) <= width else [[None, last], [first, None]]
+        if plan == self._plan and not again:
             return
-        self._one_row = one_row
-        top, bottom = self._rows
-        for row in (top, bottom):
-            while row.count():
-                row.takeAt(0)
-        bottom.addWidget(first)
-        bottom.addStretch(1)
-        if not one_row:
-            top.addStretch(1)
-        for widget in middle:
-            (bottom if one_row else top).addWidget(widget)
-        bottom.addWidget(last)
+        self._plan = plan
+        while self.count():
+            item = self.takeAt(0)
+            old = item.layout() if item is not None else None
+            if old is not None:
+                while old.count():
+                    old.takeAt(0)
+                old.deleteLater()
+        for places in plan:
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            for place in places:
+                if place is None:
+                    row.addStretch(1)
+                else:
+                    row.addWidget(place)
+            self.addLayout(row)

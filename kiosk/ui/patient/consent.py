@@ -17,6 +17,7 @@ from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, QTimer, S
 from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -135,15 +136,19 @@ class ConsentScreen(Screen):
         self.reading_started_at: dt.datetime | None = None
         # The reading box gets the height (at 1024x768 in larger text the chrome took three fifths of it): while the
         # patient reads, the title is the first thing in the box and scrolls with the text; "Consent 1 of 3" and the
-        # scrolling hint share one row. The signing page shows the title above the name and the signature.
+        # scrolling hint share one row. The signing page shows the title above the name and the signature, and the
+        # date where the hint was.
         self.title = label(TextRole.QUESTION)
-        self.progress = label(TextRole.HINT)
+        self.progress = label(TextRole.HINT, wrap=False)  # short; the hint or the date beside it wraps instead
         self.hint = label(TextRole.HINT)
         self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
         top = QHBoxLayout()
         top.setSpacing(16)
         top.addWidget(self.progress)
         top.addWidget(self.hint, 1)
+        self.date = label(TextRole.BODY)
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.date, 1)
         self.body.addLayout(top)
         self.body.addWidget(self.title)
         self.pages = QStackedWidget()
@@ -211,7 +216,6 @@ class ConsentScreen(Screen):
         # has the whole width to sign in. At 1024 px the keys beside a wider box were cut ("ayú" for "Mayús").
         self.pad.setMinimumSize(240, 130)
         self.pad.changed.connect(self._update_sign_button)
-        self.date = label(TextRole.BODY)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
         self.ink_hint = label(TextRole.HINT)
@@ -222,17 +226,14 @@ class ConsentScreen(Screen):
         signature_layout = QVBoxLayout(signature)
         signature_layout.setContentsMargins(0, 0, 0, 0)
         signature_layout.setSpacing(10)
-        # Few rows, so the box keeps its height beside the keyboard in larger text too: the date beside "Type your
-        # full name" (hidden while the keyboard is up), Clear beside "Sign with your finger", the ink hint under
-        # the box only when it has something to say.
-        name_row = QHBoxLayout()
-        name_row.setSpacing(16)
-        name_row.addWidget(self.name_label, 1)
-        self.date.setWordWrap(False)
-        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        name_row.addWidget(self.date)
-        signature_layout.addLayout(name_row)
-        signature_layout.addWidget(self.name)
+        # Few rows, so the box keeps its height in larger text too (at 1024x768 with "Sign with my signature" it was
+        # cut): "Type your full name" beside its box (above it while the keyboard is up), Clear beside "Sign with your
+        # finger", the ink hint under the box only when it has something to say.
+        self.name_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.name_row.setSpacing(16)
+        self.name_row.addWidget(self.name_label)
+        self.name_row.addWidget(self.name, 1)
+        signature_layout.addLayout(self.name_row)
         pad_row = button_row(self.pad_label, self.clear, stretch_first=False)
         self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         signature_layout.addLayout(pad_row)
@@ -316,17 +317,21 @@ class ConsentScreen(Screen):
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
         self.hint.setVisible(index == 0)
+        self.date.setVisible(index == 1)
         self.title.setVisible(index == 1)  # while reading, the title is at the top of the text
         if index == 0:
             self._show_keyboard(False)
 
     def _arrange_buttons(self, *, again: bool = False) -> None:
         """Each page's buttons on one row when they fit the column's width, else on two."""
+        width = self.column.width()
         if again:
-            hold_widest(self.agree, (tr("I agree"), tr("Read to the end to agree")))
-            hold_widest(self.sign, (tr("Sign"), tr("Type your name to continue"), tr("Sign above to continue")))
+            beside_back = width - self.back.sizeHint().width() - 16
+            hold_widest(self.agree, (tr("I agree"), tr("Read to the end to agree")), beside_back)
+            texts = (tr("Sign"), tr("Type your name to continue"), tr("Sign above to continue"))
+            hold_widest(self.sign, texts, beside_back)
         for rows in (self.reading_buttons, self.signing_buttons):
-            rows.arrange(self.column.width(), again=again)
+            rows.arrange(width, again=again)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -339,10 +344,12 @@ class ConsentScreen(Screen):
 
     def _show_keyboard(self, shown: bool) -> None:
         self.keyboard_pane.setVisible(shown)
-        # The date and "Sign with your finger in the box" with Clear give their room to the name and the box while
-        # the keyboard is beside them (larger text, Spanish: the box was squeezed to a sliver); the box keeps its
-        # own "Sign above the line", and the rest is back with "Done", above the box the patient signs.
-        self.date.setVisible(not shown)
+        # "Sign with your finger in the box" with Clear give their room to the name and the box while the keyboard
+        # is beside them (larger text, Spanish: the box was squeezed to a sliver); the box keeps its own "Sign above
+        # the line", and the rest is back with "Done", above the box the patient signs. Beside the keyboard the
+        # column is narrow: "Type your full name" goes above its box, in as many lines as it needs.
+        self.name_row.setDirection(QBoxLayout.Direction.TopToBottom if shown else QBoxLayout.Direction.LeftToRight)
+        self.name_label.setWordWrap(shown)
         self.pad_label.setVisible(not shown)
         self.clear.setVisible(not shown)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QTextDocument
 from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
@@ -150,13 +151,15 @@ def _to_first_consent(patient: Patient, kiosk: PatientWindow, language: str) -> 
     patient.qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.consent, timeout=10_000)
 
 
+@pytest.mark.parametrize("size", [(1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("language", ["en", "es"])
-def test_at_1024x768_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
-    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str
+def test_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
 ) -> None:
-    """Issue 8: the reading box had two fifths of the height; a grey "I agree" did not say why; the Spanish
-    "Tengo una pregunta" and "No estoy de acuerdo" were cut."""
-    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=(1024, 768))
+    """Issue 8: at 1024x768 the reading box had two fifths of the height; a grey "I agree" did not say why; the
+    Spanish "Tengo una pregunta" and "No estoy de acuerdo" were cut (in portrait too, and "Firme arriba para
+    continuar" beside Atrás)."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
     patient = Patient(qtbot, kiosk)
     patient.tap("Larger text")
     _to_first_consent(patient, kiosk, language)
@@ -181,7 +184,7 @@ def test_at_1024x768_in_larger_text_the_text_has_the_room_and_i_agree_says_why_i
     kiosk.shutdown()
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
     qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
@@ -206,4 +209,8 @@ def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
         qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
     assert cut(screen) == []
     assert screen.adopt.text() == WORDS[language]["adopt"] and screen.adopt.isEnabled()
+    # The box to sign in keeps its height above the two rows of buttons (at 1024x768 the rows covered its line).
+    pad_bottom = screen.pad.mapTo(kiosk, QPoint(0, screen.pad.height())).y()
+    assert screen.pad.height() >= screen.pad.minimumHeight()
+    assert pad_bottom <= screen.adopt.mapTo(kiosk, QPoint(0, 0)).y()
     kiosk.shutdown()
