@@ -80,6 +80,7 @@ class Screen(QWidget):
         super().__init__(parent)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
+        self._outer = outer
         outer.addStretch(1)
         self.column = QWidget()
         self.column.setMaximumWidth(max_width)
@@ -89,6 +90,12 @@ class Screen(QWidget):
         self.body = QVBoxLayout(self.column)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(18)
+
+    def content_width(self) -> int:
+        """The column's width for the screen's size, right even while the screen is hidden (a hidden screen's column
+        keeps the width of its last layout, or none at all before its first)."""
+        margins = self._outer.contentsMargins()
+        return min(self.width() - margins.left() - margins.right(), self.column.maximumWidth())
 
     def retranslate(self) -> None:
         """Set every fixed text in the current language; subclasses call this from their constructor."""
@@ -194,7 +201,10 @@ class ButtonRows(QVBoxLayout):
 
         def wide(*widgets: QWidget | None) -> int:
             shown = [w for w in widgets if w is not None and not hidden(w)]
-            return sum(max(w.sizeHint().width(), w.minimumWidth()) for w in shown) + 16 * (len(shown) - 1)
+            # What the layout gives each: its size hint within its minimum and maximum (the signature's picture has
+            # a fixed size whatever the size of the image it shows).
+            given = (max(min(w.sizeHint().width(), w.maximumWidth()), w.minimumWidth()) for w in shown)
+            return sum(given) + 16 * (len(shown) - 1)
 
         # Every widget has a place, the hidden ones too (they take no room), so one shown later is already in a row.
         plan: list[list[QWidget | None]]

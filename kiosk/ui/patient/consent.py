@@ -324,7 +324,7 @@ class ConsentScreen(Screen):
 
     def _arrange_buttons(self, *, again: bool = False) -> None:
         """Each page's buttons on one row when they fit the column's width, else on two."""
-        width = self.column.width()
+        width = self.content_width()
         if again:
             beside_back = width - self.back.sizeHint().width() - 16
             hold_widest(self.agree, (tr("I agree"), tr("Read to the end to agree")), beside_back)

@@ -188,7 +188,7 @@ class IdentifyScreen(Screen):
     def _fit(self) -> None:
         """The message gets the height of its lines, each date box the width of its digits in the current font
         (the year's last digit was cut in larger text)."""
-        room = self.column.width() - sum(b.sizeHint().width() + 16 for b in (self.back, self.next))
+        room = self.content_width() - sum(b.sizeHint().width() + 16 for b in (self.back, self.next))
         fit_height(self.problem, room)
         for box in (self.month, self.day, self.year):
             digits = box.fontMetrics().horizontalAdvance("0" * box.maxLength())

@@ -212,5 +212,7 @@ def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
     # The box to sign in keeps its height above the two rows of buttons (at 1024x768 the rows covered its line).
     pad_bottom = screen.pad.mapTo(kiosk, QPoint(0, screen.pad.height())).y()
     assert screen.pad.height() >= screen.pad.minimumHeight()
-    assert pad_bottom <= screen.adopt.mapTo(kiosk, QPoint(0, 0)).y()
+    preview, adopt = (widget.mapTo(kiosk, widget.rect().center()) for widget in (screen.adopted_preview, screen.adopt))
+    assert preview.y() == adopt.y()  # the drawn signature beside the button that signs with it
+    assert pad_bottom <= screen.adopted_preview.mapTo(kiosk, QPoint(0, 0)).y()
     kiosk.shutdown()
