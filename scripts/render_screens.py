@@ -12,6 +12,7 @@ header's toggles after each sitting ends, as a patient would: ending a sitting p
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import tempfile
@@ -21,6 +22,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF  # noqa: E402
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from kiosk.app import build_patient_window  # noqa: E402
@@ -28,6 +31,7 @@ from kiosk.services.backend import open_backend  # noqa: E402
 from kiosk.services.checkin import identify  # noqa: E402
 from kiosk.services.demo import DEMO_PATIENTS, seed_demo  # noqa: E402
 from kiosk.services.intake import begin_intake  # noqa: E402
+from kiosk.ui.patient.consent import VisitSignature  # noqa: E402
 from kiosk.ui.patient.flow import PatientFlow, Step, StepKind  # noqa: E402
 from kiosk.ui.patient.window import PatientWindow  # noqa: E402
 
@@ -39,6 +43,23 @@ LOOKS = {"normal": (False, False), "large": (True, False), "contrast": (False, T
 def settle(app: QApplication) -> None:
     for _ in range(5):
         app.processEvents()
+
+
+def signature() -> VisitSignature:
+    """A drawn-looking signature, as if signed on the visit's first consent."""
+    points = tuple((0.1 + 0.02 * i, 0.55 + (0.2 if i % 4 < 2 else -0.2)) for i in range(40))
+    picture = QPixmap(600, 200)
+    picture.fill(QColor("white"))
+    painter = QPainter(picture)
+    painter.setPen(QPen(QColor("black"), 3))
+    for (x1, y1), (x2, y2) in itertools.pairwise(points):
+        painter.drawLine(QPointF(x1 * 600, y1 * 200), QPointF(x2 * 600, y2 * 200))
+    painter.end()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    picture.save(buffer, "PNG")
+    return VisitSignature((points,), bytes(data.data()))
 
 
 def set_look(window: PatientWindow, look: str) -> None:
@@ -85,11 +106,18 @@ def shots(window: PatientWindow, app: QApplication, out: Path, language: str, lo
     window.sitting.state = state
     flow = PatientFlow(backend.forms, state.tasks, state.answers, state.signed_consents)
     window.sitting.flow = flow
-    window.show_step(flow.resume())
+    step = flow.resume()
+    window.show_step(step)
     save("05-consent-reading")
     window.consent._on_agree_clicked()
     window.consent.name.setText(f"{person.first_name} {person.last_name}")
     save("06-consent-signing")
+    # A later consent of the visit, which offers the signature drawn on the first ("Sign with my signature").
+    later = next(task.form_id for task in flow.tasks if task.kind.value == "consent" and task.form_id != step.form_id)
+    typed = window.consent.name.text()
+    window.consent.show_consent(backend.forms.get(later), language, 2, 3, typed_name=typed, visit_signature=signature())
+    window.consent._on_agree_clicked()
+    save("06-consent-signing-adopt")
     for kind, form_id, item_id, name in (
         (StepKind.QUESTION, "phq9", "q1", "07-question-phq9"),
         (StepKind.QUESTION, "phq9", "q8", "08-question-phq9-long"),
