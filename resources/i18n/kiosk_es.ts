@@ -8,16 +8,20 @@
         <translation>Consentimiento %1 de %2</translation>
     </message>
     <message>
-        <source>Please read to the end. You can scroll with your finger.</source>
-        <translation>Por favor, lea hasta el final. Puede desplazarse con el dedo.</translation>
-    </message>
-    <message>
         <source>Back</source>
         <translation>Atrás</translation>
     </message>
     <message>
         <source>I agree</source>
         <translation>Acepto</translation>
+    </message>
+    <message>
+        <source>Read to the end to agree</source>
+        <translation>Lea hasta el final para aceptar</translation>
+    </message>
+    <message>
+        <source>You can scroll with your finger.</source>
+        <translation>Puede desplazarse con el dedo.</translation>
     </message>
     <message>
         <source>I have a question</source>
@@ -152,8 +156,8 @@
         <translation>Apellido</translation>
     </message>
     <message>
-        <source>Date of birth: month first, then day and year</source>
-        <translation>Fecha de nacimiento: primero el mes, luego el día y el año</translation>
+        <source>Date of birth</source>
+        <translation>Fecha de nacimiento</translation>
     </message>
     <message>
         <source>Month</source>

@@ -13,9 +13,13 @@ def _kiosk_looks_and_locale_as_new() -> None:
     from PySide6.QtCore import QLocale
     from PySide6.QtWidgets import QApplication
 
+    from kiosk.ui.i18n import LanguageSwitch
     from kiosk.ui.theme import apply_theme
 
     QLocale.setDefault(QLocale(QLocale.Language.English, QLocale.Country.UnitedStates))
     app = QApplication.instance()
     if isinstance(app, QApplication):
         apply_theme(app, large_text=False, high_contrast=False)
+        # A kiosk that ended in Spanish leaves its translator installed: a screen made on its own by the next test
+        # (tests/ui/patient/test_identify.py) read "Mes" for "Month". A new switch removes it.
+        LanguageSwitch(app)

@@ -10,7 +10,7 @@ from kiosk.domain.forms import Form, Item, ItemType, pick
 from kiosk.domain.library import FormLibrary
 from kiosk.domain.scoring import AnswerData
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import Screen, button, button_row, label, set_label
+from kiosk.ui.patient.base import Screen, button, button_row, label, offer, set_label
 from kiosk.ui.patient.flow import PatientFlow, StepKind
 from kiosk.ui.theme import ButtonRole, TextRole
 
@@ -98,14 +98,11 @@ class ReviewScreen(Screen):
                 self.list_layout.addWidget(label(TextRole.BODY, "✓ " + pick(forms.get(form_id).title, language)))
         self.list_layout.addStretch(1)
         missing = flow.missing()
-        self.submit.setEnabled(not missing)
         # A Submit that cannot be used yet says why, on the button.
-        if unsigned:
-            set_label(self.submit, tr("Sign the forms above first"))
-        elif missing:
-            set_label(self.submit, tr("Answer the questions above first"))
-        else:
-            set_label(self.submit, tr("Submit"))
+        why_not = (
+            tr("Sign the forms above first") if unsigned else tr("Answer the questions above first") if missing else ""
+        )
+        offer(self.submit, tr("Submit"), why_not)
         # Name each question still open (in the patient's language); its Change button in the list above
         # goes straight to the screen that asks it.
         names = [pick(flow.item_text(item), language) for _step, item in flow.missing_questions()]

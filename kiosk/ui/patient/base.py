@@ -34,6 +34,13 @@ def set_label(widget: QLabel | QAbstractButton, text: str) -> None:
     widget.setAccessibleName(text.replace("&&", "&"))
 
 
+def offer(widget: QAbstractButton, text: str, why_not: str = "") -> None:
+    """Enable `widget` with `text`, or, given `why_not`, disable it and let its label say why ("Sign above to
+    continue"): a grey button that does nothing and says nothing leaves a patient stuck."""
+    widget.setEnabled(not why_not)
+    set_label(widget, why_not or text)
+
+
 def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
     widget = QLabel()
     widget.setWordWrap(wrap)
@@ -73,6 +80,7 @@ class Screen(QWidget):
         super().__init__(parent)
         outer = QHBoxLayout(self)
         outer.setContentsMargins(24, 20, 24, 20)
+        self._outer = outer
         outer.addStretch(1)
         self.column = QWidget()
         self.column.setMaximumWidth(max_width)
@@ -82,6 +90,12 @@ class Screen(QWidget):
         self.body = QVBoxLayout(self.column)
         self.body.setContentsMargins(0, 0, 0, 0)
         self.body.setSpacing(18)
+
+    def content_width(self) -> int:
+        """The column's width for the screen's size, right even while the screen is hidden (a hidden screen's column
+        keeps the width of its last layout, or none at all before its first)."""
+        margins = self._outer.contentsMargins()
+        return min(self.width() - margins.left() - margins.right(), self.column.maximumWidth())
 
     def retranslate(self) -> None:
         """Set every fixed text in the current language; subclasses call this from their constructor."""
@@ -148,3 +162,81 @@ def button_row(*buttons: QWidget, stretch_first: bool = True) -> QBoxLayout:
         for widget in buttons[1:]:
             row.addWidget(widget)
     return row
+
+
+def hold_widest(widget: QAbstractButton, texts: tuple[str, ...], most: int) -> None:
+    """Make `widget` as wide as the widest of the labels it can show (at most `most`), so it neither grows nor jumps
+    (and a row measured for it keeps fitting) when its label changes ("Read to the end to agree" to "I agree")."""
+    shown = widget.text()
+    widths = []
+    for text in texts:
+        widget.setText(text)
+        widths.append(widget.sizeHint().width())
+    widget.setText(shown)
+    widget.setMinimumWidth(min(max(widths, default=0), most))
+
+
+class ButtonRows(QVBoxLayout):
+    """Back, a few other buttons and the primary one: on one row when they fit the width; else the others on rows of
+    their own above Back and the primary (and the primary above Back when even those two do not fit), so no label
+    is ever cut (Spanish, larger text, a 1024 px tablet or a portrait one)."""
+
+    def __init__(self, first: QWidget, middle: tuple[QWidget, ...], last: QWidget) -> None:
+        super().__init__()
+        self.setSpacing(10)
+        self._widgets = (first, middle, last)
+        self._plan: list[list[QWidget | None]] = []
+
+    @property
+    def rows(self) -> int:
+        return len(self._plan)
+
+    def arrange(self, width: int, *, again: bool = False) -> None:
+        """Arrange for `width`; `again` when a label, a font or what is shown changed since the last time."""
+        first, middle, last = self._widgets
+
+        def hidden(widget: QWidget) -> bool:
+            # Hidden by the screen, not merely not shown yet (a button in no layout yet counts as hidden too).
+            return widget.isHidden() and widget.testAttribute(Qt.WidgetAttribute.WA_WState_ExplicitShowHide)
+
+        def wide(*widgets: QWidget | None) -> int:
+            shown = [w for w in widgets if w is not None and not hidden(w)]
+            # What the layout gives each: its size hint within its minimum and maximum (the signature's picture has
+            # a fixed size whatever the size of the image it shows).
+            given = (max(min(w.sizeHint().width(), w.maximumWidth()), w.minimumWidth()) for w in shown)
+            return sum(given) + 16 * (len(shown) - 1)
+
+        # Every widget has a place, the hidden ones too (they take no room), so one shown later is already in a row.
+        plan: list[list[QWidget | None]]
+        if wide(first, *middle, last) <= width:
+            plan = [[first, None, *middle, last]]
+        else:
+            plan = []
+            if all(hidden(widget) for widget in middle):
+                plan.append([None, *middle])  # a row of no height for them, until one is shown
+            else:
+                for widget in middle:  # None stands for the stretch that pushes a row to the right
+                    if plan and (hidden(widget) or wide(*plan[-1], widget) <= width):
+                        plan[-1].append(widget)
+                    else:
+                        plan.append([None, widget])
+            plan += [[first, None, last]] if wide(first, last) <= width else [[None, last], [first, None]]
+        if plan == self._plan and not again:
+            return
+        self._plan = plan
+        while self.count():
+            item = self.takeAt(0)
+            old = item.layout() if item is not None else None
+            if old is not None:
+                while old.count():
+                    old.takeAt(0)
+                old.deleteLater()
+        for places in plan:
+            row = QHBoxLayout()
+            row.setSpacing(16)
+            for place in places:
+                if place is None:
+                    row.addStretch(1)
+                else:
+                    row.addWidget(place)
+            self.addLayout(row)

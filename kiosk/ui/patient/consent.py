@@ -1,10 +1,10 @@
 """Consent: read the full text (kinetic scrolling), then check the full name and sign with a finger.
 
-"I agree" is enabled only once the end of the text has been reached; "Sign" only when there is a name and
-the signature has enough ink (until then the button says what is missing). The name typed at check-in is
-filled in, and the patient can change it. The signature is drawn once per visit: on each later consent
-"Sign with my signature" adopts it with one tap, and each consent still gets its own record. The date is
-filled in. When reading started is kept for the record.
+"I agree" is enabled only once the end of the text has been reached, "Sign" only when there is a name and
+the signature has enough ink; until then each button says what is missing ("Read to the end to agree").
+The name typed at check-in is filled in, and the patient can change it. The signature is drawn once per visit:
+on each later consent "Sign with my signature" adopts it with one tap, and each consent still gets its own
+record. The date is filled in. When reading started is kept for the record.
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, Signal, Slot
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
+    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -35,11 +37,14 @@ from kiosk.ui.patient.base import (
     CONTENT_WIDTH,
     TOUCH_HEIGHT,
     WIDE_CONTENT_WIDTH,
+    ButtonRows,
     Panes,
     Screen,
     button,
     button_row,
+    hold_widest,
     label,
+    offer,
     pane,
     set_label,
 )
@@ -129,9 +134,22 @@ class ConsentScreen(Screen):
         self._answered = False
         """Signed, adopted, asked or declined: a second tap before the next screen shows is not a second answer."""
         self.reading_started_at: dt.datetime | None = None
-        self.title = label(TextRole.TITLE)
-        self.progress = label(TextRole.HINT)
-        self.body.addWidget(self.progress)
+        # The reading box gets the height (at 1024x768 in larger text the chrome took three fifths of it): while the
+        # patient reads, the title is the first thing in the box and scrolls with the text; "Consent 1 of 3" and the
+        # scrolling hint share one row. The signing page shows the title above the name and the signature, and the
+        # date where the hint was.
+        self.title = label(TextRole.QUESTION)
+        self.progress = label(TextRole.HINT, wrap=False)  # short; the hint or the date beside it wraps instead
+        self.hint = label(TextRole.HINT)
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        top = QHBoxLayout()
+        top.setSpacing(16)
+        top.addWidget(self.progress)
+        top.addWidget(self.hint, 1)
+        self.date = label(TextRole.BODY)
+        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.date, 1)
+        self.body.addLayout(top)
         self.body.addWidget(self.title)
         self.pages = QStackedWidget()
         self.body.addWidget(self.pages, 1)
@@ -139,8 +157,7 @@ class ConsentScreen(Screen):
         reading = QWidget()
         reading_layout = QVBoxLayout(reading)
         reading_layout.setContentsMargins(0, 0, 0, 0)
-        self.hint = label(TextRole.HINT)
-        reading_layout.addWidget(self.hint)
+        reading_layout.setSpacing(10)
         # A word-wrapped label in a scroll area, not a QTextBrowser: a text browser lays long documents out
         # lazily, so its scroll range grows while the patient scrolls and "the end" would come too early.
         self.text = QScrollArea()
@@ -152,9 +169,17 @@ class ConsentScreen(Screen):
         self.text_label.setTextFormat(Qt.TextFormat.RichText)
         self.text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text_label.setContentsMargins(16, 8, 24, 24)
-        self.text_label.setMaximumWidth(CONTENT_WIDTH)
+        self.reading_title = label(TextRole.QUESTION)
+        self.reading_title.setContentsMargins(16, 8, 24, 0)
+        content = QWidget()
+        content.setMaximumWidth(CONTENT_WIDTH)
+        content_layout = QVBoxLayout(content)
+        content_layout.setContentsMargins(0, 0, 0, 0)
+        content_layout.setSpacing(0)
+        content_layout.addWidget(self.reading_title)
+        content_layout.addWidget(self.text_label, 1)
         self.text.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        self.text.setWidget(self.text_label)
+        self.text.setWidget(content)
         QScroller.grabGesture(self.text.viewport(), QScroller.ScrollerGestureType.TouchGesture)
         self.text.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
         self.text.verticalScrollBar().rangeChanged.connect(self._on_scroll_range_changed)
@@ -162,13 +187,15 @@ class ConsentScreen(Screen):
         self.back = button()
         self.back.clicked.connect(self._on_back_clicked)
         self.agree = button(role=ButtonRole.PRIMARY)
-        self.agree.setEnabled(False)
         self.agree.clicked.connect(self._on_agree_clicked)
         self.ask = button()
         self.ask.clicked.connect(self._on_ask_clicked)
         self.disagree = button()
         self.disagree.clicked.connect(self._on_disagree_clicked)
-        reading_layout.addLayout(button_row(self.back, self.ask, self.disagree, self.agree))
+        # One row when the four fit; else "I have a question" and "I do not agree" on a row above Back and the
+        # agree button (Spanish and larger text on a 1024 px tablet cut their labels on one row).
+        self.reading_buttons = ButtonRows(self.back, (self.ask, self.disagree), self.agree)
+        reading_layout.addLayout(self.reading_buttons)
         self.pages.addWidget(reading)
 
         signing = QWidget()
@@ -185,9 +212,10 @@ class ConsentScreen(Screen):
         self.keyboard.action_pressed.connect(self._on_keyboard_action_pressed)
         self.pad_label = label(TextRole.BODY)
         self.pad = SignaturePad()
-        self.pad.setMinimumHeight(130)
+        # Narrower than the pad's own minimum only while the keyboard is beside it (when the name is typed); the box
+        # has the whole width to sign in. At 1024 px the keys beside a wider box were cut ("ayú" for "Mayús").
+        self.pad.setMinimumSize(240, 130)
         self.pad.changed.connect(self._update_sign_button)
-        self.date = label(TextRole.BODY)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
         self.ink_hint = label(TextRole.HINT)
@@ -198,17 +226,14 @@ class ConsentScreen(Screen):
         signature_layout = QVBoxLayout(signature)
         signature_layout.setContentsMargins(0, 0, 0, 0)
         signature_layout.setSpacing(10)
-        # Few rows, so the box keeps its height beside the keyboard in larger text too: the date beside "Type your
-        # full name" (hidden while the keyboard is up), Clear beside "Sign with your finger", the ink hint under
-        # the box only when it has something to say.
-        name_row = QHBoxLayout()
-        name_row.setSpacing(16)
-        name_row.addWidget(self.name_label, 1)
-        self.date.setWordWrap(False)
-        self.date.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom)
-        name_row.addWidget(self.date)
-        signature_layout.addLayout(name_row)
-        signature_layout.addWidget(self.name)
+        # Few rows, so the box keeps its height in larger text too (at 1024x768 with "Sign with my signature" it was
+        # cut): "Type your full name" beside its box (above it while the keyboard is up), Clear beside "Sign with your
+        # finger", the ink hint under the box only when it has something to say.
+        self.name_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.name_row.setSpacing(16)
+        self.name_row.addWidget(self.name_label)
+        self.name_row.addWidget(self.name, 1)
+        signature_layout.addLayout(self.name_row)
         pad_row = button_row(self.pad_label, self.clear, stretch_first=False)
         self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         signature_layout.addLayout(pad_row)
@@ -233,7 +258,10 @@ class ConsentScreen(Screen):
         self.sign = button(role=ButtonRole.PRIMARY)
         self.sign.setEnabled(False)
         self.sign.clicked.connect(self._on_sign_clicked)
-        signing_layout.addLayout(button_row(self.sign_back, self.adopted_preview, self.adopt, self.sign))
+        # The same on the signing page: "Sign with my signature" and its picture cut the labels beside Sign in larger
+        # text even at 1280x800.
+        self.signing_buttons = ButtonRows(self.sign_back, (self.adopted_preview, self.adopt), self.sign)
+        signing_layout.addLayout(self.signing_buttons)
         self.adopted_preview.hide()
         self.adopt.hide()
         self.pages.addWidget(signing)
@@ -259,7 +287,7 @@ class ConsentScreen(Screen):
         self._answered = False
         self._show_page(0)
         self._fill(number, count)
-        self.agree.setEnabled(False)
+        self._offer_agree(False)
         # Lay the text out now, then start at the top (and stop the kinetic scroller, which would otherwise put
         # back its last position when the layout settles).
         layout = self.layout()
@@ -284,17 +312,46 @@ class ConsentScreen(Screen):
         self.adopted_preview.setVisible(signature is not None)
         self.adopt.setVisible(signature is not None)
         self._update_sign_button()
+        self._arrange_buttons(again=True)
 
     def _show_page(self, index: int) -> None:
         self.pages.setCurrentIndex(index)
+        self.hint.setVisible(index == 0)
+        self.date.setVisible(index == 1)
+        self.title.setVisible(index == 1)  # while reading, the title is at the top of the text
         if index == 0:
             self._show_keyboard(False)
 
+    def _arrange_buttons(self, *, again: bool = False) -> None:
+        """Each page's buttons on one row when they fit the column's width, else on two."""
+        width = self.content_width()
+        if again:
+            beside_back = width - self.back.sizeHint().width() - 16
+            hold_widest(self.agree, (tr("I agree"), tr("Read to the end to agree")), beside_back)
+            texts = (tr("Sign"), tr("Type your name to continue"), tr("Sign above to continue"))
+            hold_widest(self.sign, texts, beside_back)
+        for rows in (self.reading_buttons, self.signing_buttons):
+            rows.arrange(width, again=again)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._arrange_buttons()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, lambda: self._arrange_buttons(again=True))  # measured in the new font
+
     def _show_keyboard(self, shown: bool) -> None:
         self.keyboard_pane.setVisible(shown)
-        # The date gives its room to the name while the keyboard is beside it (larger text, Spanish); it is back
-        # with "Done", above the box the patient signs.
-        self.date.setVisible(not shown)
+        # "Sign with your finger in the box" with Clear give their room to the name and the box while the keyboard
+        # is beside them (larger text, Spanish: the box was squeezed to a sliver); the box keeps its own "Sign above
+        # the line", and the rest is back with "Done", above the box the patient signs. Beside the keyboard the
+        # column is narrow: "Type your full name" goes above its box, in as many lines as it needs.
+        self.name_row.setDirection(QBoxLayout.Direction.TopToBottom if shown else QBoxLayout.Direction.LeftToRight)
+        self.name_label.setWordWrap(shown)
+        self.pad_label.setVisible(not shown)
+        self.clear.setVisible(not shown)
 
     def set_landscape(self, landscape: bool) -> None:
         self.signing_panes.set_landscape(landscape)
@@ -314,15 +371,20 @@ class ConsentScreen(Screen):
         assert self.form is not None
         self._progress = (number, count)
         set_label(self.title, pick(self.form.title, self.language))
+        set_label(self.reading_title, pick(self.form.title, self.language))
         self.text_label.setText(consent_html(self.form.consent_text(self.language)))
+        # Seen in scripts/render_screens.py (a consent filled in while hidden, after a sitting had cleared it, in
+        # Spanish and larger text): the box kept its old size, had no scroll range and offered "I agree" unread.
+        # Not reproduced through the kiosk's own path; the box is measured now all the same.
+        QApplication.sendEvent(self.text, QEvent(QEvent.Type.LayoutRequest))
         self.text_label.setAccessibleName(pick(self.form.title, self.language))
         self.text.setAccessibleName(pick(self.form.title, self.language))
         set_label(self.progress, tr("Consent %1 of %2").replace("%1", str(number)).replace("%2", str(count)))
 
     def retranslate(self) -> None:
-        set_label(self.hint, tr("Please read to the end. You can scroll with your finger."))
+        set_label(self.hint, tr("You can scroll with your finger."))
         set_label(self.back, tr("Back"))
-        set_label(self.agree, tr("I agree"))
+        self._offer_agree(self.form is not None and self.agree.isEnabled())
         set_label(self.ask, tr("I have a question"))
         set_label(self.disagree, tr("I do not agree"))
         set_label(self.name_label, tr("Type your full name"))
@@ -341,6 +403,7 @@ class ConsentScreen(Screen):
         self._update_sign_button()
         if self.form is not None:
             self._fill(*self._progress)
+        self._arrange_buttons(again=True)  # labels of another length
 
     def reset(self) -> None:
         self.form = None
@@ -349,21 +412,25 @@ class ConsentScreen(Screen):
         self._set_visit_signature(None)
         self.text_label.clear()
         set_label(self.title, "")
+        set_label(self.reading_title, "")
         set_label(self.progress, "")
         self._show_page(0)
 
     # ----------------------------------------------------------------------------------- slots
 
+    def _offer_agree(self, read: bool) -> None:
+        offer(self.agree, tr("I agree"), "" if read else tr("Read to the end to agree"))
+
     @Slot(int)
     def _on_scroll_value_changed(self, value: int) -> None:
         if value >= self.text.verticalScrollBar().maximum() - 4:
-            self.agree.setEnabled(True)
+            self._offer_agree(True)
 
     @Slot(int, int)
     def _on_scroll_range_changed(self, _minimum: int, maximum: int) -> None:
         # The text was laid out again (a new size, another language): "the end" is where it is now.
         at_end = self.text.verticalScrollBar().value() >= maximum - 4
-        self.agree.setEnabled(self.form is not None and (maximum == 0 or at_end))
+        self._offer_agree(self.form is not None and (maximum == 0 or at_end))
 
     @Slot()
     def _on_agree_clicked(self) -> None:
@@ -422,13 +489,8 @@ class ConsentScreen(Screen):
         """Sign is enabled once there is a name and enough ink; while it is not, the button says what is missing."""
         enough = self.pad.has_enough_ink()
         named = bool(self.name.text().strip())
-        self.sign.setEnabled(named and enough)
-        if not named:
-            set_label(self.sign, tr("Type your name to continue"))
-        elif not enough:
-            set_label(self.sign, tr("Sign above to continue"))
-        else:
-            set_label(self.sign, tr("Sign"))
+        why_not = tr("Type your name to continue") if not named else "" if enough else tr("Sign above to continue")
+        offer(self.sign, tr("Sign"), why_not)
         self.adopt.setEnabled(named and self.visit_signature is not None)
         hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
         set_label(self.ink_hint, hint)

@@ -1,7 +1,9 @@
 """Identify: first name, last name and date of birth, typed on the kiosk's own keyboard and number pad.
 
 The checks (a date that does not exist, a future date, an age over 120, an empty name) are plain Python
-in `check_identity`, and each problem is shown beside its field in the patient's language.
+in `check_identity`. Every box at fault gets a red border, and the first problem, in the patient's language,
+is said between Back and Next: beside a 1024 px tablet's keyboard the fields' column has no room for a message
+under each box in larger text (the date boxes were pushed out of view).
 """
 
 from __future__ import annotations
@@ -9,13 +11,23 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal, Slot
-from PySide6.QtGui import QRegularExpressionValidator
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QRegularExpressionValidator, QResizeEvent
+from PySide6.QtWidgets import QGridLayout, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from kiosk.domain.typed_text import MAX_NAME_LENGTH, DateOfBirthProblem, date_of_birth_problem
 from kiosk.ui.i18n import tr
-from kiosk.ui.patient.base import TOUCH_HEIGHT, WIDE_CONTENT_WIDTH, Panes, Screen, button, button_row, label, set_label
+from kiosk.ui.patient.base import (
+    TOUCH_HEIGHT,
+    WIDE_CONTENT_WIDTH,
+    Panes,
+    Screen,
+    button,
+    button_row,
+    fit_height,
+    label,
+    set_label,
+)
 from kiosk.ui.theme import ButtonRole, TextRole
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.number_pad import NumberPad
@@ -39,6 +51,11 @@ class IdentityProblems:
     @property
     def any(self) -> bool:
         return bool(self.first_name or self.last_name or self.dob)
+
+    @property
+    def first(self) -> str:
+        """The first problem in the order the boxes are filled in (the one a patient mends first)."""
+        return self.first_name or self.last_name or self.dob
 
 
 def check_identity(
@@ -91,38 +108,33 @@ class IdentifyScreen(Screen):
         self.title = label(TextRole.TITLE)
         self.body.addWidget(self.title)
         grid = QGridLayout()
-        grid.setHorizontalSpacing(16)
+        grid.setHorizontalSpacing(8)  # between the date boxes, which share their row with a keyboard at 1024 px
         grid.setVerticalSpacing(6)
         self.first_label = label(TextRole.BODY)
         self.first = self._field(MAX_NAME_LENGTH)
-        self.first_error = label(TextRole.ERROR)
         self.last_label = label(TextRole.BODY)
         self.last = self._field(MAX_NAME_LENGTH)
-        self.last_error = label(TextRole.ERROR)
         self.dob_label = label(TextRole.BODY)
-        # Each box keeps its own name above it while it is typed in (a placeholder vanishes at the first
-        # digit), in the order the patient is asked: Month, Day, Year (mes, día, año).
+        # Each box keeps its own name above it while it is typed in, in the order the patient is asked: Month,
+        # Day, Year (mes, día, año). Those names say the order, so the date's own label stays one short line,
+        # and the boxes have no placeholder (too narrow for one in larger text, it showed "M…").
         self.month_label, self.day_label, self.year_label = (label(TextRole.BODY) for _ in range(3))
         self.month = self._field(2, digits=True)
         self.day = self._field(2, digits=True)
         self.year = self._field(4, digits=True)
-        self.dob_error = label(TextRole.ERROR)
-        for error in (self.first_error, self.last_error, self.dob_error):
-            error.setVisible(False)
+        self.problem = label(TextRole.ERROR)
+        self.problem.setAlignment(Qt.AlignmentFlag.AlignCenter)
         grid.addWidget(self.first_label, 0, 0, 1, 3)
         grid.addWidget(self.first, 1, 0, 1, 3)
-        grid.addWidget(self.first_error, 2, 0, 1, 3)
-        grid.addWidget(self.last_label, 3, 0, 1, 3)
-        grid.addWidget(self.last, 4, 0, 1, 3)
-        grid.addWidget(self.last_error, 5, 0, 1, 3)
-        grid.addWidget(self.dob_label, 6, 0, 1, 3)
-        grid.addWidget(self.month_label, 7, 0)
-        grid.addWidget(self.day_label, 7, 1)
-        grid.addWidget(self.year_label, 7, 2)
-        grid.addWidget(self.month, 8, 0)
-        grid.addWidget(self.day, 8, 1)
-        grid.addWidget(self.year, 8, 2)
-        grid.addWidget(self.dob_error, 9, 0, 1, 3)
+        grid.addWidget(self.last_label, 2, 0, 1, 3)
+        grid.addWidget(self.last, 3, 0, 1, 3)
+        grid.addWidget(self.dob_label, 4, 0, 1, 3)
+        grid.addWidget(self.month_label, 5, 0)
+        grid.addWidget(self.day_label, 5, 1)
+        grid.addWidget(self.year_label, 5, 2)
+        grid.addWidget(self.month, 6, 0)
+        grid.addWidget(self.day, 6, 1)
+        grid.addWidget(self.year, 6, 2)
         fields = QWidget()
         fields_layout = QVBoxLayout(fields)
         fields_layout.setContentsMargins(0, 0, 0, 0)
@@ -140,7 +152,9 @@ class IdentifyScreen(Screen):
         self.back.clicked.connect(self.back_requested)
         self.next = button(role=ButtonRole.PRIMARY)
         self.next.clicked.connect(self._on_next_clicked)
-        self.body.addLayout(button_row(self.back, self.next))
+        row = button_row(self.back, self.problem, self.next, stretch_first=False)
+        row.setStretch(1, 1)
+        self.body.addLayout(row)
         self.today = dt.date.today
         self.month.textChanged.connect(self._on_month_text_changed)
         self.day.textChanged.connect(self._on_day_text_changed)
@@ -156,7 +170,7 @@ class IdentifyScreen(Screen):
             field.setValidator(QRegularExpressionValidator(QRegularExpression(rf"[0-9]{{0,{limit}}}"), field))
             field.setAlignment(Qt.AlignmentFlag.AlignCenter)
             # Two or four digits fit in far less than a line edit asks for by default; on a 1024 px tablet the
-            # keyboard beside the fields needs that room.
+            # keyboard beside the fields needs that room. Widened to the digits in the theme's font (_fit).
             field.setMinimumWidth(72 if limit == 2 else 96)
         else:
             field.setMinimumWidth(200)
@@ -166,11 +180,34 @@ class IdentifyScreen(Screen):
     def set_landscape(self, landscape: bool) -> None:
         self.panes.set_landscape(landscape)
 
+    def _show_problem(self, text: str) -> None:
+        """Said between Back and Next (where the patient's eyes are after tapping Next), wrapped when long."""
+        set_label(self.problem, text)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The message gets the height of its lines, each date box the width of its digits in the current font
+        (the year's last digit was cut in larger text)."""
+        room = self.content_width() - sum(b.sizeHint().width() + 16 for b in (self.back, self.next))
+        fit_height(self.problem, room)
+        for box in (self.month, self.day, self.year):
+            digits = box.fontMetrics().horizontalAdvance("0" * box.maxLength())
+            box.setMinimumWidth(max(72, digits + 2 * (12 + 3 + 2)))  # the padding, focus border and text margin
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.StyleChange, QEvent.Type.FontChange):
+            QTimer.singleShot(0, self, self._fit)  # larger text: measured once the boxes have their new font
+
     def retranslate(self) -> None:
         set_label(self.title, tr("Please tell us who you are"))
         set_label(self.first_label, tr("First name"))
         set_label(self.last_label, tr("Last name"))
-        set_label(self.dob_label, tr("Date of birth: month first, then day and year"))
+        set_label(self.dob_label, tr("Date of birth"))
         set_label(self.month_label, tr("Month"))
         set_label(self.day_label, tr("Day"))
         set_label(self.year_label, tr("Year"))
@@ -182,7 +219,8 @@ class IdentifyScreen(Screen):
             (self.year, tr("Year")),
         ):
             field.setAccessibleName(name)
-            field.setPlaceholderText(name)
+        for field in (self.first, self.last):
+            field.setPlaceholderText(field.accessibleName())
         set_label(self.back, tr("Back"))
         set_label(self.next, tr("Next"))
         self.keyboard.set_action_label(tr("Next"))
@@ -192,8 +230,7 @@ class IdentifyScreen(Screen):
     def reset(self) -> None:
         for field in (self.first, self.last, self.month, self.day, self.year):
             field.clear()
-        for error in (self.first_error, self.last_error, self.dob_error):
-            _show_error(error, "")
+        self._show_problem("")
         for box in (self.first, self.last, self.month, self.day, self.year):
             _mark_invalid(box, False)
         self.first.setFocus()
@@ -249,16 +286,13 @@ class IdentifyScreen(Screen):
         )
         boxes = {"month": self.month, "day": self.day, "year": self.year}
         if isinstance(result, IdentityProblems):
-            _show_error(self.first_error, result.first_name)
-            _show_error(self.last_error, result.last_name)
-            _show_error(self.dob_error, result.dob)
+            self._show_problem(result.first)
             for name, box in boxes.items():
                 _mark_invalid(box, name == result.dob_box)
             _mark_invalid(self.first, bool(result.first_name))
             _mark_invalid(self.last, bool(result.last_name))
             return
-        for error in (self.first_error, self.last_error, self.dob_error):
-            _show_error(error, "")
+        self._show_problem("")
         for box in (self.first, self.last, *boxes.values()):
             _mark_invalid(box, False)
         self.identified.emit(result)
@@ -270,9 +304,3 @@ def _mark_invalid(field: QLineEdit, invalid: bool) -> None:
         field.setProperty("invalid", invalid)
         field.style().unpolish(field)
         field.style().polish(field)
-
-
-def _show_error(error: QLabel, text: str) -> None:
-    """An empty message takes no room, so a long one (large text, Spanish) has the room to wrap."""
-    set_label(error, text)
-    error.setVisible(bool(text))

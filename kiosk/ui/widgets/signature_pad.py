@@ -20,6 +20,7 @@ from PySide6.QtGui import (
     QColor,
     QEventPoint,
     QFont,
+    QFontMetricsF,
     QImage,
     QImageWriter,
     QInputDevice,
@@ -284,8 +285,12 @@ class SignaturePad(QWidget):
         if self._strokes or not self._hint_text:
             return
         hint_font = QFont(self.font())
-        painter.setFont(hint_font)
         hint_box = QRectF(margin, baseline_y + 6.0, self.width() - 2 * margin, self.height() - baseline_y - 8.0)
+        wide = QFontMetricsF(hint_font).horizontalAdvance(self._hint_text)
+        if wide > hint_box.width() > 0:
+            # A narrow box (beside the keyboard, in larger text) makes the hint smaller rather than cut at both ends.
+            hint_font.setPointSizeF(max(hint_font.pointSizeF() * hint_box.width() / wide, 8.0))
+        painter.setFont(hint_font)
         painter.drawText(hint_box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), self._hint_text)
 
     def _draw_screen_ink(self, painter: QPainter, ink: QColor) -> None:

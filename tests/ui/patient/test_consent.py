@@ -3,13 +3,18 @@ both are drawn from kiosk.domain.consent_markup's blocks (the screen as rich tex
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import datetime as dt
 import io
 import re
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QTextDocument
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from kiosk.documents.render import render_packet
@@ -17,7 +22,37 @@ from kiosk.domain.forms import text_sha256
 from kiosk.domain.loader import load_forms
 from kiosk.resources import forms_dir
 from kiosk.ui.patient.consent import ConsentScreen, consent_html
+from kiosk.ui.patient.window import PatientWindow
 from tests.documents.sample import sample_clock, sample_packet_data
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
+from tests.ui.patient.driver import Patient
+from tests.ui.patient.seen import cut, inside
+
+MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: every consent is due
+WORDS = {
+    "en": {
+        "start": "Start",
+        "next": "Next",
+        "me": "Yes, this is me",
+        "why": "Read to the end to agree",
+        "agree": "I agree",
+        "full name": "Full name",
+        "sign": "Sign",
+        "adopt": "Sign with my signature",
+        "fields": ("First name", "Last name", "Month", "Day", "Year"),
+    },
+    "es": {
+        "start": "Comenzar",
+        "next": "Siguiente",
+        "me": "Sí, soy yo",
+        "why": "Lea hasta el final para aceptar",
+        "agree": "Acepto",
+        "full name": "Nombre completo",
+        "sign": "Firmar",
+        "adopt": "Firmar con mi firma",
+        "fields": ("Nombre", "Apellido", "Mes", "Día", "Año"),
+    },
+}
 
 WITH_BULLETS = """## What to bring
 
@@ -103,3 +138,81 @@ def test_a_screen_block_missing_from_the_pdf_is_caught() -> None:
         assert_same_blocks(["What to bring", "Bring your passport."], pdf)
     with pytest.raises(AssertionError, match="block 2"):
         assert_same_blocks(["After the session", "What to bring"], pdf)
+
+
+def _to_first_consent(patient: Patient, kiosk: PatientWindow, language: str) -> None:
+    words = WORDS[language]
+    if language == "es":
+        patient.tap("Español")
+    patient.tap(words["start"])
+    patient.identify(*MORGAN, names=words["fields"])
+    patient.tap(words["next"])
+    patient.tap(words["me"])
+    patient.qtbot.waitUntil(lambda: kiosk.stack.currentWidget() is kiosk.consent, timeout=10_000)
+
+
+@pytest.mark.parametrize("size", [(1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
+) -> None:
+    """Issue 8: at 1024x768 the reading box had two fifths of the height; a grey "I agree" did not say why; the
+    Spanish "Tengo una pregunta" and "No estoy de acuerdo" were cut (in portrait too, and "Firme arriba para
+    continuar" beside Atrás)."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    _to_first_consent(patient, kiosk, language)
+    screen = kiosk.consent
+    with contextlib.suppress(TimeoutError):  # the assertion below says what is wrong
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.text.height() >= 0.5 * kiosk.height()
+    assert not screen.agree.isEnabled()
+    assert screen.agree.text() == screen.agree.accessibleName() == WORDS[language]["why"]
+    patient.scroll_consent_to_end()
+    assert screen.agree.isEnabled() and screen.agree.text() == WORDS[language]["agree"]
+    assert cut(screen) == []
+    # Signing, with the keyboard beside the box to change the name: the box stays a box, the keys whole.
+    patient.tap(WORDS[language]["agree"])
+    patient.tap_field(WORDS[language]["full name"])
+    qtbot.waitUntil(screen.keyboard.isVisible)
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.pad.height() >= 130 and inside(screen.pad, kiosk)
+    kiosk.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
+) -> None:
+    """Issue 8, seen on a live walk: on the second consent "Sign with my signature" and "Sign above to continue"
+    were cut at both ends beside the drawn signature, even at 1280x800."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    _to_first_consent(patient, kiosk, language)
+    screen = kiosk.consent
+    first = screen.form
+    patient.scroll_consent_to_end()
+    patient.tap(WORDS[language]["agree"])
+    patient.draw_signature()
+    patient.tap(WORDS[language]["sign"])
+    qtbot.waitUntil(lambda: screen.form is not first and screen.pages.currentIndex() == 0, timeout=5000)
+    patient.scroll_consent_to_end()
+    patient.tap(WORDS[language]["agree"])
+    qtbot.waitUntil(screen.adopt.isVisible)
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+    assert cut(screen) == []
+    assert screen.adopt.text() == WORDS[language]["adopt"] and screen.adopt.isEnabled()
+    # The box to sign in keeps its height above the two rows of buttons (at 1024x768 the rows covered its line).
+    pad_bottom = screen.pad.mapTo(kiosk, QPoint(0, screen.pad.height())).y()
+    assert screen.pad.height() >= screen.pad.minimumHeight()
+    preview, adopt = (widget.mapTo(kiosk, widget.rect().center()) for widget in (screen.adopted_preview, screen.adopt))
+    assert preview.y() == adopt.y()  # the drawn signature beside the button that signs with it
+    assert pad_bottom <= screen.adopted_preview.mapTo(kiosk, QPoint(0, 0)).y()
+    kiosk.shutdown()

@@ -3,13 +3,20 @@ mid-typing, the number pad's keys, and an error that marks the box it is about."
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLineEdit
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.patient.identify import IdentifyScreen, Identity
+from tests.ui.patient.conftest import MakeDataDir, open_kiosk
+from tests.ui.patient.driver import Patient
+from tests.ui.patient.seen import cut, inside
 
 
 def _screen(qtbot: QtBot) -> IdentifyScreen:
@@ -65,7 +72,7 @@ def test_the_box_names_stay_visible_while_typing_and_an_error_marks_its_box(qtbo
         _press_digits(qtbot, screen, digits)
     assert screen.year_label.isVisible() and screen.year_label.text() == "Year"
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton, pos=screen.next.rect().center())
-    assert "four digits" in screen.dob_error.text()
+    assert "four digits" in screen.problem.text()
     assert [box.property("invalid") for box in (screen.month, screen.day, screen.year)] == [False, False, True]
     _tap_middle(qtbot, screen.year)
     _press_digits(qtbot, screen, "19")
@@ -85,3 +92,40 @@ def test_a_day_that_does_not_exist_marks_the_day(qtbot: QtBot) -> None:
     screen.year.setText("1979")
     qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton, pos=screen.next.rect().center())
     assert [box.property("invalid") for box in (screen.month, screen.day, screen.year)] == [False, True, False]
+
+
+def _settle(qtbot: QtBot, screen: IdentifyScreen) -> None:
+    """Let the layout take what it was just given (a message, a font); the assertion after says what is wrong."""
+    with contextlib.suppress(TimeoutError):
+        qtbot.waitUntil(lambda: not cut(screen), timeout=1500)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_on_a_1024x768_tablet_in_larger_text_every_label_box_and_message_is_whole(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str
+) -> None:
+    """Issue 8: the date of birth's label was cut, the date boxes showed "M…", a message pushed the boxes out."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=(1024, 768))
+    patient = Patient(qtbot, kiosk)
+    patient.tap("Larger text")
+    if language == "es":
+        patient.tap("Español")
+    patient.tap({"en": "Start", "es": "Comenzar"}[language])
+    screen = kiosk.identify_screen
+    qtbot.waitUntil(screen.isVisible)
+    _settle(qtbot, screen)
+    assert cut(screen) == []
+    patient.tap_field(screen.first.accessibleName())
+    patient.type_on_screen("José")
+    patient.tap_field(screen.last.accessibleName())
+    patient.type_on_screen("Núñez")
+    patient.tap_field(screen.month.accessibleName())
+    patient.type_on_screen("02301968")  # the focus moves on by itself: 02 / 30 / 1968, a date that does not exist
+    patient.tap({"en": "Next", "es": "Siguiente"}[language])
+    qtbot.waitUntil(lambda: bool(screen.problem.text()))
+    assert [box.text() for box in (screen.month, screen.day, screen.year)] == ["02", "30", "1968"]
+    _settle(qtbot, screen)
+    assert cut(screen) == []
+    for box in (screen.first, screen.last, screen.month, screen.day, screen.year):
+        assert inside(box, screen.panes.first), box.accessibleName()
+    kiosk.shutdown()

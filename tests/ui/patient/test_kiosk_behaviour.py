@@ -150,8 +150,8 @@ def test_no_appointment_today_sends_to_the_front_desk_and_is_recorded(patient: P
         ("es", ("02", "30", "1980"), "Esa fecha no existe."),
     ],
 )
-def test_bad_input_gets_a_message_beside_the_field(
-    patient: Patient, language: str, dob: tuple[str, str, str], message: str
+def test_bad_input_marks_its_boxes_and_says_the_first_problem_beside_next(
+    qtbot: QtBot, patient: Patient, language: str, dob: tuple[str, str, str], message: str
 ) -> None:
     if language == "es":
         patient.tap("Español")
@@ -160,12 +160,21 @@ def test_bad_input_gets_a_message_beside_the_field(
     for field, value in zip((screen.month, screen.day, screen.year), dob, strict=True):
         field.setFocus()
         patient.type_on_screen(value)
-    patient.tap({"en": "Next", "es": "Siguiente"}[language])
-    assert message in screen.dob_error.text()
-    assert (
-        screen.first_error.text()
-        == {"en": "Please type your first name.", "es": "Por favor, escriba su nombre."}[language]
-    )
+    next_label = {"en": "Next", "es": "Siguiente"}[language]
+    patient.tap(next_label)
+    # Both names are missing and the date is wrong: every box at fault is marked, the first problem is said.
+    first_missing = {"en": "Please type your first name.", "es": "Por favor, escriba su nombre."}[language]
+    assert screen.problem.text() == first_missing
+    assert screen.first.property("invalid") and screen.last.property("invalid")
+    assert any(box.property("invalid") for box in (screen.month, screen.day, screen.year))
+    patient.tap_field(screen.first.accessibleName())
+    patient.type_on_screen("Ana")
+    patient.tap_field(screen.last.accessibleName())
+    patient.type_on_screen("Ruiz")
+    # The screen's Next, below the keyboard (whose own Next key would only move on to the month).
+    qtbot.mouseClick(screen.next, Qt.MouseButton.LeftButton, pos=screen.next.rect().center())
+    assert message in screen.problem.text()
+    assert not screen.first.property("invalid") and not screen.last.property("invalid")
     assert patient.window.stack.currentWidget() is screen
 
 

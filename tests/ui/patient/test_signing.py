@@ -165,13 +165,18 @@ def test_in_larger_text_and_spanish_the_box_keeps_its_room_beside_the_keyboard(
         def box(widget: QWidget) -> QRect:
             return QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
 
-        shown = [screen.name_label, screen.name, screen.pad_label, screen.clear, screen.pad, screen.keyboard]
-        shown += [screen.sign_back, screen.sign]
+        # While the name is typed, "Sign with your finger in the box" and Clear give their room to the box (which
+        # says "Sign above the line" itself); they are back with "Listo".
+        shown = [screen.name_label, screen.name, screen.pad, screen.keyboard, screen.sign_back, screen.sign]
         for index, first in enumerate(shown):
             assert first.isVisible()
             assert window.rect().contains(box(first)), first
             for second in shown[index + 1 :]:
                 assert not box(first).intersects(box(second)), (first, second)
         assert screen.pad.height() >= screen.pad.minimumHeight()
+        assert not screen.pad_label.isVisible() and not screen.clear.isVisible()
+        patient.tap("Listo")
+        qtbot.waitUntil(lambda: not screen.keyboard.isVisible())
+        assert screen.pad_label.isVisible() and screen.clear.isVisible()
     finally:
         window.shutdown()
