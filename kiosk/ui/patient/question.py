@@ -53,6 +53,8 @@ _NO_LIMIT = 16_777_215
 """Qt's QWIDGETSIZE_MAX: no maximum size."""
 
 DIGIT_TYPES = frozenset({ItemType.PHONE, ItemType.NUMBER, ItemType.DATE})
+PREMADE_FIELDS = 2
+"""Typed fields made with the screen; a group with more makes the rest when it is first shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -288,9 +290,14 @@ class QuestionScreen(Screen):
         self.answer_area.addWidget(self.entry)
         self.nothing = QWidget()
         self.answer_area.addWidget(self.nothing)
-        # Style the ~45 keys now, at start-up, not the first time a typed question appears mid-checklist.
+        # Style the ~45 keys now, at start-up, not the first time a typed question appears mid-checklist; likewise
+        # make the typed fields of a lone question or a group of two (the ride home's driver and phone): making a
+        # field's boxes took 5-10 ms of the first typed question's screen change.
+        for _ in range(PREMADE_FIELDS):
+            self._add_field().hide()
         self.keyboard.ensurePolished()
         self.number_pad.ensurePolished()
+        self.fields_box.ensurePolished()
 
         self.retranslate()
 
@@ -520,11 +527,7 @@ class QuestionScreen(Screen):
             else ([item] if item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER, ItemType.DATE) else [])
         )
         while len(self.field_pool) < len(typed):
-            field = _Field()
-            field.line.installEventFilter(self)
-            field.box.installEventFilter(self)
-            self.fields_layout.addWidget(field, len(self.field_pool), 0)
-            self.field_pool.append(field)
+            self._add_field()
         for field, typed_item in zip(self.field_pool, typed, strict=False):
             # A lone typed question is already asked above the field; a group's fields need their own labels.
             field.show_item(
@@ -542,6 +545,14 @@ class QuestionScreen(Screen):
         self.keyboard.set_digits_shown(False)  # each question starts on the letters
         if self.fields:
             self._focus_field(self.fields[0])
+
+    def _add_field(self) -> _Field:
+        field = _Field()
+        field.line.installEventFilter(self)
+        field.box.installEventFilter(self)
+        self.fields_layout.addWidget(field, len(self.field_pool), 0)
+        self.field_pool.append(field)
+        return field
 
     def _drop_fields(self) -> None:
         """Hide and empty the typed fields; the widgets stay in the pool for the next typed question."""
