@@ -98,7 +98,10 @@ def open_backend(
     problems = check_visit_types(settings, library)
     if problems:
         raise SetupError(f"{data_dir / 'settings.toml'}: " + "; ".join(problems))
-    engine = create_engine_for(settings.effective_database_url)
+    try:
+        engine = create_engine_for(settings.effective_database_url)
+    except ImportError as error:
+        raise SetupError(missing_driver_message(settings.effective_database_url, error)) from None
     try:
         try:
             _refuse_new_keys_for_existing_data(engine, data_dir)
@@ -152,6 +155,19 @@ def unreachable_database_message(url: str, error: Exception) -> str:
     return (
         f"The database {shown} cannot be reached ({reason}). Check [database] url in settings.toml and that the "
         "database server is running and reachable from this computer."
+    )
+
+
+def missing_driver_message(url: str, error: ImportError) -> str:
+    """One sentence for staff when the database's driver cannot load: on Linux the one-folder build talks to
+    PostgreSQL through the computer's own libpq (build.spec), which may not be installed."""
+    from sqlalchemy.engine import make_url
+
+    shown = make_url(url).render_as_string(hide_password=True)
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return (
+        f"The database {shown} cannot be used: its driver did not load ({reason}). For PostgreSQL this computer "
+        "needs its client library, libpq (Debian and Ubuntu: `apt install libpq5`); then start the kiosk again."
     )
 
 

@@ -53,6 +53,8 @@ _NO_LIMIT = 16_777_215
 """Qt's QWIDGETSIZE_MAX: no maximum size."""
 
 DIGIT_TYPES = frozenset({ItemType.PHONE, ItemType.NUMBER, ItemType.DATE})
+PREMADE_FIELDS = 2
+"""Typed fields made with the screen; a group with more makes the rest when it is first shown."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,6 +199,11 @@ class QuestionScreen(Screen):
         self._first_visit = False
         self._on_file: dict[str, str] = {}
         self._columns = 1
+        self._placed: tuple[int, int] | None = None
+        """The (answers, columns) the options grid holds now: the same grid is not laid out again."""
+        self._answer_page: QWidget | None = None
+        self._anchors: dict[tuple[object, ...], int] = {}
+        """The answer area's anchor for a form, a kind of answers, a width and a font (see _anchor_answers)."""
         self._landscape = True
         # One line says where the patient is in the visit ("Step 2 of 4: How you have been feeling"), with a
         # total fixed for the whole visit; the first question of a part says that a new part begins.
@@ -283,9 +290,14 @@ class QuestionScreen(Screen):
         self.answer_area.addWidget(self.entry)
         self.nothing = QWidget()
         self.answer_area.addWidget(self.nothing)
-        # Style the ~45 keys now, at start-up, not the first time a typed question appears mid-checklist.
+        # Style the ~45 keys now, at start-up, not the first time a typed question appears mid-checklist; likewise
+        # make the typed fields of a lone question or a group of two (the ride home's driver and phone): making a
+        # field's boxes took 5-10 ms of the first typed question's screen change.
+        for _ in range(PREMADE_FIELDS):
+            self._add_field().hide()
         self.keyboard.ensurePolished()
         self.number_pad.ensurePolished()
+        self.fields_box.ensurePolished()
 
         self.retranslate()
 
@@ -372,6 +384,9 @@ class QuestionScreen(Screen):
 
         A stacked widget asks for the room of its largest page: the keyboard's four rows of large keys were
         reserved under every tap-to-answer question, and the answers were laid over the question's last line."""
+        if page is self._answer_page:
+            return  # the same page as the last question's: nothing to lay out again
+        self._answer_page = page
         for index in range(self.answer_area.count()):
             other = self.answer_area.widget(index)
             assert other is not None
@@ -416,8 +431,14 @@ class QuestionScreen(Screen):
         """End the answer area where the form's longest text block above the same kind of answers would end.
 
         The answers then stand at one place on every question of a form, right under the longest question
-        rather than at the foot of a tall screen; where the screen is short the area only gets what is left."""
-        self.answer_area.setMaximumHeight(_NO_LIMIT)
+        rather than at the foot of a tall screen; where the screen is short the area only gets what is left.
+        The anchor is measured once per form, kind of answers, width, language and font (every question of a
+        form asks it again)."""
+        maximum = self._anchored_height(width)
+        if self.answer_area.maximumHeight() != maximum:
+            self.answer_area.setMaximumHeight(maximum)
+
+    def _anchored_height(self, width: int) -> int:
         form, item = self.form, self.item
         answering = form is not None and item is not None and self.answer_area.currentWidget() is self.options_area
         below = QSizePolicy.Policy.Expanding if answering else QSizePolicy.Policy.Fixed
@@ -425,7 +446,7 @@ class QuestionScreen(Screen):
             self.below.changeSize(0, 0, QSizePolicy.Policy.Minimum, below)
             self.body.invalidate()
         if form is None or item is None or not answering:
-            return
+            return _NO_LIMIT
         count = len(item.options)
         spacing = self.body.spacing()
         flags = int(Qt.TextFlag.TextWordWrap)
@@ -447,12 +468,17 @@ class QuestionScreen(Screen):
                 + height(self.record, record)
             )
 
-        alike = [other for other in form.items if other.options and len(other.options) == count]
         intro = height(self.intro, self._intro_text())
-        starts_alike = bool(alike) and alike[0] is form.items[0]
-        anchor = max(block(other) for other in alike) + (intro if starts_alike else 0)
+        fonts = tuple(text.font().key() for text in (self.stem, self.question, self.help, self.record, self.intro))
+        key = (form.id, count, width, spacing, self.language, self._first_visit, tuple(self._on_file.items()), fonts)
+        anchor = self._anchors.get(key)
+        if anchor is None:
+            alike = [other for other in form.items if other.options and len(other.options) == count]
+            starts_alike = bool(alike) and alike[0] is form.items[0]
+            anchor = max(block(other) for other in alike) + (intro if starts_alike else 0)
+            self._anchors[key] = anchor
         current = block(item) + (intro if self.intro.isVisibleTo(self) else 0)
-        self.answer_area.setMaximumHeight(self._answers_height(width) + max(anchor - current, 0))
+        return self._answers_height(width) + max(anchor - current, 0)
 
     def _answers_height(self, width: int) -> int:
         """The height the answer buttons need at `width`, row by row of the grid they are in."""
@@ -481,6 +507,9 @@ class QuestionScreen(Screen):
         wide = 1 if count < 2 else 3 if count == 3 else 2
         columns = wide if self._landscape else 2 if count >= 5 else 1
         self._columns = columns
+        if self._placed == (count, columns):
+            return
+        self._placed = (count, columns)
         for answer_button in self.pool:
             self.options_layout.removeWidget(answer_button)
         for index, answer_button in enumerate(self.pool[:count]):
@@ -498,11 +527,7 @@ class QuestionScreen(Screen):
             else ([item] if item.type in (ItemType.TEXT, ItemType.PHONE, ItemType.NUMBER, ItemType.DATE) else [])
         )
         while len(self.field_pool) < len(typed):
-            field = _Field()
-            field.line.installEventFilter(self)
-            field.box.installEventFilter(self)
-            self.fields_layout.addWidget(field, len(self.field_pool), 0)
-            self.field_pool.append(field)
+            self._add_field()
         for field, typed_item in zip(self.field_pool, typed, strict=False):
             # A lone typed question is already asked above the field; a group's fields need their own labels.
             field.show_item(
@@ -520,6 +545,14 @@ class QuestionScreen(Screen):
         self.keyboard.set_digits_shown(False)  # each question starts on the letters
         if self.fields:
             self._focus_field(self.fields[0])
+
+    def _add_field(self) -> _Field:
+        field = _Field()
+        field.line.installEventFilter(self)
+        field.box.installEventFilter(self)
+        self.fields_layout.addWidget(field, len(self.field_pool), 0)
+        self.field_pool.append(field)
+        return field
 
     def _drop_fields(self) -> None:
         """Hide and empty the typed fields; the widgets stay in the pool for the next typed question."""

@@ -56,6 +56,9 @@ log = logging.getLogger(__name__)
 
 THANK_YOU_SECONDS = 20
 MESSAGE_SECONDS = 45
+REVIEW_ROWS_MS = 120
+"""After a step is shown, Review's rows for the visit are made a few at a time this often (see ReviewScreen.prepare),
+while the patient reads: a pause between rows, so no tap waits for more than a few of them."""
 
 
 _ON_DEMAND_SCREENS = (
@@ -183,6 +186,10 @@ class PatientWindow(QWidget):
         self._message_timer = QTimer(self)
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(self.end_sitting)
+        self._review_rows_timer = QTimer(self)
+        self._review_rows_timer.setSingleShot(True)
+        self._review_rows_timer.setInterval(REVIEW_ROWS_MS)
+        self._review_rows_timer.timeout.connect(self._make_review_rows)
         self.retranslate()
         self.show_screen(self.welcome)
 
@@ -576,6 +583,14 @@ class PatientWindow(QWidget):
         else:
             self.review.show_review(forms, flow, self.language)
             self.show_screen(self.review)
+            return
+        self._review_rows_timer.start()
+
+    @Slot()
+    def _make_review_rows(self) -> None:
+        flow = self.sitting.flow
+        if flow is not None and self.handle.is_open and not self.review.prepare(self.backend.forms, flow):
+            self._review_rows_timer.start()
 
     # ----------------------------------------------------------------------------------- slots
 

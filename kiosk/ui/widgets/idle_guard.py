@@ -159,8 +159,11 @@ class IdleGuard(QObject):
     # ----- Qt overrides -----------------------------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        """Note activity and let every event through untouched."""
-        if self._state is not IdleState.DISABLED:
+        """Note activity and let every event through untouched.
+
+        Every event of the application passes here: the cheap isInputEvent() comes first, so the hundreds of show,
+        layout and paint events of a screen change cost no enum lookups (all activity events are input events)."""
+        if self._state is not IdleState.DISABLED and event.isInputEvent():
             kind = event.type()
             if kind in _ACTIVITY_EVENTS or (kind == QEvent.Type.MouseMove and event.spontaneous()):
                 self.note_activity()

@@ -50,6 +50,8 @@ class InputGuard(QObject):
         return self._clock() - self._armed_at >= self._guard_seconds
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not event.isInputEvent():
+            return False  # a show, layout or paint event: the many of a screen change pass without an enum lookup
         kind = event.type()
         if kind not in _PRESSES and kind not in _RELEASES:
             return False

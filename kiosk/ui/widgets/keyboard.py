@@ -72,6 +72,10 @@ class OnScreenKeyboard(KeypadBase):
         self._layer_key: QPushButton | None = None
         self._accent_keys: list[QPushButton] = []
         self._watched_field: QLineEdit | None = None
+        # What the keys show now: each question and each change of focus asks again, and relabelling ~33 keys or
+        # showing and hiding ~60 cost a few milliseconds of every screen change when nothing changed.
+        self._upper_shown: bool | None = None
+        self._digits_layer_shown: bool | None = None
 
         grid = QGridLayout(self)
         grid.setContentsMargins(8, 8, 8, 8)
@@ -218,6 +222,9 @@ class OnScreenKeyboard(KeypadBase):
         return None
 
     def _show_layer(self, digits: bool) -> None:
+        if digits == self._digits_layer_shown:
+            return
+        self._digits_layer_shown = digits
         for key in self._row_letter_keys:
             key.setVisible(not digits)
         for key in self._symbol_keys:
@@ -228,6 +235,9 @@ class OnScreenKeyboard(KeypadBase):
 
     def _update_letter_case(self) -> None:
         upper = self.is_shifted()
+        if upper == self._upper_shown:
+            return
+        self._upper_shown = upper
         for letter, key in self._letter_keys.items():
             self._relabel(key, letter.upper() if upper else letter)
 

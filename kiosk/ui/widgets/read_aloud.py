@@ -175,9 +175,18 @@ class ReadAloud(QObject):
         return True
 
     def stop(self) -> None:
-        if self._speech is not None:
+        """Stop reading. Called on every screen change, so the engine is asked only while it has something to stop:
+        its stop() is a round trip to the speech daemon (2 ms with speech-dispatcher, on every question)."""
+        if self._speech is not None and (self._speaking or self._engine_busy()):
             self._speech.stop()
         self._set_speaking(False)
+
+    def _engine_busy(self) -> bool:
+        from PySide6.QtTextToSpeech import QTextToSpeech
+
+        assert self._speech is not None
+        state = self._speech.state()
+        return state in (QTextToSpeech.State.Speaking, QTextToSpeech.State.Paused, QTextToSpeech.State.Synthesizing)
 
     def shutdown(self) -> None:
         """Stop reading and end a probe still waiting (the window is closing)."""
