@@ -156,8 +156,8 @@
         <translation>Apellido</translation>
     </message>
     <message>
-        <source>Date of birth</source>
-        <translation>Fecha de nacimiento</translation>
+        <source>Date of birth: month, day, year</source>
+        <translation>Nacimiento: mes, día, año</translation>
     </message>
     <message>
         <source>Month</source>

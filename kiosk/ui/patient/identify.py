@@ -116,8 +116,8 @@ class IdentifyScreen(Screen):
         self.last = self._field(MAX_NAME_LENGTH)
         self.dob_label = label(TextRole.BODY)
         # Each box keeps its own name above it while it is typed in, in the order the patient is asked: Month,
-        # Day, Year (mes, día, año). Those names say the order, so the date's own label stays one short line,
-        # and the boxes have no placeholder (too narrow for one in larger text, it showed "M…").
+        # Day, Year (mes, día, año), and the date's own label spells the order out in one short line (day-first
+        # habits cause swaps); the boxes have no placeholder (too narrow for one in larger text, it showed "M…").
         self.month_label, self.day_label, self.year_label = (label(TextRole.BODY) for _ in range(3))
         self.month = self._field(2, digits=True)
         self.day = self._field(2, digits=True)
@@ -207,7 +207,7 @@ class IdentifyScreen(Screen):
         set_label(self.title, tr("Please tell us who you are"))
         set_label(self.first_label, tr("First name"))
         set_label(self.last_label, tr("Last name"))
-        set_label(self.dob_label, tr("Date of birth"))
+        set_label(self.dob_label, tr("Date of birth: month, day, year"))
         set_label(self.month_label, tr("Month"))
         set_label(self.day_label, tr("Day"))
         set_label(self.year_label, tr("Year"))

@@ -143,7 +143,7 @@ def test_in_spanish_the_date_order_is_spelled_out_and_the_looks_reset_when_the_s
         assert window.large_text_button.isChecked() and window.contrast_button.isChecked()
         patient.tap("Comenzar")
         screen = window.identify_screen
-        assert "primero el mes, luego el día y el año" in screen.dob_label.text()
+        assert screen.dob_label.text() == "Nacimiento: mes, día, año"
         # Tapping the middle of each box and typing: every digit lands, in the order asked.
         patient.identify("Morgan", "Lee", dt.date(1995, 9, 14), names=("Nombre", "Apellido", "Mes", "Día", "Año"))
         assert (screen.month.text(), screen.day.text(), screen.year.text()) == ("09", "14", "1995")
