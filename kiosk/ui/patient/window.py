@@ -150,7 +150,7 @@ class PatientWindow(QWidget):
         self.handle = backend if isinstance(backend, LazyBackend) else LazyBackend.of(backend)
         self.settings = self.handle.settings
         self.read_aloud = ReadAloud(self.settings.speech_engine, self)
-        """Speaks the screen in view; started after Welcome's first paint."""
+        """Speaks the screen in view; started once Welcome is painted and the database open."""
         self.kiosk_mode = kiosk_mode
         self.allow_close = not kiosk_mode
         self.sitting = _Sitting()
@@ -203,7 +203,7 @@ class PatientWindow(QWidget):
 
         def opened(_: Backend) -> None:
             if self._welcome_painted:
-                self._build_next_screen()
+                self._on_ready()
 
         def failed(error: Exception) -> None:
             # A failure the kiosk explains (an unreachable database, a lost key) is logged as that sentence;
@@ -289,10 +289,15 @@ class PatientWindow(QWidget):
     def _on_welcome_first_painted(self) -> None:
         """The other screens are made once the database is open: the first patient waits for neither."""
         self._welcome_painted = True
+        if self.handle.is_open:
+            self._on_ready()
+
+    def _on_ready(self) -> None:
+        """Welcome is painted and the database open: now the speech engine's probe (a child process that imports
+        Qt) and the other screens, which before took the CPU that opening the database needs on a two-core tablet."""
         if self.settings.read_aloud:
             self.read_aloud.start()
-        if self.handle.is_open:
-            self._build_next_screen()
+        self._build_next_screen()
 
     def _build_next_screen(self) -> None:
         missing = [name for name in _ON_DEMAND_SCREENS if name not in self.__dict__]

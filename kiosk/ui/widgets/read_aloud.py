@@ -2,8 +2,8 @@
 
 On Linux the PySide6 wheel's only speech plugin is speech-dispatcher (it needs libspeechd2 and libpulse0, and
 voices from speech-dispatcher and speech-dispatcher-espeak-ng); on Windows the SAPI and WinRT plugins ship in
-the wheel. QtTextToSpeech is imported only when `start()` is called (after Welcome's first paint): a kiosk
-whose machine has no speech at all starts as fast as one that has. With no engine, or no voice for the
+the wheel. QtTextToSpeech is imported only when `start()` is called (once Welcome is painted and the database
+open): a kiosk whose machine has no speech at all starts as fast as one that has. With no engine, or no voice for the
 patient's language, `can_read()` is False and the window hides its "Read aloud" button: never a broken control.
 A speech daemon that stops answering (seen with speech-dispatcher) is found by a probe in a child process
 first, so the patient's screens never wait for it (see ReadAloud).
