@@ -24,19 +24,33 @@ _Done = Callable[[Any], None]
 
 
 class _Worker(QObject):
-    """Lives on the worker thread and runs each job it is sent."""
+    """Lives on the worker thread and runs each job it is sent.
 
-    finished = Signal(int, object)
-    failed = Signal(int, object)
+    A job and its outcome are handed over through the runner's tables, never held here once the job is done, so
+    the last reference to them (and to whatever a closure or a traceback holds: a window, a screen) is always let
+    go on the GUI thread. A Qt object whose last reference went on this thread would be destroyed here, stopping
+    its timers from the wrong thread (Qt warns, and worse can follow).
+    """
 
-    @Slot(int, object)
-    def run(self, job_id: int, job: _Job) -> None:
+    done = Signal(int)
+
+    def __init__(self, jobs: dict[int, _Job], outcomes: dict[int, tuple[bool, object]]) -> None:
+        super().__init__()
+        self._jobs = jobs
+        self._outcomes = outcomes
+
+    @Slot(int)
+    def run(self, job_id: int) -> None:
+        job = self._jobs[job_id]
+        outcome: tuple[bool, object]
         try:
-            result = job()
+            outcome = (True, job())
         except Exception as error:  # every failure goes back to the caller, who decides what the person sees
-            self.failed.emit(job_id, error)
-        else:
-            self.finished.emit(job_id, result)
+            outcome = (False, error)
+        del job
+        self._outcomes[job_id] = outcome
+        del outcome
+        self.done.emit(job_id)
 
 
 class ServiceRunner(QObject):
@@ -47,17 +61,18 @@ class ServiceRunner(QObject):
     """
 
     busy_changed = Signal(bool)
-    _dispatch = Signal(int, object)
+    _dispatch = Signal(int)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._thread = QThread(self)
         self._thread.setObjectName("kiosk-service-worker")
-        self._worker = _Worker()
+        self._jobs: dict[int, _Job] = {}
+        self._outcomes: dict[int, tuple[bool, object]] = {}
+        self._worker = _Worker(self._jobs, self._outcomes)
         self._worker.moveToThread(self._thread)
         self._dispatch.connect(self._worker.run)
-        self._worker.finished.connect(self._on_worker_finished)
-        self._worker.failed.connect(self._on_worker_failed)
+        self._worker.done.connect(self._on_worker_done)
         self._thread.finished.connect(self._worker.deleteLater)
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[_Done | None, Failed | None]] = {}
@@ -70,9 +85,10 @@ class ServiceRunner(QObject):
         exception it raised. Both run on the GUI thread. Without `on_error` a failure is logged."""
         job_id = next(self._ids)
         self._callbacks[job_id] = (on_done, on_error)
+        self._jobs[job_id] = job
         if len(self._callbacks) == 1:
             self.busy_changed.emit(True)
-        self._dispatch.emit(job_id, job)
+        self._dispatch.emit(job_id)
         return job_id
 
     @property
@@ -89,20 +105,17 @@ class ServiceRunner(QObject):
         self._thread.quit()
         self._thread.wait()
 
-    @Slot(int, object)
-    def _on_worker_finished(self, job_id: int, result: object) -> None:
-        on_done, _ = self._callbacks.pop(job_id, (None, None))
+    @Slot(int)
+    def _on_worker_done(self, job_id: int) -> None:
+        self._jobs.pop(job_id, None)
+        succeeded, value = self._outcomes.pop(job_id)
+        on_done, on_error = self._callbacks.pop(job_id, (None, None))
         if not self._callbacks:
             self.busy_changed.emit(False)
-        if on_done is not None:
-            on_done(result)
-
-    @Slot(int, object)
-    def _on_worker_failed(self, job_id: int, error: object) -> None:
-        _, on_error = self._callbacks.pop(job_id, (None, None))
-        if not self._callbacks:
-            self.busy_changed.emit(False)
-        if on_error is not None and isinstance(error, Exception):
-            on_error(error)
+        if succeeded:
+            if on_done is not None:
+                on_done(value)
+        elif on_error is not None and isinstance(value, Exception):
+            on_error(value)
         else:
-            log.error("A background service call failed and nobody was waiting for it: %r", error)
+            log.error("A background service call failed and nobody was waiting for it: %r", value)
