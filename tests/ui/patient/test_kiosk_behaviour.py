@@ -99,6 +99,13 @@ def step_on_screen(window: PatientWindow) -> str:
     return flow.current.key if flow is not None else ""
 
 
+def sam_resumes_at(qtbot: QtBot, patient: Patient, window: PatientWindow, key: str) -> None:
+    """Sam checks in again and confirms it is him; the kiosk resumes at the step `key` ("form/item")."""
+    check_in(patient, *SAM)
+    patient.tap("Yes, this is me")
+    qtbot.waitUntil(lambda: step_on_screen(window) == key, timeout=10_000)
+
+
 def test_idle_returns_to_welcome_leaves_no_trace_and_resumes(
     qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
 ) -> None:

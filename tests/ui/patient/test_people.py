@@ -19,6 +19,7 @@ from tests.ui.patient.test_kiosk_behaviour import (
     answers_in_database,
     check_in,
     sam_answered_before,
+    sam_resumes_at,
     step_on_screen,
 )
 
@@ -49,9 +50,7 @@ def test_walking_away_mid_driver_details_resumes_there_and_submit_waits_for_them
         assert "driver_name" not in answers_in_database(data_dir, IM_CHECKLIST)
 
         # Back again: the same screen, and Review would not have let them submit without it.
-        check_in(patient, *SAM)
-        patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=10_000)
+        sam_resumes_at(qtbot, patient, window, f"{IM_CHECKLIST}/ride_details")
         flow = window.sitting.flow
         assert flow is not None
         assert [item.id for _step, item in flow.missing_questions()] == ["driver_name", "driver_phone"]

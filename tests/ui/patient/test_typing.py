@@ -12,10 +12,9 @@ from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
 from tests.ui.patient.test_kiosk_behaviour import (
     IM_CHECKLIST,
-    SAM,
     answers_in_database,
-    check_in,
     sam_answered_before,
+    sam_resumes_at,
     step_on_screen,
 )
 
@@ -30,9 +29,7 @@ def test_a_medicine_and_its_dose_are_typed_on_the_123_layer_and_stored_as_typed(
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
-        check_in(patient, *SAM)
-        patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/medication_which", timeout=10_000)
+        sam_resumes_at(qtbot, patient, window, f"{IM_CHECKLIST}/medication_which")
         box = patient.tap_field("Which medicine, and what changed?")
         assert isinstance(box, AnswerBox)
         assert not patient.has_button("5")  # the letters first; digits are one tap away
@@ -61,9 +58,7 @@ def test_the_drivers_name_is_stored_as_a_name(qtbot: QtBot, tmp_path: Path, make
     window = open_kiosk(qtbot, data_dir)
     try:
         patient = Patient(qtbot, window)
-        check_in(patient, *SAM)
-        patient.tap("Yes, this is me")
-        qtbot.waitUntil(lambda: step_on_screen(window) == f"{IM_CHECKLIST}/ride_details", timeout=10_000)
+        sam_resumes_at(qtbot, patient, window, f"{IM_CHECKLIST}/ride_details")
         name = patient.tap_field("Driver's name")
         # Typed all in small letters on a hardware keyboard (or with auto-capitals undone): stored as a name.
         qtbot.keyClicks(name, "jordan lee")
