@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape  # here, not in consent_html: its first import took 3 ms of the first consent's showing
 
 from PySide6.QtCore import QDate, QEvent, QLocale, QObject, QSize, Qt, QTimer, Signal, Slot
@@ -51,6 +52,7 @@ from kiosk.ui.patient.base import (
 )
 from kiosk.ui.patient.messages import MessageScreen
 from kiosk.ui.theme import ButtonRole, TextRole
+from kiosk.ui.widgets.consent_text import ConsentText
 from kiosk.ui.widgets.keyboard import OnScreenKeyboard
 from kiosk.ui.widgets.signature_pad import SignaturePad
 
@@ -86,6 +88,7 @@ def _utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+@lru_cache(maxsize=16)
 def consent_html(text: str) -> str:
     """The consent body as simple HTML, block for block as kiosk.domain.consent_markup reads it (the signed
     PDF draws the same blocks)."""
@@ -157,16 +160,14 @@ class ConsentScreen(Screen):
         reading_layout = QVBoxLayout(reading)
         reading_layout.setContentsMargins(0, 0, 0, 0)
         reading_layout.setSpacing(10)
-        # A word-wrapped label in a scroll area, not a QTextBrowser: a text browser lays long documents out
-        # lazily, so its scroll range grows while the patient scrolls and "the end" would come too early.
+        # The whole text laid out in a scroll area, not a QTextBrowser: a text browser lays long documents out
+        # lazily, so its scroll range grows while the patient scrolls and "the end" would come too early. Each
+        # consent's layout is kept (ConsentText), so a consent prepared ahead shows without laying it out again.
         self.text = QScrollArea()
         self.text.setWidgetResizable(True)
         self.text.setObjectName("consentText")
-        self.text_label = QLabel()
+        self.text_label = ConsentText()
         self.text_label.setObjectName("consentBody")
-        self.text_label.setWordWrap(True)
-        self.text_label.setTextFormat(Qt.TextFormat.RichText)
-        self.text_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.text_label.setContentsMargins(16, 8, 24, 24)
         self.reading_title = label(TextRole.QUESTION)
         self.reading_title.setContentsMargins(16, 8, 24, 0)
@@ -302,6 +303,15 @@ class ConsentScreen(Screen):
         self._set_visit_signature(visit_signature)
         self._on_scroll_range_changed(0, self.text.verticalScrollBar().maximum())
 
+    def prepare(self, form: Form, language: str) -> None:
+        """Lay `form`'s text out ahead, at the widths it can be shown at here (with the scroll bar and without), so
+        showing it later costs no layout: the kiosk does this while the patient checks in."""
+        bar = self.text.verticalScrollBar()
+        bar.ensurePolished()
+        view = self.content_width() - 2 * self.text.frameWidth()
+        widths = tuple(dict.fromkeys(min(CONTENT_WIDTH, width) for width in (view, view - bar.sizeHint().width())))
+        self.text_label.prepare(consent_html(form.consent_text(language)), widths)
+
     def _set_visit_signature(self, signature: VisitSignature | None) -> None:
         self.visit_signature = signature
         if signature is None:
@@ -415,6 +425,7 @@ class ConsentScreen(Screen):
         self.pad.clear()
         self._set_visit_signature(None)
         self.text_label.clear()
+        self.text_label.forget()
         set_label(self.title, "")
         set_label(self.reading_title, "")
         set_label(self.progress, "")

@@ -604,6 +604,24 @@ class PatientWindow(QWidget):
         self.sitting = _Sitting()
         self.identify_screen.reset()
         self.show_screen(self.identify_screen)
+        self._prepare_consents()
+
+    def _prepare_consents(self) -> None:
+        """Lay out the consents' texts in the patient's language and look while they check in, one per turn of the
+        event loop (20-40 ms each on a tablet), so the first consent shows without laying out its pages."""
+        from kiosk.domain.forms import FormKind
+
+        if not self.handle.is_open:
+            return
+        sitting, language = self.sitting, self.language
+        pending = list(self.backend.forms.of_kind(FormKind.CONSENT))
+
+        def next_one() -> None:
+            if pending and sitting is self.sitting and language == self.language:
+                self.consent.prepare(pending.pop(0), language)
+                QTimer.singleShot(0, self, next_one)
+
+        QTimer.singleShot(0, self, next_one)
 
     @Slot(object)
     def _on_identify_identified(self, identity: Identity) -> None:
@@ -855,6 +873,7 @@ class PatientWindow(QWidget):
     def _on_language_button_clicked(self) -> None:
         language = "es" if self.language == "en" else "en"
         self._set_language(language)
+        self._prepare_consents()
         state = self.sitting.state
         if state is not None and state.status.value == "draft":
             from kiosk.services.intake import set_language
@@ -892,6 +911,7 @@ class PatientWindow(QWidget):
         self.large_text = self.large_text_button.isChecked()
         apply_theme(self.app, large_text=self.large_text, high_contrast=self.high_contrast)
         self.retranslate()
+        self._prepare_consents()  # in the larger font
 
     @Slot()
     def _on_contrast_button_clicked(self) -> None:

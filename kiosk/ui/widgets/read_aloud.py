@@ -23,6 +23,8 @@ from PySide6.QtCore import QLocale, QObject, QPoint, QProcess, QRect, QTimer, Si
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollArea, QWidget
 
+from kiosk.ui.widgets.consent_text import ConsentText
+
 if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech
 
@@ -240,7 +242,7 @@ def screen_words(screen: QWidget) -> str:
         if not text:
             continue
         area = next((area for area in scroll_areas if area.widget() is not None and area.isAncestorOf(widget)), None)
-        if area is not None and isinstance(widget, QLabel) and widget.height() > area.viewport().height():
+        if area is not None and isinstance(widget, QLabel | ConsentText) and widget.height() > area.viewport().height():
             text = _section_in_view(widget, area)
             if not text:
                 continue
@@ -265,6 +267,8 @@ def _inside_keypad(widget: QWidget, screen: QWidget) -> bool:
 
 
 def _text_of(widget: QWidget) -> str:
+    if isinstance(widget, ConsentText):
+        return " ".join(widget.plain_text().split())
     if isinstance(widget, QLabel):
         return _plain(widget.text())
     if isinstance(widget, QAbstractButton):
@@ -284,15 +288,17 @@ def _plain(text: str) -> str:
     return " ".join(text.split())
 
 
-def _section_in_view(label: QLabel, area: QScrollArea) -> str:
-    """Of a long rich-text label in a scroll area, the section a patient is looking at: the heading at or
-    above the top of the view, then every block that shows in the view."""
-    document = QTextDocument()
-    document.setDefaultFont(label.font())
-    document.setDocumentMargin(0)
-    document.setHtml(label.text())
+def _section_in_view(label: QLabel | ConsentText, area: QScrollArea) -> str:
+    """Of a long rich text in a scroll area, the section a patient is looking at: the heading at or above the top
+    of the view, then every block that shows in the view."""
     margins = label.contentsMargins()
-    document.setTextWidth(label.width() - margins.left() - margins.right())
+    document = label.document() if isinstance(label, ConsentText) else None  # laid out at its width already
+    if document is None:
+        document = QTextDocument()
+        document.setDefaultFont(label.font())
+        document.setDocumentMargin(0)
+        document.setHtml(label.text())
+        document.setTextWidth(label.width() - margins.left() - margins.right())
     viewport = area.viewport()
     top_left = label.mapFrom(viewport, QPoint(0, 0))
     view = QRect(0, top_left.y() - margins.top(), label.width(), viewport.height())
