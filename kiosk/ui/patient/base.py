@@ -95,7 +95,10 @@ class Screen(QWidget):
         """The column's width for the screen's size, right even while the screen is hidden (a hidden screen's column
         keeps the width of its last layout, or none at all before its first)."""
         margins = self._outer.contentsMargins()
-        return min(self.width() - margins.left() - margins.right(), self.column.maximumWidth())
+        stack = self.parentWidget()
+        # A page of the window's stack gets the stack's width when it is shown; before its first showing it has none.
+        width = stack.width() if stack is not None and self.isHidden() else self.width()
+        return min(width - margins.left() - margins.right(), self.column.maximumWidth())
 
     def retranslate(self) -> None:
         """Set every fixed text in the current language; subclasses call this from their constructor."""

@@ -165,6 +165,9 @@ class ConsentScreen(Screen):
         # consent's layout is kept (ConsentText), so a consent prepared ahead shows without laying it out again.
         self.text = QScrollArea()
         self.text.setWidgetResizable(True)
+        # Always there: a scroll bar that came and went made the area ask the text's height at a second width (and
+        # lay it out again), and a patient sees at once that the text scrolls.
+        self.text.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.text.setObjectName("consentText")
         self.text_label = ConsentText()
         self.text_label.setObjectName("consentBody")
@@ -304,13 +307,12 @@ class ConsentScreen(Screen):
         self._on_scroll_range_changed(0, self.text.verticalScrollBar().maximum())
 
     def prepare(self, form: Form, language: str) -> None:
-        """Lay `form`'s text out ahead, at the widths it can be shown at here (with the scroll bar and without), so
-        showing it later costs no layout: the kiosk does this while the patient checks in."""
+        """Lay `form`'s text out ahead, at the width it will be shown at here, so showing it later costs no layout:
+        the kiosk does this while the patient checks in."""
         bar = self.text.verticalScrollBar()
         bar.ensurePolished()
-        view = self.content_width() - 2 * self.text.frameWidth()
-        widths = tuple(dict.fromkeys(min(CONTENT_WIDTH, width) for width in (view, view - bar.sizeHint().width())))
-        self.text_label.prepare(consent_html(form.consent_text(language)), widths)
+        view = self.content_width() - 2 * self.text.frameWidth() - bar.sizeHint().width()
+        self.text_label.prepare(consent_html(form.consent_text(language)), (min(CONTENT_WIDTH, view),))
 
     def _set_visit_signature(self, signature: VisitSignature | None) -> None:
         self.visit_signature = signature
@@ -389,8 +391,12 @@ class ConsentScreen(Screen):
         self.text_label.setText(consent_html(self.form.consent_text(self.language)))
         # Seen in scripts/render_screens.py (a consent filled in while hidden, after a sitting had cleared it, in
         # Spanish and larger text): the box kept its old size, had no scroll range and offered "I agree" unread.
-        # Not reproduced through the kiosk's own path; the box is measured now all the same.
-        QApplication.sendEvent(self.text, QEvent(QEvent.Type.LayoutRequest))
+        # Not reproduced through the kiosk's own path; the box is measured all the same: now if it is in view, else
+        # once it is shown (hidden, the box has its size of before, and the text would be laid out at that width too).
+        if self.isVisible():
+            QApplication.sendEvent(self.text, QEvent(QEvent.Type.LayoutRequest))
+        else:
+            QApplication.postEvent(self.text, QEvent(QEvent.Type.LayoutRequest))
         self.text_label.setAccessibleName(pick(self.form.title, self.language))
         self.text.setAccessibleName(pick(self.form.title, self.language))
         set_label(self.progress, tr("Consent %1 of %2").replace("%1", str(number)).replace("%2", str(count)))

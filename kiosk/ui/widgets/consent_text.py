@@ -108,7 +108,13 @@ class ConsentText(QWidget):
         return text_height + margins.top() + margins.bottom()
 
     def sizeHint(self) -> QSize:
-        width = max(self.width(), 200)
+        # At the width the text is laid out at now: a size hint must not lay it out again at another.
+        laid = self._current()
+        margins = self.contentsMargins()
+        extra = margins.left() + margins.right()
+        if laid is None or laid.document.textWidth() <= 0:
+            return QSize(200, margins.top() + margins.bottom())
+        width = int(laid.document.textWidth()) + extra
         return QSize(width, self.heightForWidth(width))
 
     def minimumSizeHint(self) -> QSize:
