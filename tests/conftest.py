@@ -55,6 +55,15 @@ def copy_demo(template: Path, target: Path) -> Path:
     return target
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_frozen_start_up() -> None:
+    """A test process builds hundreds of kiosks: freezing each one's start-up objects would keep every window's
+    cycles for the whole run (tests/test_app.py tests the freeze itself)."""
+    import kiosk.app
+
+    kiosk.app.FREEZE_AFTER_START = False
+
+
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Point every user-data location at a temporary folder so no test reads or writes real settings."""

@@ -61,6 +61,8 @@ REVIEW_ROWS_MS = 120
 while the patient reads: a pause between rows, so no tap waits for more than a few of them."""
 
 
+PREPARE_AFTER_MS = 400
+"""How long after a screen is shown the kiosk starts laying out the next ones (the patient is reading it)."""
 _ON_DEMAND_SCREENS = (
     "identify_screen",
     "confirm",
@@ -138,10 +140,12 @@ class PatientWindow(QWidget):
     Signals:
         submitted(int): an intake was submitted (its id); packets are made from this, in the background.
         staff_requested: the hidden corner gesture was completed; the owner asks for the staff PIN.
+        screens_built: every screen is made (in the background, after Welcome's first paint and the database).
     """
 
     submitted = Signal(int)
     staff_requested = Signal()
+    screens_built = Signal()
 
     def __init__(
         self, backend: Backend | LazyBackend, *, kiosk_mode: bool = True, parent: QWidget | None = None
@@ -261,6 +265,7 @@ class PatientWindow(QWidget):
         self._landscape = True
         self._built: list[Screen] = []
         self._welcome_painted = False
+        self._screens_built_said = False
         self._add_screen(self.welcome)
         self._after_first_paint = _FirstPaint(self.welcome, self._on_welcome_first_painted)
 
@@ -302,8 +307,12 @@ class PatientWindow(QWidget):
     def _build_next_screen(self) -> None:
         missing = [name for name in _ON_DEMAND_SCREENS if name not in self.__dict__]
         if missing:
-            getattr(self, missing[0])
+            getattr(self, missing.pop(0))
+        if missing:
             QTimer.singleShot(0, self, self._build_next_screen)
+        elif not self._screens_built_said:
+            self._screens_built_said = True
+            self.screens_built.emit()  # in the same turn as the last screen: no tap comes between
 
     def _make_identify_screen(self) -> IdentifyScreen:
         from kiosk.ui.patient.identify import IdentifyScreen
@@ -608,7 +617,8 @@ class PatientWindow(QWidget):
 
     def _prepare_consents(self) -> None:
         """Lay out the consents' texts in the patient's language and look while they check in, one per turn of the
-        event loop (20-40 ms each on a tablet), so the first consent shows without laying out its pages."""
+        event loop (20-40 ms each on a tablet), so the first consent shows without laying out its pages. They start
+        once the screen just shown is painted and read (started at once, the first took Identify's first paint)."""
         from kiosk.domain.forms import FormKind
 
         if not self.handle.is_open:
@@ -621,7 +631,7 @@ class PatientWindow(QWidget):
                 self.consent.prepare(pending.pop(0), language)
                 QTimer.singleShot(0, self, next_one)
 
-        QTimer.singleShot(0, self, next_one)
+        QTimer.singleShot(PREPARE_AFTER_MS, self, next_one)
 
     @Slot(object)
     def _on_identify_identified(self, identity: Identity) -> None:
