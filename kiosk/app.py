@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from types import TracebackType
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.services.backend import Backend, LazyBackend
@@ -99,6 +100,7 @@ def build_kiosk(data_dir: Path) -> QWidget:
     return window
 
 
+COLLECTOR_BACKSTOP_MS = 60_000
 FREEZE_AFTER_START = True
 """Whether the kiosk takes its start-up objects out of the collector's sight (`freeze_start_up_objects`); the test
 suite, which builds hundreds of kiosks in one process, turns it off and tests it on its own."""
@@ -112,6 +114,7 @@ def freeze_start_up_objects() -> None:
     if FREEZE_AFTER_START:
         gc.collect()
         gc.freeze()
+    gc.enable()  # `kiosk run` holds the collector back during start-up
 
 
 def install_exception_hook(window: PatientWindow) -> None:
@@ -133,6 +136,8 @@ def run_kiosk(backend: LazyBackend, *, windowed: bool) -> int:
     window = build_patient_window(backend, kiosk_mode=not windowed)
     window.open_backend_in_background()
     window.screens_built.connect(freeze_start_up_objects)
+    # The collector is back on even when the screens are never all made (the database could not open).
+    QTimer.singleShot(COLLECTOR_BACKSTOP_MS, gc.enable)
     install_exception_hook(window)
     if windowed:
         window.resize(1280, 800)

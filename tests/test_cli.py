@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 from pathlib import Path
@@ -178,6 +179,7 @@ def test_a_broken_form_stops_the_kiosk_before_any_window(capsys: pytest.CaptureF
     code, _, err = run(capsys, "run", "--data-dir", str(tmp_path / "data"), "--forms-dir", str(forms))
     assert code == 1
     assert "zz_broken.yaml:24:" in err and "overlaps" in err
+    assert gc.isenabled()  # held back during start-up (cmd_run), and back on when start-up stops early
 
 
 @pytest.mark.parametrize("command", [["db", "upgrade"], ["demo"], ["staff-user", "list"], ["audit", "verify"]])
