@@ -117,7 +117,7 @@ def walk(data_dir: Path) -> int:
     from tests.ui.patient.driver import Patient, choose
     from tests.ui.patient.kiosk_process import Bot
 
-    app = application()
+    application()
     window = build_kiosk(data_dir)
     assert isinstance(window, PatientWindow)
     window.resize(1280, 800)
@@ -132,12 +132,15 @@ def walk(data_dir: Path) -> int:
     pending: dict[str, Any] = {}
 
     class ChangePainted(QObject):
-        """The first paint of the screen being changed to (or of anything on it) ends that screen change."""
+        """The first paint of the screen being changed to ends that screen change.
+
+        Watched on each screen, as benchmarks/floor_probe.py watches each page of its stacked widget: a filter on
+        the whole application would run Python for every event of every widget, which the floor does not pay."""
 
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
             if event.type() == QEvent.Type.Paint and pending and isinstance(watched, QWidget):
                 screen = pending["screen"]
-                if watched is screen or screen.isAncestorOf(watched):
+                if watched is screen:
                     changes.append(
                         {
                             "screen": type(screen).__name__,
@@ -149,7 +152,7 @@ def walk(data_dir: Path) -> int:
             return False
 
     spy = ChangePainted()
-    app.installEventFilter(spy)
+    watched: set[int] = set()
     show_screen, show_step = window.show_screen, window.show_step
 
     def timed_show_step(step: Any) -> None:
@@ -159,6 +162,9 @@ def walk(data_dir: Path) -> int:
 
     def timed_show_screen(screen: Any) -> None:
         started = pending.get("started", time.perf_counter())
+        if id(screen) not in watched:
+            watched.add(id(screen))
+            screen.installEventFilter(spy)
         show_screen(screen)
         pending.update(started=started, screen=screen, keyboard=_shows_keys(screen))
 
