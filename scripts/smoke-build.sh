@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 venv=${KIOSK_VENV:-.venv}
 limit_mb=150
 "$venv/bin/python" -m pip install -q pyinstaller
-"$venv/bin/pyinstaller" --noconfirm --log-level ERROR build.spec
+"$venv/bin/python" -m PyInstaller --noconfirm --log-level ERROR build.spec  # not the pyinstaller script: its first line names the Python it was installed with
 app=dist/intake-kiosk/intake-kiosk
 data=$(mktemp -d)
 trap 'rm -rf "$data"' EXIT
