@@ -7,6 +7,10 @@ service functions the kiosk and the console use, with a clock set to the past, s
 exactly like real ones: each past session has its signed packet and a signed review addendum. Running it
 again adds nothing that is already there (patients are keyed by chart number, appointments by a source
 reference).
+
+Seeding signs packets and addenda (reportlab, pyHanko) and hashes staff passwords (argon2); those modules are
+imported by `seed_demo` itself, so a test driver that reads only the demo's prepared answers does not load them
+into the kiosk process it drives (28 MB).
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import datetime as dt
 import math
 import random
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
@@ -23,16 +28,15 @@ from kiosk.domain.forms import Form, FormKind, ItemType
 from kiosk.domain.scoring import AnswerData, AnswerSheet, score
 from kiosk.domain.statuses import FlagLevel
 from kiosk.services.backend import Backend, Clock
-from kiosk.services.demo_sessions import seed_demo_session
-from kiosk.services.flag_answers import acknowledge_urgent, mark_reviewed_signed
 from kiosk.services.intake import begin_intake, record_answer, sign_consent, submit_intake
-from kiosk.services.packets import PacketMaker
 from kiosk.services.patients import EmergencyContact, add_patient
 from kiosk.services.permissions import StaffIdentity
 from kiosk.services.signature_image import strokes_to_png
-from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Appointment, AppointmentStatus, Patient, StaffRole, StaffUser, StoreMeta, chart_index
+
+if TYPE_CHECKING:
+    from kiosk.services.packets import PacketMaker
 
 DEMO_CLINICIAN = "demo-clinician"
 DEMO_REVIEWER = StaffIdentity(
@@ -120,6 +124,8 @@ made-up people), so the seeding acts as the clinic's admin in-process."""
 
 
 def _ensure_staff(backend: Backend) -> int:
+    from kiosk.services.staff_accounts import create_staff_user, list_staff_users, set_pin
+
     existing = {user.username for user in list_staff_users(backend, DEMO_SEEDER)}
     added = 0
     for person in DEMO_STAFF:
@@ -321,6 +327,10 @@ def seed_demo(backend: Backend) -> DemoSummary:
     """Add the demo day and the demo treatment series; what is already there is left as it is.
 
     Raises NotADemoDatabaseError, before writing anything, on a database that is not a demo one."""
+    from kiosk.services.demo_sessions import seed_demo_session
+    from kiosk.services.flag_answers import acknowledge_urgent, mark_reviewed_signed
+    from kiosk.services.packets import PacketMaker
+
     claim_demo_database(backend)
     today = backend.local_now().date()
     patients_added = appointments_added = intakes_added = sessions_added = 0

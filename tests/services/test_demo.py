@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -11,7 +13,7 @@ from kiosk.services.demo import DEMO_PATIENTS, SERIES, SERIES_SESSIONS, seed_dem
 from kiosk.services.schedule import schedule_for_day
 from kiosk.store.engine import unit_of_work
 from kiosk.store.models import Addendum, Appointment, Flag, Intake, IntakeStatus, Patient, StaffUser
-from tests.conftest import copy_demo
+from tests.conftest import REPO_ROOT, copy_demo
 from tests.identities import front_desk
 from tests.services.conftest import BackendFactory
 
@@ -54,3 +56,16 @@ def test_running_it_twice_adds_nothing(backend: Backend) -> None:
     again = seed_demo(backend)
     assert (again.patients_added, again.appointments_added, again.intakes_added, again.staff_added) == (0, 0, 0, 0)
     assert counts(backend) == before
+
+
+def test_reading_the_prepared_answers_loads_no_pdf_signing_or_password_library() -> None:
+    """The patient walk's test driver reads prepared_patient_answers inside the kiosk process it drives (and its
+    memory is measured): only seeding loads reportlab, pyHanko and argon2."""
+    code = (
+        "import sys\n"
+        "from kiosk.services.demo import prepared_patient_answers\n"
+        "heavy = sorted({m.split('.')[0] for m in sys.modules} & {'reportlab', 'pyhanko', 'argon2', 'PIL'})\n"
+        "assert not heavy, heavy\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
