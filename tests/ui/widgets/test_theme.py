@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFontDatabase, QPalette
 from PySide6.QtWidgets import QApplication
 
 from kiosk.resources import resource_path
+from kiosk.ui import theme as theme_module
 from kiosk.ui.theme import (
     CALM_COLORS,
     HIGH_CONTRAST_COLORS,
@@ -87,8 +89,32 @@ def test_stylesheet_names_the_family_and_sizes() -> None:
     assert "AnswerButton" in sheet
 
 
-def test_bundled_fonts_load() -> None:
+def test_bundled_fonts_load(qapp: QApplication) -> None:
     assert "Noto Sans" in load_bundled_fonts(resource_path("fonts"))
+
+
+def test_the_upright_faces_are_registered_once_and_the_italics_not_at_all(
+    qapp: QApplication, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screens use no italics; a change of look (apply_theme again) registers no font a second time."""
+    fonts = tmp_path / "fonts"
+    shutil.copytree(resource_path("fonts"), fonts)
+    registered: list[str] = []
+
+    class Counting:
+        """Qt's font database, counting the files registered."""
+
+        @staticmethod
+        def addApplicationFont(path: str) -> int:
+            registered.append(Path(path).name)
+            return QFontDatabase.addApplicationFont(path)
+
+        applicationFontFamilies = staticmethod(QFontDatabase.applicationFontFamilies)  # noqa: N815 (Qt's name)
+
+    monkeypatch.setattr(theme_module, "QFontDatabase", Counting)
+    assert load_bundled_fonts(fonts) == ("Noto Sans",)
+    assert load_bundled_fonts(fonts) == ("Noto Sans",)
+    assert sorted(registered) == ["NotoSans-Bold.ttf", "NotoSans-Regular.ttf"]
 
 
 def test_apply_theme_uses_the_bundled_font(restore_app_look: QApplication) -> None:
