@@ -63,6 +63,7 @@ while the patient reads: a pause between rows, so no tap waits for more than a f
 
 PREPARE_AFTER_MS = 400
 """How long after a screen is shown the kiosk starts laying out the next ones (the patient is reading it)."""
+
 _ON_DEMAND_SCREENS = (
     "identify_screen",
     "confirm",
