@@ -36,6 +36,10 @@ SPEECH_LOCALES = {"en": "en_US", "es": "es_ES"}
 
 PROBE_SECONDS = 15
 """How long the speech engine may take to answer the probe before read aloud is given up for this run."""
+PROBE_AGAIN_MS = 2000
+PROBE_TRIES = 4
+"""A speech-dispatcher just started (by the probe itself) can answer before its voices are loaded, with none, on a
+busy machine: the probe asks again this often, this many times in all, before the button waits for the next patient."""
 _PROBE = """
 import sys
 from PySide6.QtCore import QCoreApplication
@@ -67,6 +71,8 @@ class ReadAloud(QObject):
         self._started = False
         self._probe: QProcess | None = None
         self._gave_up = False
+        self._tries = 0
+        self._closing = False
         self._available = False
         self._speaking = False
         self.last_text = ""
@@ -75,7 +81,7 @@ class ReadAloud(QObject):
 
     def start(self) -> None:
         """Open the speech engine (once); the button shows when it answers with voices."""
-        if self._started:
+        if self._started or self._closing:
             return
         self._started = True
         if not self._needs_probe():
@@ -110,10 +116,17 @@ class ReadAloud(QObject):
             return
         answer = bytes(probe.readAllStandardOutput().data()).decode(errors="replace").split()
         probe.deleteLater()
+        self._tries += 1
         if code == 0 and answer:
+            self._tries = 0
             self._open()
+        elif code == 0 and self._tries < PROBE_TRIES:
+            self._started = False  # no voices yet: a daemon still loading them; asked again in a moment
+            QTimer.singleShot(PROBE_AGAIN_MS, self, self.start)
         else:
             log.info("read aloud is not available: the speech engine has no voices (probe exit %d)", code)
+            self._tries = 0
+            self._gave_up = True  # the next patient's Welcome asks again
 
     def _on_probe_failed(self, _error: object) -> None:
         if self._probe is not None and self._probe.state() == QProcess.ProcessState.NotRunning:
@@ -191,7 +204,8 @@ class ReadAloud(QObject):
         return state in (QTextToSpeech.State.Speaking, QTextToSpeech.State.Paused, QTextToSpeech.State.Synthesizing)
 
     def shutdown(self) -> None:
-        """Stop reading and end a probe still waiting (the window is closing)."""
+        """Stop reading and end a probe still waiting (the window is closing); none is started after this."""
+        self._closing = True
         self.stop()
         if self._probe is not None:
             self._probe.kill()

@@ -179,3 +179,61 @@ def test_a_speech_engine_that_never_answers_costs_the_button_not_the_screen(
         assert not window.read_aloud_button.isVisible()
     finally:
         window.shutdown()
+
+
+FAKE_PROBE = """
+import pathlib, sys
+tries = pathlib.Path(sys.argv[2])
+before = int(tries.read_text()) if tries.exists() else 0
+tries.write_text(str(before + 1))
+print("" if before < EMPTY else "en_US es_ES", flush=True)
+"""
+"""A probe that answers with no voices EMPTY times (a speech-dispatcher it just started, still loading them on a busy
+machine: seen in CI), then with voices; it counts its runs in the file named after the engine."""
+
+
+def fake_probe(monkeypatch: pytest.MonkeyPatch, tries: Path, *, empty: int) -> None:
+    from kiosk.ui.widgets import read_aloud
+
+    if not read_aloud.sys.platform.startswith("linux"):
+        pytest.skip("the probe guards the Linux speech-dispatcher plugin")
+    monkeypatch.setattr(read_aloud, "_PROBE", FAKE_PROBE.replace("EMPTY", str(empty)))
+    monkeypatch.setattr(read_aloud, "PROBE_AGAIN_MS", 50)
+    real_start = read_aloud.QProcess.start
+
+    def start(process: read_aloud.QProcess, program: str, arguments: list[str]) -> None:
+        real_start(process, program, [*arguments, str(tries)])
+
+    monkeypatch.setattr(read_aloud.QProcess, "start", start)
+
+
+@pytest.mark.usefixtures("speech")
+def test_an_engine_that_answers_with_no_voices_yet_is_asked_again(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tries = tmp_path / "tries"
+    fake_probe(monkeypatch, tries, empty=1)
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        assert tries.read_text() == "2"
+    finally:
+        window.shutdown()
+
+
+def test_an_engine_with_no_voices_after_every_try_waits_for_the_next_patient(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kiosk.ui.widgets import read_aloud
+
+    tries = tmp_path / "tries"
+    fake_probe(monkeypatch, tries, empty=100)
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        qtbot.waitUntil(lambda: window.read_aloud._gave_up, timeout=SPEECH_MS)
+        assert tries.read_text() == str(read_aloud.PROBE_TRIES)
+        assert not window.read_aloud_button.isVisible()
+        window.show_screen(window.welcome)  # the next patient: asked again
+        qtbot.waitUntil(lambda: tries.read_text() == str(read_aloud.PROBE_TRIES + 1), timeout=SPEECH_MS)
+    finally:
+        window.shutdown()
