@@ -107,7 +107,10 @@ def data_folder(folder: Path, *, migrated: bool) -> Path:
     return folder
 
 
+# These start `kiosk run` with read aloud on (as a clinic's default), whose probe starts speech-dispatcher: never
+# beside the read-aloud tests, which stop every speech-dispatcher between tests (xdist_group).
 @pytest.mark.slow
+@pytest.mark.xdist_group("speech-dispatcher")
 def test_kiosk_start_loads_nothing_from_the_deny_list(tmp_path: Path) -> None:
     snapshots = start_kiosk(data_folder(tmp_path / "data", migrated=True))
     # The snapshots were taken where they claim: Welcome built, and the database opened on the worker.
@@ -118,6 +121,7 @@ def test_kiosk_start_loads_nothing_from_the_deny_list(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("speech-dispatcher")
 def test_a_start_that_migrates_loads_alembic_and_is_seen_to(tmp_path: Path) -> None:
     """The positive control: a module imported lazily on the worker thread does show in the snapshot, and a first
     start validates the forms (PyYAML) before it caches them."""

@@ -9,6 +9,7 @@ engine, which has English voices and no Spanish one.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import subprocess
@@ -41,7 +42,9 @@ def _stop_speech_dispatcher() -> None:
 
 
 @pytest.fixture
-def speech() -> Iterator[None]:
+def speech(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
+    # A failure shows why the engine did not answer.
+    caplog.set_level(logging.INFO, logger="kiosk.ui.widgets.read_aloud")
     if shutil.which("speech-dispatcher") is None:
         pytest.fail(
             "speech-dispatcher is not installed: run `bash scripts/test-services.sh start`, which installs it "
