@@ -95,9 +95,14 @@ def build_kiosk(data_dir: Path) -> QWidget:
     The database opens on the kiosk's worker thread while the Welcome screen paints.
     """
     window = build_patient_window(LazyBackend(data_dir), kiosk_mode=True)
+    start_in_background(window)
+    return window
+
+
+def start_in_background(window: PatientWindow) -> None:
+    """Open the database on the worker now; once every screen is made, settle start-up's objects."""
     window.open_backend_in_background()
     window.screens_built.connect(freeze_start_up_objects)
-    return window
 
 
 COLLECTOR_BACKSTOP_MS = 60_000
@@ -134,8 +139,7 @@ def run_kiosk(backend: LazyBackend, *, windowed: bool) -> int:
     app = application()
     setup_logging(backend.data_dir)
     window = build_patient_window(backend, kiosk_mode=not windowed)
-    window.open_backend_in_background()
-    window.screens_built.connect(freeze_start_up_objects)
+    start_in_background(window)
     # The collector is back on even when the screens are never all made (the database could not open).
     QTimer.singleShot(COLLECTOR_BACKSTOP_MS, gc.enable)
     install_exception_hook(window)
