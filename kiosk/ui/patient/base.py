@@ -41,8 +41,54 @@ def offer(widget: QAbstractButton, text: str, why_not: str = "") -> None:
     set_label(widget, why_not or text)
 
 
+class WrappedLabel(QLabel):
+    """A label that measures its wrapped text once per width, text, font and minimum size.
+
+    Qt's QLabel lays its whole text out again (shaping every word) each time it is asked its height for a width,
+    and one layout pass of a screen asks each label several times: a quarter of a question change went there.
+    QLabel's answer is the text's height expanded to the label's minimum size (which fit_height sets), so the
+    minimum size is part of the key as well as the font: a style sheet's font can reach a label without a
+    FontChange event. A style or margin change forgets every height."""
+
+    _KEPT = 32
+    """Heights kept at most; a question screen's label sees a few texts at a few widths."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._heights: dict[tuple[int, str, str, int, int], int] = {}
+
+    def heightForWidth(self, width: int) -> int:
+        key = (width, self.text(), self.font().key(), self.minimumWidth(), self.minimumHeight())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) >= self._KEPT:
+                self._heights.clear()
+            height = self._heights[key] = self._measure(width)
+        return height
+
+    def _measure(self, width: int) -> int:
+        return super().heightForWidth(width)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in _MEASURE_AGAIN:
+            self._heights.clear()
+        super().changeEvent(event)
+
+    def setWordWrap(self, on: bool) -> None:
+        self._heights.clear()
+        super().setWordWrap(on)
+
+    def setTextFormat(self, format: Qt.TextFormat) -> None:
+        self._heights.clear()
+        super().setTextFormat(format)
+
+
+_MEASURE_AGAIN = frozenset({QEvent.Type.FontChange, QEvent.Type.StyleChange, QEvent.Type.ContentsRectChange})
+"""Changes after which a label's wrapped text may need another height at the same width."""
+
+
 def label(role: TextRole, text: str = "", *, wrap: bool = True) -> QLabel:
-    widget = QLabel()
+    widget = WrappedLabel()
     widget.setWordWrap(wrap)
     widget.setTextFormat(Qt.TextFormat.PlainText)
     set_text_role(widget, role)

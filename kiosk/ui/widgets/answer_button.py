@@ -24,6 +24,8 @@ _RADIUS = 14.0
 _KEYBOARD_FOCUS_REASONS = frozenset(
     {Qt.FocusReason.TabFocusReason, Qt.FocusReason.BacktabFocusReason, Qt.FocusReason.ShortcutFocusReason}
 )
+_HEIGHTS_KEPT = 32
+"""Heights an answer button keeps at most: a pooled button shows a few labels at a few widths."""
 _TEXT_FLAGS = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter | Qt.TextFlag.TextWordWrap)
 
 
@@ -48,6 +50,8 @@ class AnswerButton(QAbstractButton):
         self.setMinimumHeight(MIN_HEIGHT)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._keyboard_focus = False
+        self._heights: dict[tuple[int, str, str], int] = {}
+        """Height per (width, label, font): a layout pass asks several times, and each answer is measured ahead too."""
 
     def setText(self, text: str) -> None:
         """Change the label; the accessible name and the needed height follow."""
@@ -63,10 +67,17 @@ class AnswerButton(QAbstractButton):
 
     def heightForWidth(self, width: int) -> int:
         """Enough height for the wrapped label at ``width``, and never less than MIN_HEIGHT."""
-        text_width = max(width - _TEXT_LEFT - _H_PADDING, 40)
-        metrics = QFontMetrics(self.font())
-        bounds = metrics.boundingRect(QRect(0, 0, text_width, 100_000), _TEXT_FLAGS, self.text())
-        return max(MIN_HEIGHT, bounds.height() + 2 * _V_PADDING)
+        text = self.text()
+        key = (width, text, self.font().key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) >= _HEIGHTS_KEPT:
+                self._heights.clear()
+            text_width = max(width - _TEXT_LEFT - _H_PADDING, 40)
+            metrics = QFontMetrics(self.font())
+            bounds = metrics.boundingRect(QRect(0, 0, text_width, 100_000), _TEXT_FLAGS, text)
+            height = self._heights[key] = max(MIN_HEIGHT, bounds.height() + 2 * _V_PADDING)
+        return height
 
     def sizeHint(self) -> QSize:
         metrics = QFontMetrics(self.font())
@@ -88,6 +99,7 @@ class AnswerButton(QAbstractButton):
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._heights.clear()
             self.updateGeometry()
         super().changeEvent(event)
 

@@ -117,6 +117,7 @@ def test_a_real_consent_reads_the_same_on_the_screen_and_in_the_pdf(qtbot: QtBot
     assert_same_blocks(blocks, pdf_consent_text(form.consent_text("en")))
 
 
+@pytest.mark.usefixtures("qapp")  # its headings are sized from the application font: run alone, it had none
 def test_headings_paragraphs_and_bullets_agree_block_by_block() -> None:
     blocks = screen_blocks(consent_html(WITH_BULLETS))
     assert blocks == [

@@ -56,6 +56,28 @@ def test_long_label_wraps_and_grows_when_narrower(qtbot: QtBot, question: Questi
     assert long_button.height() >= long_button.heightForWidth(long_button.width())
 
 
+def test_height_follows_a_new_label_and_a_larger_font(qtbot: QtBot, question: Question) -> None:
+    """A pooled button keeps the heights it measured; each answer must still be measured for its own words and
+    in the font of the moment (larger text switched on mid-visit)."""
+    button = question.buttons[0]
+    assert button.heightForWidth(400) == MIN_HEIGHT
+    button.setText(LONG_SPANISH)
+    tall = button.heightForWidth(400)
+    assert tall > MIN_HEIGHT
+    font = button.font()
+    font.setPointSize(30)
+    button.setFont(font)
+    taller = button.heightForWidth(400)
+    assert taller > tall
+    fresh = AnswerButton(LONG_SPANISH)
+    qtbot.addWidget(fresh)
+    fresh.setFont(font)
+    assert taller == fresh.heightForWidth(400)
+    button.setText("Ningún día")
+    fresh.setText("Ningún día")
+    assert button.heightForWidth(400) == fresh.heightForWidth(400) < taller
+
+
 def test_click_toggles_and_group_keeps_one_choice(qtbot: QtBot, question: Question) -> None:
     first, second, _ = question.buttons
 
