@@ -42,23 +42,23 @@ def offer(widget: QAbstractButton, text: str, why_not: str = "") -> None:
 
 
 class WrappedLabel(QLabel):
-    """A label that measures its wrapped text once per width, text, font and minimum size.
+    """A label that measures its wrapped text once per width, text and minimum size.
 
     Qt's QLabel lays its whole text out again (shaping every word) each time it is asked its height for a width,
     and one layout pass of a screen asks each label several times: a quarter of a question change went there.
     QLabel's answer is the text's height expanded to the label's minimum size (which fit_height sets), so the
-    minimum size is part of the key as well as the font: a style sheet's font can reach a label without a
-    FontChange event. A style or margin change forgets every height."""
+    minimum size is part of the key. A font, style or margin change forgets every height (the font is not in
+    the key: QFont.key() took 6 % of a question change)."""
 
     _KEPT = 32
     """Heights kept at most; a question screen's label sees a few texts at a few widths."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._heights: dict[tuple[int, str, str, int, int], int] = {}
+        self._heights: dict[tuple[int, str, int, int], int] = {}
 
     def heightForWidth(self, width: int) -> int:
-        key = (width, self.text(), self.font().key(), self.minimumWidth(), self.minimumHeight())
+        key = (width, self.text(), self.minimumWidth(), self.minimumHeight())
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) >= self._KEPT:

@@ -178,10 +178,11 @@ class PatientWindow(QWidget):
         self.packet_producer: QObject | None = None
         self._build()
         self.idle_guard = IdleGuard(
-            app,
+            None,  # the input guard's filter on the application passes it every input event
             quiet_seconds=self.settings.idle_seconds,
             countdown_seconds=self.settings.idle_countdown_seconds,
         )
+        self.input_guard.also_notify = self.idle_guard.eventFilter
         self.idle_guard.timed_out.connect(self._on_idle_guard_timed_out)
         self.idle_guard.set_enabled(False)
         self.idle_overlay = IdleOverlay(self)

@@ -50,8 +50,8 @@ class AnswerButton(QAbstractButton):
         self.setMinimumHeight(MIN_HEIGHT)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self._keyboard_focus = False
-        self._heights: dict[tuple[int, str, str], int] = {}
-        """Height per (width, label, font): a layout pass asks several times, and each answer is measured ahead too."""
+        self._heights: dict[tuple[int, str], int] = {}
+        """Height per (width, label), forgotten on a font or style change: a layout pass asks several times."""
 
     def setText(self, text: str) -> None:
         """Change the label; the accessible name and the needed height follow."""
@@ -68,7 +68,7 @@ class AnswerButton(QAbstractButton):
     def heightForWidth(self, width: int) -> int:
         """Enough height for the wrapped label at ``width``, and never less than MIN_HEIGHT."""
         text = self.text()
-        key = (width, text, self.font().key())
+        key = (width, text)
         height = self._heights.get(key)
         if height is None:
             if len(self._heights) >= _HEIGHTS_KEPT:

@@ -48,7 +48,8 @@ class IdleState(Enum):
 class IdleGuard(QObject):
     """Application event filter that warns, then times out, when nobody touches the kiosk.
 
-    It installs itself on ``app`` when created and removes itself in :meth:`uninstall`. It starts
+    It installs itself on ``app`` when created and removes itself in :meth:`uninstall`; given no app, its owner
+    passes it the input events (through :meth:`eventFilter`) from a filter of its own. It starts
     enabled unless ``enabled=False`` (the Welcome screen disables it: there is nothing to hide).
 
     Signals:
@@ -65,7 +66,7 @@ class IdleGuard(QObject):
 
     def __init__(
         self,
-        app: QCoreApplication,
+        app: QCoreApplication | None,
         *,
         quiet_seconds: float,
         countdown_seconds: float,
@@ -90,7 +91,8 @@ class IdleGuard(QObject):
         self._countdown_timer.timeout.connect(self._on_countdown_timer_timeout)
 
         self.set_intervals(quiet_seconds=quiet_seconds, countdown_seconds=countdown_seconds)
-        app.installEventFilter(self)
+        if app is not None:
+            app.installEventFilter(self)
         self.set_enabled(enabled)
 
     # ----- public API -------------------------------------------------------------------------

@@ -93,3 +93,31 @@ def test_on_arrival_at_every_question_nothing_is_focused_or_chosen(qtbot: QtBot,
         assert {"q1", "q9", "ride_home", "ride_details", "no_driving_agreed"} <= set(seen)
     finally:
         window.shutdown()
+
+
+def test_every_tap_on_the_kiosk_counts_as_someone_there_even_one_the_guard_swallows(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir
+) -> None:
+    """The idle guard hears the taps through the input guard's filter on the application: a patient tapping
+    (even too soon after a new question, when the tap itself is ignored) is never told "Are you still there?"."""
+    data_dir = make_data_dir(tmp_path / "data", input_guard_ms=400, answer_beat_ms=300)
+    window = open_kiosk(qtbot, data_dir)
+    try:
+        patient = Patient(qtbot, window)
+        check_in(patient, *SAM)
+        patient.tap("Yes, this is me")
+        qtbot.waitUntil(lambda: window.stack.currentWidget() is window.question, timeout=10_000)
+        window.idle_guard.set_intervals(quiet_seconds=0.6, countdown_seconds=30)
+        label = window.question.question
+        place = label.mapTo(window, label.rect().center())  # the question's words: a tap that answers nothing
+        for _ in range(4):
+            _wait(300)
+            window.input_guard.arm()  # as a new screen does: this tap is swallowed, and still counts
+            swallowed = window.input_guard.swallowed
+            _tap_at(qtbot, window, place)
+            assert window.input_guard.swallowed > swallowed
+        _wait(300)
+        assert not window.idle_overlay.isVisible()  # 1.5 s of tapping, with a 0.6 s quiet time
+        qtbot.waitUntil(window.idle_overlay.isVisible, timeout=5000)  # and once the taps stop, the guard warns
+    finally:
+        window.shutdown()
