@@ -26,7 +26,7 @@ from kiosk.ui.patient.window import PatientWindow
 from tests.documents.sample import sample_clock, sample_packet_data
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
 from tests.ui.patient.driver import Patient
-from tests.ui.patient.seen import cut, inside
+from tests.ui.patient.seen import cut, inside, lowest_words_row
 
 MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: every consent is due
 WORDS = {
@@ -184,16 +184,23 @@ def test_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
     kiosk.shutdown()
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize(
+    ("size", "contrast"),
+    [((1280, 800), False), ((1024, 768), False), ((1024, 768), True), ((800, 1280), False)],
+    ids=lambda value: f"{value[0]}x{value[1]}" if isinstance(value, tuple) else "high contrast" if value else "",
+)
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
-    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int], contrast: bool
 ) -> None:
     """Issue 8, seen on a live walk: on the second consent "Sign with my signature" and "Sign above to continue"
-    were cut at both ends beside the drawn signature, even at 1280x800."""
+    were cut at both ends beside the drawn signature, even at 1280x800. And at 1024x768 the box left for signing
+    (about 150 px) cut the bottom of its "Sign above the line" with its frame."""
     kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
     patient = Patient(qtbot, kiosk)
     patient.tap("Larger text")
+    if contrast:
+        patient.tap("High contrast")
     _to_first_consent(patient, kiosk, language)
     screen = kiosk.consent
     first = screen.form
@@ -215,4 +222,9 @@ def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
     preview, adopt = (widget.mapTo(kiosk, widget.rect().center()) for widget in (screen.adopted_preview, screen.adopt))
     assert preview.y() == adopt.y()  # the drawn signature beside the button that signs with it
     assert pad_bottom <= screen.adopted_preview.mapTo(kiosk, QPoint(0, 0)).y()
+    # The box's own words are whole inside it, clear of its frame.
+    assert screen.pad.words_under_line() == screen.pad.hint_text() != ""
+    lowest = lowest_words_row(screen.pad)
+    kiosk.grab().save(str(tmp_path / "adopt.png"))
+    assert 0 < lowest < screen.pad.height() - 5, f"the words under the line reach row {lowest} of {screen.pad.height()}"
     kiosk.shutdown()

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QPointingDevice
+from PySide6.QtGui import QFont, QImage, QPointingDevice
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.widgets.signature_pad import DEFAULT_MINIMUM_INK, SignaturePad
+from tests.ui.patient.seen import lowest_words_row
 
 # A loop across most of the pad, sampled like a finger moving over a tablet.
 SIGNATURE_PATH = [QPoint(60 + 12 * i, 120 + (30 if i % 4 < 2 else -30)) for i in range(40)]
@@ -181,3 +182,21 @@ def test_pad_is_drawn_with_a_baseline(pad: SignaturePad) -> None:
     image = pad.grab().toImage()
     baseline_y = round(200 * 0.72)
     assert image.pixelColor(300, baseline_y) != image.pixelColor(300, baseline_y - 20)
+
+
+@pytest.mark.parametrize("height", [130, 155, 240])
+@pytest.mark.parametrize("point_size", [16, 24], ids=["normal text", "larger text"])
+def test_the_words_under_the_line_are_whole_in_a_short_box(pad: SignaturePad, height: int, point_size: int) -> None:
+    """Seen at 1024x768 in larger text with "Sign with my signature" offered: a 150 px box cut the bottom of "Sign
+    above the line" with its frame. The line goes up rather than the words being cut."""
+    font = QFont(pad.font())
+    font.setPointSizeF(point_size)
+    pad.setFont(font)
+    pad.setMinimumSize(240, 130)  # as the consent screen has it
+    pad.resize(956, height)
+    assert pad.height() == height
+    assert pad.words_under_line() == pad.hint_text()
+    lowest = lowest_words_row(pad)
+    # The frame is the last 3 rows; the words keep clear of it.
+    assert 0 < lowest < height - 5, f"words reach row {lowest} of {height}"
+    assert pad.baseline_y() >= 0.5 * height
