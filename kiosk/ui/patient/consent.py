@@ -221,7 +221,6 @@ class ConsentScreen(Screen):
         self.pad.changed.connect(self._update_sign_button)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
-        self.ink_hint = label(TextRole.HINT)
         # The name and the signature box on one side, the keyboard (while the name is typed) on the other: the
         # box stays in view, so a patient never wonders where to sign. "Done" puts the keyboard away and gives
         # the box the whole width; in portrait the keyboard goes below.
@@ -231,7 +230,8 @@ class ConsentScreen(Screen):
         signature_layout.setSpacing(10)
         # Few rows, so the box keeps its height in larger text too (at 1024x768 with "Sign with my signature" it was
         # cut): "Type your full name" beside its box (above it while the keyboard is up), Clear beside "Sign with your
-        # finger", the ink hint under the box only when it has something to say.
+        # finger". "Please sign a little more fully." is said in the box, under its line: a label under the box that
+        # came with the first touch shrank the box under the finger, and the ink landed away from where it was drawn.
         self.name_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.name_row.setSpacing(16)
         self.name_row.addWidget(self.name_label)
@@ -241,8 +241,6 @@ class ConsentScreen(Screen):
         self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         signature_layout.addLayout(pad_row)
         signature_layout.addWidget(self.pad, 1)
-        signature_layout.addWidget(self.ink_hint)
-        self.ink_hint.hide()
         self.keyboard_pane = pane(self.keyboard)
         self.keyboard_pane.hide()
         self.signing_panes = Panes(signature, self.keyboard_pane)
@@ -513,9 +511,7 @@ class ConsentScreen(Screen):
         why_not = tr("Type your name to continue") if not named else "" if enough else tr("Sign above to continue")
         offer(self.sign, tr("Sign"), why_not)
         self.adopt.setEnabled(named and self.visit_signature is not None)
-        hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
-        set_label(self.ink_hint, hint)
-        self.ink_hint.setVisible(bool(hint))
+        self.pad.set_notice("" if enough or self.pad.is_empty() else tr("Please sign a little more fully."))
 
     @Slot()
     def _on_sign_clicked(self) -> None:

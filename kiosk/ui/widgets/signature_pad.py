@@ -92,7 +92,8 @@ class SignaturePad(QWidget):
 
     The screen owns the "Clear" button and calls :meth:`clear`. The accessible name defaults to
     "Signature"; set it with ``setAccessibleName`` to translate it, and the hint under the line with
-    :meth:`set_hint_text`.
+    :meth:`set_hint_text`. A word about the ink (:meth:`set_notice`) takes the hint's place under the line
+    once the finger is lifted: the pad never moves or changes its size for it while the patient signs.
 
     Signals:
         changed: ink was added (a stroke began or ended), cleared or replaced; not on every move,
@@ -109,6 +110,7 @@ class SignaturePad(QWidget):
         self._drawing = False
         self._touch_id: int | None = None
         self._hint_text = "Sign above the line"
+        self._notice = ""
         self._finished_path_cache: tuple[QSize, QPainterPath] | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -174,9 +176,29 @@ class SignaturePad(QWidget):
         self._hint_text = text
         self.update()
 
+    def notice(self) -> str:
+        """The word about the ink shown under the line while there is ink and no stroke is being drawn."""
+        return self._notice
+
+    def set_notice(self, text: str) -> None:
+        """Say something about the ink under the line (e.g. "Please sign a little more fully."), or nothing.
+
+        It is painted in the hint's place, and only once the finger is lifted: a message that came and went under
+        the finger would distract a patient mid-signature, and one laid out beside the pad would move the pad."""
+        if text != self._notice:
+            self._notice = text
+            self.setAccessibleDescription(text)
+            self.update()
+
+    def is_drawing(self) -> bool:
+        """True while a finger, pen or mouse button is down drawing a stroke."""
+        return self._drawing
+
     def words_under_line(self) -> str:
-        """What the pad says under its line now: the hint while empty."""
-        return "" if self._strokes else self._hint_text
+        """What the pad says under its line now: the hint while empty, the notice once a stroke is finished."""
+        if not self._strokes:
+            return self._hint_text
+        return "" if self._drawing else self._notice
 
     def baseline_y(self) -> float:
         """Where the signing line is drawn (logical px from the top): low in the box, with one line of the words

@@ -195,8 +195,27 @@ def test_the_words_under_the_line_are_whole_in_a_short_box(pad: SignaturePad, he
     pad.setMinimumSize(240, 130)  # as the consent screen has it
     pad.resize(956, height)
     assert pad.height() == height
-    assert pad.words_under_line() == pad.hint_text()
-    lowest = lowest_words_row(pad)
-    # The frame is the last 3 rows; the words keep clear of it.
-    assert 0 < lowest < height - 5, f"words reach row {lowest} of {height}"
-    assert pad.baseline_y() >= 0.5 * height
+    for words in ("", "Please sign a little more fully."):
+        if words:
+            draw_with_mouse(pad, [QPoint(300, 40), QPoint(320, 40)])
+            pad.set_notice(words)
+        assert pad.words_under_line() == (words or pad.hint_text())
+        lowest = lowest_words_row(pad)
+        # The frame is the last 3 rows; the words keep clear of it.
+        assert 0 < lowest < height - 5, f"words reach row {lowest} of {height}"
+        assert pad.baseline_y() >= 0.5 * height
+
+
+def test_the_notice_waits_for_the_finger_to_lift(qtbot: QtBot, pad: SignaturePad, touchscreen: QPointingDevice) -> None:
+    """The word about too little ink must not appear under a finger that has just touched down."""
+    pad.set_notice("Please sign a little more fully.")
+    QTest.touchEvent(pad, touchscreen).press(0, QPoint(100, 170), pad).commit()
+    QTest.touchEvent(pad, touchscreen).move(0, QPoint(140, 175), pad).commit()
+    assert pad.is_drawing()
+    assert pad.words_under_line() == ""
+    with qtbot.waitSignal(pad.stroke_finished):
+        QTest.touchEvent(pad, touchscreen).release(0, QPoint(160, 175), pad).commit()
+    assert pad.words_under_line() == "Please sign a little more fully."
+    assert pad.accessibleDescription() == "Please sign a little more fully."
+    pad.set_notice("")
+    assert pad.words_under_line() == "" and pad.accessibleDescription() == ""
