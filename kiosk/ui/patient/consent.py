@@ -80,6 +80,21 @@ class VisitSignature:
     png: bytes
 
 
+@dataclass(frozen=True, slots=True)
+class ReadingPlace:
+    """Where the patient is in a consent's text, in the text's own terms: a change of text size lays the text out
+    again at other heights, and a place kept in pixels would land elsewhere in it."""
+
+    html: str
+    """The text the place is in (another text, another language, has other places)."""
+    position: int
+    """The character on the line at the top of the view; -1 while the view starts above the text (at the title)."""
+    offset: int
+    """Pixels from the top of that line (above the text: from the top) to the top of the view."""
+    at_end: bool
+    """The end of the text is in view: it stays in view, and "I agree" with it."""
+
+
 ADOPTED_PREVIEW_SIZE = QSize(192, 64)
 """The drawn signature shown small beside "Sign with my signature" (the pad's 3:1 shape)."""
 
@@ -136,6 +151,11 @@ class ConsentScreen(Screen):
         self._answered = False
         """Signed, adopted, asked or declined: a second tap before the next screen shows is not a second answer."""
         self.reading_started_at: dt.datetime | None = None
+        self.reading_place: ReadingPlace | None = None
+        """Kept as the patient scrolls, and put back when the text is laid out again (larger text, a new size)."""
+        self._putting_back = False
+        self._end_reached_in = ""
+        """The text whose end the patient has seen: laid out again (larger text), it keeps "I agree" offered."""
         # The reading box gets the height (at 1024x768 in larger text the chrome took three fifths of it): while the
         # patient reads, the title is the first thing in the box and scrolls with the text; "Consent 1 of 3" and the
         # scrolling hint share one row. The signing page shows the title above the name and the signature, and the
@@ -221,7 +241,6 @@ class ConsentScreen(Screen):
         self.pad.changed.connect(self._update_sign_button)
         self.clear = button()
         self.clear.clicked.connect(self._on_clear_clicked)
-        self.ink_hint = label(TextRole.HINT)
         # The name and the signature box on one side, the keyboard (while the name is typed) on the other: the
         # box stays in view, so a patient never wonders where to sign. "Done" puts the keyboard away and gives
         # the box the whole width; in portrait the keyboard goes below.
@@ -231,7 +250,8 @@ class ConsentScreen(Screen):
         signature_layout.setSpacing(10)
         # Few rows, so the box keeps its height in larger text too (at 1024x768 with "Sign with my signature" it was
         # cut): "Type your full name" beside its box (above it while the keyboard is up), Clear beside "Sign with your
-        # finger", the ink hint under the box only when it has something to say.
+        # finger". "Please sign a little more fully." is said in the box, under its line: a label under the box that
+        # came with the first touch shrank the box under the finger, and the ink landed away from where it was drawn.
         self.name_row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         self.name_row.setSpacing(16)
         self.name_row.addWidget(self.name_label)
@@ -241,8 +261,6 @@ class ConsentScreen(Screen):
         self.pad_label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         signature_layout.addLayout(pad_row)
         signature_layout.addWidget(self.pad, 1)
-        signature_layout.addWidget(self.ink_hint)
-        self.ink_hint.hide()
         self.keyboard_pane = pane(self.keyboard)
         self.keyboard_pane.hide()
         self.signing_panes = Panes(signature, self.keyboard_pane)
@@ -299,6 +317,7 @@ class ConsentScreen(Screen):
         if layout is not None:
             layout.activate()
         QScroller.scroller(self.text.viewport()).stop()
+        self._end_reached_in = ""
         self.text.verticalScrollBar().setValue(0)
         self.name.clearFocus()  # kept from the last consent, it would bring the keyboard up over a filled-in name
         self.name.setText(typed_name)
@@ -427,6 +446,8 @@ class ConsentScreen(Screen):
 
     def reset(self) -> None:
         self.form = None
+        self.reading_place = None
+        self._end_reached_in = ""
         self.name.clear()
         self.pad.clear()
         self._set_visit_signature(None)
@@ -444,14 +465,53 @@ class ConsentScreen(Screen):
 
     @Slot(int)
     def _on_scroll_value_changed(self, value: int) -> None:
+        if not self._putting_back:
+            self.reading_place = self._place_at(value)
+            if self.reading_place.at_end:
+                self._end_reached_in = self.reading_place.html
         if value >= self.text.verticalScrollBar().maximum() - 4:
             self._offer_agree(True)
 
     @Slot(int, int)
     def _on_scroll_range_changed(self, _minimum: int, maximum: int) -> None:
-        # The text was laid out again (a new size, another language): "the end" is where it is now.
+        # The text was laid out again (larger text, a new size): the patient stays at the same place in it, and one
+        # who had seen its end keeps "I agree". In another language "the end" is where it is now.
+        self._put_place_back()
         at_end = self.text.verticalScrollBar().value() >= maximum - 4
-        self._offer_agree(self.form is not None and (maximum == 0 or at_end))
+        end_seen = bool(self._end_reached_in) and self._end_reached_in == self.text_label.text()
+        self._offer_agree(self.form is not None and (maximum == 0 or at_end or end_seen))
+
+    def _place_at(self, value: int) -> ReadingPlace:
+        """The place in the text at scroll position `value` (the top of the view)."""
+        maximum = self.text.verticalScrollBar().maximum()
+        at_end = maximum > 0 and value >= maximum - 4
+        text_top = self.text_label.y()  # in the scrolled content, under the title
+        html = self.text_label.text()
+        if value < text_top + self.text_label.contentsMargins().top():
+            return ReadingPlace(html, -1, value, at_end)
+        position = self.text_label.position_at(value - text_top)
+        return ReadingPlace(html, position, value - text_top - self.text_label.line_top(position), at_end)
+
+    def _put_place_back(self) -> None:
+        place = self.reading_place
+        if place is None or not place.html or place.html != self.text_label.text():
+            return
+        bar = self.text.verticalScrollBar()
+        text_top = self.text_label.y()
+        if place.at_end:
+            value = bar.maximum()
+        elif place.position < 0:
+            value = min(place.offset, text_top + self.text_label.contentsMargins().top())
+        else:
+            value = text_top + self.text_label.line_top(place.position) + place.offset
+        # Kept as it was: the range may change a few times while the layout settles, each time from the same place.
+        self._putting_back = True
+        try:
+            # A fling still under way would end at the pixel it was heading for, elsewhere in the text laid out again.
+            QScroller.scroller(self.text.viewport()).stop()
+            bar.setValue(value)
+        finally:
+            self._putting_back = False
 
     @Slot()
     def _on_agree_clicked(self) -> None:
@@ -513,9 +573,7 @@ class ConsentScreen(Screen):
         why_not = tr("Type your name to continue") if not named else "" if enough else tr("Sign above to continue")
         offer(self.sign, tr("Sign"), why_not)
         self.adopt.setEnabled(named and self.visit_signature is not None)
-        hint = "" if enough or self.pad.is_empty() else tr("Please sign a little more fully.")
-        set_label(self.ink_hint, hint)
-        self.ink_hint.setVisible(bool(hint))
+        self.pad.set_notice("" if enough or self.pad.is_empty() else tr("Please sign a little more fully."))
 
     @Slot()
     def _on_sign_clicked(self) -> None:

@@ -10,7 +10,7 @@ it (the same HTML, font and colours).
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QRectF, QSize
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPaintEvent, QPalette, QTextDocument
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -95,6 +95,35 @@ class ConsentText(QWidget):
         """Drop every kept document but the one shown (the patient is gone)."""
         shown = self._current()
         self._laid = {(self.font().key(), self._html): shown} if shown is not None else {}
+
+    # ----- places in the text ---------------------------------------------------------------------
+
+    def position_at(self, y: int) -> int:
+        """The text position (a character) on the line at `y` (widget px): where a reader is, in words that survive
+        a change of font or width, unlike a pixel offset."""
+        document = self.document()
+        if document is None:
+            return 0
+        found = document.documentLayout().hitTest(
+            QPointF(0.0, float(y - self.contentsMargins().top())), Qt.HitTestAccuracy.FuzzyHit
+        )
+        return max(found, 0)
+
+    def line_top(self, position: int) -> int:
+        """The top (widget px) of the line that holds text `position`, as the text is laid out now."""
+        document = self.document()
+        if document is None:
+            return 0
+        block = document.findBlock(position)
+        if not block.isValid():
+            block = document.lastBlock()
+        top = document.documentLayout().blockBoundingRect(block).top()
+        lines = block.layout()
+        if lines is not None and lines.lineCount() > 0:
+            line = lines.lineForTextPosition(min(max(position - block.position(), 0), max(block.length() - 1, 0)))
+            if line.isValid():
+                top += line.y()
+        return int(top) + self.contentsMargins().top()
 
     # ----- size ---------------------------------------------------------------------------------
 

@@ -49,7 +49,16 @@ _MIN_POINT_DISTANCE = 1.0
 """Points closer than this (logical px) to the previous one add nothing but noise and are dropped."""
 
 _BASELINE_AT = 0.72
-"""Height of the signing line, as a fraction of the pad's height."""
+"""Height of the signing line, as a fraction of the pad's height, where the words under it have the room."""
+
+_LOWEST_BASELINE_AT = 0.5
+"""The line goes no higher than this to make room for the words under it; below, the words get smaller."""
+
+_WORDS_GAP = 6.0
+"""Logical px between the signing line and the words under it."""
+
+_WORDS_BOTTOM = 8.0
+"""Logical px kept under the words: the frame and its rounded corners."""
 
 _TOUCH_EVENTS = frozenset(
     {QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.TouchEnd, QEvent.Type.TouchCancel}
@@ -83,7 +92,8 @@ class SignaturePad(QWidget):
 
     The screen owns the "Clear" button and calls :meth:`clear`. The accessible name defaults to
     "Signature"; set it with ``setAccessibleName`` to translate it, and the hint under the line with
-    :meth:`set_hint_text`.
+    :meth:`set_hint_text`. A word about the ink (:meth:`set_notice`) takes the hint's place under the line
+    once the finger is lifted: the pad never moves or changes its size for it while the patient signs.
 
     Signals:
         changed: ink was added (a stroke began or ended), cleared or replaced; not on every move,
@@ -100,6 +110,7 @@ class SignaturePad(QWidget):
         self._drawing = False
         self._touch_id: int | None = None
         self._hint_text = "Sign above the line"
+        self._notice = ""
         self._finished_path_cache: tuple[QSize, QPainterPath] | None = None
         self.setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents, True)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
@@ -164,6 +175,37 @@ class SignaturePad(QWidget):
         """Translate the hint under the signing line."""
         self._hint_text = text
         self.update()
+
+    def notice(self) -> str:
+        """The word about the ink shown under the line while there is ink and no stroke is being drawn."""
+        return self._notice
+
+    def set_notice(self, text: str) -> None:
+        """Say something about the ink under the line (e.g. "Please sign a little more fully."), or nothing.
+
+        It is painted in the hint's place, and only once the finger is lifted: a message that came and went under
+        the finger would distract a patient mid-signature, and one laid out beside the pad would move the pad."""
+        if text != self._notice:
+            self._notice = text
+            self.setAccessibleDescription(text)
+            self.update()
+
+    def is_drawing(self) -> bool:
+        """True while a finger, pen or mouse button is down drawing a stroke."""
+        return self._drawing
+
+    def words_under_line(self) -> str:
+        """What the pad says under its line now: the hint while empty, the notice once a stroke is finished."""
+        if not self._strokes:
+            return self._hint_text
+        return "" if self._drawing else self._notice
+
+    def baseline_y(self) -> float:
+        """Where the signing line is drawn (logical px from the top): low in the box, with one line of the words
+        under it whole in the pad's font (a short box, in larger text, has its line higher)."""
+        height = float(self.height())
+        words_room = QFontMetricsF(self.font()).height() + _WORDS_GAP + _WORDS_BOTTOM
+        return max(min(height * _BASELINE_AT, height - words_room), height * _LOWEST_BASELINE_AT)
 
     def to_png(self, width: int = 600, height: int = 200) -> bytes:
         """The signature as a PNG of ``width`` x ``height``: black ink on white, cropped to the ink.
@@ -272,7 +314,7 @@ class SignaturePad(QWidget):
     def _draw_baseline(self, painter: QPainter, palette: QPalette) -> None:
         muted = palette.color(QPalette.ColorRole.PlaceholderText)
         margin = max(24.0, self.width() * 0.05)
-        baseline_y = self.height() * _BASELINE_AT
+        baseline_y = self.baseline_y()
         painter.setPen(QPen(muted, 2.0))
         painter.drawLine(QPointF(margin, baseline_y), QPointF(self.width() - margin, baseline_y))
 
@@ -282,16 +324,20 @@ class SignaturePad(QWidget):
         x_box = QRectF(margin, baseline_y - 60.0, 60.0, 56.0)
         painter.drawText(x_box, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom), "x")
 
-        if self._strokes or not self._hint_text:
+        words = self.words_under_line()
+        if not words:
             return
         hint_font = QFont(self.font())
-        hint_box = QRectF(margin, baseline_y + 6.0, self.width() - 2 * margin, self.height() - baseline_y - 8.0)
-        wide = QFontMetricsF(hint_font).horizontalAdvance(self._hint_text)
-        if wide > hint_box.width() > 0:
-            # A narrow box (beside the keyboard, in larger text) makes the hint smaller rather than cut at both ends.
-            hint_font.setPointSizeF(max(hint_font.pointSizeF() * hint_box.width() / wide, 8.0))
+        top = baseline_y + _WORDS_GAP
+        hint_box = QRectF(margin, top, self.width() - 2 * margin, self.height() - top - _WORDS_BOTTOM)
+        metrics = QFontMetricsF(hint_font)
+        # A narrow box (beside the keyboard, in larger text) makes the words smaller rather than cut at both ends; a
+        # box too short for them even with its line raised makes them smaller rather than cut by the frame.
+        scale = min(hint_box.width() / max(metrics.horizontalAdvance(words), 1.0), hint_box.height() / metrics.height())
+        if scale < 1.0:
+            hint_font.setPointSizeF(max(hint_font.pointSizeF() * scale, 8.0))
         painter.setFont(hint_font)
-        painter.drawText(hint_box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), self._hint_text)
+        painter.drawText(hint_box, int(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop), words)
 
     def _draw_screen_ink(self, painter: QPainter, ink: QColor) -> None:
         size = self.size()

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, QRect
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QLabel, QLineEdit, QWidget
+
+from kiosk.ui.widgets.signature_pad import SignaturePad
 
 
 def inside(widget: QWidget, area: QWidget) -> bool:
@@ -44,3 +47,17 @@ def cut(screen: QWidget) -> list[str]:
         if box.fontMetrics().horizontalAdvance(shown) > room or not inside(box, window):
             problems.append(f"box {box.accessibleName()!r} cuts {shown!r}")
     return problems
+
+
+def lowest_words_row(pad: SignaturePad) -> int:
+    """The lowest row between the signing line and the frame (its last 3 rows) where the words under the line have a
+    pixel (-1 for none), in the pad's middle columns: clear of the "x" and of the frame's rounded corners."""
+    image = pad.grab().toImage()
+    base = pad.palette().color(QPalette.ColorRole.Base)
+    lowest = -1
+    for y in range(round(pad.baseline_y()) + 3, image.height() - 3):
+        for x in range(image.width() // 5, 4 * image.width() // 5):
+            if abs(image.pixelColor(x, y).lightness() - base.lightness()) > 40:
+                lowest = y
+                break
+    return lowest

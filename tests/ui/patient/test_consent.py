@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QTextDocument
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QScroller
 from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
@@ -25,8 +27,8 @@ from kiosk.ui.patient.consent import ConsentScreen, consent_html
 from kiosk.ui.patient.window import PatientWindow
 from tests.documents.sample import sample_clock, sample_packet_data
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
-from tests.ui.patient.driver import Patient
-from tests.ui.patient.seen import cut, inside
+from tests.ui.patient.driver import Patient, touchscreen
+from tests.ui.patient.seen import cut, inside, lowest_words_row
 
 MORGAN = ("Morgan", "Lee", dt.date(1995, 9, 14))  # a first visit: every consent is due
 WORDS = {
@@ -185,16 +187,23 @@ def test_in_larger_text_the_text_has_the_room_and_i_agree_says_why_it_waits(
     kiosk.shutdown()
 
 
-@pytest.mark.parametrize("size", [(1280, 800), (1024, 768), (800, 1280)], ids=lambda size: f"{size[0]}x{size[1]}")
+@pytest.mark.parametrize(
+    ("size", "contrast"),
+    [((1280, 800), False), ((1024, 768), False), ((1024, 768), True), ((800, 1280), False)],
+    ids=lambda value: f"{value[0]}x{value[1]}" if isinstance(value, tuple) else "high contrast" if value else "",
+)
 @pytest.mark.parametrize("language", ["en", "es"])
 def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
-    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int]
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, language: str, size: tuple[int, int], contrast: bool
 ) -> None:
     """Issue 8, seen on a live walk: on the second consent "Sign with my signature" and "Sign above to continue"
-    were cut at both ends beside the drawn signature, even at 1280x800."""
+    were cut at both ends beside the drawn signature, even at 1280x800. And at 1024x768 the box left for signing
+    (about 150 px) cut the bottom of its "Sign above the line" with its frame."""
     kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"), size=size)
     patient = Patient(qtbot, kiosk)
     patient.tap("Larger text")
+    if contrast:
+        patient.tap("High contrast")
     _to_first_consent(patient, kiosk, language)
     screen = kiosk.consent
     first = screen.form
@@ -216,4 +225,72 @@ def test_in_larger_text_the_second_consents_sign_with_my_signature_is_whole(
     preview, adopt = (widget.mapTo(kiosk, widget.rect().center()) for widget in (screen.adopted_preview, screen.adopt))
     assert preview.y() == adopt.y()  # the drawn signature beside the button that signs with it
     assert pad_bottom <= screen.adopted_preview.mapTo(kiosk, QPoint(0, 0)).y()
+    # The box's own words are whole inside it, clear of its frame.
+    assert screen.pad.words_under_line() == screen.pad.hint_text() != ""
+    lowest = lowest_words_row(screen.pad)
+    kiosk.grab().save(str(tmp_path / "adopt.png"))
+    assert 0 < lowest < screen.pad.height() - 5, f"the words under the line reach row {lowest} of {screen.pad.height()}"
     kiosk.shutdown()
+
+
+def _read_down(patient: Patient, screen: ConsentScreen, swipes: int) -> None:
+    """Swipe the text up slowly with a finger, holding still before lifting, so it does not fling on."""
+    viewport = screen.text.viewport()
+    device = touchscreen()
+    x, bottom = viewport.width() // 2, viewport.height() - 20
+    for _ in range(swipes):
+        QTest.touchEvent(viewport, device).press(0, QPoint(x, bottom), viewport).commit()
+        for step in range(1, 11):
+            patient.qtbot.wait(8)
+            QTest.touchEvent(viewport, device).move(0, QPoint(x, bottom - step * 30), viewport).commit()
+        patient.qtbot.wait(400)  # held still: no fling
+        QTest.touchEvent(viewport, device).release(0, QPoint(x, bottom - 300), viewport).commit()
+    scroller = QScroller.scroller(viewport)
+    patient.qtbot.waitUntil(lambda: scroller.state() == QScroller.State.Inactive, timeout=5000)
+
+
+def _block_at_top(screen: ConsentScreen) -> str:
+    """The text of the block (a heading, a paragraph, a list item) on the first line in view."""
+    text = screen.text_label
+    document = text.document()
+    assert document is not None
+    top = screen.text.verticalScrollBar().value() - text.y() - text.contentsMargins().top()
+    position = document.documentLayout().hitTest(QPointF(0, top), Qt.HitTestAccuracy.FuzzyHit)
+    return document.findBlock(position).text()
+
+
+def _toggle_larger_text(patient: Patient, screen: ConsentScreen, name: str) -> None:
+    size = screen.text_label.font().pointSizeF()
+    patient.tap(name)
+    patient.qtbot.waitUntil(lambda: screen.text_label.font().pointSizeF() != size, timeout=5000)
+    patient.qtbot.wait(100)  # the text is laid out again in the new size
+
+
+def test_changing_text_size_keeps_the_place_in_the_text_and_i_agree(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path
+) -> None:
+    """Seen on a live walk: the text kept its scroll position in pixels when the text size changed. From the end,
+    larger text landed mid-text and took "I agree" away again; back to normal size skipped a whole section."""
+    kiosk = open_kiosk(qtbot, make_data_dir(tmp_path / "kiosk-data"))
+    try:
+        patient = Patient(qtbot, kiosk)
+        _to_first_consent(patient, kiosk, "en")
+        screen = kiosk.consent
+        bar = screen.text.verticalScrollBar()
+        _read_down(patient, screen, 2)
+        reading = _block_at_top(screen)
+        assert bar.value() > 0 and reading and not screen.agree.isEnabled()
+        for name in ("Larger text", "✓ Larger text"):
+            _toggle_larger_text(patient, screen, name)
+            kiosk.grab().save(str(tmp_path / f"mid-{name[0]}.png"))
+            assert _block_at_top(screen) == reading, name
+            assert not screen.agree.isEnabled()  # still not read to the end
+
+        patient.scroll_consent_to_end()
+        for name in ("Larger text", "✓ Larger text"):
+            _toggle_larger_text(patient, screen, name)
+            kiosk.grab().save(str(tmp_path / f"end-{name[0]}.png"))
+            assert bar.value() >= bar.maximum() - 4, name  # the end is still in view
+            assert screen.agree.isEnabled() and screen.agree.text() == "I agree", name
+    finally:
+        kiosk.shutdown()

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from kiosk.store.engine import unit_of_work
 from kiosk.store.models import ConsentRecord
 from kiosk.ui.patient.window import PatientWindow
 from tests.ui.patient.conftest import MakeDataDir, open_kiosk
-from tests.ui.patient.driver import Patient
+from tests.ui.patient.driver import Patient, touchscreen
 from tests.ui.patient.test_consent_choices import MORGAN, check_in, consent_on_screen
 
 
@@ -178,5 +180,65 @@ def test_in_larger_text_and_spanish_the_box_keeps_its_room_beside_the_keyboard(
         patient.tap("Listo")
         qtbot.waitUntil(lambda: not screen.keyboard.isVisible())
         assert screen.pad_label.isVisible() and screen.clear.isVisible()
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 768)], ids=lambda size: f"{size[0]}x{size[1]}")
+def test_the_box_stays_still_under_a_finger_that_signs_low_in_it(
+    qtbot: QtBot, tmp_path: Path, make_data_dir: MakeDataDir, size: tuple[int, int]
+) -> None:
+    """Seen on a live walk in larger text: a finger put down low in the box brought "Please sign a little more
+    fully." under it at once, the box shrank by 46 px (the finger was now below it, the ink squashed along its
+    bottom edge), and grew back when the finger lifted, its line 34 px lower: the ink ended up 20-35 px away from
+    where it was drawn. A frightened patient signing with a finger needs a box that stays where it is."""
+    window = open_kiosk(qtbot, make_data_dir(tmp_path / "data"), size=size)
+    try:
+        patient = Patient(qtbot, window)
+        patient.tap("Larger text")
+        check_in(patient)
+        on_consent(qtbot, window, "esign_consent")
+        patient.scroll_consent_to_end()
+        patient.tap("I agree")
+        screen = window.consent
+        pad = screen.pad
+        qtbot.wait(50)  # the signing page settles
+
+        def where() -> tuple[QRect, float]:
+            """The box on the window, and its signing line."""
+            return QRect(pad.mapTo(window, QPoint(0, 0)), pad.size()), pad.baseline_y()
+
+        before = where()
+        window.grab().save(str(tmp_path / "before.png"))
+        low = int(pad.height() * 0.93)
+        short = [QPoint(200 + 8 * step, low - (6 if step % 2 else 0)) for step in range(6)]  # a hesitant start
+        device = touchscreen()
+        QTest.touchEvent(pad, device).press(0, short[0], pad).commit()
+        qtbot.wait(50)  # time for a layout to move the box, had anything asked it to
+        assert where() == before
+        assert pad.words_under_line() == ""  # nothing comes up under the finger
+        for point in short[1:]:
+            QTest.touchEvent(pad, device).move(0, point, pad).commit()
+            qtbot.wait(5)
+            assert where() == before
+        window.grab().save(str(tmp_path / "mid-stroke.png"))
+        QTest.touchEvent(pad, device).release(0, short[-1], pad).commit()
+        qtbot.wait(50)
+        window.grab().save(str(tmp_path / "released.png"))
+        assert where() == before
+        # Too little ink to be a signature: the box says so, in its own room, now that the finger is up.
+        assert not screen.sign.isEnabled()
+        assert pad.words_under_line() == "Please sign a little more fully."
+        # The ink is where the finger was: each point stored maps back to where it was pressed, on the window too.
+        (stroke,) = pad.strokes()
+        assert len(stroke) == len(short)
+        for (x, y), pressed in zip(stroke, short, strict=True):
+            drawn = before[0].topLeft() + QPoint(round(x * pad.width()), round(y * pad.height()))
+            assert (drawn - (before[0].topLeft() + pressed)).manhattanLength() <= 1
+
+        patient.draw_signature()  # the rest of the signature: enough ink, and still the box does not move
+        qtbot.wait(50)
+        assert where() == before
+        assert pad.words_under_line() == "" and screen.sign.isEnabled()
     finally:
         window.shutdown()

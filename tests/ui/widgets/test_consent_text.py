@@ -119,3 +119,29 @@ def test_the_text_is_painted_in_the_palettes_colour(qtbot: QtBot) -> None:
     colours = {image.pixelColor(x, y).name() for x in range(0, 600, 3) for y in range(0, 120, 2)}
     assert "#ffff00" in colours
     assert colours <= {"#000000", "#ffff00"} | {c for c in colours if QColor(c).red() == QColor(c).green()}
+
+
+def test_a_place_in_the_text_is_found_again_in_a_larger_font(qtbot: QtBot) -> None:
+    """A reader's place is a character, not a pixel: the line that holds it is found in any font."""
+    text = ConsentText()
+    qtbot.addWidget(text)
+    text.setContentsMargins(16, 8, 24, 24)
+    text.setText(HTML)
+    text.resize(600, text.heightForWidth(600))
+    document = text.document()
+    assert document is not None
+    paragraph = document.findBlockByNumber(6)  # "Paragraph 5: ..."
+    place = text.position_at(text.line_top(paragraph.position() + 40) + 2)
+    assert document.findBlock(place).text().startswith("Paragraph 5")
+    assert text.line_top(place) <= text.line_top(paragraph.position() + 40)
+    bigger = QFont(text.font())
+    bigger.setPointSizeF(text.font().pointSizeF() * 1.5)
+    text.setFont(bigger)
+    text.resize(600, text.heightForWidth(600))
+    larger = text.document()
+    assert larger is not None and larger is not document
+    top = text.line_top(place)
+    assert top > 8
+    again = text.position_at(top + 2)  # the line the place is on, in the larger font
+    assert again <= place
+    assert larger.findBlock(again).text().startswith("Paragraph 5")

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QPointingDevice
+from PySide6.QtGui import QFont, QImage, QPointingDevice
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
 from kiosk.ui.widgets.signature_pad import DEFAULT_MINIMUM_INK, SignaturePad
+from tests.ui.patient.seen import lowest_words_row
 
 # A loop across most of the pad, sampled like a finger moving over a tablet.
 SIGNATURE_PATH = [QPoint(60 + 12 * i, 120 + (30 if i % 4 < 2 else -30)) for i in range(40)]
@@ -181,3 +182,40 @@ def test_pad_is_drawn_with_a_baseline(pad: SignaturePad) -> None:
     image = pad.grab().toImage()
     baseline_y = round(200 * 0.72)
     assert image.pixelColor(300, baseline_y) != image.pixelColor(300, baseline_y - 20)
+
+
+@pytest.mark.parametrize("height", [130, 155, 240])
+@pytest.mark.parametrize("point_size", [16, 24], ids=["normal text", "larger text"])
+def test_the_words_under_the_line_are_whole_in_a_short_box(pad: SignaturePad, height: int, point_size: int) -> None:
+    """Seen at 1024x768 in larger text with "Sign with my signature" offered: a 150 px box cut the bottom of "Sign
+    above the line" with its frame. The line goes up rather than the words being cut."""
+    font = QFont(pad.font())
+    font.setPointSizeF(point_size)
+    pad.setFont(font)
+    pad.setMinimumSize(240, 130)  # as the consent screen has it
+    pad.resize(956, height)
+    assert pad.height() == height
+    for words in ("", "Please sign a little more fully."):
+        if words:
+            draw_with_mouse(pad, [QPoint(300, 40), QPoint(320, 40)])
+            pad.set_notice(words)
+        assert pad.words_under_line() == (words or pad.hint_text())
+        lowest = lowest_words_row(pad)
+        # The frame is the last 3 rows; the words keep clear of it.
+        assert 0 < lowest < height - 5, f"words reach row {lowest} of {height}"
+        assert pad.baseline_y() >= 0.5 * height
+
+
+def test_the_notice_waits_for_the_finger_to_lift(qtbot: QtBot, pad: SignaturePad, touchscreen: QPointingDevice) -> None:
+    """The word about too little ink must not appear under a finger that has just touched down."""
+    pad.set_notice("Please sign a little more fully.")
+    QTest.touchEvent(pad, touchscreen).press(0, QPoint(100, 170), pad).commit()
+    QTest.touchEvent(pad, touchscreen).move(0, QPoint(140, 175), pad).commit()
+    assert pad.is_drawing()
+    assert pad.words_under_line() == ""
+    with qtbot.waitSignal(pad.stroke_finished):
+        QTest.touchEvent(pad, touchscreen).release(0, QPoint(160, 175), pad).commit()
+    assert pad.words_under_line() == "Please sign a little more fully."
+    assert pad.accessibleDescription() == "Please sign a little more fully."
+    pad.set_notice("")
+    assert pad.words_under_line() == "" and pad.accessibleDescription() == ""
