@@ -6,14 +6,17 @@ as `kiosk run --data-dir DIR` does; `run_kiosk` adds the event loop, full screen
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 import logging.handlers
+import signal
+import socket
 import sys
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from kiosk.services.backend import Backend, LazyBackend
@@ -143,9 +146,51 @@ def run_kiosk(backend: LazyBackend, *, windowed: bool) -> int:
     # The collector is back on even when the screens are never all made (the database could not open).
     QTimer.singleShot(COLLECTOR_BACKSTOP_MS, gc.enable)
     install_exception_hook(window)
+    stop_signals = StopSignals(window)
     if windowed:
         window.resize(1280, 800)
         window.show()
     else:
         window.showFullScreen()
-    return app.exec()
+    try:
+        return app.exec()
+    finally:
+        stop_signals.release()
+
+
+class StopSignals(QObject):
+    """SIGTERM (a service manager stopping the kiosk) and Ctrl+C close the kiosk the orderly way: the service calls
+    already sent finish (a patient's last answer is saved), the worker threads stop, and the process exits with 0.
+    Before, SIGTERM ended the process wherever it stood.
+
+    Python runs a signal's handler only between bytecodes, and Qt's event loop runs none while the kiosk is idle: the
+    signal also writes to a socket that Qt watches, which wakes the loop so the handler runs at once."""
+
+    def __init__(self, window: PatientWindow) -> None:
+        super().__init__(window)
+        self._window = window
+        self._reader, self._writer = socket.socketpair()
+        for end in (self._reader, self._writer):
+            end.setblocking(False)
+        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._notifier.activated.connect(self._drain)
+        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous = {number: signal.signal(number, self._stop) for number in (signal.SIGTERM, signal.SIGINT)}
+
+    def _drain(self) -> None:
+        with contextlib.suppress(OSError):
+            self._reader.recv(512)
+
+    def _stop(self, number: int, _frame: object) -> None:
+        log.info("Closing the kiosk: %s received", signal.Signals(number).name)
+        self._window.allow_close = True
+        QTimer.singleShot(0, self._window, self._window.close)
+
+    def release(self) -> None:
+        """Give the signals back as they were (the event loop has ended)."""
+        for number, handler in self._previous.items():
+            signal.signal(number, handler)
+        signal.set_wakeup_fd(self._previous_fd)
+        self._notifier.setEnabled(False)
+        self._reader.close()
+        self._writer.close()

@@ -8,6 +8,7 @@ Alembic (when there is nothing to migrate) and Qt modules the tablet never shows
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -129,3 +130,57 @@ def test_a_start_that_migrates_loads_alembic_and_is_seen_to(tmp_path: Path) -> N
     assert denied(snapshots["ready"], ("alembic",)) != []
     assert denied(snapshots["painted"], ("yaml",)) != []
     assert denied(snapshots["ready"], DENIED_AT_START[:4]) == []
+
+
+RUN_UNTIL_STOPPED = """
+import sys
+from PySide6.QtCore import QTimer
+import kiosk.app as app_module
+
+build = app_module.build_patient_window
+
+def build_and_say_ready(*args, **kwargs):
+    window = build(*args, **kwargs)
+
+    def ready():
+        if window.handle.is_open and getattr(window, "all_screens_built", True):
+            poll.stop()
+            print("ready", flush=True)
+
+    poll = QTimer(window)
+    poll.timeout.connect(ready)
+    poll.start(20)
+    return window
+
+app_module.build_patient_window = build_and_say_ready
+from kiosk.cli import main
+code = main(["--data-dir", sys.argv[1], "run", "--windowed"])
+print("exited", code, flush=True)
+sys.exit(code)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="a service manager's SIGTERM is a POSIX signal")
+def test_sigterm_closes_the_kiosk_the_orderly_way(tmp_path: Path) -> None:
+    """A service manager stopping the kiosk (SIGTERM) gets an orderly close and exit code 0, not a process killed
+    where it stood: the window closes through its shutdown, which finishes the service calls already sent."""
+    folder = data_folder(tmp_path / "data", migrated=True)
+    settings = folder / "settings.toml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("read_aloud = true", "read_aloud = false"))
+    with subprocess.Popen(
+        [sys.executable, "-c", RUN_UNTIL_STOPPED, str(folder)],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as kiosk:
+        assert kiosk.stdout is not None
+        assert kiosk.stdout.readline().strip() == "ready"
+        kiosk.send_signal(signal.SIGTERM)
+        out, err = kiosk.communicate(timeout=60)
+    assert kiosk.returncode == 0, err
+    assert out.split() == ["exited", "0"]
+    log = (folder / "logs" / "kiosk.log").read_text(encoding="utf-8")
+    assert "Closing the kiosk: SIGTERM received" in log
+    assert "Traceback" not in log and "Traceback" not in err
