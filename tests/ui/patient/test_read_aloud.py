@@ -101,6 +101,22 @@ def test_the_question_and_its_answers_are_read_in_the_patients_language(
 
 
 @pytest.mark.usefixtures("speech")
+def test_a_change_of_language_stops_the_reading(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path) -> None:
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        patient = Patient(qtbot, window)
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        patient.tap("Español")
+        patient.tap("Leer en voz alta")
+        qtbot.waitUntil(lambda: window.read_aloud_button.text() == "Dejar de leer", timeout=SPEECH_MS)
+        patient.tap("English")  # the Spanish reading is of a screen no longer in Spanish
+        assert not window.read_aloud.speaking
+        assert window.read_aloud_button.text() == "Read aloud"
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.usefixtures("speech")
 def test_a_consent_is_read_from_the_section_in_view(qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path) -> None:
     window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
     try:
@@ -129,6 +145,11 @@ def test_a_consent_is_read_from_the_section_in_view(qtbot: QtBot, make_data_dir:
         patient.tap("Read aloud")
         at_end = window.read_aloud.last_text
         assert headings[-1] in at_end and headings[0] not in at_end
+
+        qtbot.waitUntil(lambda: window.read_aloud_button.text() == "Stop reading", timeout=SPEECH_MS)
+        patient.tap("I agree")  # the signing page: the consent's text is no longer in view
+        assert not window.read_aloud.speaking
+        assert window.read_aloud_button.text() == "Read aloud"
     finally:
         window.shutdown()
 
