@@ -134,12 +134,14 @@ class ConsentScreen(Screen):
         back_requested: the patient tapped Back.
         question_asked(str): the patient has a question about this consent (its form id).
         declined(str): the patient does not agree to this consent (its form id).
+        page_changed(int): the screen turned to its reading page (0) or its signing page (1).
     """
 
     signed = Signal(object)
     back_requested = Signal()
     question_asked = Signal(str)
     declined = Signal(str)
+    page_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         # Wide: the signing page has the keyboard beside the signature box, and the reading page's four buttons
@@ -350,12 +352,15 @@ class ConsentScreen(Screen):
         self._arrange_buttons(again=True)
 
     def _show_page(self, index: int) -> None:
+        turned = index != self.pages.currentIndex()
         self.pages.setCurrentIndex(index)
         self.hint.setVisible(index == 0)
         self.date.setVisible(index == 1)
         self.title.setVisible(index == 1)  # while reading, the title is at the top of the text
         if index == 0:
             self._show_keyboard(False)
+        if turned:
+            self.page_changed.emit(index)
 
     def _arrange_buttons(self, *, again: bool = False) -> None:
         """Each page's buttons on one row when they fit the column's width, else on two."""

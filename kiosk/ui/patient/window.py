@@ -386,6 +386,7 @@ class PatientWindow(QWidget):
         screen.back_requested.connect(self._on_back_requested)
         screen.question_asked.connect(self._on_consent_question_asked)
         screen.declined.connect(self._on_consent_declined)
+        screen.page_changed.connect(self._on_consent_page_changed)
         return screen
 
     def _make_consent_question(self) -> MessageScreen:
@@ -756,6 +757,10 @@ class PatientWindow(QWidget):
 
         self._run(job, done)
 
+    @Slot(int)
+    def _on_consent_page_changed(self, _page: int) -> None:
+        self.read_aloud.stop()  # the consent's text gave way to the signing page, or back: no longer in view
+
     @Slot()
     def _on_consent_question_accepted(self) -> None:
         flow = self.sitting.flow
@@ -894,6 +899,7 @@ class PatientWindow(QWidget):
             self._run(lambda: set_language(handle.get(), intake_id, language), lambda _: None)
 
     def _set_language(self, language: str) -> None:
+        self.read_aloud.stop()  # what was being read is in the other language, and the button changes with it
         self.language = language
         QLocale.setDefault(QLocale(QLocale.Language.Spanish if language == "es" else QLocale.Language.English))
         self.language_switch.set_language(language)
