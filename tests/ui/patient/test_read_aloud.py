@@ -12,15 +12,11 @@ import datetime as dt
 import logging
 import os
 import shutil
-import signal
 import subprocess
-import tempfile
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QScrollArea
 from pytestqt.qtbot import QtBot
 
@@ -180,83 +176,6 @@ def test_a_machine_without_speech_shows_no_control(qtbot: QtBot, make_data_dir: 
         assert not window.read_aloud.available and not window.read_aloud_button.isVisible()
     finally:
         window.shutdown()
-
-
-@pytest.fixture
-def own_speech_dispatcher(speech: None, monkeypatch: pytest.MonkeyPatch) -> Iterator[subprocess.Popen[bytes]]:
-    """A speech-dispatcher of this test's own, on its own socket (SPEECHD_ADDRESS, which the probe and the engine
-    read): stopping it stops no other client's daemon."""
-    folder = Path(tempfile.mkdtemp(prefix="kiosk-spd-"))  # short: a socket path has at most 107 characters
-    socket = folder / "speechd.sock"
-    options = {"--communication-method": "unix_socket", "--socket-path": str(socket), "--timeout": "0"}
-    options |= {"--pid-file": str(folder / "pid"), "--log-dir": str(folder)}
-    daemon = subprocess.Popen(
-        ["speech-dispatcher", "--run-single", *(word for option in options.items() for word in option)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 10
-        while not socket.exists() and daemon.poll() is None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert socket.exists(), "speech-dispatcher did not start"
-        monkeypatch.setenv("SPEECHD_ADDRESS", f"unix_socket:{socket}")
-        yield daemon
-    finally:
-        daemon.send_signal(signal.SIGCONT)  # never left stopped
-        from kiosk.ui.widgets import read_aloud
-
-        for engine in read_aloud._LEFT_BEHIND:  # answered again: the thread ends (and says nothing in a later test)
-            engine._thread.join(10)
-        read_aloud._LEFT_BEHIND.clear()
-        daemon.kill()
-        daemon.wait()
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def test_a_speech_daemon_that_stops_answering_costs_the_button_not_the_kiosk(
-    qtbot: QtBot,
-    make_data_dir: MakeDataDir,
-    tmp_path: Path,
-    own_speech_dispatcher: subprocess.Popen[bytes],
-    caplog: pytest.LogCaptureFixture,
-) -> None:
-    """speech-dispatcher can stop answering once the engine is connected; every call into the engine then waits for
-    it. Seen live: the kiosk froze on the next tap of the button (or change of screen, or closing)."""
-    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
-    # With the engine on the GUI thread the tap below never returns (holding Python's lock: no Python thread can
-    # help); a process of its own wakes the daemon after 20 s, so the test fails instead of hanging.
-    pid = own_speech_dispatcher.pid
-    rescue: subprocess.Popen[bytes] | None = None
-    try:
-        patient = Patient(qtbot, window)
-        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
-        patient.tap("Read aloud")
-        qtbot.waitUntil(lambda: window.read_aloud_button.text() == "Stop reading", timeout=SPEECH_MS)
-
-        own_speech_dispatcher.send_signal(signal.SIGSTOP)  # the daemon stops answering
-        rescue = subprocess.Popen(["sh", "-c", f"sleep 20; kill -CONT {pid}"])
-        began = time.monotonic()
-        patient.tap("Stop reading")
-        patient.tap("Read aloud")
-        assert time.monotonic() - began < 10, "the taps waited for the speech daemon"
-        ticked: list[bool] = []
-        QTimer.singleShot(50, lambda: ticked.append(True))
-        qtbot.waitUntil(lambda: bool(ticked), timeout=1000)  # the event loop turns
-
-        qtbot.waitUntil(lambda: not window.read_aloud_button.isVisible(), timeout=10_000)
-        assert not window.read_aloud.available and not window.read_aloud.speaking
-        turned_off = [r for r in caplog.records if "read aloud is turned off" in r.getMessage()]
-        assert len(turned_off) == 1
-        patient.tap("Start")  # the patient goes on
-        qtbot.waitUntil(lambda: window.stack.currentWidget() is not window.welcome)
-    finally:
-        began = time.monotonic()
-        window.shutdown()
-        assert time.monotonic() - began < 5, "closing waited for the speech daemon"
-        if rescue is not None:
-            rescue.kill()
-            rescue.wait()
 
 
 def test_a_speech_engine_that_never_answers_costs_the_button_not_the_screen(
