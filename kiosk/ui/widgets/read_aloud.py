@@ -73,6 +73,8 @@ class ReadAloud(QObject):
         self._probe: QProcess | None = None
         self._gave_up = False
         self._tries = 0
+        self._open_failures = 0
+        """Engines that could not connect after the probe answered, in a row (the probe's own tries are _tries)."""
         self._closing = False
         self._available = False
         self._speaking = False
@@ -161,6 +163,26 @@ class ReadAloud(QObject):
             )
             return
         speech = QTextToSpeech(self._engine_name, self) if self._engine_name else QTextToSpeech(self)
+        if speech.state() == QTextToSpeech.State.Error and self._needs_probe():
+            # The probe answered, and still the engine could not connect (seen on a busy machine as "Connection to
+            # speech-dispatcher failed": the daemon the probe started, restarting or gone): the probe, which starts
+            # a daemon again, is asked again in a moment, as for no voices yet.
+            self._open_failures += 1
+            log.info(
+                "read aloud: %s (try %d of %d)",
+                speech.errorString() or "the engine failed",
+                self._open_failures,
+                PROBE_TRIES,
+            )
+            speech.deleteLater()
+            if self._open_failures < PROBE_TRIES:
+                self._started = False
+                QTimer.singleShot(PROBE_AGAIN_MS, self, self.start)
+            else:
+                self._open_failures = 0
+                self._gave_up = True  # the next patient's Welcome asks again
+            return
+        self._open_failures = 0
         self._speech = speech
         speech.stateChanged.connect(self._on_state_changed)
         self._on_state_changed(speech.state())

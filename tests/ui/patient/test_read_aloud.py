@@ -240,7 +240,9 @@ def test_an_engine_that_answers_with_no_voices_yet_is_asked_again(
     window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
     try:
         qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
-        assert tries.read_text() == "2"
+        # Asked again after the answer with no voices (once more if the engine then failed to connect on a busy
+        # machine, which is asked again too).
+        assert int(tries.read_text()) >= 2
     finally:
         window.shutdown()
 
@@ -259,5 +261,43 @@ def test_an_engine_with_no_voices_after_every_try_waits_for_the_next_patient(
         assert not window.read_aloud_button.isVisible()
         window.show_screen(window.welcome)  # the next patient: asked again
         qtbot.waitUntil(lambda: tries.read_text() == str(read_aloud.PROBE_TRIES + 1), timeout=SPEECH_MS)
+    finally:
+        window.shutdown()
+
+
+@pytest.mark.usefixtures("speech")
+def test_an_engine_that_cannot_connect_after_the_probe_answered_is_asked_again(
+    qtbot: QtBot, make_data_dir: MakeDataDir, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Seen beside other tests on two workers: the probe answered with voices, then the engine's own connection
+    failed ("Connection to speech-dispatcher failed") and the button never came for that patient."""
+    from PySide6 import QtTextToSpeech
+
+    from kiosk.ui.widgets import read_aloud
+
+    if not read_aloud.sys.platform.startswith("linux"):
+        pytest.skip("the probe guards the Linux speech-dispatcher plugin")
+    monkeypatch.setattr(read_aloud, "PROBE_AGAIN_MS", 50)
+    real = QtTextToSpeech.QTextToSpeech
+    made: list[str] = []
+
+    class FailsFirst(real):  # type: ignore[misc,valid-type]
+        """The machine's engine, reported as failed the first time it is made."""
+
+        def __init__(self, *args: object) -> None:
+            super().__init__(*args)
+            made.append("failed" if not made else "connected")
+            self._failed = made[-1] == "failed"
+
+        def state(self) -> object:
+            return real.State.Error if self._failed else super().state()
+
+    monkeypatch.setattr(QtTextToSpeech, "QTextToSpeech", FailsFirst)
+    window = kiosk_with_engine(qtbot, make_data_dir, tmp_path, "")
+    try:
+        qtbot.waitUntil(window.read_aloud_button.isVisible, timeout=SPEECH_MS)
+        # Then connected (a busy machine's real engine may fail a try of its own: "Failed to initialize default
+        # locale and voice." was seen once).
+        assert made[0] == "failed" and made[-1] == "connected" and len(made) <= read_aloud.PROBE_TRIES
     finally:
         window.shutdown()
