@@ -10,11 +10,12 @@ import contextlib
 import gc
 import logging
 import logging.handlers
+import os
 import signal
-import socket
 import sys
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from PySide6.QtCore import QObject, QSocketNotifier, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -164,22 +165,34 @@ class StopSignals(QObject):
     Before, SIGTERM ended the process wherever it stood.
 
     Python runs a signal's handler only between bytecodes, and Qt's event loop runs none while the kiosk is idle: the
-    signal also writes to a socket that Qt watches, which wakes the loop so the handler runs at once."""
+    signal also writes to a pipe (a socket on Windows) that Qt watches, which wakes the loop so the handler runs."""
 
     def __init__(self, window: PatientWindow) -> None:
         super().__init__(window)
         self._window = window
-        self._reader, self._writer = socket.socketpair()
-        for end in (self._reader, self._writer):
-            end.setblocking(False)
-        self._notifier = QSocketNotifier(self._reader.fileno(), QSocketNotifier.Type.Read, self)
+        self._sockets: tuple[Any, ...] = ()
+        if sys.platform == "win32":
+            import socket  # Windows wakes a loop through a socket only (elsewhere a pipe: no import before Welcome)
+
+            self._sockets = socket.socketpair()
+            for end in self._sockets:
+                end.setblocking(False)
+            self._reader, self._writer = (end.fileno() for end in self._sockets)
+        else:
+            self._reader, self._writer = os.pipe()
+            for end in (self._reader, self._writer):
+                os.set_blocking(end, False)
+        self._notifier = QSocketNotifier(self._reader, QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._drain)
-        self._previous_fd = signal.set_wakeup_fd(self._writer.fileno())
+        self._previous_fd = signal.set_wakeup_fd(self._writer)
         self._previous = {number: signal.signal(number, self._stop) for number in (signal.SIGTERM, signal.SIGINT)}
 
     def _drain(self) -> None:
         with contextlib.suppress(OSError):
-            self._reader.recv(512)
+            if self._sockets:
+                self._sockets[0].recv(512)
+            else:
+                os.read(self._reader, 512)
 
     def _stop(self, number: int, _frame: object) -> None:
         log.info("Closing the kiosk: %s received", signal.Signals(number).name)
@@ -192,5 +205,9 @@ class StopSignals(QObject):
             signal.signal(number, handler)
         signal.set_wakeup_fd(self._previous_fd)
         self._notifier.setEnabled(False)
-        self._reader.close()
-        self._writer.close()
+        if self._sockets:
+            for end in self._sockets:
+                end.close()
+        else:
+            os.close(self._reader)
+            os.close(self._writer)

@@ -24,7 +24,6 @@ from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QAbstractButton, QLabel, QLineEdit, QScrollArea, QWidget
 
 from kiosk.ui.widgets.consent_text import ConsentText
-from kiosk.ui.widgets.signature_pad import SignaturePad
 
 if TYPE_CHECKING:
     from PySide6.QtTextToSpeech import QTextToSpeech
@@ -308,6 +307,8 @@ def _text_of(widget: QWidget) -> str:
         return " ".join(widget.plain_text().split())
     if isinstance(widget, QLabel):
         return _plain(widget.text())
+    from kiosk.ui.widgets.signature_pad import SignaturePad  # read when reading: not imported before Welcome paints
+
     if isinstance(widget, SignaturePad):
         return widget.words_under_line()  # "Please sign a little more fully." is said in the box, not beside it
     if isinstance(widget, QAbstractButton):
