@@ -123,12 +123,21 @@ class ReadAloud(QObject):
             self._tries = 0
             self._open()
         elif code == 0 and self._tries < PROBE_TRIES:
-            self._started = False  # no voices yet: a daemon still loading them; asked again in a moment
-            QTimer.singleShot(PROBE_AGAIN_MS, self, self.start)
+            self._tries = self._ask_again_soon(self._tries)  # no voices yet: a daemon still loading them
         else:
             log.info("read aloud is not available: the speech engine has no voices (probe exit %d)", code)
             self._tries = 0
             self._gave_up = True  # the next patient's Welcome asks again
+
+    def _ask_again_soon(self, tries: int) -> int:
+        """After `tries` failed tries in a row: start again in a moment, or, after PROBE_TRIES, leave it to the next
+        patient's Welcome. The count to keep (0 once given up)."""
+        if tries < PROBE_TRIES:
+            self._started = False
+            QTimer.singleShot(PROBE_AGAIN_MS, self, self.start)
+            return tries
+        self._gave_up = True
+        return 0
 
     def _on_probe_failed(self, _error: object) -> None:
         if self._probe is not None and self._probe.state() == QProcess.ProcessState.NotRunning:
@@ -174,12 +183,7 @@ class ReadAloud(QObject):
                 PROBE_TRIES,
             )
             speech.deleteLater()
-            if self._open_failures < PROBE_TRIES:
-                self._started = False
-                QTimer.singleShot(PROBE_AGAIN_MS, self, self.start)
-            else:
-                self._open_failures = 0
-                self._gave_up = True  # the next patient's Welcome asks again
+            self._open_failures = self._ask_again_soon(self._open_failures)
             return
         self._open_failures = 0
         self._speech = speech
